@@ -1,0 +1,1 @@
+"""Hardware drivers, simulators and the device manager (no Qt, no database)."""

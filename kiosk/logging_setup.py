@@ -1,0 +1,90 @@
+"""Rotating log files in the data folder, one line per event, with personal data masked first."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import threading
+from pathlib import Path
+
+from kiosk.masking import scrub
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(threadName)s: %(message)s"
+
+
+class NameRegistry:
+    """Names of the residents currently being served, so free text mentioning them is masked too."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._names: set[str] = set()
+
+    def add(self, name: str) -> None:
+        with self._lock:
+            if name:
+                self._names.add(name)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._names.clear()
+
+    def snapshot(self) -> tuple[str, ...]:
+        with self._lock:
+            return tuple(sorted(self._names, key=len, reverse=True))
+
+
+class MaskingFilter(logging.Filter):
+    """Render the record, mask personal data in it, and keep it on one line."""
+
+    def __init__(self, names: NameRegistry | None = None) -> None:
+        super().__init__()
+        self._names = names or NameRegistry()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception as exc:  # a broken format string must not lose the event
+            message = f"{record.msg!r} (unformattable: {exc})"
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            message = f"{message} | {record.exc_text}"
+            record.exc_text = None
+            record.exc_info = None
+        record.msg = scrub(message, self._names.snapshot()).replace("\r", "\\r").replace("\n", " \\n ")
+        record.args = None
+        return True
+
+
+def configure_logging(
+    log_dir: Path,
+    *,
+    level: str = "INFO",
+    names: NameRegistry | None = None,
+    max_bytes: int = 2_000_000,
+    backups: int = 10,
+    console: bool = True,
+) -> logging.Handler:
+    """Install the masking rotating file handler (and a masked console handler) on the root logger."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    mask = MaskingFilter(names)
+    file_handler = logging.handlers.RotatingFileHandler(
+        log_dir / "kiosk.log", maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
+    )
+    file_handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    file_handler.addFilter(mask)
+    root = logging.getLogger()
+    for h in list(root.handlers):
+        if getattr(h, "_kiosk_handler", False):
+            root.removeHandler(h)
+            h.close()
+    file_handler._kiosk_handler = True  # type: ignore[attr-defined]
+    root.addHandler(file_handler)
+    if console:
+        stream = logging.StreamHandler()
+        stream.setFormatter(logging.Formatter(LOG_FORMAT))
+        stream.addFilter(mask)
+        stream._kiosk_handler = True  # type: ignore[attr-defined]
+        root.addHandler(stream)
+    root.setLevel(level.upper())
+    return file_handler

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test suite: unit, integration (real pcscd + virtual reader, pty serial peers, ESC/POS sinks,
+# sandbox server on 127.0.0.1), UI (offscreen), after setting up whatever is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+export PYTHONDONTWRITEBYTECODE=1
+# The import rules of the architecture are part of the suite (tests/unit/test_layers.py).
+set +e
+.venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+rc=$?
+set -e
+if [ $rc -eq 5 ]; then echo "test.sh: no tests were collected" >&2; exit 1; fi
+exit $rc

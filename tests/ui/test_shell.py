@@ -1,0 +1,130 @@
+"""The fullscreen shell: attract screen, navigation, kiosk guard, orientation, usability numbers."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
+
+from tests.helpers.usability import smallest_font, smallest_target, unnamed_interactive
+from ui.app import service_groups
+from ui.kiosk_guard import KioskGuard, is_escape_route
+from ui.main_window import MainWindow
+from ui.pages.attract import AttractPage
+from ui.pages.home import HomePage
+from ui.theme import ELDERLY, NORMAL, TEXT_PAIRS, cjk_font_available, contrast_ratio
+
+POINT = "李家庄村就业社保服务点"
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow(POINT, "TZ-YQ-LJZ-01", kiosk_mode=True)
+    w.add_page(AttractPage(POINT))
+    w.add_page(HomePage(service_groups()))
+    w.go("attract", remember=False)
+    qtbot.addWidget(w)
+    w.setGeometry(0, 0, 1920, 1080)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.allow_close()
+    w.close()
+
+
+def test_cjk_font_installed(qapp) -> None:
+    assert cjk_font_available(), "install fonts-noto-cjk: Chinese would render as boxes"
+
+
+def test_attract_screen_names_the_service_point_and_how_to_log_in(window) -> None:
+    page = window.current_page()
+    assert page.page_id == "attract"
+    assert POINT in page.welcome.text()
+    assert page.guidance.text() == "请插入身份证或社保卡 / 扫描电子社保卡"
+    assert page.guidance.isVisible()
+    assert page.browse.isVisible() and page.browse.text() == "不登录，先看看"
+    assert not window.nav.isVisible(), "the attract screen has no navigation bar"
+
+
+def test_browse_then_back_and_home(window, qtbot) -> None:
+    attract: AttractPage = window.page("attract")  # type: ignore[assignment]
+    attract.browse_requested.connect(window.go_home)
+    qtbot.mouseClick(attract.browse, Qt.MouseButton.LeftButton)
+    assert window.current_page().page_id == "home"
+    assert window.nav.isVisible()
+    assert window.home_button.isVisible() and window.back_button.isVisible()
+    assert not window.logout_button.isVisible(), "no logout without a session"
+
+
+def test_end_session_clears_greeting_and_returns_to_attract(window) -> None:
+    home: HomePage = window.page("home")  # type: ignore[assignment]
+    window.session_active = True
+    home.set_greeting("李**")
+    window.go_home()
+    assert "李**" in home.greeting.text() and window.logout_button.isVisible()
+    window.end_session()
+    assert window.current_page().page_id == "attract"
+    assert "李" not in home.greeting.text()
+
+
+def test_escape_routes_are_swallowed_in_kiosk_mode(window, qtbot) -> None:
+    app = QApplication.instance()
+    guard = KioskGuard()
+    app.installEventFilter(guard)
+    try:
+        for key, mods in ((Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier),
+                          (Qt.Key.Key_Tab, Qt.KeyboardModifier.AltModifier),
+                          (Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)):
+            QApplication.sendEvent(window, QKeyEvent(QEvent.Type.KeyPress, key, mods))
+        assert guard.swallowed == 3
+        window.close()  # what Alt+F4 would ask for through a window manager
+        assert window.isVisible(), "kiosk mode ignores close requests"
+    finally:
+        app.removeEventFilter(guard)
+    assert not is_escape_route(Qt.Key.Key_5, Qt.KeyboardModifier.NoModifier)
+
+
+def test_windowed_mode_can_close(qtbot) -> None:
+    w = MainWindow(POINT, "K", kiosk_mode=False)
+    qtbot.addWidget(w)
+    w.show()
+    w.close()
+    assert not w.isVisible()
+
+
+def test_portrait_stacks_the_card_panels(window, qtbot) -> None:
+    attract: AttractPage = window.page("attract")  # type: ignore[assignment]
+    window.setGeometry(0, 0, 1080, 1920)
+    qtbot.waitUntil(lambda: window.portrait)
+    qtbot.wait(50)
+    tops = [p.geometry().top() for p in attract._panels]
+    assert tops == sorted(tops) and len(set(tops)) == 3, "one panel under the other in portrait"
+    window.setGeometry(0, 0, 1920, 1080)
+    qtbot.waitUntil(lambda: not window.portrait)
+    qtbot.wait(50)
+    assert len({p.geometry().top() for p in attract._panels}) == 1
+
+
+@pytest.mark.parametrize("elderly", [False, True])
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+@pytest.mark.parametrize("page_id", ["attract", "home"])
+def test_text_and_targets_meet_the_usability_numbers(window, qtbot, elderly, size, page_id) -> None:
+    window.setGeometry(0, 0, *size)
+    window.set_elderly(elderly)
+    window.go(page_id, remember=False)
+    qtbot.wait(50)
+    font, target = smallest_font(window), smallest_target(window)
+    min_font, min_target = (40, 80) if elderly else (28, 60)
+    assert font.value >= min_font, font
+    assert target.value >= min_target, target
+    assert unnamed_interactive(window) == []
+    window.set_elderly(False)
+
+
+@pytest.mark.parametrize("theme", [NORMAL, ELDERLY])
+def test_theme_text_contrast(theme) -> None:
+    need = 7.0 if theme.elderly else 4.5
+    for name, fg, bg in TEXT_PAIRS:
+        ratio = contrast_ratio(getattr(theme.colours, fg), getattr(theme.colours, bg))
+        assert ratio >= need, f"{name}: {ratio:.2f} < {need}"

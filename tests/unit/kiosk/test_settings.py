@@ -1,0 +1,69 @@
+"""Settings load from TOML, merge a site file, and stop with a message naming the bad key."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk.settings import ConfigError, load_settings
+
+
+def test_default_config_is_a_working_demo() -> None:
+    s = load_settings(env={})
+    assert s.demo and s.devices.printer == "sim://"
+    assert s.service_point.town == "玉泉镇" and s.service_point.village == "李家庄"
+    assert s.platform.url.startswith("http://127.0.0.1")
+
+
+def test_site_file_overrides_and_resolves_relative_paths(tmp_path: Path) -> None:
+    site = tmp_path / "site.toml"
+    site.write_text('[devices]\nprinter = "tcp://127.0.0.1:9100"\n[kiosk]\ndata_dir = "data"\n', encoding="utf-8")
+    s = load_settings(site, env={})
+    assert s.devices.printer == "tcp://127.0.0.1:9100"
+    assert s.data_dir == tmp_path / "data"
+    assert s.devices.id_card == "sim://"  # untouched keys keep the default
+
+
+def test_env_names_site_file_and_secret(tmp_path: Path) -> None:
+    site = tmp_path / "site.toml"
+    site.write_text('[kiosk]\nid = "TZ-TEST-01"\n', encoding="utf-8")
+    s = load_settings(env={"KIOSK_CONFIG": str(site), "KIOSK_PLATFORM_SECRET": "s3cret"})
+    assert s.kiosk_id == "TZ-TEST-01"
+    assert s.platform.secret_from_env == "s3cret"
+    assert "s3cret" not in repr(s) and "s3cret" not in str(s.redacted())
+
+
+@pytest.mark.parametrize(
+    ("body", "names"),
+    [
+        ('[devices]\nprinter = "lpt1"\n', ["devices.printer", "tcp://127.0.0.1:9100"]),
+        ('[devices]\nprinterr = "sim://"\n', ["devices.printerr", "printer"]),
+        ('[timeouts]\nidle_warning_s = "60"\n', ["timeouts.idle_warning_s", "整数"]),
+        ('[kiosk]\norientation = "sideways"\n', ["kiosk.orientation", "landscape"]),
+        ('[platform]\nurl = "127.0.0.1:8765"\n', ["platform.url", "http://"]),
+        ('[network]\nx = 1\n', ["[network]"]),
+        ("[kiosk\nid = 1\n", ["TOML"]),
+    ],
+)
+def test_bad_values_name_the_key_and_the_expected_form(tmp_path: Path, body: str, names: list[str]) -> None:
+    site = tmp_path / "site.toml"
+    site.write_text(body, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_settings(site, env={})
+    for n in names:
+        assert n in str(err.value)
+    assert str(site) in str(err.value)
+
+
+def test_check_config_command(tmp_path: Path) -> None:
+    good = subprocess.run([sys.executable, "-m", "kiosk", "check-config"], capture_output=True, text=True, timeout=60)
+    assert good.returncode == 0, good.stderr
+    assert "配置有效" in good.stdout
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[devices]\nss_card = "pcsc://"\n', encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "kiosk", "check-config", str(bad)], capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 2
+    assert "devices.ss_card" in run.stderr

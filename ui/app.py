@@ -1,0 +1,163 @@
+"""Start the Qt application on a built core: environment, window, session wiring, demo tour."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from devices.base import CardFailed, CardInserted, CardRemoved, DeviceKind, HealthChanged
+from kiosk.app import KioskCore
+from kiosk.masking import mask_name
+
+log = logging.getLogger(__name__)
+
+
+def prepare_environment(data_dir: Path) -> None:
+    """Set what Qt reads at start-up; must run before the QApplication exists."""
+    os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
+    os.environ.setdefault("QT_VIRTUALKEYBOARD_DESKTOP_DISABLE", "1")
+    qt_home = data_dir / "qt"
+    for var, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_CACHE_HOME", "cache"), ("XDG_RUNTIME_DIR", "run")):
+        d = qt_home / sub
+        d.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.environ.setdefault(var, str(d))
+
+
+def service_groups() -> list[tuple[str, str]]:
+    """The home screen's groups (seed 003 附件1 plus 就业见习 and 我的办件)."""
+    return [
+        ("find_work", "我要找工作"), ("learn_skills", "我要学技能"), ("social_insurance", "我要办社保"),
+        ("ss_card", "我要办社保卡"), ("internship", "就业见习"), ("my_cases", "我的办件"),
+    ]
+
+
+class KioskUi:
+    """Builds the window and pages on a core and connects device events to the resident session."""
+
+    def __init__(self, core: KioskCore, *, kiosk_mode: bool) -> None:
+        from ui.bridge import CoreBridge
+        from ui.main_window import MainWindow
+        from ui.pages.attract import AttractPage
+        from ui.pages.home import HomePage
+
+        self.core = core
+        s = core.settings
+        self.bridge = CoreBridge()
+        self.window = MainWindow(s.service_point.name, s.kiosk_id, kiosk_mode=kiosk_mode)
+        self.attract = AttractPage(s.service_point.name)
+        self.home = HomePage(service_groups())
+        for page in (self.attract, self.home):
+            self.window.add_page(page)
+        self.attract.browse_requested.connect(self.browse)
+        self.window.logout_requested.connect(self.logout)
+        self.window.go("attract", remember=False)
+        self._session_source: str | None = None
+        self.bridge.device_event.connect(self.on_device_event)
+        self.bridge.network_changed.connect(self.window.set_network)
+        devices = core.devices
+        if devices is not None:
+            self._unsubscribe: Callable[[], None] | None = devices.subscribe(self.bridge.device_sink)  # type: ignore[attr-defined]
+            for h in devices.health().values():  # type: ignore[attr-defined]
+                self.window.set_device_health(h)
+            if s.demo and devices.simulators:  # type: ignore[attr-defined]
+                from kiosk.demo_residents import load_demo_residents
+                from ui.demo_panel import DemoPanel
+
+                self.demo_panel = DemoPanel(devices.simulators, load_demo_residents())  # type: ignore[attr-defined]
+                self.window.add_side_panel(self.demo_panel)
+        else:
+            self._unsubscribe = None
+
+    # ---- resident session ----
+    def on_device_event(self, event: object) -> None:
+        if isinstance(event, HealthChanged):
+            self.window.set_device_health(event.health)
+            self.attract.set_maintenance(event.health.state.value == "maintenance")
+        elif isinstance(event, CardInserted):
+            ident = event.identity
+            if ident.expired:
+                log.info("expired %s presented", ident.source)
+                return
+            self._session_source = ident.source
+            self.core.names.add(ident.name)
+            self.window.session_active = True
+            self.home.set_greeting(mask_name(ident.name))
+            self.window.go_home()
+        elif isinstance(event, CardRemoved):
+            if self.window.session_active and event.source == "ss_card" and self._session_source == "ss_card":
+                self.logout()
+        elif isinstance(event, CardFailed):
+            log.info("card read failed on %s: %s", event.source, event.error.detail or event.error.message)
+
+    def browse(self) -> None:
+        self.window.session_active = False
+        self.home.set_greeting(None)
+        self.window.go_home()
+
+    def logout(self) -> None:
+        self._session_source = None
+        self.window.end_session()
+        self.core.names.clear()
+
+    def close(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        self.bridge.shutdown()
+        self.window.allow_close()
+        self.window.close()
+
+
+def _show(window: object, kiosk_mode: bool) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    screen = QGuiApplication.primaryScreen().geometry()
+    # Without a window manager showFullScreen() keeps the natural size: set the geometry first.
+    window.setGeometry(screen)  # type: ignore[attr-defined]
+    if kiosk_mode:
+        window.showFullScreen()  # type: ignore[attr-defined]
+    else:
+        window.show()  # type: ignore[attr-defined]
+
+
+def run_ui(core: KioskCore, args: argparse.Namespace) -> int:
+    """Run the kiosk UI until quit; `tour` walks the screens and writes screenshots instead."""
+    prepare_environment(core.settings.data_dir)
+    from PySide6.QtWidgets import QApplication
+
+    from ui.kiosk_guard import KioskGuard
+    from ui.theme import cjk_font_available
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    if not cjk_font_available():
+        log.error("no CJK font installed: Chinese will render as boxes (install fonts-noto-cjk)")
+    kiosk_mode = not args.windowed and args.command != "tour"
+    ui = KioskUi(core, kiosk_mode=kiosk_mode)
+    guard = KioskGuard(app)
+    if kiosk_mode:
+        app.installEventFilter(guard)
+
+    def excepthook(exc_type: type[BaseException], exc: BaseException, tb: object) -> None:
+        log.error("unexpected error: %s", "".join(traceback.format_exception(exc_type, exc, tb)))
+        try:
+            ui.logout()
+        except Exception:
+            log.exception("could not return to the attract screen")
+
+    sys.excepthook = excepthook
+    _show(ui.window, kiosk_mode)
+    if args.command == "tour":
+        from ui.tour import Tour
+
+        tour = Tour(ui, args.out)
+        tour.start()
+        rc = app.exec()
+        ui.close()
+        return rc or tour.exit_code
+    rc = app.exec()
+    ui.close()
+    return rc

@@ -1,0 +1,82 @@
+"""The presenter's control panel in demo mode: put sample cards on the simulated readers, and so on."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
+
+from devices.base import DeviceKind
+from kiosk.demo_residents import DemoResident
+from ui.text import tr
+from ui.widgets import big_button, label
+
+log = logging.getLogger(__name__)
+
+
+class DemoPanel(QFrame):
+    """Buttons that drive the `sim://` devices exactly as a resident's hands would."""
+
+    def __init__(self, simulators: dict[DeviceKind, object], residents: Sequence[DemoResident],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("demoPanel")
+        self.setFixedWidth(300)
+        self._sims = simulators
+        self._residents = list(residents)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(12, 12, 12, 12)
+        lay.setSpacing(10)
+        lay.addWidget(label("demoTitle", tr("demo.panel_title")))
+        for i, r in enumerate(self._residents[:3]):
+            lay.addWidget(label(f"demoResident{i}", r.label))
+            b = big_button(f"demoPlaceId{i}", tr("demo.place_id"))
+            b.clicked.connect(lambda _=False, r=r: self.place_id_card(r))
+            lay.addWidget(b)
+            b = big_button(f"demoInsertSs{i}", tr("demo.insert_ss"))
+            b.clicked.connect(lambda _=False, r=r: self.insert_ss_card(r))
+            lay.addWidget(b)
+            b = big_button(f"demoScanEssc{i}", tr("demo.scan_essc"))
+            b.clicked.connect(lambda _=False, r=r: self.scan_essc(r))
+            lay.addWidget(b)
+        for name, text, slot in (
+            ("demoTakeId", tr("demo.take_id"), self.take_id_card),
+            ("demoPullSs", tr("demo.pull_ss"), self.pull_ss_card),
+            ("demoPaperOut", tr("demo.paper_out"), lambda: self.set_paper_out(True)),
+            ("demoPaperOk", tr("demo.paper_ok"), lambda: self.set_paper_out(False)),
+        ):
+            b = big_button(name, text)
+            b.clicked.connect(slot)
+            lay.addWidget(b)
+        lay.addStretch(1)
+
+    def _sim(self, kind: DeviceKind) -> object | None:
+        sim = self._sims.get(kind)
+        if sim is None:
+            log.warning("demo panel: %s is not a simulator in this configuration", kind.value)
+        return sim
+
+    def place_id_card(self, resident: DemoResident) -> None:
+        if (sim := self._sim(DeviceKind.ID_CARD)) is not None:
+            sim.place(resident.id_card)  # type: ignore[attr-defined]
+
+    def take_id_card(self) -> None:
+        if (sim := self._sim(DeviceKind.ID_CARD)) is not None:
+            sim.take_away()  # type: ignore[attr-defined]
+
+    def insert_ss_card(self, resident: DemoResident) -> None:
+        if (sim := self._sim(DeviceKind.SS_CARD)) is not None:
+            sim.insert(resident.ss_card)  # type: ignore[attr-defined]
+
+    def pull_ss_card(self) -> None:
+        if (sim := self._sim(DeviceKind.SS_CARD)) is not None:
+            sim.remove()  # type: ignore[attr-defined]
+
+    def scan_essc(self, resident: DemoResident) -> None:
+        if (sim := self._sim(DeviceKind.QR_SCANNER)) is not None and resident.essc_token:
+            sim.scan(resident.essc_token)  # type: ignore[attr-defined]
+
+    def set_paper_out(self, out: bool) -> None:
+        if (sim := self._sim(DeviceKind.PRINTER)) is not None:
+            sim.set_paper_out(out)  # type: ignore[attr-defined]

@@ -1,0 +1,267 @@
+"""The fullscreen main window: header, page stack with navigation, status bar, optional demo panel."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QResizeEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from devices.base import DeviceHealth, DeviceKind, DeviceState
+from ui.pages.base import Page
+from ui.text import tr
+from ui.theme import apply_theme, theme_for
+from ui.widgets import Lamp, big_button, label
+
+log = logging.getLogger(__name__)
+
+_LEVEL = {
+    DeviceState.ONLINE: "ok", DeviceState.BUSY: "ok", DeviceState.USER_ERROR: "warn",
+    DeviceState.MAINTENANCE: "warn", DeviceState.OFFLINE: "bad", DeviceState.NO_DEVICE: "bad",
+    DeviceState.HARDWARE_ERROR: "bad", DeviceState.UNKNOWN: "unknown",
+}
+
+
+class StatusItem(QWidget):
+    """A lamp, a name and a state text: e.g. ● 打印机：缺纸."""
+
+    def __init__(self, key: str, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"status_{key}")
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(8, 0, 8, 0)
+        lay.setSpacing(8)
+        self.lamp = Lamp()
+        self.text = label(f"status_{key}_text", name, wrap=False)
+        lay.addWidget(self.lamp)
+        lay.addWidget(self.text)
+        self._name = name
+
+    def set(self, level: str, state_text: str) -> None:
+        self.lamp.set_level(level)
+        self.text.setText(f"{self._name}：{state_text}")
+        self.setAccessibleName(self.text.text())
+
+
+class MainWindow(QMainWindow):
+    """Owns the page stack and navigation; the session logic drives it through go()/end_session()."""
+
+    logout_requested = Signal()
+    elderly_changed = Signal(bool)
+
+    def __init__(self, service_point_name: str, kiosk_id: str, *, kiosk_mode: bool = True) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(tr("app.title"))
+        self.kiosk_mode = kiosk_mode
+        self._allow_close = not kiosk_mode
+        self._pages: dict[str, Page] = {}
+        self._history: list[str] = []
+        self._elderly = False
+        self._portrait = False
+        self.session_active = False
+
+        central = QWidget()
+        central.setObjectName("central")
+        root = QVBoxLayout(central)
+        root.setContentsMargins(0, 0, 0, 0)
+        root.setSpacing(0)
+
+        header = QFrame()
+        header.setObjectName("header")
+        hl = QHBoxLayout(header)
+        hl.setContentsMargins(40, 10, 40, 10)
+        self.header_title = label("headerTitle", tr("app.title"), wrap=False)
+        self.header_place = label("headerPlace", service_point_name, wrap=False)
+        self.header_clock = label("headerClock", "", wrap=False)
+        hl.addWidget(self.header_title)
+        hl.addSpacing(30)
+        hl.addWidget(self.header_place, 1)
+        hl.addWidget(self.header_clock)
+        root.addWidget(header)
+
+        middle = QHBoxLayout()
+        middle.setSpacing(0)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("pageStack")
+        middle.addWidget(self.stack, 1)
+        self.side = QVBoxLayout()
+        middle.addLayout(self.side)
+        root.addLayout(middle, 1)
+
+        nav = QFrame()
+        nav.setObjectName("navBar")
+        nl = QHBoxLayout(nav)
+        nl.setContentsMargins(30, 12, 30, 12)
+        nl.setSpacing(24)
+        self.back_button = big_button("navBack", tr("nav.back"))
+        self.home_button = big_button("navHome", tr("nav.home"))
+        self.elderly_button = big_button("navElderly", tr("nav.elderly_on"))
+        self.logout_button = big_button("navLogout", tr("nav.logout"), role="danger")
+        self.back_button.clicked.connect(self.back)
+        self.home_button.clicked.connect(self.go_home)
+        self.elderly_button.clicked.connect(lambda: self.set_elderly(not self._elderly))
+        self.logout_button.clicked.connect(self.logout_requested)
+        nl.addWidget(self.back_button)
+        nl.addWidget(self.home_button)
+        nl.addStretch(1)
+        nl.addWidget(self.elderly_button)
+        nl.addWidget(self.logout_button)
+        self.nav = nav
+        root.addWidget(nav)
+
+        status = QFrame()
+        status.setObjectName("statusBar")
+        sl = QHBoxLayout(status)
+        sl.setContentsMargins(30, 4, 30, 4)
+        sl.setSpacing(30)
+        self.status_network = StatusItem("network", tr("status.network"))
+        self.status_printer = StatusItem("printer", tr("status.printer"))
+        self.status_reader = StatusItem("reader", tr("status.reader"))
+        for w in (self.status_network, self.status_printer, self.status_reader):
+            sl.addWidget(w)
+        sl.addStretch(1)
+        self.status_kiosk = label("statusKioskId", kiosk_id, wrap=False)
+        sl.addWidget(self.status_kiosk)
+        self.status_bar_frame = status
+        root.addWidget(status)
+        self.setCentralWidget(central)
+
+        self._reader_health: dict[DeviceKind, DeviceHealth] = {}
+        self.set_network(None)
+        self.set_device_health(DeviceHealth(DeviceKind.PRINTER, DeviceState.UNKNOWN, ""))
+        self.set_device_health(DeviceHealth(DeviceKind.ID_CARD, DeviceState.UNKNOWN, ""))
+
+        self._clock = QTimer(self)
+        self._clock.timeout.connect(self._tick)
+        self._clock.start(15_000)
+        self._tick()
+        self._apply_theme()
+
+    # ---- pages and navigation ----
+    def add_page(self, page: Page) -> None:
+        self._pages[page.page_id] = page
+        self.stack.addWidget(page)
+        page.set_portrait(self._portrait)
+
+    def page(self, page_id: str) -> Page:
+        return self._pages[page_id]
+
+    def current_page(self) -> Page:
+        return self.stack.currentWidget()  # type: ignore[return-value]
+
+    def go(self, page_id: str, *, remember: bool = True) -> None:
+        page = self._pages[page_id]
+        current = self.stack.currentWidget()
+        if remember and isinstance(current, Page) and current is not page and current.page_id != "attract":
+            self._history.append(current.page_id)
+        self.stack.setCurrentWidget(page)
+        self.nav.setVisible(page.show_nav)
+        self.logout_button.setVisible(self.session_active)
+        self.back_button.setEnabled(bool(self._history))
+        page.on_enter()
+
+    def back(self) -> None:
+        if self._history:
+            self.go(self._history.pop(), remember=False)
+        else:
+            self.go_home()
+
+    def go_home(self) -> None:
+        self._history.clear()
+        self.go("home", remember=False)
+
+    def end_session(self) -> None:
+        """Wipe every personal page and return to the attract screen (logout, timeout, card out)."""
+        self.session_active = False
+        for page in self._pages.values():
+            try:
+                page.clear_personal()
+            except Exception:
+                log.exception("clearing page %s failed", page.page_id)
+        self._history.clear()
+        if self._elderly:
+            self.set_elderly(False)
+        self.go("attract", remember=False)
+
+    # ---- modes ----
+    def set_elderly(self, on: bool) -> None:
+        self._elderly = on
+        self.elderly_button.setText(tr("nav.elderly_off") if on else tr("nav.elderly_on"))
+        self.elderly_button.setAccessibleName(self.elderly_button.text())
+        self._apply_theme()
+        self.elderly_changed.emit(on)
+
+    @property
+    def elderly(self) -> bool:
+        return self._elderly
+
+    def _apply_theme(self) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, theme_for(self._elderly))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        portrait = event.size().height() > event.size().width()
+        if portrait != self._portrait:
+            self._portrait = portrait
+            for p in self._pages.values():
+                p.set_portrait(portrait)
+
+    @property
+    def portrait(self) -> bool:
+        return self._portrait
+
+    # ---- status bar ----
+    def set_network(self, online: bool | None) -> None:
+        if online is None:
+            self.status_network.set("unknown", tr("status.unknown"))
+        else:
+            self.status_network.set("ok" if online else "warn",
+                                    tr("status.network_ok") if online else tr("status.network_down"))
+
+    def set_device_health(self, health: DeviceHealth) -> None:
+        text = health.message or tr(f"status.{health.state.value}")
+        if health.kind == DeviceKind.PRINTER:
+            self.status_printer.set(_LEVEL[health.state], text)
+            return
+        if health.kind in (DeviceKind.ID_CARD, DeviceKind.SS_CARD):
+            self._reader_health[health.kind] = health
+            # one reader item: the worst of the card readers
+            worst = max(self._reader_health.values(), key=lambda h: ["ok", "unknown", "warn", "bad"].index(
+                _LEVEL[h.state]))
+            self.status_reader.set(_LEVEL[worst.state], worst.message or tr(f"status.{worst.state.value}"))
+
+    def add_side_panel(self, widget: QWidget) -> None:
+        self.side.addWidget(widget)
+
+    # ---- kiosk behaviour ----
+    def allow_close(self) -> None:
+        self._allow_close = True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._allow_close:
+            event.accept()
+        else:
+            event.ignore()
+
+    def _tick(self) -> None:
+        self.header_clock.setText(QDateTime.currentDateTime().toString("yyyy年M月d日 HH:mm"))
+
+
+def walk_widgets(root: QWidget, visit: Callable[[QWidget], None]) -> None:
+    """Call `visit` on root and every descendant widget."""
+    visit(root)
+    for child in root.findChildren(QWidget):
+        visit(child)

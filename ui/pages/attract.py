@@ -1,0 +1,84 @@
+"""The attract screen: the service point's name and how to log in with a card or the e-SSC."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+
+from ui.pages.base import Page
+from ui.text import tr
+from ui.widgets import CardPictogram, big_button, label
+
+
+class CardPanel(QFrame):
+    """One way to log in: a drawn pictogram, its name, and what to do."""
+
+    def __init__(self, kind: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("cardPanel")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(24, 24, 24, 24)
+        lay.setSpacing(12)
+        lay.addWidget(CardPictogram(kind), 1)
+        title = label(f"attract_{kind}_title", tr(f"attract.{kind}"), role="cardTitle")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        how = label(f"attract_{kind}_how", tr(f"attract.{kind}_how"), role="cardHow")
+        how.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        lay.addWidget(title)
+        lay.addWidget(how)
+
+
+class AttractPage(Page):
+    """What a villager sees first."""
+
+    page_id = "attract"
+    show_nav = False
+    browse_requested = Signal()
+
+    def __init__(self, service_point_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("attractPage")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(60, 30, 60, 30)
+        outer.setSpacing(24)
+        self.welcome = label("attractWelcome", f"{tr('attract.welcome')} · {service_point_name}", role="heading")
+        self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.guidance = label("attractGuidance", tr("attract.guidance"), role="guidance")
+        self.guidance.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.maintenance = label("attractMaintenance", tr("attract.maintenance"), role="error")
+        self.maintenance.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.maintenance.hide()
+        outer.addWidget(self.welcome)
+        outer.addWidget(self.guidance)
+        outer.addWidget(self.maintenance)
+        self._panels = [CardPanel(k) for k in ("id_card", "ss_card", "essc")]
+        self._grid = QGridLayout()
+        self._grid.setSpacing(30)
+        outer.addLayout(self._grid, 1)
+        self.browse = big_button("attractBrowse", tr("attract.browse"), role="primary")
+        self.browse.clicked.connect(self.browse_requested)
+        hint = label("attractBrowseHint", tr("attract.browse_hint"), role="hint")
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.browse)
+        row.addStretch(1)
+        outer.addLayout(row)
+        outer.addWidget(hint)
+        self.set_portrait(False)
+
+    def set_portrait(self, portrait: bool) -> None:
+        for p in self._panels:
+            self._grid.removeWidget(p)
+        for i, p in enumerate(self._panels):
+            if portrait:
+                self._grid.addWidget(p, i, 0)
+            else:
+                self._grid.addWidget(p, 0, i)
+
+    def set_maintenance(self, on: bool, message: str = "") -> None:
+        """While a technician works, residents are told so and cannot start."""
+        self.maintenance.setText(message or tr("attract.maintenance"))
+        self.maintenance.setVisible(on)
+        self.guidance.setVisible(not on)
+        self.browse.setEnabled(not on)

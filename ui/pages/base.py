@@ -1,0 +1,22 @@
+"""What every page of the page stack offers the main window."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+
+class Page(QWidget):
+    """A screen in the stack. `personal` pages are wiped and left when the resident session ends."""
+
+    page_id = "page"
+    personal = False
+    show_nav = True
+
+    def on_enter(self) -> None:
+        """Called each time the page becomes current."""
+
+    def clear_personal(self) -> None:
+        """Forget everything personal this page shows or holds."""
+
+    def set_portrait(self, portrait: bool) -> None:
+        """Re-flow for a portrait (1080×1920) or landscape (1920×1080) screen."""

@@ -1,0 +1,131 @@
+"""Small reusable widgets: big buttons, headings, status lamps and drawn card pictograms."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QWidget
+
+
+def _round_pen(colour: str, width: int) -> QPen:
+    pen = QPen(QColor(colour), width)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    return pen
+
+
+def big_button(object_name: str, text: str, role: str = "", parent: QWidget | None = None) -> QPushButton:
+    """A touch button with a stable objectName and accessible name."""
+    b = QPushButton(text, parent)
+    b.setObjectName(object_name)
+    b.setAccessibleName(text)
+    if role:
+        b.setProperty("role", role)
+    b.setCursor(Qt.CursorShape.PointingHandCursor)
+    b.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    return b
+
+
+def label(object_name: str, text: str, role: str = "", wrap: bool = True, parent: QWidget | None = None) -> QLabel:
+    lbl = QLabel(text, parent)
+    lbl.setObjectName(object_name)
+    lbl.setAccessibleName(text)
+    if role:
+        lbl.setProperty("role", role)
+    lbl.setWordWrap(wrap)
+    return lbl
+
+
+class Lamp(QWidget):
+    """A coloured dot: green ok, amber attention, red fault, grey unknown (always paired with text)."""
+
+    COLOURS = {"ok": "#1B7F3B", "warn": "#B36200", "bad": "#B00020", "unknown": "#6B6B6B"}
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._level = "unknown"
+        self.setFixedSize(26, 26)
+
+    def set_level(self, level: str) -> None:
+        self._level = level if level in self.COLOURS else "unknown"
+        self.update()
+
+    def level(self) -> str:
+        return self._level
+
+    def paintEvent(self, _event: object) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setBrush(QColor(self.COLOURS[self._level]))
+        p.setPen(Qt.PenStyle.NoPen)
+        p.drawEllipse(self.rect().adjusted(2, 2, -2, -2))
+
+
+class CardPictogram(QWidget):
+    """A drawn picture of what to use: 'id_card', 'ss_card' or 'essc' (phone with a QR code)."""
+
+    def __init__(self, kind: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self.setMinimumSize(220, 150)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def sizeHint(self) -> QSize:
+        return QSize(300, 200)
+
+    def paintEvent(self, _event: object) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        r = QRectF(self.rect()).adjusted(10, 10, -10, -10)
+        if self.kind == "essc":
+            self._phone(p, r)
+        else:
+            self._card(p, r)
+
+    def _card(self, p: QPainter, area: QRectF) -> None:
+        w = min(area.width(), area.height() * 1.58)
+        h = w / 1.58
+        r = QRectF(area.center().x() - w / 2, area.center().y() - h / 2, w, h)
+        fill = "#DDEBF7" if self.kind == "id_card" else "#FCE4D6"
+        p.setPen(QPen(QColor("#0B4F8A"), 5))
+        p.setBrush(QColor(fill))
+        p.drawRoundedRect(r, 16, 16)
+        if self.kind == "id_card":
+            # portrait silhouette on the right, text lines on the left
+            head = QRectF(r.right() - w * 0.30, r.top() + h * 0.18, w * 0.16, w * 0.16)
+            p.setBrush(QColor("#0B4F8A"))
+            p.setPen(Qt.PenStyle.NoPen)
+            p.drawEllipse(head)
+            body = QPainterPath()
+            body.addRoundedRect(QRectF(head.left() - w * 0.04, head.bottom() + 4, w * 0.24, h * 0.30), 20, 20)
+            p.drawPath(body)
+            p.setPen(_round_pen("#0B4F8A", 8))
+            for i in range(3):
+                y = r.top() + h * (0.30 + 0.2 * i)
+                p.drawLine(int(r.left() + w * 0.10), int(y), int(r.left() + w * 0.52), int(y))
+        else:
+            chip = QRectF(r.left() + w * 0.12, r.top() + h * 0.30, w * 0.22, h * 0.34)
+            p.setBrush(QColor("#C9A227"))
+            p.setPen(QPen(QColor("#7A5C00"), 3))
+            p.drawRoundedRect(chip, 8, 8)
+            p.drawLine(QPointF(chip.center().x(), chip.top()), QPointF(chip.center().x(), chip.bottom()))
+            p.drawLine(QPointF(chip.left(), chip.center().y()), QPointF(chip.right(), chip.center().y()))
+            p.setPen(_round_pen("#B00020", 8))
+            p.drawLine(int(r.left() + w * 0.45), int(r.top() + h * 0.4), int(r.right() - w * 0.1), int(r.top() + h * 0.4))
+            p.drawLine(int(r.left() + w * 0.45), int(r.top() + h * 0.6), int(r.right() - w * 0.2), int(r.top() + h * 0.6))
+
+    def _phone(self, p: QPainter, area: QRectF) -> None:
+        h = area.height()
+        w = h * 0.55
+        r = QRectF(area.center().x() - w / 2, area.top(), w, h)
+        p.setPen(QPen(QColor("#1A1A1A"), 5))
+        p.setBrush(QColor("#FFFFFF"))
+        p.drawRoundedRect(r, 14, 14)
+        q = QRectF(r.left() + w * 0.15, r.top() + h * 0.22, w * 0.7, w * 0.7)
+        cell = q.width() / 7
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor("#1A1A1A"))
+        pattern = ["1110111", "1010101", "1110111", "0001000", "1110101", "1010011", "1110110"]
+        for y, row in enumerate(pattern):
+            for x, bit in enumerate(row):
+                if bit == "1":
+                    p.drawRect(QRectF(q.left() + x * cell, q.top() + y * cell, cell, cell))
