@@ -87,9 +87,12 @@ def _str_list(v: Any) -> tuple[str, ...]:
     return tuple(v)
 
 
-def _int_list(v: Any) -> tuple[int, ...]:
-    if not isinstance(v, list) or not all(isinstance(x, int) and not isinstance(x, bool) for x in v):
-        raise ValueError("整数列表，如 [1, 2, 3]")
+def _item_list(v: Any) -> tuple[int | str, ...]:
+    ok = isinstance(v, list) and all(
+        (isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, str) and x) for x in v
+    )
+    if not ok:
+        raise ValueError("事项序号、编号或代码的列表，如 [16, \"S000-08\", \"unemployment_registration\"]")
     return tuple(v)
 
 
@@ -143,7 +146,7 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], bool]]] = {
     },
     "services": {
         "enabled": (_str_list, True),
-        "disabled_items": (_int_list, False),
+        "disabled_items": (_item_list, False),
     },
     "logging": {
         "level": (_choice("DEBUG", "INFO", "WARNING", "ERROR"), True),
@@ -225,7 +228,7 @@ class Settings:
     timeouts: Timeouts
     sync: SyncSettings
     enabled_services: tuple[str, ...]
-    disabled_items: tuple[int, ...]
+    disabled_items: tuple[int | str, ...]
     log_level: str
     log_max_bytes: int
     log_backups: int

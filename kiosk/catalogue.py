@@ -1,0 +1,921 @@
+"""Load, validate and query the service catalogue (服务事项目录) and its province profile."""
+
+from __future__ import annotations
+
+import enum
+import logging
+import tomllib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE_DIR = PROJECT_ROOT / "config" / "catalogue"
+SERVICES_FILE = "services.toml"
+PROFILES_DIR = "profiles"
+SCHEMA_VERSION = 1
+
+# Plain-Chinese texts shown to people (errors for technicians, slip headings, age messages).
+MESSAGES: Mapping[str, str] = MappingProxyType(
+    {
+        # configuration errors: {where} is a file, {item} "事项 11（失业登记）", {key} the TOML key
+        "file_missing": "服务事项目录文件不存在：{where}",
+        "file_invalid": "服务事项目录文件 {where} 不是有效的 TOML：{detail}",
+        "file_unreadable": "无法读取服务事项目录文件 {where}：{detail}",
+        "profile_unknown": "没有名为 {profile} 的省份配置（{where}）；可用的配置：{available}",
+        "bad_value": "{where}: {item} 的 {key} 无效：应为{expected}",
+        "missing_key": "{where}: {item} 缺少 {key}",
+        "unknown_key": "{where}: {item} 有未知的配置项 {key}；可用的配置项：{allowed}",
+        "duplicate": "{where}: {item} 的 {key} 与 {other} 重复：{value}",
+        "unknown_group": "{where}: {item} 的 group {value} 不在 groups 列表中：{groups}",
+        "guidance_on_kiosk": "{where}: {item} 的 channels 含自助机，但 kind = guidance 的事项在自助机上没有办理流程",
+        "no_materials": "{where}: {item} 需要在柜面或登录后办理，materials 与 material_cases 不能都为空",
+        "unknown_ref": "{where}: {item} 的 {key} 引用了不存在的事项 {value}",
+        "override_unknown_item": "{where}: [items.{value}] 不是服务事项目录中的事项",
+        "override_forbidden": "{where}: {item} 的 {key} 不能在省份配置中修改；可修改的配置项：{allowed}",
+        "commitment_materials": (
+            "{where}: {item} 的 {key} 违反告知承诺制：除本人身份证件外不得要求其他材料，多出的材料：{value}"
+        ),
+        "commitment_cases": "{where}: {item} 的 {key} 违反告知承诺制：不得按情形要求身份证件以外的材料",
+        "selection_unknown": "服务开关 {key} 中的 {value} 不是事项编号、事项代码、分组名或 all",
+        "schema_version": "{where}: schema_version 应为 {expected}，实际为 {value}",
+        "age_invalid": "{where}: [working_age] 的 min_age 应小于各退休年龄",
+        # lookups
+        "item_unavailable": "该服务事项在本机不可用：{value}",
+        "code_ambiguous": "事项代码 {value} 有多个变体，请指定 variant：{variants}",
+        # working age
+        "age_too_young": "未满{min_age}周岁，不在劳动年龄内，暂不能办理。",
+        "age_retired": "已达到法定退休年龄（{retirement_age}周岁），不在劳动年龄内，暂不能办理。",
+        "age_unborn": "出生日期晚于今天，请核对身份信息。",
+        # guidance slip (一次性告知单)
+        "slip_title": "一次性告知单",
+        "slip_item": "办理事项",
+        "slip_content": "事项说明",
+        "slip_audience": "服务对象",
+        "slip_conditions": "办理条件",
+        "slip_materials": "所需材料",
+        "slip_case": "{when}：{items}",
+        "slip_no_materials": "无需提交材料",
+        "slip_time_limit": "办结时限",
+        "slip_place": "办理地点",
+        "slip_phone": "联系电话：{phone}",
+        "slip_office": "受理机构",
+        "slip_procedure": "办理流程",
+        "slip_basis": "办事依据",
+        "slip_result": "结果公开",
+        "slip_notes": "温馨提示",
+        "slip_channel_kiosk": "本事项也可在本服务点自助机上办理。",
+        "slip_footer": "依照首问负责制、全程代理制、一次性告知制，本单一次性告知办理本事项所需的全部材料，请备齐后一次办结。",
+    }
+)
+
+
+def _msg(message: str, **kw: Any) -> str:
+    return MESSAGES[message].format(**kw)
+
+
+class CatalogueError(ValueError):
+    """A catalogue or profile problem; the message names the file, the item and the key."""
+
+
+class ItemUnavailable(KeyError):
+    """Asked for an item that does not exist or is switched off on this kiosk."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class Channel(enum.StrEnum):
+    """Where an item can be done: the self-service kiosk (自助机) or the staffed counter (柜面)."""
+
+    KIOSK = "kiosk"
+    COUNTER = "counter"
+
+    @property
+    def label(self) -> str:
+        """The Chinese word residents see."""
+        return {"kiosk": "自助机", "counter": "柜面"}[self.value]
+
+
+class ItemKind(enum.StrEnum):
+    """How the kiosk serves an item."""
+
+    FORM = "form"  # a registration/application written to the outbox, reviewed by the platform
+    LOCAL_QUERY = "local_query"  # search over cached reference data (works offline)
+    LIVE_QUERY = "live_query"  # personal records asked from the platform (never cached)
+    GUIDANCE = "guidance"  # counter-only: guidance page and printed 一次性告知单
+
+
+@dataclass(frozen=True)
+class MaterialCase:
+    """Extra materials needed in one situation, e.g. 就业类型为个体经营 → 营业执照."""
+
+    when: str
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Prerequisite:
+    """Who must first do another item (e.g. internship applicants without a 就业创业证)."""
+
+    when: str
+    item_id: str
+
+
+@dataclass(frozen=True)
+class ServiceItem:
+    """One service item (服务事项) as the active province profile sees it."""
+
+    id: str
+    no: int | None  # 序号 in seed 003 附件1, None for items from other documents
+    group: str
+    name: str
+    code: str
+    variant: str | None
+    kind: ItemKind
+    content: str
+    channels: tuple[Channel, ...]
+    audience: str
+    conditions: str
+    time_limit: str
+    login_required: bool
+    materials: tuple[str, ...]
+    material_cases: tuple[MaterialCase, ...]
+    procedure: tuple[str, ...]
+    basis: tuple[str, ...]
+    result_publication: str
+    source: str
+    requires_consent: bool = False
+    working_age_check: bool = False
+    in_person_review: bool = False
+    restricted_to: str | None = None  # a platform flag the person needs, e.g. "hard_to_employ"
+    handling_office: str = ""
+    prerequisites: tuple[Prerequisite, ...] = ()
+    notes: tuple[str, ...] = ()
+    source_note: str = ""
+
+    @property
+    def is_kiosk_item(self) -> bool:
+        """Done on the kiosk end to end (channel includes 自助机 and there is a kiosk flow)."""
+        return Channel.KIOSK in self.channels and self.kind is not ItemKind.GUIDANCE
+
+    @property
+    def is_guidance(self) -> bool:
+        """Shown as guidance only: the resident is sent to the counter with a 一次性告知单."""
+        return not self.is_kiosk_item
+
+    @property
+    def channel_text(self) -> str:
+        """服务渠道 as the seed writes it, e.g. 柜面、自助机."""
+        order = (Channel.COUNTER, Channel.KIOSK)
+        return "、".join(c.label for c in order if c in self.channels)
+
+
+@dataclass(frozen=True)
+class WorkingAgeRule:
+    """劳动年龄: from min_age (inclusive) up to the statutory retirement age (exclusive); ages are data."""
+
+    min_age: int
+    retirement_age_male: int
+    retirement_age_female: int
+    rule_text: str = ""
+    assumption: str = ""
+
+    @staticmethod
+    def age_on(birth_date: date, today: date) -> int:
+        """Full years (周岁) on `today`; a 29 February birthday counts from 1 March in other years."""
+        years = today.year - birth_date.year
+        if (today.month, today.day) < (birth_date.month, birth_date.day):
+            years -= 1
+        return years
+
+    def retirement_age(self, gender: str) -> int:
+        """男/male → male age, 女/female → female age; unknown gender gets the higher (lenient) one."""
+        g = (gender or "").strip().lower()
+        if g in ("男", "male", "m", "1"):
+            return self.retirement_age_male
+        if g in ("女", "female", "f", "2"):
+            return self.retirement_age_female
+        return max(self.retirement_age_male, self.retirement_age_female)
+
+    def problem(self, gender: str, birth_date: date, today: date) -> str | None:
+        """The plain-Chinese reason a person is outside working age, or None when inside."""
+        if birth_date > today:
+            return _msg("age_unborn")
+        age = self.age_on(birth_date, today)
+        if age < self.min_age:
+            return _msg("age_too_young", min_age=self.min_age)
+        limit = self.retirement_age(gender)
+        if age >= limit:
+            return _msg("age_retired", retirement_age=limit)
+        return None
+
+    def applies(self, gender: str, birth_date: date, today: date) -> bool:
+        """True when the person is of working age on `today`."""
+        return self.problem(gender, birth_date, today) is None
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """The 告知承诺 / own-confirmation text a resident reads before the listed items are submitted."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+    items: tuple[str, ...]  # item ids whose flow shows this text and needs the resident's confirmation
+    id_only: bool  # 告知承诺制: no document beyond the ID may be demanded for those items
+    allowed_materials: tuple[str, ...]
+    sources: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """Title and paragraphs, one per line."""
+        return "\n".join((self.title, *self.paragraphs))
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A province/year profile (which document's materials, conditions and time limits apply)."""
+
+    name: str
+    title: str
+    description: str
+    source: str
+
+
+@dataclass(frozen=True)
+class SlipSection:
+    """One headed block of a printed slip."""
+
+    heading: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GuidanceSlip:
+    """A 一次性告知单 as plain data; receipts/UI decide the layout."""
+
+    title: str
+    item_id: str
+    sections: tuple[SlipSection, ...]
+    footer: str
+
+    def lines(self) -> tuple[str, ...]:
+        """Flat text lines: title, then each heading followed by its lines, then the footer."""
+        out: list[str] = [self.title]
+        for s in self.sections:
+            out.append(f"【{s.heading}】")
+            out.extend(s.lines)
+        out.append(self.footer)
+        return tuple(out)
+
+
+# ----------------------------------------------------------------------------------------------
+# raw TOML → validated values
+# ----------------------------------------------------------------------------------------------
+_Check = Callable[[Any], Any]
+
+
+def _text(v: Any) -> str:
+    if not isinstance(v, str) or not v.strip():
+        raise ValueError("非空字符串")
+    return v
+
+
+def _opt_text(v: Any) -> str:
+    if not isinstance(v, str):
+        raise ValueError("字符串")
+    return v
+
+
+def _bool(v: Any) -> bool:
+    if not isinstance(v, bool):
+        raise ValueError("true 或 false")
+    return v
+
+
+def _pos_int(v: Any) -> int:
+    if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+        raise ValueError("正整数")
+    return v
+
+
+def _texts(nonempty: bool) -> _Check:
+    def check(v: Any) -> tuple[str, ...]:
+        if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
+            raise ValueError("非空字符串的列表")
+        if nonempty and not v:
+            raise ValueError("至少含一项的字符串列表")
+        return tuple(v)
+
+    return check
+
+
+def _enum(cls: type[enum.StrEnum]) -> _Check:
+    def check(v: Any) -> Any:
+        try:
+            return cls(v)
+        except ValueError:
+            raise ValueError("以下之一：" + " / ".join(m.value for m in cls)) from None
+
+    return check
+
+
+def _channels(v: Any) -> tuple[Channel, ...]:
+    expected = '由 "counter"（柜面）和/或 "kiosk"（自助机）组成的非空列表'
+    if not isinstance(v, list) or not v or len(set(v)) != len(v):
+        raise ValueError(expected)
+    try:
+        return tuple(Channel(x) for x in v)
+    except ValueError:
+        raise ValueError(expected) from None
+
+
+def _cases(v: Any) -> tuple[MaterialCase, ...]:
+    expected = '列表，每项形如 { when = "情形", items = ["材料", …] }'
+    if not isinstance(v, list):
+        raise ValueError(expected)
+    out = []
+    for c in v:
+        if not isinstance(c, dict) or set(c) != {"when", "items"}:
+            raise ValueError(expected)
+        try:
+            out.append(MaterialCase(when=_text(c["when"]), items=_texts(True)(c["items"])))
+        except ValueError:
+            raise ValueError(expected) from None
+    return tuple(out)
+
+
+def _prereqs(v: Any) -> tuple[Prerequisite, ...]:
+    expected = '列表，每项形如 { when = "情形", item = "事项编号" }'
+    if not isinstance(v, list):
+        raise ValueError(expected)
+    out = []
+    for c in v:
+        if not isinstance(c, dict) or set(c) != {"when", "item"}:
+            raise ValueError(expected)
+        try:
+            out.append(Prerequisite(when=_text(c["when"]), item_id=_text(c["item"])))
+        except ValueError:
+            raise ValueError(expected) from None
+    return tuple(out)
+
+
+# key -> (check, required); keys absent and not required take the ServiceItem default
+_ITEM_KEYS: dict[str, tuple[_Check, bool]] = {
+    "id": (_text, True),
+    "no": (_pos_int, False),
+    "group": (_text, True),
+    "name": (_text, True),
+    "code": (_text, True),
+    "variant": (_text, False),
+    "kind": (_enum(ItemKind), True),
+    "content": (_text, True),
+    "channels": (_channels, True),
+    "audience": (_text, True),
+    "conditions": (_text, True),
+    "time_limit": (_text, True),
+    "login_required": (_bool, True),
+    "materials": (_texts(False), True),
+    "material_cases": (_cases, False),
+    "procedure": (_texts(True), False),
+    "basis": (_texts(True), True),
+    "result_publication": (_text, False),
+    "source": (_text, True),
+    "requires_consent": (_bool, False),
+    "working_age_check": (_bool, False),
+    "in_person_review": (_bool, False),
+    "restricted_to": (_text, False),
+    "handling_office": (_opt_text, False),
+    "prerequisites": (_prereqs, False),
+    "notes": (_texts(False), False),
+    "source_note": (_opt_text, False),
+}
+# what a province profile may change (an override replaces the whole value)
+OVERRIDABLE = (
+    "audience",
+    "conditions",
+    "time_limit",
+    "materials",
+    "material_cases",
+    "procedure",
+    "basis",
+    "result_publication",
+    "handling_office",
+    "channels",
+    "login_required",
+    "notes",
+)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError as exc:
+        raise CatalogueError(_msg("file_missing", where=path)) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogueError(_msg("file_invalid", where=path, detail=exc)) from exc
+    except OSError as exc:
+        raise CatalogueError(_msg("file_unreadable", where=path, detail=exc)) from exc
+
+
+def _label(raw: Mapping[str, Any], index: int | None = None) -> str:
+    ident = raw.get("id")
+    name = raw.get("name")
+    if isinstance(ident, str) and isinstance(name, str):
+        return f"事项 {ident}（{name}）"
+    if isinstance(ident, str):
+        return f"事项 {ident}"
+    return f"第 {index + 1} 个 [[item]]" if index is not None else "事项"
+
+
+def _check_keys(where: Path, label: str, table: Mapping[str, Any], allowed: Iterable[str]) -> None:
+    allowed = tuple(allowed)
+    for key in table:
+        if key not in allowed:
+            raise CatalogueError(
+                _msg("unknown_key", where=where, item=label, key=key, allowed=", ".join(allowed))
+            )
+
+
+def _section(where: Path, raw: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    value = raw.get(name)
+    if not isinstance(value, dict):
+        raise CatalogueError(_msg("missing_key", where=where, item="文件", key=f"[{name}]"))
+    return value
+
+
+def _field(where: Path, label: str, table: Mapping[str, Any], key: str, check: _Check) -> Any:
+    if key not in table:
+        raise CatalogueError(_msg("missing_key", where=where, item=label, key=key))
+    try:
+        return check(table[key])
+    except ValueError as exc:
+        raise CatalogueError(
+            _msg("bad_value", where=where, item=label, key=key, expected=exc.args[0])
+        ) from exc
+
+
+def _build_item(
+    raw: Mapping[str, Any],
+    origin: Callable[[str], Path],
+    label: str,
+    defaults: Mapping[str, Mapping[str, Any]],
+) -> ServiceItem:
+    values: dict[str, Any] = {}
+    for key, (check, required) in _ITEM_KEYS.items():
+        if key in raw:
+            values[key] = _field(origin(key), label, raw, key, check)
+        elif required:
+            raise CatalogueError(_msg("missing_key", where=origin(key), item=label, key=key))
+    kind: ItemKind = values["kind"]
+    values.setdefault("procedure", defaults["procedure"][kind.value])
+    values.setdefault("result_publication", defaults["result_publication"][kind.value])
+    values.setdefault("material_cases", ())
+    values["variant"] = values.get("variant")
+    if "no" in values and values["id"] != str(values["no"]):
+        raise CatalogueError(
+            _msg(
+                "bad_value",
+                where=origin("id"),
+                item=label,
+                key="id",
+                expected=f'与 no 相同的 "{values["no"]}"',
+            )
+        )
+    values["no"] = values.get("no")
+    item = ServiceItem(**values)
+    if kind is ItemKind.GUIDANCE and Channel.KIOSK in item.channels:
+        raise CatalogueError(_msg("guidance_on_kiosk", where=origin("channels"), item=label))
+    needs_materials = item.login_required or item.is_guidance
+    if needs_materials and not item.materials and not item.material_cases:
+        raise CatalogueError(_msg("no_materials", where=origin("materials"), item=label))
+    return item
+
+
+def _load_defaults(where: Path, raw: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    d = _section(where, raw, "defaults")
+    out: dict[str, dict[str, Any]] = {}
+    for key, check in (("procedure", _texts(True)), ("result_publication", _text)):
+        table = d.get(key)
+        if not isinstance(table, dict):
+            raise CatalogueError(_msg("missing_key", where=where, item="[defaults]", key=key))
+        out[key] = {k.value: _field(where, f"[defaults.{key}]", table, k.value, check) for k in ItemKind}
+    return out
+
+
+def _load_profile_meta(where: Path, raw: Mapping[str, Any]) -> tuple[Profile, WorkingAgeRule, Commitment]:
+    _check_keys(where, "省份配置", raw, ("profile", "working_age", "commitment", "items"))
+    p = _section(where, raw, "profile")
+    _check_keys(where, "[profile]", p, ("name", "title", "description", "source"))
+    profile = Profile(
+        name=_field(where, "[profile]", p, "name", _text),
+        title=_field(where, "[profile]", p, "title", _text),
+        description=_field(where, "[profile]", p, "description", _opt_text),
+        source=_field(where, "[profile]", p, "source", _opt_text),
+    )
+    w = _section(where, raw, "working_age")
+    wl = "[working_age]"
+    _check_keys(
+        where, wl, w, ("min_age", "retirement_age_male", "retirement_age_female", "rule_text", "assumption")
+    )
+    rule = WorkingAgeRule(
+        min_age=_field(where, wl, w, "min_age", _pos_int),
+        retirement_age_male=_field(where, wl, w, "retirement_age_male", _pos_int),
+        retirement_age_female=_field(where, wl, w, "retirement_age_female", _pos_int),
+        rule_text=_opt_text(w.get("rule_text", "")),
+        assumption=_opt_text(w.get("assumption", "")),
+    )
+    if rule.min_age >= min(rule.retirement_age_male, rule.retirement_age_female):
+        raise CatalogueError(_msg("age_invalid", where=where))
+    c = _section(where, raw, "commitment")
+    cl = "[commitment]"
+    _check_keys(where, cl, c, ("title", "id_only", "items", "allowed_materials", "paragraph"))
+    paragraphs = c.get("paragraph")
+    if not isinstance(paragraphs, list) or not paragraphs:
+        raise CatalogueError(_msg("missing_key", where=where, item=cl, key="[[commitment.paragraph]]"))
+    texts, sources = [], []
+    for i, para in enumerate(paragraphs):
+        pl = f"[[commitment.paragraph]] 第 {i + 1} 段"
+        if not isinstance(para, dict):
+            raise CatalogueError(_msg("bad_value", where=where, item=pl, key="paragraph", expected="表"))
+        _check_keys(where, pl, para, ("text", "source"))
+        texts.append(_field(where, pl, para, "text", _text))
+        sources.append(_field(where, pl, para, "source", _text))
+    commitment = Commitment(
+        title=_field(where, cl, c, "title", _text),
+        paragraphs=tuple(texts),
+        items=_field(where, cl, c, "items", _texts(False)),
+        id_only=_field(where, cl, c, "id_only", _bool),
+        allowed_materials=_field(where, cl, c, "allowed_materials", _texts(False)),
+        sources=tuple(sources),
+    )
+    return profile, rule, commitment
+
+
+def available_profiles(catalogue_dir: Path = CATALOGUE_DIR) -> tuple[str, ...]:
+    """Names of the province profiles found under <catalogue_dir>/profiles."""
+    return tuple(sorted(p.stem for p in (Path(catalogue_dir) / PROFILES_DIR).glob("*.toml")))
+
+
+# ----------------------------------------------------------------------------------------------
+# the catalogue
+# ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Catalogue:
+    """The enabled service items of one kiosk under one province profile, with lookups."""
+
+    profile: Profile
+    items: tuple[ServiceItem, ...]
+    group_order: tuple[str, ...]
+    working_age_rule: WorkingAgeRule
+    commitment: Commitment
+    disabled: tuple[str, ...] = ()  # ids switched off by the site settings
+    sources: tuple[Path, ...] = ()
+    _by_id: Mapping[str, ServiceItem] = field(init=False, repr=False, compare=False)
+    _by_code: Mapping[tuple[str, str | None], ServiceItem] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", MappingProxyType({i.id: i for i in self.items}))
+        object.__setattr__(self, "_by_code", MappingProxyType({(i.code, i.variant): i for i in self.items}))
+
+    def __iter__(self) -> Iterator[ServiceItem]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __contains__(self, item_id: object) -> bool:
+        return str(item_id) in self._by_id
+
+    def groups(self) -> tuple[str, ...]:
+        """Groups that have at least one enabled item, in display order."""
+        present = {i.group for i in self.items}
+        return tuple(g for g in self.group_order if g in present)
+
+    def items_in(self, group: str) -> tuple[ServiceItem, ...]:
+        """The enabled items of a group in display order (empty for an unknown group)."""
+        return tuple(i for i in self.items if i.group == group)
+
+    def item(self, item_id: str | int) -> ServiceItem:
+        """The item with this id ("11", 11, "S000-01"); ItemUnavailable if absent or switched off."""
+        try:
+            return self._by_id[str(item_id)]
+        except KeyError:
+            raise ItemUnavailable(_msg("item_unavailable", value=item_id)) from None
+
+    def by_code(self, code: str, variant: str | None = None) -> ServiceItem:
+        """The item with this code name and variant (None = the plain one, e.g. 求职登记)."""
+        try:
+            return self._by_code[(code, variant)]
+        except KeyError:
+            variants = sorted(str(v) for (c, v) in self._by_code if c == code)
+            if variant is None and variants:
+                raise ItemUnavailable(
+                    _msg("code_ambiguous", value=code, variants=", ".join(variants))
+                ) from None
+            raise ItemUnavailable(
+                _msg("item_unavailable", value=f"{code}/{variant}" if variant else code)
+            ) from None
+
+    def is_kiosk_item(self, item: ServiceItem | str | int) -> bool:
+        """True when the item is done on the kiosk end to end; False means guidance (counter)."""
+        return self._resolve(item).is_kiosk_item
+
+    def kiosk_items(self) -> tuple[ServiceItem, ...]:
+        """Items with a kiosk flow."""
+        return tuple(i for i in self.items if i.is_kiosk_item)
+
+    def guidance_items(self) -> tuple[ServiceItem, ...]:
+        """Items shown as guidance and 一次性告知单 only."""
+        return tuple(i for i in self.items if i.is_guidance)
+
+    def public_items(self) -> tuple[ServiceItem, ...]:
+        """Kiosk items that can be browsed without a card."""
+        return tuple(i for i in self.items if i.is_kiosk_item and not i.login_required)
+
+    def commitment_text(self) -> str:
+        """The text a resident reads and confirms before 失业登记 (and the other commitment items)."""
+        return self.commitment.text
+
+    def needs_commitment(self, item: ServiceItem | str | int) -> bool:
+        """True when the item's flow must show the commitment text and get the resident's confirmation."""
+        return self._resolve(item).id in self.commitment.items
+
+    def working_age(self, gender: str, birth_date: date, today: date) -> bool:
+        """True when the person is of working age (劳动年龄) on `today` under this profile."""
+        return self.working_age_rule.applies(gender, birth_date, today)
+
+    def guidance_slip(
+        self, item: ServiceItem | str | int, service_point_name: str, counter: str, *, phone: str = ""
+    ) -> GuidanceSlip:
+        """Everything a 一次性告知单 for this item needs, as headed plain-text lines."""
+        it = self._resolve(item)
+        m = MESSAGES
+        materials = list(it.materials)
+        materials += [_msg("slip_case", when=c.when, items="、".join(c.items)) for c in it.material_cases]
+        materials_lines = tuple(f"{n}. {t}" for n, t in enumerate(materials, 1)) or (m["slip_no_materials"],)
+        place = [f"{service_point_name} {counter}".strip()]
+        if phone:
+            place.append(_msg("slip_phone", phone=phone))
+        sections = [
+            SlipSection(m["slip_item"], (it.name,)),
+            SlipSection(m["slip_content"], (it.content,)),
+            SlipSection(m["slip_audience"], (it.audience,)),
+            SlipSection(m["slip_conditions"], (it.conditions,)),
+            SlipSection(m["slip_materials"], materials_lines),
+            SlipSection(m["slip_time_limit"], (it.time_limit,)),
+            SlipSection(m["slip_place"], tuple(place)),
+        ]
+        if it.handling_office:
+            sections.append(SlipSection(m["slip_office"], (it.handling_office,)))
+        sections += [
+            SlipSection(m["slip_procedure"], tuple(f"{n}. {t}" for n, t in enumerate(it.procedure, 1))),
+            SlipSection(m["slip_basis"], it.basis),
+            SlipSection(m["slip_result"], (it.result_publication,)),
+        ]
+        notes = list(it.notes)
+        if it.is_kiosk_item:
+            notes.append(m["slip_channel_kiosk"])
+        if notes:
+            sections.append(SlipSection(m["slip_notes"], tuple(notes)))
+        return GuidanceSlip(
+            title=m["slip_title"], item_id=it.id, sections=tuple(sections), footer=m["slip_footer"]
+        )
+
+    def _resolve(self, item: ServiceItem | str | int) -> ServiceItem:
+        return item if isinstance(item, ServiceItem) else self.item(item)
+
+
+def _select(
+    items: list[ServiceItem], groups: tuple[str, ...], enabled: Iterable[str], disabled: Iterable[str | int]
+) -> tuple[list[ServiceItem], tuple[str, ...]]:
+    """Apply the site's [services] switches: enabled = all / groups / ids / codes; disabled = ids / codes."""
+    ids = {i.id for i in items}
+    codes = {i.code for i in items}
+
+    def matches(token: str | int, key: str, allow_groups: bool) -> Callable[[ServiceItem], bool]:
+        t = str(token)
+        if isinstance(token, int) and not isinstance(token, bool) and t in ids:
+            return lambda i: i.id == t
+        if isinstance(token, str):
+            if t == "all" and allow_groups:
+                return lambda i: True
+            if t in ids:
+                return lambda i: i.id == t
+            if t in codes:
+                return lambda i: i.code == t
+            if allow_groups and t in groups:
+                return lambda i: i.group == t
+        raise CatalogueError(_msg("selection_unknown", key=key, value=repr(token)))
+
+    on = [matches(t, "services.enabled", True) for t in enabled]
+    off = [matches(t, "services.disabled_items", False) for t in disabled]
+    kept, dropped = [], []
+    for i in items:
+        if any(f(i) for f in on) and not any(f(i) for f in off):
+            kept.append(i)
+        else:
+            dropped.append(i.id)
+    return kept, tuple(dropped)
+
+
+def _load_items(
+    raw_items: list[Any],
+    overrides: Mapping[str, Mapping[str, Any]],
+    groups: tuple[str, ...],
+    defaults: Mapping[str, Mapping[str, Any]],
+    services_path: Path,
+    profile_path: Path,
+) -> list[ServiceItem]:
+    """Each [[item]] merged with its profile override, validated, checked for duplicates."""
+    items: list[ServiceItem] = []
+    seen: dict[str, dict[Any, str]] = {"id": {}, "name": {}, "code": {}, "no": {}}
+    for index, r in enumerate(raw_items):
+        if not isinstance(r, dict):
+            raise CatalogueError(
+                _msg("bad_value", where=services_path, item=_label({}, index), key="item", expected="表")
+            )
+        label = _label(r, index)
+        _check_keys(services_path, label, r, _ITEM_KEYS)
+        over = overrides.get(str(r.get("id")), {})
+        for key in over:
+            if key not in OVERRIDABLE:
+                raise CatalogueError(
+                    _msg(
+                        "override_forbidden",
+                        where=profile_path,
+                        item=label,
+                        key=key,
+                        allowed=", ".join(OVERRIDABLE),
+                    )
+                )
+        merged = {**r, **over}
+
+        def origin(key: str, _over: Mapping[str, Any] = over) -> Path:
+            return profile_path if key in _over else services_path
+
+        item = _build_item(merged, origin, label, defaults)
+        for key, value in (
+            ("id", item.id),
+            ("name", item.name),
+            ("code", (item.code, item.variant)),
+            ("no", item.no),
+        ):
+            if value is None:
+                continue
+            if value in seen[key]:
+                shown = "/".join(str(v) for v in value if v) if isinstance(value, tuple) else value
+                raise CatalogueError(
+                    _msg(
+                        "duplicate",
+                        where=services_path,
+                        item=label,
+                        key=key,
+                        other=seen[key][value],
+                        value=shown,
+                    )
+                )
+            seen[key][value] = label
+        if item.group not in groups:
+            raise CatalogueError(
+                _msg(
+                    "unknown_group",
+                    where=services_path,
+                    item=label,
+                    value=item.group,
+                    groups=", ".join(groups),
+                )
+            )
+        items.append(item)
+    return items
+
+
+def load_catalogue(
+    catalogue_dir: Path = CATALOGUE_DIR,
+    profile: str = "default",
+    *,
+    disabled_items: Iterable[str | int] = (),
+    enabled: Iterable[str] = ("all",),
+) -> Catalogue:
+    """Read services.toml and profiles/<profile>.toml, validate them, apply the site's switches.
+
+    Raises CatalogueError naming the file, the item and the key of the first problem found.
+    """
+    catalogue_dir = Path(catalogue_dir)
+    services_path = catalogue_dir / SERVICES_FILE
+    profile_path = catalogue_dir / PROFILES_DIR / f"{profile}.toml"
+    if not profile_path.is_file():
+        raise CatalogueError(
+            _msg(
+                "profile_unknown",
+                profile=profile,
+                where=profile_path,
+                available=", ".join(available_profiles(catalogue_dir)) or "无",
+            )
+        )
+    raw = _read_toml(services_path)
+    prof_raw = _read_toml(profile_path)
+    _check_keys(services_path, "文件", raw, ("schema_version", "groups", "defaults", "item"))
+    if raw.get("schema_version") != SCHEMA_VERSION:
+        raise CatalogueError(
+            _msg(
+                "schema_version",
+                where=services_path,
+                expected=SCHEMA_VERSION,
+                value=raw.get("schema_version"),
+            )
+        )
+    groups = _field(services_path, "文件", raw, "groups", _texts(True))
+    defaults = _load_defaults(services_path, raw)
+    prof, rule, commitment = _load_profile_meta(profile_path, prof_raw)
+
+    raw_items = raw.get("item")
+    if not isinstance(raw_items, list) or not raw_items:
+        raise CatalogueError(_msg("missing_key", where=services_path, item="文件", key="[[item]]"))
+    overrides = prof_raw.get("items", {})
+    if not isinstance(overrides, dict):
+        raise CatalogueError(_msg("bad_value", where=profile_path, item="文件", key="items", expected="表"))
+    known_ids = {r.get("id") for r in raw_items if isinstance(r, dict)}
+    for oid, table in overrides.items():
+        if oid not in known_ids:
+            raise CatalogueError(_msg("override_unknown_item", where=profile_path, value=oid))
+        if not isinstance(table, dict):
+            raise CatalogueError(
+                _msg("bad_value", where=profile_path, item=f"事项 {oid}", key=oid, expected="表")
+            )
+
+    items = _load_items(raw_items, overrides, groups, defaults, services_path, profile_path)
+
+    by_id = {i.id: i for i in items}
+    for item in items:
+        for pre in item.prerequisites:
+            if pre.item_id not in by_id:
+                raise CatalogueError(
+                    _msg(
+                        "unknown_ref",
+                        where=services_path,
+                        item=_label(vars(item)),
+                        key="prerequisites",
+                        value=pre.item_id,
+                    )
+                )
+    for cid in commitment.items:
+        if cid not in by_id:
+            raise CatalogueError(
+                _msg("unknown_ref", where=profile_path, item="[commitment]", key="items", value=cid)
+            )
+        if commitment.id_only:
+            _check_commitment(by_id[cid], commitment, overrides.get(cid, {}), profile_path, services_path)
+
+    kept, dropped = _select(items, groups, enabled, disabled_items)
+    if dropped:
+        log.info("service items switched off by site settings: %s", ", ".join(dropped))
+    return Catalogue(
+        profile=prof,
+        items=tuple(kept),
+        group_order=groups,
+        working_age_rule=rule,
+        commitment=commitment,
+        disabled=dropped,
+        sources=(services_path, profile_path),
+    )
+
+
+def _check_commitment(
+    item: ServiceItem,
+    commitment: Commitment,
+    over: Mapping[str, Any],
+    profile_path: Path,
+    services_path: Path,
+) -> None:
+    """告知承诺制: an id_only commitment item may ask for nothing beyond the ID documents."""
+    label = f"事项 {item.id}（{item.name}）"
+
+    def where(key: str) -> Path:
+        return profile_path if key in over else services_path
+
+    extra = [m for m in item.materials if m not in commitment.allowed_materials]
+    if extra:
+        raise CatalogueError(
+            _msg(
+                "commitment_materials",
+                where=where("materials"),
+                item=label,
+                key="materials",
+                value="、".join(extra),
+            )
+        )
+    if item.material_cases:
+        raise CatalogueError(
+            _msg("commitment_cases", where=where("material_cases"), item=label, key="material_cases")
+        )
