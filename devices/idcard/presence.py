@@ -1,0 +1,91 @@
+"""Turn what the reader observes (read / no card / unreadable) into card events, with removal and repeat rules."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from devices.base import CardFailed, CardInserted, CardReadError, CardRemoved, DeviceEvent, IdentityRead
+from devices.idcard.text import expiry_error
+
+
+def id_tag(id_number: str) -> str:
+    """A short, non-reversible tag for logs: never the number itself."""
+    return "#" + hashlib.sha256(id_number.encode()).hexdigest()[:8]
+
+
+class CardPresence:
+    """The card-on-reader state machine shared by the real driver and the simulator.
+
+    Every card placed yields exactly one CardInserted (valid card) or CardFailed (expired or
+    unreadable card), then exactly one CardRemoved when it is taken away — so the UI can clear
+    what it showed. Expired cards give CardFailed(IdCardExpired): the resident never logs in
+    with one, and the UI shows error.message ("您的身份证已过有效期…") as is.
+    Readers halt a card after reading it, so "find" fails while it still lies there; removal is
+    therefore N consecutive misses, and a re-read of the same ID number within
+    `repeat_window` seconds of its last read is not reported again.
+    """
+
+    def __init__(
+        self,
+        clock: Callable[[], float],
+        removal_misses: int = 3,
+        repeat_window: float = 4.0,
+        read_attempts: int = 3,
+    ) -> None:
+        self._clock = clock
+        self._removal_misses = removal_misses
+        self._repeat_window = repeat_window
+        self._read_attempts = read_attempts
+        self.present = False
+        self._current: str | None = None  # ID number of the present card; None if unreadable
+        self._misses = 0
+        self._failures = 0
+        self._last_id: str | None = None
+        self._last_seen = 0.0
+
+    def card_read(self, identity: IdentityRead) -> list[DeviceEvent]:
+        """A card was read successfully."""
+        now = self._clock()
+        self._misses = self._failures = 0
+        repeat = identity.id_number == self._last_id and now - self._last_seen < self._repeat_window
+        self._last_id, self._last_seen = identity.id_number, now
+        if self.present and self._current == identity.id_number:
+            return []  # the same card still lies there
+        events: list[DeviceEvent] = []
+        if self.present:
+            events += self.card_gone()  # another card replaced it without a visible gap
+        elif repeat:
+            return []
+        self.present, self._current = True, identity.id_number
+        error = expiry_error(identity)
+        events.append(CardFailed("id_card", error) if error else CardInserted(identity))
+        return events
+
+    def no_card(self) -> list[DeviceEvent]:
+        """The reader found no card this poll."""
+        self._failures = 0
+        if not self.present:
+            return []
+        self._misses += 1
+        return self.card_gone() if self._misses >= self._removal_misses else []
+
+    def card_unreadable(self, error: CardReadError) -> list[DeviceEvent]:
+        """A card is there but select/read/decoding failed; report it after a few tries in a row."""
+        self._misses = 0
+        if self.present:
+            return []
+        self._failures += 1
+        if self._failures < self._read_attempts:
+            return []
+        self._failures = 0
+        self.present, self._current = True, None
+        return [CardFailed("id_card", error)]
+
+    def card_gone(self) -> list[DeviceEvent]:
+        """The card is gone for sure (taken away, or the reader itself disappeared)."""
+        self._misses = self._failures = 0
+        if not self.present:
+            return []
+        self.present, self._current = False, None
+        return [CardRemoved("id_card")]

@@ -1,0 +1,1 @@
+"""The e-SSC QR scanner: line reader, serial and keyboard-wedge drivers, simulator."""

@@ -1,0 +1,246 @@
+"""The ID card reader driver against a SAM emulator on a real pseudo-terminal."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from devices.base import CardFailed, CardInserted, CardReadError, CardRemoved, DeviceState, HealthChanged
+from devices.idcard.frames import Command
+from devices.idcard.text import IdCardExpired
+from tests.helpers.pty_peer import EventLog
+from tests.helpers.sam_emulator import FAKE_PHOTO, SamEmulator, sample_identity
+from tests.integration.idcard.conftest import StartReader
+
+pytestmark = pytest.mark.integration
+
+
+def states(log: EventLog) -> list[DeviceState]:
+    return [e.health.state for e in log.of(HealthChanged)]
+
+
+def test_resident_card_is_read_with_photo(emulator: SamEmulator, start_reader: StartReader) -> None:
+    emulator.place(sample_identity())
+    reader, log = start_reader()
+    (event,) = log.wait_count(CardInserted)
+    got = event.identity
+    assert (got.name, got.id_number, got.nation, got.gender) == ("张三丰", "11010119900307123X", "汉", "男")
+    assert got.photo == FAKE_PHOTO and not got.expired
+    assert isinstance(log.events[0], HealthChanged) and log.events[0].health.state is DeviceState.ONLINE
+    assert reader.health().usable
+
+
+@pytest.mark.parametrize("card_type", ["resident_id", "hk_mo_tw_permit", "foreign_permanent"])
+def test_each_card_type(emulator: SamEmulator, start_reader: StartReader, card_type: str) -> None:
+    emulator.place(sample_identity(card_type))
+    _, log = start_reader()
+    (event,) = log.wait_count(CardInserted)
+    assert event.identity.card_type == card_type
+    assert event.identity.id_number == sample_identity(card_type).id_number
+
+
+def test_expired_card_fails_with_a_plain_message(emulator: SamEmulator, start_reader: StartReader) -> None:
+    emulator.place(sample_identity(valid_until=date(2024, 12, 31)))
+    _, log = start_reader()
+    (event,) = log.wait_count(CardFailed)
+    assert isinstance(event.error, IdCardExpired)
+    assert event.error.message.startswith("您的身份证已过有效期")
+    assert event.error.identity.expired and not log.of(CardInserted)
+
+
+def test_removal_then_another_card(emulator: SamEmulator, start_reader: StartReader) -> None:
+    emulator.place(sample_identity())
+    _, log = start_reader()
+    log.wait_count(CardInserted)
+    emulator.take_away()
+    log.wait_count(CardRemoved)
+    emulator.place(sample_identity(id_number="110101200001011234", name="李四"))
+    inserted = log.wait_count(CardInserted, 2)
+    assert inserted[1].identity.name == "李四"
+    assert [type(e) for e in log.events[1:]] == [CardInserted, CardRemoved, CardInserted]
+
+
+def test_same_card_again_within_seconds_is_not_reported_again(
+    emulator: SamEmulator, start_reader: StartReader
+) -> None:
+    now = [1000.0]
+    emulator.place(sample_identity())
+    _, log = start_reader(clock=lambda: now[0])
+    log.wait_count(CardInserted)
+    emulator.take_away()
+    log.wait_count(CardRemoved)
+    reads = emulator.count(Command.READ_TEXT_PHOTO)
+    emulator.place(sample_identity())
+    # Two more reads mean the first re-read has been fully handled by the driver.
+    emulator.peer.wait_received(lambda _: emulator.count(Command.READ_TEXT_PHOTO) >= reads + 2)
+    assert len(log.of(CardInserted)) == 1
+    now[0] += 10
+    emulator.take_away()
+    emulator.place(sample_identity())
+    assert len(log.wait_count(CardInserted, 2)) == 2
+
+
+def test_real_reader_habit_card_halted_after_read(emulator: SamEmulator, start_reader: StartReader) -> None:
+    emulator.halt_after_read = True
+    emulator.place(sample_identity())
+    _, log = start_reader()
+    log.wait_count(CardRemoved)  # "find" now fails although the card lies there
+    assert emulator.count(Command.READ_TEXT_PHOTO) == 1
+    emulator.place(sample_identity())  # put down again at once
+    emulator.peer.wait_received(lambda _: emulator.count(Command.READ_TEXT_PHOTO) >= 2)
+    emulator.peer.wait_received(lambda _: emulator.count(Command.FIND_CARD) >= emulator.count(Command.READ_TEXT_PHOTO) + 5)
+    assert len(log.of(CardInserted)) == 1
+
+
+def test_garbage_before_frames_is_skipped(emulator: SamEmulator, start_reader: StartReader) -> None:
+    emulator.halt_after_read = True  # exactly one successful read is possible
+    for command in (Command.SAM_STATUS, Command.FIND_CARD, Command.SELECT_CARD, Command.READ_TEXT_PHOTO):
+        emulator.fault_once(command, "garbage")
+    emulator.place(sample_identity())
+    _, log = start_reader()
+    (event,) = log.wait_count(CardInserted)
+    assert event.identity.photo == FAKE_PHOTO
+    assert emulator.count(Command.READ_TEXT_PHOTO) == 1 and emulator.count(Command.SAM_STATUS) == 1
+
+
+def test_bad_checksum_reply_is_retried(emulator: SamEmulator, start_reader: StartReader) -> None:
+    emulator.fault_once(Command.READ_TEXT_PHOTO, "bad_checksum")
+    emulator.fault_once(Command.FIND_CARD, "bad_checksum")
+    emulator.place(sample_identity())
+    _, log = start_reader()
+    (event,) = log.wait_count(CardInserted)
+    assert event.identity.photo == FAKE_PHOTO
+    assert emulator.count(Command.READ_TEXT_PHOTO) >= 2
+    assert states(log) == [DeviceState.ONLINE]
+
+
+def test_frames_split_into_single_bytes(emulator: SamEmulator, start_reader: StartReader) -> None:
+    emulator.split = True
+    emulator.place(sample_identity("foreign_permanent"))
+    _, log = start_reader()
+    (event,) = log.wait_count(CardInserted)
+    assert event.identity.photo == FAKE_PHOTO and event.identity.name == "马克"
+
+
+def test_unreadable_card_is_reported_once_then_removed(emulator: SamEmulator, start_reader: StartReader) -> None:
+    emulator.place(b"\x00\xd8" * 128)  # not UTF-16 at all
+    _, log = start_reader()
+    (event,) = log.wait_count(CardFailed)
+    assert isinstance(event.error, CardReadError) and "重新放置" in event.error.message
+    emulator.take_away()
+    log.wait_count(CardRemoved)
+    assert len(log.of(CardFailed)) == 1
+
+
+def test_read_failed_status_is_reported_after_retries(emulator: SamEmulator, start_reader: StartReader) -> None:
+    for _ in range(3):
+        emulator.fault_once(Command.READ_TEXT_PHOTO, 0x41)
+    emulator.place(sample_identity())
+    _, log = start_reader()
+    (event,) = log.wait_count(CardFailed)
+    assert event.error.detail == "READ_FAILED" and "不要移动" in event.error.message
+
+
+def test_reader_that_stops_answering_goes_offline_and_comes_back(
+    emulator: SamEmulator, start_reader: StartReader
+) -> None:
+    emulator.place(sample_identity())
+    reader, log = start_reader()
+    log.wait_count(CardInserted)
+    emulator.silent = True
+    log.wait_for(lambda events: DeviceState.OFFLINE in states(log))
+    assert log.of(CardRemoved), "a card on a dead reader counts as removed"
+    assert reader.health().state is DeviceState.OFFLINE and "无响应" in reader.health().message
+    emulator.silent = False
+    log.wait_for(lambda events: states(log)[-1:] == [DeviceState.ONLINE] and len(states(log)) >= 3)
+
+
+def test_unplug_and_replug(emulator: SamEmulator, start_reader: StartReader, device_link: Path) -> None:
+    emulator.place(sample_identity())
+    _, log = start_reader()
+    log.wait_count(CardInserted)
+    emulator.disconnect()
+    log.wait_for(lambda events: DeviceState.NO_DEVICE in states(log))
+    assert log.of(CardRemoved)
+    with SamEmulator(link=device_link) as again:
+        again.place(sample_identity(id_number="110101200001011234"))
+        inserted = log.wait_count(CardInserted, 2)
+        assert inserted[1].identity.id_number == "110101200001011234"
+        assert states(log)[-1] is DeviceState.ONLINE
+
+
+def test_reader_missing_at_start_is_found_later(tmp_path: Path, start_reader: StartReader) -> None:
+    late = tmp_path / "ttyLATE"
+    reader, log = start_reader(uri=f"serial://{late}?baud=115200")
+    log.wait_for(lambda events: states(log) == [DeviceState.NO_DEVICE])
+    assert "未找到" in reader.health().message
+    with SamEmulator(link=late):
+        log.wait_for(lambda events: states(log)[-1:] == [DeviceState.ONLINE])
+
+
+def test_baud_rate_is_detected(tmp_path: Path, start_reader: StartReader) -> None:
+    with SamEmulator(baud=38400, link=tmp_path / "tty38400") as emu:
+        emu.place(sample_identity())
+        reader, log = start_reader(uri=f"serial://{emu.path}?baud=115200")
+        log.wait_count(CardInserted)
+        assert reader.baud == 38400
+        probes = [baud for command, baud in emu.commands if command is Command.SAM_STATUS]
+        assert probes == [115200, 57600, 38400]
+
+
+def test_sam_fault_is_a_hardware_error_then_recovers(emulator: SamEmulator, start_reader: StartReader) -> None:
+    emulator.fault_once(Command.FIND_CARD, 0x60)
+    reader, log = start_reader()
+    log.wait_for(lambda events: states(log)[-1:] == [DeviceState.ONLINE] and len(states(log)) == 3)
+    error = log.of(HealthChanged)[1].health
+    assert error.state is DeviceState.HARDWARE_ERROR and "自检失败" in error.message
+
+
+def test_a_failing_subscriber_does_not_stop_the_reader(emulator: SamEmulator, device_link: Path) -> None:
+    from devices.idcard.driver import IdCardReader
+    from tests.integration.idcard.conftest import FAST
+
+    log = EventLog()
+
+    def sink(event: object) -> None:
+        log(event)
+        if isinstance(event, HealthChanged):
+            raise RuntimeError("subscriber bug")
+
+    reader = IdCardReader(f"serial://{device_link}", timing=FAST)
+    reader.start(sink)
+    try:
+        emulator.place(sample_identity())
+        log.wait_count(CardInserted)
+    finally:
+        reader.stop()
+
+
+def test_stop_ends_the_worker_even_mid_read(emulator: SamEmulator, start_reader: StartReader) -> None:
+    emulator.place(sample_identity())
+    emulator.fault_once(Command.READ_TEXT_PHOTO, "silent")  # the driver waits up to 2 s for this reply
+    reader, _ = start_reader()
+    emulator.peer.wait_received(lambda _: emulator.count(Command.READ_TEXT_PHOTO) >= 1)
+    reader.stop()
+    assert not [t for t in threading.enumerate() if t.name == "idcard-reader"]
+    assert reader.health().state is DeviceState.OFFLINE
+
+
+def test_personal_data_never_reaches_the_log(
+    emulator: SamEmulator, start_reader: StartReader, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    card = sample_identity()
+    emulator.place(card)
+    _, log = start_reader()
+    log.wait_count(CardInserted)
+    emulator.take_away()
+    log.wait_count(CardRemoved)
+    assert "CardInserted" in caplog.text
+    for secret in (card.id_number, card.name, card.address, card.id_number[-6:]):
+        assert secret not in caplog.text
