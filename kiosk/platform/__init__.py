@@ -1,0 +1,49 @@
+"""The platform API client: signed requests, typed errors in plain Chinese, frozen reply values."""
+
+from kiosk.platform.client import PlatformClient
+from kiosk.platform.credentials import ENV_SECRET, CredentialsError, KioskCredentials, load_credentials
+from kiosk.platform.errors import (
+    ERRORS,
+    CaseNotWithdrawable,
+    EsscRejected,
+    FeedRefetchRequired,
+    IdempotencyConflict,
+    IdentityRejected,
+    KioskAuthError,
+    NotFound,
+    PlatformBadResponse,
+    PlatformError,
+    PlatformRejected,
+    PlatformTlsError,
+    PlatformUnavailable,
+    ResidentAuthError,
+    TokenExpired,
+    TokenInvalid,
+    ValidationRejected,
+)
+from kiosk.platform.feeds import FEED_FIELDS, FEEDS, RECORD_KINDS, SUBMISSION_KINDS
+from kiosk.platform.models import (
+    Case,
+    FaultReport,
+    FaultReportDraft,
+    FaultReportReceipt,
+    FeedItem,
+    FeedPage,
+    HeartbeatReply,
+    HeartbeatReport,
+    PersonalRecord,
+    Profile,
+    ResidentSession,
+    Submission,
+    SubmissionReceipt,
+)
+
+__all__ = [
+    "ENV_SECRET", "ERRORS", "FEEDS", "FEED_FIELDS", "RECORD_KINDS", "SUBMISSION_KINDS",
+    "Case", "CaseNotWithdrawable", "CredentialsError", "EsscRejected", "FaultReport", "FaultReportDraft",
+    "FaultReportReceipt", "FeedItem", "FeedPage", "FeedRefetchRequired", "HeartbeatReply", "HeartbeatReport",
+    "IdempotencyConflict", "IdentityRejected", "KioskAuthError", "KioskCredentials", "NotFound", "PersonalRecord",
+    "PlatformBadResponse", "PlatformClient", "PlatformError", "PlatformRejected", "PlatformTlsError",
+    "PlatformUnavailable", "Profile", "ResidentAuthError", "ResidentSession", "Submission", "SubmissionReceipt",
+    "TokenExpired", "TokenInvalid", "ValidationRejected", "load_credentials",
+]

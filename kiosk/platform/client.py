@@ -1,0 +1,316 @@
+"""HTTP client of the platform API: signs every request, verifies TLS, maps every failure to a typed error."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import time
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+from devices.base import IdentityRead
+from kiosk.platform.credentials import KioskCredentials
+from kiosk.platform.errors import (
+    BAD_RESPONSE_MESSAGE,
+    TLS_MESSAGE,
+    UNAVAILABLE_MESSAGE,
+    PlatformBadResponse,
+    PlatformError,
+    PlatformTlsError,
+    PlatformUnavailable,
+    error_for,
+)
+from kiosk.platform.models import (
+    Case,
+    FaultReport,
+    FaultReportDraft,
+    FaultReportReceipt,
+    FeedItem,
+    FeedPage,
+    HeartbeatReply,
+    HeartbeatReport,
+    PersonalRecord,
+    Profile,
+    ResidentSession,
+    Submission,
+    SubmissionReceipt,
+)
+from kiosk.platform.signing import sign
+
+log = logging.getLogger(__name__)
+
+_ITEM_KEYS = ("id", "version", "updated_at", "deleted")
+
+
+def _nonce() -> str:
+    return secrets.token_hex(16)
+
+
+def _seg(value: str) -> str:
+    """One URL path segment, percent-encoded."""
+    return quote(value, safe="")
+
+
+def _parse_time(value: Any) -> datetime:
+    if not isinstance(value, str):
+        raise TypeError("time is not a string")
+    return datetime.fromisoformat(value)
+
+
+def _opt_str(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise TypeError("expected a string or null")
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("expected a string")
+    return value
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("expected true/false")
+    return value
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("expected an integer")
+    return value
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise TypeError("expected an object")
+    return value
+
+
+class PlatformClient:
+    """One method per endpoint of the platform API; every failure is a PlatformError subclass."""
+
+    def __init__(
+        self,
+        base_url: str,
+        kiosk_id: str,
+        secret: str,
+        *,
+        ca_bundle: str | bool = True,
+        connect_timeout: float = 3.0,
+        read_timeout: float = 10.0,
+        clock: Callable[[], float] = time.time,
+        nonce_source: Callable[[], str] = _nonce,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.kiosk_id = kiosk_id
+        self._secret = secret
+        # "" in settings means the system bundle; a path pins the platform's CA.
+        self._verify: str | bool = ca_bundle if ca_bundle != "" else True
+        self._timeout = (connect_timeout, read_timeout)
+        self._clock = clock
+        self._nonce = nonce_source
+        self._session = session or requests.Session()
+        self._session.trust_env = False  # no proxies or netrc from the environment on a kiosk
+
+    @classmethod
+    def from_credentials(cls, base_url: str, credentials: KioskCredentials, **kwargs: Any) -> PlatformClient:
+        """A client for loaded credentials."""
+        return cls(base_url, credentials.kiosk_id, credentials.secret, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"PlatformClient({self.base_url!r}, kiosk_id={self.kiosk_id!r})"
+
+    def close(self) -> None:
+        self._session.close()
+
+    # ---- transport ---------------------------------------------------------------------------
+    def _call(self, method: str, path: str, *, params: Mapping[str, Any] | None = None, body: Any = None,
+              token: str | None = None) -> tuple[int, dict[str, Any]]:
+        """Send one signed request; (status, JSON object) for 2xx, else a typed error."""
+        data = b"" if body is None else json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        headers = {"Accept": "application/json"}
+        if body is not None:
+            headers["Content-Type"] = "application/json; charset=utf-8"
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        clean = {k: v for k, v in (params or {}).items() if v is not None}
+        try:
+            prepared = self._session.prepare_request(
+                requests.Request(method, self.base_url + path, params=clean, data=data or None, headers=headers))
+        except (requests.RequestException, ValueError) as exc:
+            raise PlatformUnavailable("BAD_URL", UNAVAILABLE_MESSAGE, detail=f"cannot build request: {type(exc).__name__}") from exc
+        prepared.headers.update(sign(secret=self._secret, method=method, path_with_query=prepared.path_url,
+                                     kiosk_id=self.kiosk_id, timestamp=int(self._clock()), nonce=self._nonce(),
+                                     body=data))
+        started = time.monotonic()
+        try:
+            resp = self._session.send(prepared, timeout=self._timeout, verify=self._verify, allow_redirects=False)
+        except requests.exceptions.SSLError as exc:
+            log.warning("platform %s %s: TLS verification failed", method, path)
+            raise PlatformTlsError("TLS", TLS_MESSAGE, detail=type(exc).__name__) from exc
+        except requests.RequestException as exc:
+            log.warning("platform %s %s: %s", method, path, type(exc).__name__)
+            raise PlatformUnavailable("NETWORK", UNAVAILABLE_MESSAGE, detail=type(exc).__name__) from exc
+        try:
+            return self._interpret(method, path, resp, time.monotonic() - started)
+        finally:
+            resp.close()
+
+    def _interpret(self, method: str, path: str, resp: requests.Response, elapsed: float) -> tuple[int, dict[str, Any]]:
+        status = resp.status_code
+        log.info("platform %s %s → %d in %.0f ms", method, path, status, elapsed * 1000)
+        try:
+            payload = json.loads(resp.content.decode("utf-8")) if resp.content else None
+        except (UnicodeDecodeError, ValueError):
+            payload = None
+        if status >= 500:
+            code = payload.get("code") if isinstance(payload, dict) and isinstance(payload.get("code"), str) else ""
+            raise error_for(code, status, detail=f"HTTP {status}")
+        if not isinstance(payload, dict):
+            raise PlatformBadResponse(f"HTTP_{status}", BAD_RESPONSE_MESSAGE, http_status=status,
+                                      detail=f"HTTP {status}, not a JSON object ({len(resp.content)} bytes)")
+        if 200 <= status < 300:
+            return status, payload
+        code = payload.get("code")
+        message = payload.get("message")
+        if 400 <= status < 500 and isinstance(code, str) and code:
+            raise error_for(code, status, server_message=message if isinstance(message, str) else "",
+                            detail=f"HTTP {status} {code}")
+        raise PlatformBadResponse(f"HTTP_{status}", BAD_RESPONSE_MESSAGE, http_status=status,
+                                  detail=f"HTTP {status} without an error code")
+
+    @staticmethod
+    def _shape(what: str, build: Callable[[], Any]) -> Any:
+        """Build a value from a reply; a reply of the wrong shape is PlatformBadResponse, not a crash."""
+        try:
+            return build()
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise PlatformBadResponse("BAD_SHAPE", BAD_RESPONSE_MESSAGE,
+                                      detail=f"{what}: {type(exc).__name__}") from exc
+
+    # ---- kiosk -------------------------------------------------------------------------------
+    def heartbeat(self, report: HeartbeatReport) -> HeartbeatReply:
+        """Report health, versions and queue depth; get server time and pushed settings."""
+        _s, out = self._call("POST", f"/v1/kiosks/{_seg(self.kiosk_id)}/heartbeat", body=report.to_json())
+        return self._shape("heartbeat", lambda: HeartbeatReply(server_time=_parse_time(out["server_time"]),
+                                                               settings=dict(_dict(out["settings"]))))
+
+    def fetch_feed(self, feed: str, cursor: str | None = None, limit: int = 200) -> FeedPage:
+        """One page of a reference feed (FeedRefetchRequired when the cursor is no longer valid)."""
+        _s, out = self._call("GET", f"/v1/feeds/{_seg(feed)}", params={"cursor": cursor or None, "limit": limit})
+
+        def build() -> FeedPage:
+            items = []
+            for raw in out["items"]:
+                raw = _dict(raw)
+                items.append(FeedItem(id=_str(raw["id"]), version=_int(raw["version"]),
+                                      updated_at=_str(raw["updated_at"]), deleted=_bool(raw["deleted"]),
+                                      fields={k: v for k, v in raw.items() if k not in _ITEM_KEYS}))
+            return FeedPage(feed=feed, items=tuple(items), next_cursor=_str(out["next_cursor"]),
+                            has_more=_bool(out["has_more"]))
+
+        return self._shape("feed", build)
+
+    # ---- residents ---------------------------------------------------------------------------
+    def _session_from(self, out: dict[str, Any]) -> ResidentSession:
+        def build() -> ResidentSession:
+            p = _dict(out["profile"])
+            profile = Profile(person_id=_str(p["person_id"]), name=_str(p["name"]), id_number=_str(p["id_number"]),
+                              gender=_str(p["gender"]), birth_date=_str(p["birth_date"]), age=_int(p["age"]),
+                              hard_to_employ=_bool(p["hard_to_employ"]),
+                              registrations={str(k): str(v) for k, v in _dict(p["registrations"]).items()},
+                              has_employment_certificate=_bool(p["has_employment_certificate"]),
+                              phone=_opt_str(p.get("phone")))
+            return ResidentSession(token=_str(out["resident_token"]), expires_at=_parse_time(out["expires_at"]),
+                                   profile=profile)
+
+        return self._shape("session", build)
+
+    def login_id_card(self, id_number: str, name: str) -> ResidentSession:
+        """Log a resident in with the data read from their ID card."""
+        _s, out = self._call("POST", "/v1/sessions", body={"method": "id_card", "id_number": id_number, "name": name})
+        return self._session_from(out)
+
+    def login_ss_card(self, card_number: str, id_number: str | None = None, name: str | None = None) -> ResidentSession:
+        """Log in with a social security card (EF05 card number; EF06 id/name when the card gave them)."""
+        body = {"method": "ss_card", "card_number": card_number, "id_number": id_number or None, "name": name or None}
+        _s, out = self._call("POST", "/v1/sessions", body=body)
+        return self._session_from(out)
+
+    def login_essc(self, essc_token: str) -> ResidentSession:
+        """Log in with the e-SSC QR token as scanned (sent at once, never stored)."""
+        _s, out = self._call("POST", "/v1/sessions", body={"method": "essc", "essc_token": essc_token})
+        return self._session_from(out)
+
+    def login_identity(self, identity: IdentityRead) -> ResidentSession:
+        """Log in from a card read: ID card → id_card, social security card → ss_card (e-SSC: use login_essc)."""
+        if identity.source == "ss_card":
+            return self.login_ss_card(identity.card_number, identity.id_number or None, identity.name or None)
+        if identity.source == "id_card":
+            return self.login_id_card(identity.id_number, identity.name)
+        raise ValueError("e-SSC scans log in with login_essc(token)")
+
+    # ---- cases -------------------------------------------------------------------------------
+    def submit(self, submission: Submission) -> SubmissionReceipt:
+        """Send one outbox entry; the same key and body again returns the same case (duplicate=True)."""
+        status, out = self._call("POST", "/v1/submissions", body=submission.to_json())
+        return self._shape("submission", lambda: SubmissionReceipt(
+            case_no=_str(out["case_no"]), status=_str(out["status"]), received_at=_str(out["received_at"]),
+            duplicate=status == 200))
+
+    @staticmethod
+    def _case(raw: Any) -> Case:
+        c = _dict(raw)
+        return Case(case_no=_str(c["case_no"]), kind=_str(c["kind"]), status=_str(c["status"]),
+                    submitted_at=_str(c["submitted_at"]), received_at=_str(c["received_at"]),
+                    reason=_opt_str(c.get("reason")), reviewed_at=_opt_str(c.get("reviewed_at")))
+
+    def my_cases(self, token: str, status: str | None = None, month: str | None = None) -> tuple[Case, ...]:
+        """The resident's cases, optionally by review status and month (YYYY-MM)."""
+        _s, out = self._call("GET", "/v1/me/cases", params={"status": status, "month": month}, token=token)
+        return self._shape("cases", lambda: tuple(self._case(c) for c in out["cases"]))
+
+    def withdraw(self, token: str, case_no: str) -> Case:
+        """Withdraw a PENDING case (CaseNotWithdrawable otherwise)."""
+        _s, out = self._call("POST", f"/v1/cases/{_seg(case_no)}/withdraw", token=token)
+        return self._shape("case", lambda: self._case(out))
+
+    def record(self, token: str, kind: str) -> PersonalRecord:
+        """A live personal record (employee_pension, employment_certificate, …)."""
+        _s, out = self._call("GET", f"/v1/me/records/{_seg(kind)}", token=token)
+        return self._shape("record", lambda: PersonalRecord(kind=_str(out["kind"]), as_of=_str(out["as_of"]),
+                                                            found=_bool(out["found"]), data=_dict(out["data"])))
+
+    # ---- fault reports -----------------------------------------------------------------------
+    def report_fault(self, draft: FaultReportDraft) -> FaultReportReceipt:
+        """Send a 问题反映; the platform routes it by category."""
+        status, out = self._call("POST", "/v1/fault-reports", body=draft.to_json())
+        return self._shape("fault report", lambda: FaultReportReceipt(
+            report_no=_str(out["report_no"]), routed_to=_str(out["routed_to"]), duplicate=status == 200))
+
+    def fault_reports(self) -> tuple[FaultReport, ...]:
+        """This kiosk's reports, newest first, with answers and deadlines once answered."""
+        _s, out = self._call("GET", "/v1/fault-reports", params={"kiosk": self.kiosk_id})
+
+        def build() -> tuple[FaultReport, ...]:
+            rows = []
+            for raw in out["reports"]:
+                r = _dict(raw)
+                rows.append(FaultReport(
+                    report_no=_str(r["report_no"]), category=_str(r["category"]), description=_str(r["description"]),
+                    suggestion=_str(r["suggestion"]), routed_to=_str(r["routed_to"]), created_at=_str(r["created_at"]),
+                    status=_str(r["status"]), response=_opt_str(r.get("response")),
+                    deadline=_opt_str(r.get("deadline")), answered_at=_opt_str(r.get("answered_at"))))
+            return tuple(rows)
+
+        return self._shape("fault reports", build)
+
+
+__all__ = ["PlatformClient", "PlatformError"]

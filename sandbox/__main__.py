@@ -1,0 +1,124 @@
+"""Command line: serve the sandbox platform, or play the reviewer / task force against its database."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from sandbox.db import default_db_path, make_engine
+from sandbox.loopback import HostRefused, check_host
+from sandbox.service import ApiError, Platform
+
+
+def _platform(args: argparse.Namespace) -> Platform:
+    return Platform(make_engine(db_url=args.db_url, db_path=args.db))
+
+
+def _value(text: str) -> Any:
+    """JSON when it parses (lists, numbers, true/false), else the plain string."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def _print(obj: Any) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m sandbox", description="Local sandbox of the provincial platform API")
+    p.add_argument("--db", type=Path, default=None, help=f"SQLite file (default {default_db_path()})")
+    p.add_argument("--db-url", default=None, help="SQLAlchemy URL instead, e.g. postgresql+psycopg://user@host/db")
+    p.add_argument("--host", default="127.0.0.1", help="only 127.0.0.1 is accepted")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--seed", choices=["demo", "none"], default="demo", help="fill an empty database with demo data")
+    p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    sub = p.add_subparsers(dest="command")
+    sub.add_parser("serve", help="run the server (the default)")
+    r = sub.add_parser("review", help="approve or reject a case")
+    r.add_argument("case_no")
+    g = r.add_mutually_exclusive_group(required=True)
+    g.add_argument("--approve", action="store_true")
+    g.add_argument("--reject", metavar="REASON")
+    a = sub.add_parser("answer-fault", help="answer a fault report")
+    a.add_argument("report_no")
+    a.add_argument("response")
+    a.add_argument("--deadline", help="YYYY-MM-DD (default: in 7 days)")
+    e = sub.add_parser("essc-token", help="print a fresh one-time e-SSC token (60 s) for a person")
+    e.add_argument("person", help="person_id (P0001), ID number or name")
+    s = sub.add_parser("push-setting", help="set a setting the kiosk receives with its next heartbeat")
+    s.add_argument("kiosk")
+    s.add_argument("key")
+    s.add_argument("value", nargs="?", help="JSON or text; omit with --unset")
+    s.add_argument("--unset", action="store_true")
+    t = sub.add_parser("touch-job", help="create/update/tombstone a feed item (default feed fixed_jobs)")
+    t.add_argument("item_id")
+    t.add_argument("--feed", default="fixed_jobs")
+    t.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE")
+    t.add_argument("--delete", action="store_true")
+    sub.add_parser("invalidate-cursors", help="every feed cursor answers FEED_REFETCH from now on")
+    sub.add_parser("kiosks", help="list kiosks with their last heartbeat")
+    sub.add_parser("seed", help="seed the demo data and exit")
+    sub.add_parser("openapi", help="print the OpenAPI document")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    command = args.command or "serve"
+    try:
+        if command == "serve":
+            from sandbox.server import serve  # uvicorn only when serving: keeps the CLI quick
+
+            check_host(args.host)
+            platform = _platform(args)
+            if args.seed == "demo":
+                platform.seed_demo()
+            else:
+                platform.register_demo_kiosks()
+            serve(platform, args.host, args.port, args.log_level)
+        elif command == "openapi":
+            from sandbox.app import create_app, openapi_text
+
+            sys.stdout.write(openapi_text(create_app(Platform(make_engine(db_url="sqlite://")))))
+        else:
+            platform = _platform(args)
+            if command == "seed":
+                platform.seed_demo()
+            elif command == "review":
+                _print(platform.review(args.case_no, "approve" if args.approve else "reject", args.reject))
+            elif command == "answer-fault":
+                _print(platform.answer_fault(args.report_no, args.response, args.deadline))
+            elif command == "essc-token":
+                print(platform.issue_essc_token(args.person)["essc_token"])
+            elif command == "push-setting":
+                if args.value is None and not args.unset:
+                    raise ApiError("VALIDATION_ERROR", "give a VALUE or --unset")
+                _print(platform.push_setting(args.kiosk, args.key, None if args.unset else _value(args.value)))
+            elif command == "touch-job":
+                fields = {}
+                for pair in args.set:
+                    name, _, value = pair.partition("=")
+                    fields[name] = _value(value)
+                _print(platform.touch_item(args.feed, args.item_id, fields or None, args.delete))
+            elif command == "invalidate-cursors":
+                _print({"epoch": platform.invalidate_cursors()})
+            elif command == "kiosks":
+                _print(platform.list_kiosks())
+    except HostRefused as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 2
+    except ApiError as exc:
+        print(f"{exc.code}: {exc.message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,311 @@
+"""The sandbox's HTTP face: FastAPI routes, kiosk-signature middleware, contract-shaped errors."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from fastapi import FastAPI, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from sandbox import schemas
+from sandbox.contract import API_PREFIX, ERROR_CODES, FEED_FIELDS, RECORD_KINDS
+from sandbox.service import ApiError, Platform
+from sandbox.signing import SignatureRejected, verify
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 1_000_000
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+SIGNING_DOC = """
+**Signing.** Every request under `/v1` except `/v1/admin/*` carries `X-Kiosk-Id`, `X-Timestamp`
+(Unix seconds), `X-Nonce` (32 lowercase hex), `X-Body-SHA256` (hex SHA-256 of the raw body; an
+empty body hashes b"") and `X-Signature` = hex(HMAC-SHA256(secret, "\\n".join([METHOD,
+path_with_query, kiosk_id, timestamp, nonce, body_sha256]))), where path_with_query is the
+request target exactly as sent (percent-encoded path, then `?` and the raw query when there is one).
+Rejections, each 401 with its own code: UNKNOWN_KIOSK, BAD_SIGNATURE (also a body-hash mismatch or
+a missing header), STALE_TIMESTAMP (more than 300 s off), REPLAYED_NONCE (nonce reused inside the window).
+
+**Resident calls** also carry `Authorization: Bearer <resident_token>` from `POST /v1/sessions`
+(15 minutes; TOKEN_EXPIRED / TOKEN_INVALID, 401).
+
+**Errors** are `{"code": "<STABLE_CODE>", "message": "<human message>"}` with the HTTP status below.
+
+**Feeds.** `GET /v1/feeds/{feed}` for each feed listed. Without a cursor: the current set (no
+tombstones) in pages; the last page's `next_cursor` continues with changes (upserts and
+tombstones, `deleted: true`). An unknown or invalidated cursor → 410 FEED_REFETCH: drop the
+table's cursor and fetch from scratch.
+
+**e-SSC tokens** are single-use: a fresh token is valid 60 s; the fixed demo tokens
+(`DEMO-ESSC-P000n`) may be used again once 60 s have passed since their last use. A repeat → ESSC_REUSED.
+
+**Submissions** are idempotent per (kiosk, idempotency_key): the same body again → 200 with the
+same case; a different body → 409 IDEMPOTENCY_CONFLICT.
+""".strip()
+
+ERROR_TABLE = "\n".join(f"| {code} | {status} |" for code, status in ERROR_CODES.items())
+
+RESIDENT_PATHS = {f"{API_PREFIX}/me/cases", f"{API_PREFIX}/cases/{{case_no}}/withdraw", f"{API_PREFIX}/me/records/{{kind}}"}
+
+
+def _error(code: str, message: str) -> JSONResponse:
+    return JSONResponse({"code": code, "message": message}, status_code=ERROR_CODES[code])
+
+
+def _needs_signature(path: str) -> bool:
+    return path.startswith(API_PREFIX + "/") and not path.startswith(API_PREFIX + "/admin/")
+
+
+class SigningMiddleware:
+    """Verify the kiosk signature of /v1 requests before routing; hand the body on unchanged."""
+
+    def __init__(self, app: Any, platform: Platform) -> None:
+        self.app = app
+        self.platform = platform
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not _needs_signature(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > MAX_BODY:
+                await _error("PAYLOAD_TOO_LARGE", "请求体过大")(scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        raw_path = scope.get("raw_path") or scope["path"].encode("utf-8")
+        target = raw_path.decode("latin-1")
+        if scope.get("query_string"):
+            target += "?" + scope["query_string"].decode("latin-1")
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        try:
+            verified = verify(method=scope["method"], path_with_query=target, headers=headers, body=body,
+                              now=self.platform.clock(), secret_for=self.platform.secret_for,
+                              remember_nonce=self.platform.remember_nonce)
+        except SignatureRejected as exc:
+            log.info("request rejected: %s %s", exc.code, scope["path"])
+            await _error(exc.code, exc.message)(scope, receive, send)
+            return
+        scope.setdefault("state", {})["kiosk_id"] = verified.kiosk_id
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+def _describe(errors: list[dict[str, Any]]) -> str:
+    parts = []
+    for e in errors[:3]:
+        loc = ".".join(str(x) for x in e.get("loc", ()) if x != "body")
+        parts.append(f"{loc or '请求'}: {e.get('msg', '格式不正确')}")
+    return "请求格式不正确（" + "；".join(parts) + "）"
+
+
+def create_app(platform: Platform) -> FastAPI:
+    """The FastAPI application over one Platform."""
+    app = FastAPI(title="人社一体化公共服务平台 — 自助机接口 (sandbox)", version="1.0.0",
+                  description=SIGNING_DOC + "\n\n| code | HTTP |\n|---|---|\n" + ERROR_TABLE,
+                  docs_url="/docs", redoc_url=None, openapi_url="/openapi.json")
+    app.add_middleware(SigningMiddleware, platform=platform)
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return _error(exc.code, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return _error("VALIDATION_ERROR", _describe(list(exc.errors())))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 405:
+            return _error("METHOD_NOT_ALLOWED", "不支持这种请求方法")
+        if exc.status_code == 404:
+            return _error("NOT_FOUND", "没有这个接口")
+        code = "VALIDATION_ERROR" if 400 <= exc.status_code < 500 else "INTERNAL_ERROR"
+        return JSONResponse({"code": code, "message": str(exc.detail)}, status_code=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def _crash(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error: %s", type(exc).__name__)
+        return _error("INTERNAL_ERROR", "平台内部错误")
+
+    err = {code: {"model": schemas.ErrorBody} for code in (401, 403, 404, 409, 410, 422)}
+
+    def kiosk_of(request: Request) -> str:
+        return request.state.kiosk_id
+
+    def person_of(request: Request) -> Any:
+        return platform.resident(kiosk_of(request), request.headers.get("authorization"))
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post(f"{API_PREFIX}/kiosks/{{kiosk_id}}/heartbeat", response_model=schemas.HeartbeatOut, responses=err,
+              response_model_exclude_unset=True,
+              tags=["kiosk"], summary="Health, versions, queue depth → server time and pushed settings")
+    def heartbeat(kiosk_id: str, body: schemas.HeartbeatIn, request: Request) -> dict[str, Any]:
+        if kiosk_id != kiosk_of(request):
+            raise ApiError("KIOSK_MISMATCH", "签名的自助机与路径中的自助机不一致")
+        return platform.heartbeat(kiosk_id, body.model_dump(mode="json"))
+
+    def add_feed_route(feed: str) -> None:
+        def read_feed(cursor: str | None = Query(None, max_length=200),
+                      limit: int = Query(200, ge=1, le=1000)) -> dict[str, Any]:
+            return platform.feed_page(feed, cursor, limit)
+
+        app.add_api_route(f"{API_PREFIX}/feeds/{feed}", read_feed, methods=["GET"],
+                          response_model=schemas.FEED_PAGE_MODELS[feed], responses=err, tags=["feeds"],
+                          operation_id=f"feed_{feed}", summary=f"Delta feed of {feed}")
+
+    for feed in FEED_FIELDS:
+        add_feed_route(feed)
+
+    @app.post(f"{API_PREFIX}/sessions", response_model=schemas.SessionOut, responses=err, tags=["residents"],
+              summary="Resident login by ID card, social security card or e-SSC token")
+    def sessions(body: schemas.SessionIn, request: Request) -> dict[str, Any]:
+        return platform.login(kiosk_of(request), body.model_dump())
+
+    @app.post(f"{API_PREFIX}/submissions", response_model=schemas.SubmissionOut, status_code=201,
+              responses={200: {"model": schemas.SubmissionOut, "description": "the same key and body again"}, **err},
+              tags=["cases"], summary="Idempotent submission of a registration or application")
+    def submissions(body: schemas.SubmissionIn, request: Request) -> JSONResponse:
+        status, out = platform.submit(kiosk_of(request), body.model_dump(mode="json"))
+        return JSONResponse(out, status_code=status)
+
+    @app.get(f"{API_PREFIX}/me/cases", response_model=schemas.CasesOut, responses=err, tags=["cases"],
+             summary="The resident's cases, filtered by review status and month")
+    def my_cases(request: Request,
+                 status: str | None = Query(None, pattern="^(PENDING|APPROVED|REJECTED|WITHDRAWN)$"),
+                 month: str | None = Query(None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")) -> dict[str, Any]:
+        person = person_of(request)
+        return {"cases": platform.cases(person.person_id, status, month)}
+
+    @app.post(f"{API_PREFIX}/cases/{{case_no}}/withdraw", response_model=schemas.CaseOut, responses=err,
+              tags=["cases"], summary="Withdraw a case while it is PENDING")
+    def withdraw(case_no: str, request: Request) -> dict[str, Any]:
+        person = person_of(request)
+        return platform.withdraw(person.person_id, case_no)
+
+    @app.get(f"{API_PREFIX}/me/records/{{kind}}", response_model=schemas.RecordOut, responses=err,
+             tags=["records"], summary="Live personal records (pension, payments, certificate, archive, eligibility)")
+    def records(request: Request,
+                kind: str = Path(max_length=64, json_schema_extra={"enum": list(RECORD_KINDS)})) -> dict[str, Any]:
+        person = person_of(request)
+        return platform.record(person, kind)
+
+    @app.post(f"{API_PREFIX}/fault-reports", response_model=schemas.FaultReportOut, status_code=201,
+              responses={200: {"model": schemas.FaultReportOut, "description": "the same key and body again"}, **err},
+              tags=["fault reports"], summary="问题反映: routed by category")
+    def fault_reports_post(body: schemas.FaultReportIn, request: Request) -> JSONResponse:
+        status, out = platform.fault_report(kiosk_of(request), body.model_dump(mode="json"))
+        return JSONResponse(out, status_code=status)
+
+    @app.get(f"{API_PREFIX}/fault-reports", response_model=schemas.FaultReportsOut, responses=err,
+             tags=["fault reports"], summary="This kiosk's fault reports with answers and deadlines")
+    def fault_reports_get(request: Request, kiosk: str | None = Query(None, max_length=64)) -> dict[str, Any]:
+        signer = kiosk_of(request)
+        if kiosk not in (None, signer):
+            raise ApiError("KIOSK_MISMATCH", "只能查看本机的问题反映")
+        return {"reports": platform.fault_reports(signer)}
+
+    # ---- sandbox-only administration (unsigned; the server listens on 127.0.0.1 only) ----
+    admin = f"{API_PREFIX}/admin"
+
+    @app.get(f"{admin}/kiosks", tags=["sandbox admin"], summary="Kiosks with their last heartbeat")
+    def admin_kiosks() -> dict[str, Any]:
+        return {"kiosks": platform.list_kiosks()}
+
+    @app.post(f"{admin}/kiosks/{{kiosk_id}}/settings", tags=["sandbox admin"], responses=err,
+              summary="Merge settings pushed with the next heartbeat (null removes a key)")
+    def admin_settings(kiosk_id: str, body: schemas.SettingsIn) -> dict[str, Any]:
+        settings: dict[str, Any] = {}
+        for key, value in (body.model_extra or {}).items():
+            settings = platform.push_setting(kiosk_id, key, value)
+        return {"settings": settings}
+
+    @app.post(f"{admin}/cases/{{case_no}}/review", response_model=schemas.CaseOut, responses=err,
+              tags=["sandbox admin"], summary="Play the reviewer: approve, or reject with a reason")
+    def admin_review(case_no: str, body: schemas.ReviewIn) -> dict[str, Any]:
+        return platform.review(case_no, body.decision, body.reason)
+
+    @app.post(f"{admin}/feeds/{{feed}}", tags=["sandbox admin"], responses=err,
+              summary="Create, update or tombstone one feed item")
+    def admin_feed(feed: str, body: schemas.FeedTouchIn) -> dict[str, Any]:
+        return platform.touch_item(feed, body.id, body.fields, body.delete)
+
+    @app.post(f"{admin}/cursors/invalidate", tags=["sandbox admin"], summary="Every cursor → FEED_REFETCH")
+    def admin_invalidate() -> dict[str, int]:
+        return {"epoch": platform.invalidate_cursors()}
+
+    @app.post(f"{admin}/essc-tokens", response_model=schemas.EsscIssueOut, responses=err, tags=["sandbox admin"],
+              summary="A fresh one-time e-SSC token (60 s)")
+    def admin_essc(body: schemas.EsscIssueIn) -> dict[str, Any]:
+        return platform.issue_essc_token(body.person)
+
+    @app.post(f"{admin}/fault-reports/{{report_no}}/answer", tags=["sandbox admin"], responses=err,
+              summary="Answer a fault report with a deadline")
+    def admin_answer(report_no: str, body: schemas.AnswerIn) -> dict[str, Any]:
+        return platform.answer_fault(report_no, body.response, body.deadline)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = build_openapi(app)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+_SIGNING_SCHEMES = {
+    "kioskId": "X-Kiosk-Id", "timestamp": "X-Timestamp", "nonce": "X-Nonce", "bodySha256": "X-Body-SHA256",
+    "signature": "X-Signature",
+}
+
+
+def build_openapi(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI 3.1 document with the signing and resident-token security schemes filled in."""
+    doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    schemes: dict[str, Any] = {name: {"type": "apiKey", "in": "header", "name": header}
+                               for name, header in _SIGNING_SCHEMES.items()}
+    schemes["residentToken"] = {"type": "http", "scheme": "bearer", "description": "resident token from POST /v1/sessions"}
+    doc.setdefault("components", {})["securitySchemes"] = schemes
+    for path, ops in doc["paths"].items():
+        if not _needs_signature(path):
+            continue
+        requirement = {name: [] for name in _SIGNING_SCHEMES}
+        if path in RESIDENT_PATHS:
+            requirement["residentToken"] = []
+        for op in ops.values():
+            op["security"] = [requirement]
+    return doc
+
+
+def openapi_text(app: FastAPI) -> str:
+    """The document as committed in sandbox/openapi.json."""
+    return json.dumps(app.openapi(), ensure_ascii=False, indent=2, sort_keys=False) + "\n"

@@ -1,0 +1,104 @@
+"""The contract's vocabulary as data: feeds and their fields, submission kinds, record kinds, error codes."""
+
+from __future__ import annotations
+
+API_PREFIX = "/v1"
+SIGNATURE_WINDOW_S = 300
+RESIDENT_TOKEN_TTL_S = 15 * 60
+ESSC_TOKEN_TTL_S = 60
+
+# Every feed item also carries: id, version, updated_at, deleted.
+FEED_FIELDS: dict[str, tuple[str, ...]] = {
+    "fixed_jobs": (
+        "title", "employer", "category_code", "category_name", "description", "county", "town", "village",
+        "address", "lat", "lon", "salary_min", "salary_max", "work_type", "education", "headcount",
+        "contact_name", "contact_phone", "posted_at", "expires_at",
+    ),
+    "gig_jobs": (
+        "title", "employer", "category_code", "category_name", "description", "county", "town", "village",
+        "address", "lat", "lon", "daily_wage_min", "daily_wage_max", "start_date", "end_date", "headcount",
+        "contact_name", "contact_phone", "posted_at",
+    ),
+    "gig_seekers": (
+        "name_masked", "gender", "age", "skill_codes", "skill_names", "description", "county", "town",
+        "village", "lat", "lon", "daily_wage_expect", "available_from", "available_to", "phone_masked",
+        "published_at",
+    ),
+    "job_fairs": (
+        "title", "organizer", "venue", "county", "town", "start_at", "end_at", "audience",
+        "hard_to_employ_only", "employers_count", "posts_count", "description",
+    ),
+    "policies": ("title", "doc_no", "issuer", "category", "published_at", "summary", "body"),
+    "archive_institutions": ("name", "county", "address", "phone", "hours", "scope"),
+    "internship_posts": (
+        "title", "employer", "city", "county", "address", "positions", "stipend", "start_date", "months",
+        "requirements", "contact_phone", "posted_at",
+    ),
+    "job_categories": ("code", "name", "parent_code"),
+    "education_levels": ("code", "name", "rank"),
+    "regions": ("code", "name", "level", "parent_code", "lat", "lon"),
+}
+FEED_ITEM_KEYS = ("id", "version", "updated_at", "deleted")
+FEEDS = tuple(FEED_FIELDS)
+
+SUBMISSION_KINDS = (
+    "job_seeker_registration",
+    "gig_hiring_registration",
+    "flexible_employment_registration",
+    "unemployment_registration",
+    "employment_registration",
+    "hard_to_employ_registration",
+    "rural_labour_registration",
+    "employment_support_registration",
+    "internship_application",
+    "skill_subsidy_application",
+    "unemployment_benefit_application",
+)
+
+RECORD_KINDS = (
+    "employee_pension",
+    "employee_pension_payments",
+    "unemployment_benefit_payments",
+    "resident_pension_contributions",
+    "resident_pension_payments",
+    "employment_certificate",
+    "archive_location",
+    "skill_subsidy_eligibility",
+    "unemployment_benefit_eligibility",
+)
+
+CASE_STATUSES = ("PENDING", "APPROVED", "REJECTED", "WITHDRAWN")
+
+FAULT_CATEGORIES = {
+    "系统性问题": "省级工作专班",
+    "功能性问题": "省级工作专班",
+    "业务指导性问题": "县级人社局",
+}
+
+# code -> HTTP status. Every error body is {"code": ..., "message": ...}.
+ERROR_CODES: dict[str, int] = {
+    "UNKNOWN_KIOSK": 401,
+    "BAD_SIGNATURE": 401,
+    "STALE_TIMESTAMP": 401,
+    "REPLAYED_NONCE": 401,
+    "KIOSK_MISMATCH": 403,
+    "TOKEN_EXPIRED": 401,
+    "TOKEN_INVALID": 401,
+    "ESSC_INVALID": 401,
+    "ESSC_REUSED": 401,
+    "IDENTITY_MISMATCH": 401,
+    "CARD_NOT_FOUND": 404,
+    "NOT_FOUND": 404,
+    "METHOD_NOT_ALLOWED": 405,
+    "IDEMPOTENCY_CONFLICT": 409,
+    "CASE_NOT_WITHDRAWABLE": 409,
+    "CASE_ALREADY_REVIEWED": 409,
+    "FEED_REFETCH": 410,
+    "PAYLOAD_TOO_LARGE": 413,
+    "VALIDATION_ERROR": 422,
+    "INTERNAL_ERROR": 500,
+}
+
+# Statutory retirement ages used by the working-age check (16 .. retirement), configurable per deployment.
+WORKING_AGE_MIN = 16
+RETIREMENT_AGE = {"男": 60, "女": 55}

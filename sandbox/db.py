@@ -1,0 +1,188 @@
+"""The sandbox's storage: SQLAlchemy tables over SQLite (default) or PostgreSQL (a URL)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Float,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+
+
+def default_db_path() -> Path:
+    """$SANDBOX_DB, else a file in the system temp folder (shared by the server and the CLI)."""
+    env = os.environ.get("SANDBOX_DB")
+    if env:
+        return Path(env)
+    return Path(tempfile.gettempdir()) / "village-kiosk-sandbox" / "sandbox.db"
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the sandbox's tables."""
+
+
+class Meta(Base):
+    """Key/value settings of the sandbox itself (cursor epoch, change sequence, seed marker)."""
+
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Kiosk(Base):
+    """A registered kiosk: its secret, settings to push and its last heartbeat."""
+
+    __tablename__ = "kiosks"
+    kiosk_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    secret: Mapped[str] = mapped_column(String(256))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    last_heartbeat: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    last_seen: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class Heartbeat(Base):
+    """Every heartbeat received, for technicians to read back."""
+
+    __tablename__ = "heartbeats"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kiosk_id: Mapped[str] = mapped_column(String(64), index=True)
+    received_at: Mapped[float] = mapped_column(Float)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class Nonce(Base):
+    """Nonces seen inside the signature window (replay protection)."""
+
+    __tablename__ = "nonces"
+    __table_args__ = (UniqueConstraint("kiosk_id", "nonce"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kiosk_id: Mapped[str] = mapped_column(String(64))
+    nonce: Mapped[str] = mapped_column(String(32))
+    seen_at: Mapped[float] = mapped_column(Float, index=True)
+
+
+class FeedItem(Base):
+    """One reference-data item of one feed; seq orders changes across all feeds."""
+
+    __tablename__ = "feed_items"
+    __table_args__ = (UniqueConstraint("feed", "item_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    feed: Mapped[str] = mapped_column(String(40), index=True)
+    item_id: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[float] = mapped_column(Float)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class Person(Base):
+    """A resident known to the platform, with their records (demo data or created at first login)."""
+
+    __tablename__ = "persons"
+    person_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    id_number: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(60))
+    card_number: Mapped[str | None] = mapped_column(String(20), nullable=True, unique=True)
+    profile: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    records: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class ResidentSession(Base):
+    """A resident token (stored only as its SHA-256)."""
+
+    __tablename__ = "resident_sessions"
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(32))
+    kiosk_id: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[float] = mapped_column(Float)
+
+
+class EsscToken(Base):
+    """A demo electronic social security card QR token."""
+
+    __tablename__ = "essc_tokens"
+    token: Mapped[str] = mapped_column(String(128), primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(32))
+    issued_at: Mapped[float] = mapped_column(Float)
+    expires_at: Mapped[float | None] = mapped_column(Float, nullable=True)  # None: fixed demo token
+    used_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class Case(Base):
+    """A submission received from a kiosk (办件)."""
+
+    __tablename__ = "cases"
+    __table_args__ = (UniqueConstraint("kiosk_id", "idempotency_key"),)
+    case_no: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kiosk_id: Mapped[str] = mapped_column(String(64))
+    idempotency_key: Mapped[str] = mapped_column(String(128))
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(64))
+    person_id: Mapped[str] = mapped_column(String(32), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="PENDING")
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    submitted_at: Mapped[str] = mapped_column(String(40))
+    received_at: Mapped[float] = mapped_column(Float)
+    reviewed_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class FaultReport(Base):
+    """A fault report (问题反映) and, later, its answer."""
+
+    __tablename__ = "fault_reports"
+    __table_args__ = (UniqueConstraint("kiosk_id", "idempotency_key"),)
+    report_no: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kiosk_id: Mapped[str] = mapped_column(String(64), index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(128))
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    category: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(Text)
+    suggestion: Mapped[str] = mapped_column(Text)
+    snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    routed_to: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[float] = mapped_column(Float)
+    response: Mapped[str | None] = mapped_column(Text, nullable=True)
+    deadline: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    answered_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+def make_engine(db_url: str | None = None, db_path: Path | str | None = None) -> Engine:
+    """An engine for a URL (PostgreSQL etc.) or a SQLite file (WAL, shared by server and CLI)."""
+    if db_url:
+        return create_engine(db_url, pool_pre_ping=True)
+    path = Path(db_path) if db_path else default_db_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    return engine
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker:
+    """Create the tables if needed and return a session factory."""
+    Base.metadata.create_all(engine)
+    return sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,78 @@
+"""Run the sandbox app with uvicorn on 127.0.0.1 only (a thread for tests, the foreground for demos)."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from typing import Any
+
+import uvicorn
+
+from sandbox.app import create_app
+from sandbox.loopback import HostRefused, check_host
+from sandbox.service import Platform
+
+log = logging.getLogger(__name__)
+
+__all__ = ["HostRefused", "ThreadedServer", "bind", "check_host", "serve"]
+
+
+def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
+    """A listening socket on the loopback (port 0 → an ephemeral port, no race with other tests)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((check_host(host), port))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _config(platform: Platform, log_level: str) -> uvicorn.Config:
+    return uvicorn.Config(create_app(platform), log_level=log_level, access_log=False, lifespan="off",
+                          timeout_keep_alive=5, ws="none")
+
+
+def serve(platform: Platform, host: str = "127.0.0.1", port: int = 8765, log_level: str = "info") -> None:
+    """Serve in the foreground until interrupted."""
+    sock = bind(host, port)
+    log.info("sandbox platform on http://127.0.0.1:%d", sock.getsockname()[1])
+    uvicorn.Server(_config(platform, log_level)).run(sockets=[sock])
+
+
+class ThreadedServer:
+    """The sandbox in a background thread of this process (tests drive its clock directly)."""
+
+    def __init__(self, platform: Platform, port: int = 0, log_level: str = "warning") -> None:
+        self.platform = platform
+        self._sock = bind("127.0.0.1", port)
+        self.port: int = self._sock.getsockname()[1]
+        self._server = uvicorn.Server(_config(platform, log_level))
+        self._server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]},
+                                        name="sandbox-server", daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 10.0) -> ThreadedServer:
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:  # uvicorn offers no event to wait on; poll its flag
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("sandbox server did not start")
+            time.sleep(0.005)
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout)
+        self._sock.close()
+
+    def __enter__(self) -> ThreadedServer:
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()

@@ -1,0 +1,570 @@
+"""The sandbox platform's behaviour over its database; shared by the HTTP app and the CLI."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import logging
+import re
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from sandbox import db
+from sandbox.contract import (
+    ERROR_CODES,
+    ESSC_TOKEN_TTL_S,
+    FAULT_CATEGORIES,
+    FEED_FIELDS,
+    RECORD_KINDS,
+    RESIDENT_TOKEN_TTL_S,
+    SIGNATURE_WINDOW_S,
+    SUBMISSION_KINDS,
+)
+from sandbox.demo_data import generate
+from sandbox.demo_records import load_demo_persons, profile_extras, records_for
+from sandbox.rules import (
+    RuleViolation,
+    age_on,
+    check_payload,
+    check_working_age,
+    parse_id_number,
+    parse_instant,
+)
+
+log = logging.getLogger(__name__)
+
+CHINA_TZ = timezone(timedelta(hours=8))
+DEMO_KIOSKS_FILE = Path(__file__).with_name("demo_kiosks.json")
+_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
+Clock = Callable[[], float]
+
+
+class ApiError(Exception):
+    """A contract error: stable code, HTTP status from the contract, human message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = ERROR_CODES[code]
+
+
+def iso(ts: float | None) -> str | None:
+    """Unix seconds → ISO 8601 with the China offset (what the platform shows people)."""
+    if ts is None:
+        return None
+    return datetime.fromtimestamp(ts, tz=CHINA_TZ).isoformat(timespec="seconds")
+
+
+def canonical_sha256(obj: Any) -> str:
+    """A hash of a JSON value that ignores key order and whitespace (for idempotency comparisons)."""
+    text = json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Platform:
+    """Every operation of the sandbox platform. Thread-safe: writes are serialised by one lock."""
+
+    def __init__(self, engine: Engine, clock: Clock = time.time) -> None:
+        self.engine = engine
+        self.Session = db.make_sessionmaker(engine)
+        self.clock = clock
+        self._lock = threading.RLock()
+
+    # ---- set-up -------------------------------------------------------------------------------
+    def today(self) -> date:
+        return datetime.fromtimestamp(self.clock(), tz=CHINA_TZ).date()
+
+    def register_demo_kiosks(self, path: Path = DEMO_KIOSKS_FILE) -> None:
+        """Make sure the demo kiosks exist with the secrets of the demo file."""
+        kiosks = json.loads(path.read_text(encoding="utf-8"))["kiosks"]
+        with self._lock, self.Session.begin() as s:
+            for k in kiosks:
+                row = s.get(db.Kiosk, k["kiosk_id"])
+                if row is None:
+                    s.add(db.Kiosk(kiosk_id=k["kiosk_id"], secret=k["secret"], name=k.get("name", ""), settings={}))
+                else:
+                    row.secret = k["secret"]
+
+    def add_kiosk(self, kiosk_id: str, secret: str, name: str = "") -> None:
+        """Register (or re-key) one kiosk."""
+        with self._lock, self.Session.begin() as s:
+            row = s.get(db.Kiosk, kiosk_id)
+            if row is None:
+                s.add(db.Kiosk(kiosk_id=kiosk_id, secret=secret, name=name, settings={}))
+            else:
+                row.secret = secret
+
+    def seed_demo(self) -> bool:
+        """Fill an empty database with the demo data of 天镇县; False when it was already seeded."""
+        self.register_demo_kiosks()
+        with self._lock, self.Session.begin() as s:
+            if s.get(db.Meta, "seeded") is not None:
+                return False
+            now = self.clock()
+            today = self.today()
+            seq = 0
+            for feed, item_id, fields in generate(today):
+                seq += 1
+                s.add(db.FeedItem(feed=feed, item_id=item_id, version=1, updated_at=now, deleted=False, seq=seq,
+                                  data=fields))
+            for p in load_demo_persons():
+                profile = {"gender": p["gender"], "birth_date": p["birth_date"], "phone": p.get("phone"),
+                           **profile_extras(p["person_id"])}
+                s.add(db.Person(person_id=p["person_id"], id_number=p["id_number"], name=p["name"],
+                                card_number=p.get("card_number"), profile=profile,
+                                records=records_for(p["person_id"], today)))
+                if p.get("essc_demo_token"):
+                    s.add(db.EsscToken(token=p["essc_demo_token"], person_id=p["person_id"], issued_at=now,
+                                       expires_at=None))
+            s.add(db.Meta(key="seeded", value="demo"))
+            s.add(db.Meta(key="cursor_epoch", value="1"))
+        log.info("sandbox seeded with demo data")
+        return True
+
+    # ---- kiosk authentication -------------------------------------------------------------------
+    def secret_for(self, kiosk_id: str) -> str | None:
+        with self.Session() as s:
+            row = s.get(db.Kiosk, kiosk_id)
+            return row.secret if row else None
+
+    def remember_nonce(self, kiosk_id: str, nonce: str, _timestamp: int) -> bool:
+        """Store a nonce; False when the kiosk used it inside the window already."""
+        now = self.clock()
+        with self._lock, self.Session.begin() as s:
+            s.execute(delete(db.Nonce).where(db.Nonce.seen_at < now - 2 * SIGNATURE_WINDOW_S))
+            seen = s.scalar(select(db.Nonce.id).where(db.Nonce.kiosk_id == kiosk_id, db.Nonce.nonce == nonce))
+            if seen is not None:
+                return False
+            s.add(db.Nonce(kiosk_id=kiosk_id, nonce=nonce, seen_at=now))
+        return True
+
+    # ---- heartbeat and settings -------------------------------------------------------------
+    def heartbeat(self, kiosk_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        now = self.clock()
+        with self._lock, self.Session.begin() as s:
+            kiosk = s.get(db.Kiosk, kiosk_id)
+            if kiosk is None:
+                raise ApiError("UNKNOWN_KIOSK", "未登记的自助机")
+            s.add(db.Heartbeat(kiosk_id=kiosk_id, received_at=now, body=body))
+            kiosk.last_heartbeat = body
+            kiosk.last_seen = now
+            settings = dict(kiosk.settings or {})
+        return {"server_time": iso(now), "settings": settings}
+
+    def push_setting(self, kiosk_id: str, key: str, value: Any) -> dict[str, Any]:
+        """Set (value not None) or remove (None) one setting the next heartbeat hands to the kiosk."""
+        with self._lock, self.Session.begin() as s:
+            kiosk = s.get(db.Kiosk, kiosk_id)
+            if kiosk is None:
+                raise ApiError("NOT_FOUND", f"没有这台自助机：{kiosk_id}")
+            settings = dict(kiosk.settings or {})
+            if value is None:
+                settings.pop(key, None)
+            else:
+                settings[key] = value
+            kiosk.settings = settings
+            return settings
+
+    def list_kiosks(self) -> list[dict[str, Any]]:
+        with self.Session() as s:
+            rows = s.scalars(select(db.Kiosk).order_by(db.Kiosk.kiosk_id)).all()
+            return [{"kiosk_id": k.kiosk_id, "name": k.name, "settings": k.settings or {},
+                     "last_seen": iso(k.last_seen), "last_heartbeat": k.last_heartbeat} for k in rows]
+
+    # ---- feeds -------------------------------------------------------------------------------
+    def _epoch(self, s: Any) -> int:
+        row = s.get(db.Meta, "cursor_epoch")
+        return int(row.value) if row else 1
+
+    @staticmethod
+    def _encode_cursor(feed: str, epoch: int, seq: int) -> str:
+        return base64.urlsafe_b64encode(f"{feed}:{epoch}:{seq}".encode()).decode().rstrip("=")
+
+    @staticmethod
+    def _decode_cursor(cursor: str) -> tuple[str, int, int] | None:
+        try:
+            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+            feed, epoch, seq = raw.split(":")
+            return feed, int(epoch), int(seq)
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            return None
+
+    def feed_page(self, feed: str, cursor: str | None, limit: int) -> dict[str, Any]:
+        """One page of changes after a cursor (no cursor: the current set, without tombstones)."""
+        if feed not in FEED_FIELDS:
+            raise ApiError("NOT_FOUND", f"没有这个数据源：{feed}")
+        if not 1 <= limit <= 1000:
+            raise ApiError("VALIDATION_ERROR", "limit 应在 1 到 1000 之间")
+        with self.Session() as s:
+            epoch = self._epoch(s)
+            after = 0
+            q = select(db.FeedItem).where(db.FeedItem.feed == feed)
+            if cursor:
+                decoded = self._decode_cursor(cursor)
+                if decoded is None or decoded[0] != feed or decoded[1] != epoch or decoded[2] < 0:
+                    raise ApiError("FEED_REFETCH", "同步游标已失效，请从头重新获取")
+                after = decoded[2]
+            else:
+                q = q.where(db.FeedItem.deleted.is_(False))
+            rows = s.scalars(q.where(db.FeedItem.seq > after).order_by(db.FeedItem.seq).limit(limit + 1)).all()
+            has_more = len(rows) > limit
+            rows = rows[:limit]
+            last = rows[-1].seq if rows else after
+            if not cursor and not has_more:
+                # A full snapshot hands over a cursor at the newest change, tombstones included.
+                last = max(last, s.scalar(select(func.max(db.FeedItem.seq)).where(db.FeedItem.feed == feed)) or 0)
+            items = [self._item(r) for r in rows]
+        return {"items": items, "next_cursor": self._encode_cursor(feed, epoch, last), "has_more": has_more}
+
+    @staticmethod
+    def _item(row: db.FeedItem) -> dict[str, Any]:
+        fields = {name: row.data.get(name) for name in FEED_FIELDS[row.feed]}
+        return {"id": row.item_id, "version": row.version, "updated_at": iso(row.updated_at),
+                "deleted": row.deleted, **fields}
+
+    def touch_item(self, feed: str, item_id: str, fields: dict[str, Any] | None = None,
+                   delete_item: bool = False) -> dict[str, Any]:
+        """Create, update (merge fields, bump version) or tombstone one feed item."""
+        if feed not in FEED_FIELDS:
+            raise ApiError("NOT_FOUND", f"没有这个数据源：{feed}")
+        unknown = set(fields or {}) - set(FEED_FIELDS[feed])
+        if unknown:
+            raise ApiError("VALIDATION_ERROR", f"{feed} 没有这些字段：{', '.join(sorted(unknown))}")
+        now = self.clock()
+        with self._lock, self.Session.begin() as s:
+            seq = (s.scalar(select(func.max(db.FeedItem.seq))) or 0) + 1
+            row = s.scalar(select(db.FeedItem).where(db.FeedItem.feed == feed, db.FeedItem.item_id == item_id))
+            if row is None:
+                if delete_item:
+                    raise ApiError("NOT_FOUND", f"没有这条数据：{feed}/{item_id}")
+                row = db.FeedItem(feed=feed, item_id=item_id, version=1, updated_at=now, deleted=False, seq=seq,
+                                  data={name: None for name in FEED_FIELDS[feed]} | (fields or {}))
+                s.add(row)
+            else:
+                row.version += 1
+                row.updated_at = now
+                row.seq = seq
+                row.deleted = delete_item
+                if fields:
+                    row.data = {**row.data, **fields}
+            s.flush()
+            return self._item(row)
+
+    def invalidate_cursors(self) -> int:
+        """Make every cursor handed out so far answer FEED_REFETCH; returns the new epoch."""
+        with self._lock, self.Session.begin() as s:
+            row = s.get(db.Meta, "cursor_epoch")
+            epoch = (int(row.value) if row else 1) + 1
+            if row is None:
+                s.add(db.Meta(key="cursor_epoch", value=str(epoch)))
+            else:
+                row.value = str(epoch)
+        return epoch
+
+    # ---- residents ---------------------------------------------------------------------------
+    def _person_by_id_number(self, s: Any, id_number: str, name: str, card_number: str | None = None) -> db.Person:
+        person = s.scalar(select(db.Person).where(db.Person.id_number == id_number))
+        if person is None:
+            born, gender = parse_id_number(id_number)
+            count = s.scalar(select(func.count()).select_from(db.Person)) or 0
+            person = db.Person(person_id=f"P{count + 1:04d}N{secrets.token_hex(3)}", id_number=id_number, name=name,
+                               card_number=card_number, records={},
+                               profile={"gender": gender, "birth_date": born.isoformat(), "phone": None,
+                                        **profile_extras("")})
+            s.add(person)
+            s.flush()
+            log.info("new person created at first contact")
+        return person
+
+    def _profile(self, person: db.Person) -> dict[str, Any]:
+        p = person.profile
+        born = date.fromisoformat(p["birth_date"])
+        return {"person_id": person.person_id, "name": person.name, "id_number": person.id_number,
+                "gender": p["gender"], "birth_date": p["birth_date"], "age": age_on(born, self.today()),
+                "hard_to_employ": bool(p.get("hard_to_employ")), "registrations": dict(p.get("registrations") or {}),
+                "has_employment_certificate": bool(p.get("has_employment_certificate")), "phone": p.get("phone")}
+
+    def login(self, kiosk_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        method = body["method"]
+        now = self.clock()
+        try:
+            with self._lock, self.Session.begin() as s:
+                if method == "essc":
+                    person = self._essc_person(s, body.get("essc_token") or "", now)
+                elif method == "id_card":
+                    if not body.get("id_number") or not body.get("name"):
+                        raise ApiError("VALIDATION_ERROR", "身份证登录需要 id_number 和 name")
+                    person = self._person_by_id_number(s, body["id_number"].upper(), body["name"])
+                    if person.name != body["name"]:
+                        raise ApiError("IDENTITY_MISMATCH", "证件信息与平台登记信息不一致")
+                else:  # ss_card
+                    person = self._ss_card_person(s, body)
+                token = secrets.token_urlsafe(32)
+                expires = now + RESIDENT_TOKEN_TTL_S
+                s.add(db.ResidentSession(token_sha256=hashlib.sha256(token.encode()).hexdigest(),
+                                         person_id=person.person_id, kiosk_id=kiosk_id, expires_at=expires))
+                s.execute(delete(db.ResidentSession).where(db.ResidentSession.expires_at < now - 86400))
+                profile = self._profile(person)
+        except RuleViolation as exc:
+            raise ApiError("VALIDATION_ERROR", str(exc)) from exc
+        return {"resident_token": token, "expires_at": iso(expires), "profile": profile}
+
+    def _ss_card_person(self, s: Any, body: dict[str, Any]) -> db.Person:
+        card = body.get("card_number")
+        if not card:
+            raise ApiError("VALIDATION_ERROR", "社保卡登录需要 card_number")
+        person = s.scalar(select(db.Person).where(db.Person.card_number == card))
+        if person is not None:
+            if body.get("id_number") and body["id_number"].upper() != person.id_number:
+                raise ApiError("IDENTITY_MISMATCH", "社保卡信息与平台登记信息不一致")
+            return person
+        if not body.get("id_number") or not body.get("name"):
+            raise ApiError("CARD_NOT_FOUND", "平台上没有这张社保卡的记录")
+        person = self._person_by_id_number(s, body["id_number"].upper(), body["name"], card)
+        if person.card_number is None:
+            person.card_number = card
+        if person.name != body["name"]:
+            raise ApiError("IDENTITY_MISMATCH", "社保卡信息与平台登记信息不一致")
+        return person
+
+    def _essc_person(self, s: Any, token: str, now: float) -> db.Person:
+        row = s.get(db.EsscToken, token) if token and len(token) <= 128 else None
+        if row is None:
+            raise ApiError("ESSC_INVALID", "电子社保卡二维码无效")
+        if row.expires_at is not None and now > row.expires_at:
+            raise ApiError("ESSC_INVALID", "电子社保卡二维码已过期，请在手机上刷新后再扫")
+        if row.used_at is not None and (row.expires_at is not None or now - row.used_at < ESSC_TOKEN_TTL_S):
+            raise ApiError("ESSC_REUSED", "这个电子社保卡二维码已经用过，请在手机上刷新后再扫")
+        row.used_at = now
+        person = s.get(db.Person, row.person_id)
+        if person is None:
+            raise ApiError("ESSC_INVALID", "电子社保卡二维码无效")
+        return person
+
+    def issue_essc_token(self, person_ref: str) -> dict[str, Any]:
+        """A fresh one-time e-SSC token for a person (person_id, ID number or name), valid 60 s."""
+        now = self.clock()
+        with self._lock, self.Session.begin() as s:
+            person = s.scalar(select(db.Person).where(
+                (db.Person.person_id == person_ref) | (db.Person.id_number == person_ref) | (db.Person.name == person_ref)))
+            if person is None:
+                raise ApiError("NOT_FOUND", "没有这个人")
+            token = "ESSC1." + secrets.token_urlsafe(24)
+            s.add(db.EsscToken(token=token, person_id=person.person_id, issued_at=now,
+                               expires_at=now + ESSC_TOKEN_TTL_S))
+        return {"essc_token": token, "expires_at": iso(now + ESSC_TOKEN_TTL_S)}
+
+    def resident(self, kiosk_id: str, authorization: str | None) -> db.Person:
+        """The person behind a bearer token, or TOKEN_INVALID / TOKEN_EXPIRED."""
+        if not authorization or not authorization.startswith("Bearer ") or len(authorization) > 200:
+            raise ApiError("TOKEN_INVALID", "需要先刷卡登录")
+        digest = hashlib.sha256(authorization[7:].strip().encode()).hexdigest()
+        with self.Session() as s:
+            sess = s.get(db.ResidentSession, digest)
+            if sess is None or sess.kiosk_id != kiosk_id:
+                raise ApiError("TOKEN_INVALID", "登录凭证无效，请重新刷卡")
+            if self.clock() >= sess.expires_at:
+                raise ApiError("TOKEN_EXPIRED", "登录已超时，请重新刷卡")
+            person = s.get(db.Person, sess.person_id)
+            if person is None:
+                raise ApiError("TOKEN_INVALID", "登录凭证无效，请重新刷卡")
+            return person
+
+    # ---- submissions and cases -----------------------------------------------------------------
+    def submit(self, kiosk_id: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """Accept a submission once per idempotency key; (201|200, case summary)."""
+        key = body["idempotency_key"]
+        if not _KEY.match(key):
+            raise ApiError("VALIDATION_ERROR", "idempotency_key 应为 8-128 位字母、数字或 _ - . :")
+        digest = canonical_sha256(body)
+        with self._lock, self.Session.begin() as s:
+            existing = s.scalar(select(db.Case).where(db.Case.kiosk_id == kiosk_id, db.Case.idempotency_key == key))
+            if existing is not None:
+                if existing.body_sha256 != digest:
+                    raise ApiError("IDEMPOTENCY_CONFLICT", "同一个幂等键已用于内容不同的提交")
+                return 200, self._receipt(existing)
+            kind = body["kind"]
+            if kind not in SUBMISSION_KINDS:
+                raise ApiError("VALIDATION_ERROR", f"不支持的业务类型：{kind}")
+            person_in = body["person"]
+            try:
+                submitted = parse_instant(body["submitted_at"])
+                parse_id_number(person_in["id_number"])
+                check_payload(kind, body["payload"])
+                if kind == "unemployment_registration":
+                    check_working_age(person_in["id_number"].upper(), submitted.date())
+            except RuleViolation as exc:
+                raise ApiError("VALIDATION_ERROR", str(exc)) from exc
+            if not person_in["name"].strip():
+                raise ApiError("VALIDATION_ERROR", "person.name 不能为空")
+            person = self._person_by_id_number(s, person_in["id_number"].upper(), person_in["name"])
+            now = self.clock()
+            day = datetime.fromtimestamp(now, tz=CHINA_TZ).strftime("%Y%m%d")
+            count = s.scalar(select(func.count()).select_from(db.Case)) or 0
+            case = db.Case(case_no=f"TZ{day}{count + 1:06d}", kiosk_id=kiosk_id, idempotency_key=key,
+                           body_sha256=digest, kind=kind, person_id=person.person_id, status="PENDING",
+                           submitted_at=body["submitted_at"], received_at=now, payload=body["payload"])
+            s.add(case)
+            try:
+                s.flush()
+            except IntegrityError as exc:  # a concurrent writer in another process took the number
+                raise ApiError("INTERNAL_ERROR", "办件编号冲突，请重试") from exc
+            return 201, self._receipt(case)
+
+    @staticmethod
+    def _receipt(case: db.Case) -> dict[str, Any]:
+        return {"case_no": case.case_no, "status": case.status, "received_at": iso(case.received_at)}
+
+    @staticmethod
+    def _case(case: db.Case) -> dict[str, Any]:
+        return {"case_no": case.case_no, "kind": case.kind, "status": case.status, "reason": case.reason,
+                "submitted_at": case.submitted_at, "received_at": iso(case.received_at),
+                "reviewed_at": iso(case.reviewed_at)}
+
+    def cases(self, person_id: str, status: str | None, month: str | None) -> list[dict[str, Any]]:
+        with self.Session() as s:
+            q = select(db.Case).where(db.Case.person_id == person_id)
+            if status:
+                q = q.where(db.Case.status == status)
+            rows = s.scalars(q.order_by(db.Case.received_at.desc())).all()
+            if month:
+                rows = [r for r in rows if r.submitted_at.startswith(month)]
+            return [self._case(r) for r in rows]
+
+    def withdraw(self, person_id: str, case_no: str) -> dict[str, Any]:
+        now = self.clock()
+        with self._lock, self.Session.begin() as s:
+            case = s.get(db.Case, case_no)
+            if case is None or case.person_id != person_id:
+                raise ApiError("NOT_FOUND", "没有这个办件")
+            if case.status != "PENDING":
+                raise ApiError("CASE_NOT_WITHDRAWABLE", "只有未审核的办件可以撤回")
+            case.status = "WITHDRAWN"
+            case.reviewed_at = now
+            return self._case(case)
+
+    def review(self, case_no: str, decision: str, reason: str | None) -> dict[str, Any]:
+        """Play the reviewer: approve, or reject with a reason."""
+        if decision not in ("approve", "reject"):
+            raise ApiError("VALIDATION_ERROR", "decision 应为 approve 或 reject")
+        if decision == "reject" and not (reason or "").strip():
+            raise ApiError("VALIDATION_ERROR", "审核不通过必须填写原因")
+        now = self.clock()
+        with self._lock, self.Session.begin() as s:
+            case = s.get(db.Case, case_no)
+            if case is None:
+                raise ApiError("NOT_FOUND", "没有这个办件")
+            if case.status != "PENDING":
+                raise ApiError("CASE_ALREADY_REVIEWED", "该办件已审核或已撤回")
+            case.status = "APPROVED" if decision == "approve" else "REJECTED"
+            case.reason = reason if decision == "reject" else (reason or None)
+            case.reviewed_at = now
+            if decision == "approve":
+                self._apply_approval(s, case)
+            return self._case(case)
+
+    @staticmethod
+    def _apply_approval(s: Any, case: db.Case) -> None:
+        person = s.get(db.Person, case.person_id)
+        profile = dict(person.profile)
+        regs = dict(profile.get("registrations") or {})
+        if case.kind == "unemployment_registration":
+            regs["unemployment"] = "accepted"  # 受理: the in-person second review still follows
+        elif case.kind == "employment_registration":
+            regs["unemployment"] = "none"
+            regs["employment"] = "registered"
+        elif case.kind == "hard_to_employ_registration":
+            profile["hard_to_employ"] = True
+        profile["registrations"] = regs
+        person.profile = profile
+
+    # ---- records -----------------------------------------------------------------------------
+    _EMPTY_RECORDS: dict[str, dict[str, Any]] = {
+        "employee_pension": {"status": "未参保", "insured_since": None, "total_months": 0, "years": []},
+        "employee_pension_payments": {"rows": []},
+        "unemployment_benefit_payments": {"months_total": 0, "months_remaining": 0, "rows": []},
+        "resident_pension_contributions": {"rows": []},
+        "resident_pension_payments": {"rows": []},
+        "employment_certificate": {"has_certificate": False, "number": None, "status": None, "issued_at": None,
+                                   "issuing_office": None, "employment_state": None, "e_seal_enabled": False,
+                                   "printable": False, "not_printable_reason": "未查询到《就业创业证》，可先办理就业登记或失业登记"},
+        "archive_location": {"has_archive": False, "institution": None, "address": None, "phone": None, "since": None},
+        "skill_subsidy_eligibility": {"eligible": False, "reasons": ["未查询到企业职工参保或失业保险金领取记录"]},
+        "unemployment_benefit_eligibility": {"eligible": False, "reasons": ["未查询到失业保险参保缴费记录"]},
+    }
+
+    def record(self, person: db.Person, kind: str) -> dict[str, Any]:
+        if kind not in RECORD_KINDS:
+            raise ApiError("NOT_FOUND", f"没有这种记录：{kind}")
+        data = (person.records or {}).get(kind)
+        return {"kind": kind, "as_of": iso(self.clock()), "found": data is not None,
+                "data": data if data is not None else self._EMPTY_RECORDS[kind]}
+
+    # ---- fault reports -----------------------------------------------------------------------
+    def fault_report(self, kiosk_id: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        key = body["idempotency_key"]
+        if not _KEY.match(key):
+            raise ApiError("VALIDATION_ERROR", "idempotency_key 应为 8-128 位字母、数字或 _ - . :")
+        if body["category"] not in FAULT_CATEGORIES:
+            raise ApiError("VALIDATION_ERROR", "category 应为 " + " / ".join(FAULT_CATEGORIES))
+        for name in ("description", "suggestion"):
+            if not body[name].strip():
+                raise ApiError("VALIDATION_ERROR", f"{name} 不能为空")
+        digest = canonical_sha256(body)
+        with self._lock, self.Session.begin() as s:
+            existing = s.scalar(select(db.FaultReport).where(db.FaultReport.kiosk_id == kiosk_id,
+                                                             db.FaultReport.idempotency_key == key))
+            if existing is not None:
+                if existing.body_sha256 != digest:
+                    raise ApiError("IDEMPOTENCY_CONFLICT", "同一个幂等键已用于内容不同的问题反映")
+                return 200, {"report_no": existing.report_no, "routed_to": existing.routed_to}
+            now = self.clock()
+            count = s.scalar(select(func.count()).select_from(db.FaultReport)) or 0
+            day = datetime.fromtimestamp(now, tz=CHINA_TZ).strftime("%Y%m%d")
+            report = db.FaultReport(report_no=f"WT{day}{count + 1:05d}", kiosk_id=kiosk_id, idempotency_key=key,
+                                    body_sha256=digest, category=body["category"], description=body["description"],
+                                    suggestion=body["suggestion"], snapshot=body.get("snapshot"),
+                                    routed_to=FAULT_CATEGORIES[body["category"]], created_at=now)
+            s.add(report)
+            return 201, {"report_no": report.report_no, "routed_to": report.routed_to}
+
+    def fault_reports(self, kiosk_id: str) -> list[dict[str, Any]]:
+        with self.Session() as s:
+            rows = s.scalars(select(db.FaultReport).where(db.FaultReport.kiosk_id == kiosk_id)
+                             .order_by(db.FaultReport.created_at.desc(), db.FaultReport.report_no.desc())).all()
+            return [{"report_no": r.report_no, "category": r.category, "description": r.description,
+                     "suggestion": r.suggestion, "routed_to": r.routed_to, "created_at": iso(r.created_at),
+                     "status": "ANSWERED" if r.response else "SUBMITTED", "response": r.response,
+                     "deadline": r.deadline, "answered_at": iso(r.answered_at)} for r in rows]
+
+    def answer_fault(self, report_no: str, response: str, deadline: str | None = None) -> dict[str, Any]:
+        """Record the answer of the province task force / county bureau with its deadline."""
+        if not response.strip():
+            raise ApiError("VALIDATION_ERROR", "答复不能为空")
+        if deadline is not None:
+            try:
+                date.fromisoformat(deadline)
+            except ValueError as exc:
+                raise ApiError("VALIDATION_ERROR", "deadline 应为 YYYY-MM-DD") from exc
+        now = self.clock()
+        with self._lock, self.Session.begin() as s:
+            r = s.get(db.FaultReport, report_no)
+            if r is None:
+                raise ApiError("NOT_FOUND", "没有这条问题反映")
+            r.response = response
+            r.deadline = deadline or (self.today() + timedelta(days=7)).isoformat()
+            r.answered_at = now
+            return {"report_no": r.report_no, "response": r.response, "deadline": r.deadline}
+

@@ -1,0 +1,115 @@
+"""Start the sandbox platform on a random 127.0.0.1 port for tests (in a thread with a settable clock, or a subprocess)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+from sandbox.db import make_engine
+from sandbox.server import ThreadedServer
+from sandbox.service import Platform
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEMO_KIOSK_ID = "TZ-YQ-LJZ-01"
+
+
+class FakeClock:
+    """A clock tests move by hand (starts at real time so demo dates look current)."""
+
+    def __init__(self, start: float | None = None) -> None:
+        self.now = time.time() if start is None else start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@dataclass
+class RunningSandbox:
+    """A sandbox server the test talks to."""
+
+    base_url: str
+    db_path: Path
+    platform: Platform | None = None  # only for the in-thread server
+    clock: FakeClock | None = None
+
+
+def demo_secret(kiosk_id: str = DEMO_KIOSK_ID) -> str:
+    import json
+
+    data = json.loads((PROJECT_ROOT / "sandbox" / "demo_kiosks.json").read_text(encoding="utf-8"))
+    return next(k["secret"] for k in data["kiosks"] if k["kiosk_id"] == kiosk_id)
+
+
+@contextmanager
+def threaded_sandbox(db_path: Path, clock: FakeClock | None = None, seed: bool = True) -> Iterator[RunningSandbox]:
+    """The sandbox in a thread of the test process on an ephemeral 127.0.0.1 port."""
+    clock = clock or FakeClock()
+    platform = Platform(make_engine(db_path=db_path), clock=clock)
+    if seed:
+        platform.seed_demo()
+    else:
+        platform.register_demo_kiosks()
+    server = ThreadedServer(platform).start()
+    try:
+        yield RunningSandbox(server.base_url, db_path, platform, clock)
+    finally:
+        server.stop()
+        platform.engine.dispose()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def subprocess_sandbox(db_path: Path, timeout: float = 20.0) -> Iterator[RunningSandbox]:
+    """`python -m sandbox` as a separate process, as a demo runs it; waits for /healthz."""
+    port = _free_port()
+    cmd = [sys.executable, "-m", "sandbox", "--db", str(db_path), "--port", str(port), "--log-level", "warning"]
+    proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError("sandbox exited: " + proc.stderr.read().decode(errors="replace")[-2000:])
+            try:
+                if requests.get(base + "/healthz", timeout=0.5).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("sandbox did not become ready")
+            time.sleep(0.05)
+        yield RunningSandbox(base, db_path)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stderr:
+            proc.stderr.close()
+
+
+def run_cli(db_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run a `python -m sandbox` subcommand against a database file."""
+    return subprocess.run([sys.executable, "-m", "sandbox", "--db", str(db_path), *args], cwd=PROJECT_ROOT,
+                          capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})

@@ -1,0 +1,92 @@
+"""The committed OpenAPI document, the sandbox's routes and the kiosk client's lists all agree."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kiosk.platform import feeds as client_lists
+from sandbox import contract
+from sandbox.app import create_app, openapi_text
+from sandbox.db import make_engine
+from sandbox.server import HostRefused, bind, check_host
+from sandbox.service import Platform
+
+OPENAPI_FILE = Path(__file__).resolve().parents[3] / "sandbox" / "openapi.json"
+
+
+@pytest.fixture(scope="module")
+def doc() -> dict:
+    return json.loads(OPENAPI_FILE.read_text(encoding="utf-8"))
+
+
+def test_the_committed_openapi_document_is_what_the_server_serves():
+    app = create_app(Platform(make_engine(db_url="sqlite://")))
+    assert OPENAPI_FILE.read_text(encoding="utf-8") == openapi_text(app), \
+        "regenerate: python -m sandbox openapi > sandbox/openapi.json"
+
+
+def test_the_document_is_openapi_3_1_with_every_contract_endpoint(doc):
+    assert doc["openapi"].startswith("3.1")
+    expected = {
+        ("post", "/v1/kiosks/{kiosk_id}/heartbeat"), ("post", "/v1/sessions"), ("post", "/v1/submissions"),
+        ("get", "/v1/me/cases"), ("post", "/v1/cases/{case_no}/withdraw"), ("get", "/v1/me/records/{kind}"),
+        ("post", "/v1/fault-reports"), ("get", "/v1/fault-reports"), ("post", "/v1/admin/cases/{case_no}/review"),
+        *(("get", f"/v1/feeds/{feed}") for feed in contract.FEEDS),
+    }
+    present = {(m, p) for p, ops in doc["paths"].items() for m in ops}
+    assert expected <= present
+
+
+def test_every_kiosk_endpoint_requires_the_signature_and_resident_ones_the_token(doc):
+    for path, ops in doc["paths"].items():
+        for op in ops.values():
+            security = op.get("security")
+            if path.startswith("/v1/admin/"):
+                assert security is None
+                continue
+            assert security and {"kioskId", "timestamp", "nonce", "bodySha256", "signature"} <= set(security[0])
+            assert ("residentToken" in security[0]) == (path.startswith("/v1/me/") or path.startswith("/v1/cases/"))
+
+
+def test_feed_item_schemas_carry_exactly_the_contract_fields(doc):
+    schemas = doc["components"]["schemas"]
+    for feed, fields in contract.FEED_FIELDS.items():
+        page = doc["paths"][f"/v1/feeds/{feed}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        page_schema = schemas[page["$ref"].rsplit("/", 1)[1]]
+        item_ref = page_schema["properties"]["items"]["items"]["$ref"].rsplit("/", 1)[1]
+        item = schemas[item_ref]
+        assert list(item["properties"]) == [*contract.FEED_ITEM_KEYS, *fields]
+        assert set(item["required"]) == set(item["properties"])
+
+
+def test_the_kiosk_client_uses_the_same_lists_as_the_platform():
+    assert client_lists.FEED_FIELDS == contract.FEED_FIELDS
+    assert client_lists.ITEM_KEYS == contract.FEED_ITEM_KEYS
+    assert client_lists.SUBMISSION_KINDS == contract.SUBMISSION_KINDS
+    assert client_lists.RECORD_KINDS == contract.RECORD_KINDS
+    assert set(client_lists.FAULT_CATEGORIES) == set(contract.FAULT_CATEGORIES)
+
+
+def test_required_request_fields_in_the_document(doc):
+    schemas = doc["components"]["schemas"]
+    assert set(schemas["SubmissionIn"]["required"]) == {"idempotency_key", "kind", "submitted_at", "person", "payload"}
+    assert set(schemas["SessionIn"]["required"]) == {"method"}
+    assert set(schemas["FaultReportIn"]["required"]) == {"idempotency_key", "category", "description", "suggestion"}
+    assert {"app_version", "uptime_s", "disk_free_mb"} <= set(schemas["HeartbeatIn"]["required"])
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.10", "::", "example.org", ""])
+def test_the_sandbox_refuses_to_listen_anywhere_but_loopback(host):
+    with pytest.raises(HostRefused):
+        check_host(host)
+
+
+def test_loopback_binds():
+    sock = bind("127.0.0.1", 0)
+    try:
+        assert sock.getsockname()[0] == "127.0.0.1"
+    finally:
+        sock.close()
