@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk import __version__
+from kiosk.catalogue import Catalogue, load_catalogue
 from kiosk.logging_setup import NameRegistry, configure_logging
 from kiosk.settings import ConfigError, Settings, load_settings
 
@@ -27,6 +28,7 @@ class KioskCore:
 
     settings: Settings
     names: NameRegistry
+    catalogue: Catalogue
     devices: object | None = None  # devices.manager.DeviceManager
     closers: list[Callable[[], None]] = field(default_factory=list)
 
@@ -52,7 +54,10 @@ def build_core(settings: Settings, *, start_workers: bool = True, console_log: b
         backups=settings.log_backups,
         console=console_log,
     )
-    core = KioskCore(settings=settings, names=names)
+    catalogue = load_catalogue(
+        profile=settings.province_profile, enabled=settings.enabled_services, disabled_items=settings.disabled_items
+    )
+    core = KioskCore(settings=settings, names=names, catalogue=catalogue)
     try:
         from kiosk.device_setup import build_device_manager
 
@@ -82,6 +87,12 @@ def _parser() -> argparse.ArgumentParser:
     tour.add_argument("--out", type=Path, required=True)
     cc = sub.add_parser("check-config", help="validate a settings file without starting")
     cc.add_argument("path", nargs="?", type=Path)
+    dev = sub.add_parser("devices", help="device diagnostics").add_subparsers(dest="devices_command", required=True)
+    dev.add_parser("status", help="one JSON object per configured device")
+    rc = dev.add_parser("read-card", help="wait for an ID card, social security card or e-SSC scan")
+    rc.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
+    rc.add_argument("--unmasked", action="store_true", help="print the identity number and name in clear")
+    dev.add_parser("print-test", help="print a test receipt and report the printer status before and after")
     return p
 
 
@@ -96,6 +107,8 @@ def main(argv: Sequence[str] | None = None, run_ui: UiRunner | None = None) -> i
     except ConfigError as exc:
         print(f"配置错误：{exc}", file=sys.stderr)
         return 2
+    if command == "devices":
+        return _devices_command(settings, args)
     if command in ("run", "tour"):
         if run_ui is None:
             print("the UI is started by the `kiosk` command (ui/launch.py), not `python -m kiosk`", file=sys.stderr)
@@ -107,6 +120,17 @@ def main(argv: Sequence[str] | None = None, run_ui: UiRunner | None = None) -> i
             core.close()
     print(f"unknown command {command}", file=sys.stderr)
     return 2
+
+
+def _devices_command(settings: Settings, args: argparse.Namespace) -> int:
+    from kiosk import cli_devices
+
+    logging.basicConfig(level=logging.WARNING)
+    if args.devices_command == "status":
+        return cli_devices.devices_status(settings)
+    if args.devices_command == "read-card":
+        return cli_devices.read_card(settings, timeout_s=args.timeout, unmasked=args.unmasked, resolve_essc=None)
+    return cli_devices.print_test(settings)
 
 
 def _check_config(path: Path | None) -> int:

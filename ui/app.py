@@ -28,12 +28,18 @@ def prepare_environment(data_dir: Path) -> None:
         os.environ.setdefault(var, str(d))
 
 
-def service_groups() -> list[tuple[str, str]]:
-    """The home screen's groups (seed 003 附件1 plus 就业见习 and 我的办件)."""
-    return [
-        ("find_work", "我要找工作"), ("learn_skills", "我要学技能"), ("social_insurance", "我要办社保"),
-        ("ss_card", "我要办社保卡"), ("internship", "就业见习"), ("my_cases", "我的办件"),
-    ]
+# Stable objectNames for the catalogue's groups (the names themselves are catalogue data).
+GROUP_SLUGS = {
+    "我要找工作": "find_work", "我要学技能": "learn_skills", "我要办社保": "social_insurance",
+    "我要办社保卡": "ss_card", "就业见习": "internship", "我的办件": "my_cases",
+}
+
+
+def service_groups(groups: tuple[str, ...] | list[str] | None = None) -> list[tuple[str, str]]:
+    """(slug, title) of the home screen's groups, in the catalogue's order."""
+    if groups is None:
+        groups = list(GROUP_SLUGS)
+    return [(GROUP_SLUGS.get(g, f"group{i}"), g) for i, g in enumerate(groups)]
 
 
 class KioskUi:
@@ -50,7 +56,7 @@ class KioskUi:
         self.bridge = CoreBridge()
         self.window = MainWindow(s.service_point.name, s.kiosk_id, kiosk_mode=kiosk_mode)
         self.attract = AttractPage(s.service_point.name)
-        self.home = HomePage(service_groups())
+        self.home = HomePage(service_groups(core.catalogue.groups()))
         for page in (self.attract, self.home):
             self.window.add_page(page)
         self.attract.browse_requested.connect(self.browse)

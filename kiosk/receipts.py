@@ -1,0 +1,45 @@
+"""Compose receipts (documents the printer renders); personal values are masked here, before printing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from devices.printer.document import Cut, Feed, Heading, KeyValue, QrCode, ReceiptDocument, Rule, Text, Title
+from kiosk.settings import Settings
+
+# Receipt wording is data, in one place.
+TEXT = {
+    "test_title": "打印测试",
+    "test_line": "中文、标点：，（）《》￥ 均应正确显示。",
+    "test_qr": "扫码核对打印机二维码",
+    "kiosk": "终端编号",
+    "point": "服务点",
+    "time": "时间",
+    "footer": "就业社保服务社区村村全覆盖",
+}
+
+
+def _header(settings: Settings, title: str, now: datetime) -> list[object]:
+    return [
+        Title(title),
+        Rule(),
+        KeyValue(TEXT["point"], settings.service_point.name),
+        KeyValue(TEXT["kiosk"], settings.kiosk_id),
+        KeyValue(TEXT["time"], now.strftime("%Y-%m-%d %H:%M")),
+        Rule(),
+    ]
+
+
+def printer_test_receipt(settings: Settings, now: datetime) -> ReceiptDocument:
+    """The technician's test slip: Chinese text with punctuation, a QR code, a cut."""
+    return ReceiptDocument(
+        elements=(
+            *_header(settings, TEXT["test_title"], now),
+            Heading(settings.service_point.name),
+            Text(TEXT["test_line"]),
+            QrCode(f"KIOSK-TEST:{settings.kiosk_id}:{now:%Y%m%d%H%M%S}", TEXT["test_qr"]),
+            Text(TEXT["footer"], align="center"),
+            Feed(2),
+            Cut(),
+        )
+    )
