@@ -1,0 +1,35 @@
+"""The kiosk's offline cache: cached platform feeds, Chinese search, matching, the outbox and 我的办件."""
+
+from offline_cache.cases import CaseBook, CaseView, PlatformCase
+from offline_cache.crypto import PayloadCipher, PersonKeyer, load_or_create_key
+from offline_cache.db import Database, open_database
+from offline_cache.errors import (
+    DatabaseCorrupt,
+    FeedItemInvalid,
+    IllegalTransition,
+    KeyFileInvalid,
+    MigrationFailed,
+    OfflineCacheError,
+    PayloadUnreadable,
+    SchemaMismatch,
+    UnknownFeed,
+    UnknownSubmission,
+    UnsupportedFilter,
+    WithdrawNotAllowed,
+)
+from offline_cache.feeds import FEEDS
+from offline_cache.ingest import ApplyResult, FeedStatus
+from offline_cache.matching import GigNeed, JobIntention, Match, ServicePoint, Weights
+from offline_cache.outbox import Outbox, OutboxItem
+from offline_cache.records import Record
+from offline_cache.search import SearchPage, SearchQuery
+from offline_cache.states import TRANSITIONS, CaseStatus, OutboxState
+
+__all__ = [
+    "FEEDS", "TRANSITIONS", "ApplyResult", "CaseBook", "CaseStatus", "CaseView", "Database", "DatabaseCorrupt",
+    "FeedItemInvalid", "FeedStatus", "GigNeed", "IllegalTransition", "JobIntention", "KeyFileInvalid", "Match",
+    "MigrationFailed", "OfflineCacheError", "Outbox", "OutboxItem", "OutboxState", "PayloadCipher",
+    "PayloadUnreadable", "PersonKeyer", "PlatformCase", "Record", "SchemaMismatch", "SearchPage", "SearchQuery",
+    "ServicePoint", "UnknownFeed", "UnknownSubmission", "UnsupportedFilter", "Weights", "WithdrawNotAllowed",
+    "load_or_create_key", "open_database",
+]

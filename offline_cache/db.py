@@ -1,0 +1,231 @@
+"""Opening the kiosk database: integrity check, backup, Alembic upgrade, and the repositories on top."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import DatabaseError, DBAPIError
+
+from offline_cache.bigrams import bigram_tokens
+from offline_cache.cases import CaseBook
+from offline_cache.clock import Clock, system_clock
+from offline_cache.codes import CodeTables
+from offline_cache.crypto import PayloadCipher, PersonKeyer, load_or_create_key
+from offline_cache.errors import DatabaseCorrupt, MigrationFailed, SchemaMismatch
+from offline_cache.ingest import FeedStore
+from offline_cache.matching import Matcher
+from offline_cache.outbox import Outbox
+from offline_cache.search import Search
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic config pointing at our migrations folder; no alembic.ini involved."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    """The newest revision this program knows."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # SQLAlchemy's begin event issues BEGIN / BEGIN IMMEDIATE
+    dbapi_conn.create_function("oc_bigrams", -1, bigram_tokens, deterministic=True)
+    cur = dbapi_conn.cursor()
+    try:
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA synchronous=FULL")  # a kiosk loses power; a committed submission must survive
+    finally:
+        cur.close()
+
+
+def _on_begin(conn: Connection) -> None:
+    mode = conn.get_execution_options().get("oc_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def create_kiosk_engine(path: Path) -> Engine:
+    """One engine for the whole process; connections are pooled and usable from any thread."""
+    engine = create_engine(
+        f"sqlite:///{path}",
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        pool_size=4,
+        max_overflow=4,
+    )
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+def check_readable(path: Path, *, full: bool = True) -> None:
+    """Raise DatabaseCorrupt unless `path` is missing, empty, or a healthy SQLite file."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as fh:
+        header = fh.read(len(_SQLITE_HEADER))
+    if header != _SQLITE_HEADER:
+        raise DatabaseCorrupt(f"{path}: not an SQLite file")
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            rows = con.execute("PRAGMA quick_check" if full else "SELECT count(*) FROM sqlite_master").fetchall()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseCorrupt(f"{path}: {exc}") from exc
+    if full and rows != [("ok",)]:
+        raise DatabaseCorrupt(f"{path}: quick_check: {'; '.join(str(r[0]) for r in rows[:3])}")
+
+
+def backup_copy(path: Path, backup_dir: Path, label: str, clock: Clock) -> Path:
+    """A consistent copy of the database (SQLite online backup, WAL included) under `backup_dir`."""
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    stamp = clock().strftime("%Y%m%dT%H%M%S%fZ")
+    target = backup_dir / f"{path.stem}-{stamp}-{label}{path.suffix or '.sqlite'}"
+    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    log.info("database backed up to %s before migrating", target)
+    return target
+
+
+def migrate(engine: Engine, path: Path, backup_dir: Path, clock: Clock, target: str = "head") -> Path | None:
+    """Upgrade to `target`, first copying the file when it holds an older schema. Returns the backup path."""
+    script = ScriptDirectory.from_config(alembic_config())
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+        has_tables = conn.exec_driver_sql(
+            "SELECT count(*) FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+        ).scalar_one()
+    wanted = script.get_current_head() if target == "head" else target
+    if current is not None and current not in {rev.revision for rev in script.walk_revisions()}:
+        raise SchemaMismatch(f"database revision {current} is unknown to this program (head {wanted})")
+    if current is None and has_tables:
+        raise SchemaMismatch("database has tables but no Alembic revision")
+    if current == wanted:
+        return None
+    backup = backup_copy(path, backup_dir, f"from-{current}", clock) if current is not None else None
+    try:
+        with engine.connect() as conn:
+            # Table rebuilds (batch mode) must not trip or cascade foreign keys; checked again below.
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            try:
+                conn.execution_options(oc_begin="IMMEDIATE")
+                command.upgrade(alembic_config(conn), target)
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    conn.rollback()
+                    raise MigrationFailed(f"{current} -> {target}: foreign key check failed; backup: {backup}")
+                conn.commit()
+            finally:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+    except DBAPIError as exc:
+        log.error("migration %s -> %s failed: %s", current, target, exc)
+        raise MigrationFailed(f"{current} -> {target}: {exc.orig}; backup: {backup}") from exc
+    log.info("database migrated %s -> %s", current, wanted)
+    return backup
+
+
+class Database:
+    """The opened kiosk database: one engine, and the repositories that each open a unit of work per call."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        path: Path,
+        key: bytes,
+        *,
+        clock: Clock = system_clock,
+        new_key: Callable[[], str] = lambda: str(uuid.uuid4()),
+        max_permanent_failures: int = 5,
+    ) -> None:
+        self.engine = engine
+        self.path = path
+        self.clock = clock
+        self.feeds = FeedStore(engine, clock)
+        self.search = Search(engine, clock)
+        self.codes = CodeTables(engine)
+        self.matcher = Matcher(engine, clock)
+        self.outbox = Outbox(
+            engine, PayloadCipher(key), clock=clock, new_key=new_key, max_permanent_failures=max_permanent_failures
+        )
+        self.cases = CaseBook(engine, clock)
+        self._person = PersonKeyer.from_master_key(key)
+
+    def person_key(self, id_number: str) -> str:
+        """The salted SHA-256 person key 我的办件 uses instead of the ID number."""
+        return self._person.key_for(id_number)
+
+    def revision(self) -> str | None:
+        """The schema revision of the file (for `kiosk sync status` / diagnostics)."""
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def open_database(
+    path: Path,
+    *,
+    backup_dir: Path | None,
+    data_dir: Path | None = None,
+    key: bytes | None = None,
+    clock: Clock = system_clock,
+    new_key: Callable[[], str] = lambda: str(uuid.uuid4()),
+    max_permanent_failures: int = 5,
+    integrity_check: bool = True,
+) -> Database:
+    """Open (creating if missing) and migrate the kiosk database.
+
+    `backup_dir` None means `<path's folder>/backups`; `key` None means the key file in `data_dir`
+    (default: the database's folder). A damaged file raises DatabaseCorrupt and is never replaced.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    check_readable(path, full=integrity_check)
+    if key is None:
+        key = load_or_create_key(data_dir or path.parent)
+    engine = create_kiosk_engine(path)
+    try:
+        migrate(engine, path, backup_dir or path.parent / "backups", clock)
+    except DatabaseError as exc:  # reading the schema failed: damage quick_check could not see
+        engine.dispose()
+        raise DatabaseCorrupt(f"{path}: {exc.orig}") from exc
+    except BaseException:
+        engine.dispose()
+        raise
+    return Database(
+        engine, path, key, clock=clock, new_key=new_key, max_permanent_failures=max_permanent_failures
+    )
