@@ -11,6 +11,23 @@ from devices.printer.factory import make_printer
 from devices.printer.profiles import DEFAULT_PROFILES_PATH, load_profiles, profile_named
 from devices.uri import DeviceUriError, parse_device_uri
 
+# Which address forms each kind of device accepts (the architecture's table), and how a technician
+# reads the kind's name in an error. A valid address of the wrong form must fail here, by name,
+# not as a traceback from deep inside a driver's constructor.
+ACCEPTED_SCHEMES: dict[DeviceKind, tuple[str, ...]] = {
+    DeviceKind.ID_CARD: ("serial", "sim", "none"),
+    DeviceKind.SS_CARD: ("pcsc", "sim", "none"),
+    DeviceKind.QR_SCANNER: ("serial", "keyboard", "sim", "none"),
+    DeviceKind.PRINTER: ("usb", "serial", "tcp", "file", "sim"),
+}
+KIND_NAMES: dict[DeviceKind, str] = {
+    DeviceKind.ID_CARD: "身份证读卡器",
+    DeviceKind.SS_CARD: "社保卡读卡器",
+    DeviceKind.QR_SCANNER: "扫码器",
+    DeviceKind.PRINTER: "打印机",
+}
+WRONG_FORM = "devices.{key} = {address!r}：{name}不能使用 {scheme} 地址，可用的形式：{forms}"
+
 
 @dataclass(frozen=True)
 class DeviceAddresses:
@@ -26,8 +43,23 @@ class DeviceAddresses:
     profiles_path: Path = DEFAULT_PROFILES_PATH
 
 
+def check_address(kind: DeviceKind, address: str) -> None:
+    """Raise DeviceUriError (naming the settings key) when address is not a form this kind of device accepts."""
+    try:
+        scheme = parse_device_uri(address).scheme
+    except DeviceUriError as exc:
+        raise DeviceUriError(f"devices.{kind.value} = {address!r}：{exc.args[0]}") from exc
+    if scheme not in ACCEPTED_SCHEMES[kind]:
+        forms = ", ".join(f"{s}://" if s not in ("keyboard", "none") else s for s in ACCEPTED_SCHEMES[kind])
+        name = KIND_NAMES[kind]
+        raise DeviceUriError(
+            WRONG_FORM.format(key=kind.value, address=address, name=name, scheme=scheme, forms=forms)
+        )
+
+
 def make_reader(kind: DeviceKind, address: str) -> CardReaderDriver | None:
     """The driver for one card reader or scanner address; None for `none`."""
+    check_address(kind, address)
     uri = parse_device_uri(address)
     if uri.scheme == "none":
         return None
@@ -63,7 +95,17 @@ def make_reader(kind: DeviceKind, address: str) -> CardReaderDriver | None:
 
 
 def build_device_manager(addresses: DeviceAddresses) -> DeviceManager:
-    """Every configured driver, owned by one manager; simulators are exposed for the demo panel."""
+    """Every configured driver, owned by one manager; simulators are exposed for the demo panel.
+
+    Raises DeviceUriError naming the key when an address is not a form its device accepts.
+    """
+    for kind, address in (
+        (DeviceKind.ID_CARD, addresses.id_card),
+        (DeviceKind.SS_CARD, addresses.ss_card),
+        (DeviceKind.QR_SCANNER, addresses.qr_scanner),
+        (DeviceKind.PRINTER, addresses.printer),
+    ):
+        check_address(kind, address)  # all of them before any driver is built
     profile = profile_named(load_profiles(addresses.profiles_path), addresses.printer_profile)
     readers: dict[DeviceKind, CardReaderDriver] = {}
     sims: dict[DeviceKind, object] = {}

@@ -10,6 +10,7 @@ from devices.base import (
     CardReaderDriver,
     DeviceError,
     DeviceEvent,
+    DeviceGone,
     DeviceHealth,
     DeviceKind,
     DeviceState,
@@ -21,6 +22,7 @@ from devices.base import (
 log = logging.getLogger(__name__)
 
 MAINTENANCE_MESSAGE = "设备维护中，请稍后再来，或到柜台办理"
+START_FAILED_MESSAGE = "设备启动失败，请联系工作人员"
 
 
 class DeviceManager:
@@ -55,11 +57,18 @@ class DeviceManager:
 
     # ---- lifecycle ----
     def start(self) -> None:
+        """Start every reader's worker and the printer poller; a reader that fails to start is reported, not fatal."""
         for kind, reader in self._readers.items():
             try:
                 reader.start(self._on_event)
+            except DeviceGone as exc:
+                self._set_health(DeviceHealth(kind, DeviceState.NO_DEVICE, exc.message, exc.detail))
             except DeviceError as exc:
                 self._set_health(DeviceHealth(kind, DeviceState.HARDWARE_ERROR, exc.message, exc.detail))
+            except Exception as exc:  # a driver bug must not leave the other devices unstarted
+                log.exception("starting %s failed", kind)
+                health = DeviceHealth(kind, DeviceState.HARDWARE_ERROR, START_FAILED_MESSAGE, repr(exc))
+                self._set_health(health)
         self._stop.clear()
         self._poller = threading.Thread(target=self._poll_printer, name="printer-status", daemon=True)
         self._poller.start()

@@ -13,13 +13,23 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from kiosk import __version__
 from kiosk.catalogue import Catalogue, load_catalogue
 from kiosk.logging_setup import NameRegistry, configure_logging
 from kiosk.settings import ConfigError, Settings, load_settings
 
+if TYPE_CHECKING:
+    from kiosk.platform import PlatformClient
+    from kiosk.sandbox_process import SandboxProcess
+    from kiosk.sync import SyncWorker
+    from offline_cache import Database
+
 log = logging.getLogger(__name__)
+
+DATABASE_FILE = "kiosk.db"
+SANDBOX_DATABASE_FILE = "sandbox.db"
 
 
 @dataclass
@@ -30,6 +40,10 @@ class KioskCore:
     names: NameRegistry
     catalogue: Catalogue
     devices: object | None = None  # devices.manager.DeviceManager
+    database: Database | None = None
+    platform: PlatformClient | None = None
+    sync: SyncWorker | None = None
+    sandbox: SandboxProcess | None = None  # demo only: the local sandbox platform child process
     closers: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
@@ -42,8 +56,53 @@ class KioskCore:
                 log.exception("shutdown step failed")
 
 
-def build_core(settings: Settings, *, start_workers: bool = True, console_log: bool = True) -> KioskCore:
-    """Build the core in dependency order; on any failure close what was built and re-raise."""
+def build_database(settings: Settings) -> Database:
+    """The kiosk database at data_dir/kiosk.db (migrated; backups before a migration in data_dir/backups)."""
+    from offline_cache import open_database
+
+    return open_database(settings.data_dir / DATABASE_FILE, backup_dir=settings.data_dir / "backups",
+                         data_dir=settings.data_dir)
+
+
+def build_platform_client(settings: Settings) -> PlatformClient:
+    """The signed platform client from settings.platform (credentials file, secret from the environment)."""
+    from kiosk.platform import ENV_SECRET, PlatformClient, load_credentials
+
+    secret = settings.platform.secret_from_env
+    credentials = load_credentials(settings.platform.credentials_file, env={ENV_SECRET: secret} if secret else {})
+    if credentials.kiosk_id != settings.kiosk_id:
+        log.warning("credentials are for kiosk %s but kiosk.id is %s; the platform knows the former",
+                    credentials.kiosk_id, settings.kiosk_id)
+    return PlatformClient.from_credentials(settings.platform.url, credentials, ca_bundle=settings.platform.ca_bundle,
+                                           connect_timeout=settings.platform.connect_timeout_s,
+                                           read_timeout=settings.platform.read_timeout_s)
+
+
+def build_sync_worker(settings: Settings, database: Database, platform: PlatformClient, *,
+                      device_health: Callable[[], Any] = tuple) -> SyncWorker:
+    """The sync worker (not started)."""
+    from kiosk.sync import SyncWorker
+
+    return SyncWorker(database, platform, settings.sync, data_dir=settings.data_dir, app_version=__version__,
+                      device_health=device_health)
+
+
+def start_demo_sandbox(settings: Settings) -> SandboxProcess:
+    """Demo: the sandbox platform as a child process on platform.url's 127.0.0.1 port (reused if already up)."""
+    from kiosk.sandbox_process import SandboxProcess
+
+    return SandboxProcess(settings.platform.url, settings.data_dir / SANDBOX_DATABASE_FILE,
+                          log_path=settings.data_dir / "logs" / "sandbox.log").start()
+
+
+def build_core(settings: Settings, *, start_workers: bool = True, console_log: bool = True,
+               start_sandbox: bool | None = None) -> KioskCore:
+    """Build the core in dependency order; on any failure close what was built and re-raise.
+
+    Order: logging → (demo sandbox) → database → devices → platform client → sync worker. Closers run
+    newest first: sync, platform client, devices, database, sandbox. `start_workers=False` starts no
+    thread (tests, headless commands); `start_sandbox` None follows settings.platform.start_sandbox.
+    """
     names = NameRegistry()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     configure_logging(
@@ -59,12 +118,27 @@ def build_core(settings: Settings, *, start_workers: bool = True, console_log: b
     )
     core = KioskCore(settings=settings, names=names, catalogue=catalogue)
     try:
+        if settings.platform.start_sandbox if start_sandbox is None else start_sandbox:
+            core.sandbox = start_demo_sandbox(settings)
+            core.closers.append(core.sandbox.stop)
+        core.database = build_database(settings)
+        core.closers.append(core.database.close)
+
         from kiosk.device_setup import build_device_manager
 
         core.devices = build_device_manager(settings)
+        core.closers.append(core.devices.stop)
         if start_workers:
             core.devices.start()
-        core.closers.append(core.devices.stop)
+
+        core.platform = build_platform_client(settings)
+        core.closers.append(core.platform.close)
+        devices = core.devices
+        core.sync = build_sync_worker(settings, core.database, core.platform,
+                                      device_health=lambda: tuple(devices.health().values()))
+        if start_workers:
+            core.sync.start()
+        core.closers.append(core.sync.stop)
     except BaseException:
         core.close()
         raise
@@ -93,6 +167,15 @@ def _parser() -> argparse.ArgumentParser:
     rc.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
     rc.add_argument("--unmasked", action="store_true", help="print the identity number and name in clear")
     dev.add_parser("print-test", help="print a test receipt and report the printer status before and after")
+    syn = sub.add_parser("sync", help="platform sync diagnostics").add_subparsers(dest="sync_command", required=True)
+    syn.add_parser("status", help="one JSON object: outbox, feeds, last heartbeat")
+    syn.add_parser("run", help="one full sync cycle now (exit 0 done, 1 platform unreachable, 3 items need attention)")
+    cache = sub.add_parser("cache", help="the offline cache").add_subparsers(dest="cache_command", required=True)
+    cs = cache.add_parser("search", help="search cached jobs; one JSON object per line")
+    cs.add_argument("query")
+    cs.add_argument("--kind", choices=["fixed", "gig"], default="fixed")
+    cs.add_argument("--town")
+    cs.add_argument("--limit", type=int, default=20)
     return p
 
 
@@ -109,6 +192,8 @@ def main(argv: Sequence[str] | None = None, run_ui: UiRunner | None = None) -> i
         return 2
     if command == "devices":
         return _devices_command(settings, args)
+    if command in ("sync", "cache"):
+        return _sync_command(settings, args)
     if command in ("run", "tour"):
         if run_ui is None:
             print("the UI is started by the `kiosk` command (ui/launch.py), not `python -m kiosk`", file=sys.stderr)
@@ -131,6 +216,17 @@ def _devices_command(settings: Settings, args: argparse.Namespace) -> int:
     if args.devices_command == "read-card":
         return cli_devices.read_card(settings, timeout_s=args.timeout, unmasked=args.unmasked, resolve_essc=None)
     return cli_devices.print_test(settings)
+
+
+def _sync_command(settings: Settings, args: argparse.Namespace) -> int:
+    from kiosk import cli_sync
+
+    logging.basicConfig(level=logging.WARNING)
+    if args.command == "cache":
+        return cli_sync.cache_search(settings, args.query, kind=args.kind, town=args.town, limit=args.limit)
+    if args.sync_command == "status":
+        return cli_sync.sync_status(settings)
+    return cli_sync.sync_run(settings)
 
 
 def _check_config(path: Path | None) -> int:

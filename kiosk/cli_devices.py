@@ -20,12 +20,15 @@ from devices.base import (
     QrScanned,
 )
 from devices.manager import DeviceManager
+from devices.printer.profiles import PrinterProfileError
+from devices.uri import DeviceUriError
 from kiosk.device_setup import build_device_manager
 from kiosk.masking import mask_id_number, mask_name
 from kiosk.receipts import printer_test_receipt
 from kiosk.settings import Settings
 
 EssResolver = Callable[[str], IdentityRead]
+CONFIG_EXIT = 2  # as `kiosk` does for any other bad configuration
 
 
 def health_json(h: DeviceHealth, address: str = "") -> dict[str, Any]:
@@ -59,9 +62,20 @@ def _addresses(settings: Settings) -> dict[str, str]:
     return {"id_card": d.id_card, "ss_card": d.ss_card, "qr_scanner": d.qr_scanner, "printer": d.printer}
 
 
-def devices_status(settings: Settings, *, settle_s: float = 1.5, out=sys.stdout) -> int:
-    """One JSON object per configured device; exit 0 when every device is usable, 1 otherwise."""
-    manager = build_device_manager(settings)
+def _build(settings: Settings, err) -> DeviceManager | None:  # noqa: ANN001
+    """The device manager, or None after telling the technician which device address is wrong."""
+    try:
+        return build_device_manager(settings)
+    except (DeviceUriError, PrinterProfileError) as exc:
+        print(f"配置错误：{exc.args[0]}", file=err)
+        return None
+
+
+def devices_status(settings: Settings, *, settle_s: float = 1.5, out=sys.stdout, err=sys.stderr) -> int:
+    """One JSON object per configured device; exit 0 when every device is usable, 1 otherwise (2: bad address)."""
+    manager = _build(settings, err)
+    if manager is None:
+        return CONFIG_EXIT
     manager.start()
     try:
         deadline = time.monotonic() + settle_s
@@ -84,7 +98,9 @@ def read_card(settings: Settings, *, timeout_s: float, unmasked: bool, resolve_e
               out=sys.stdout, err=sys.stderr, manager: DeviceManager | None = None) -> int:
     """Wait for an ID card, a social security card or an e-SSC scan; print one JSON line."""
     own = manager is None
-    manager = manager or build_device_manager(settings)
+    manager = manager or _build(settings, err)
+    if manager is None:
+        return CONFIG_EXIT
     events: queue.Queue[DeviceEvent] = queue.Queue()
     unsubscribe = manager.subscribe(events.put)
     if own:
@@ -123,7 +139,9 @@ def read_card(settings: Settings, *, timeout_s: float, unmasked: bool, resolve_e
 
 def print_test(settings: Settings, *, out=sys.stdout, err=sys.stderr, now: datetime | None = None) -> int:
     """Print the test slip; report the printer's status before and after as JSON lines."""
-    manager = build_device_manager(settings)
+    manager = _build(settings, err)
+    if manager is None:
+        return CONFIG_EXIT
     try:
         before = manager.refresh_printer()
         print(json.dumps({"phase": "before", **health_json(before, settings.devices.printer)},

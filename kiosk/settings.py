@@ -338,6 +338,14 @@ def load_settings(site_file: Path | None = None, env: Mapping[str, str] | None =
     v = _validate(raw, where)
     k, sp, pl, dv, to, sy = (v[s] for s in ("kiosk", "service_point", "platform", "devices", "timeouts", "sync"))
     lg, tech = v["logging"], v["technician"]
+    from devices.base import DeviceKind
+    from devices.factory import check_address
+
+    for kind in (DeviceKind.ID_CARD, DeviceKind.SS_CARD, DeviceKind.QR_SCANNER, DeviceKind.PRINTER):
+        try:
+            check_address(kind, dv[kind.value])
+        except DeviceUriError as exc:
+            raise ConfigError(f"{where}: {exc.args[0]}") from exc
     if to["idle_countdown_s"] >= to["max_session_s"]:
         raise ConfigError(f"{where}: timeouts.idle_countdown_s 应小于 timeouts.max_session_s")
     return Settings(

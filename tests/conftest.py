@@ -6,9 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.qt_env import configure_offscreen
+pytest.register_assert_rewrite("tests.helpers")
+
+from tests.helpers.pcscd import claim_client_socket  # noqa: E402
+from tests.helpers.qt_env import configure_offscreen  # noqa: E402
 
 configure_offscreen()
+# pcsc-lite reads its socket path once per process: point it at the suite's isolated pcscd first.
+claim_client_socket()
+# One session-wide isolated pcscd for every test folder that needs it.
+pytest_plugins = ["tests.helpers.pcscd"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

@@ -212,12 +212,13 @@ class IsolatedPcscd:
 
 @pytest.fixture(scope="session")
 def pcscd() -> Iterator[IsolatedPcscd]:
-    """A session-wide isolated pcscd with vpcd; skips (saying why) if this machine cannot run it."""
+    """A session-wide isolated pcscd with vpcd. The real stack is required: if it cannot start, the tests
+    fail saying why (scripts/system-deps.sh installs pcscd and vsmartcard-vpcd)."""
     try:
         daemon = IsolatedPcscd(base_dir=str(SESSION_BASE))
         daemon.start()
     except PcscdUnavailable as exc:
-        pytest.skip(f"isolated pcscd unavailable: {exc}")
+        pytest.fail(f"isolated pcscd unavailable: {exc}", pytrace=False)
     try:
         yield daemon
     finally:

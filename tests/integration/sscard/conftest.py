@@ -9,7 +9,7 @@ import pytest
 
 from devices.sscard.cardmodel import CardProfile
 from devices.sscard.pcsc_driver import SsCardReader
-from tests.helpers.pcscd import IsolatedPcscd, claim_client_socket, pcscd  # noqa: F401  (session fixture)
+from tests.helpers.pcscd import IsolatedPcscd, claim_client_socket
 from tests.helpers.vcard import EventRecorder, VirtualSsCard
 
 claim_client_socket()  # before anything in this process opens a PC/SC context

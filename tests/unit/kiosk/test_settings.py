@@ -67,3 +67,11 @@ def test_check_config_command(tmp_path: Path) -> None:
     )
     assert run.returncode == 2
     assert "devices.ss_card" in run.stderr
+
+
+def test_a_device_address_of_the_wrong_kind_names_the_key(tmp_path: Path) -> None:
+    site = tmp_path / "site.toml"
+    site.write_text('[devices]\nid_card = "pcsc://Virtual PCD"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_settings(site, env={})
+    assert "devices.id_card" in str(err.value) and "serial://" in str(err.value)
