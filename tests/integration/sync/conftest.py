@@ -1,0 +1,52 @@
+"""Fixtures for the sync integration tests: a seeded sandbox on a random 127.0.0.1 port, site files, clients."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.platform import PlatformClient
+from tests.helpers.sandbox_server import (
+    DEMO_KIOSK_ID,
+    PROJECT_ROOT,
+    RunningSandbox,
+    demo_secret,
+    threaded_sandbox,
+)
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox]:
+    """One seeded sandbox per module, in a thread of the test process."""
+    with threaded_sandbox(tmp_path_factory.mktemp("sandbox") / "sandbox.db") as running:
+        yield running
+
+
+@pytest.fixture
+def client(sandbox: RunningSandbox) -> Iterator[PlatformClient]:
+    c = PlatformClient(sandbox.base_url, DEMO_KIOSK_ID, demo_secret(), connect_timeout=1, read_timeout=10)
+    yield c
+    c.close()
+
+
+def write_site(folder: Path, url: str, *, start_sandbox: bool = False) -> Path:
+    """A site settings file: data in `folder/data`, the platform at `url`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    site = folder / "site.toml"
+    site.write_text(f'[kiosk]\ndata_dir = "{folder / "data"}"\n\n[platform]\nurl = "{url}"\n'
+                    f"connect_timeout_s = 1.0\nstart_sandbox = {'true' if start_sandbox else 'false'}\n",
+                    encoding="utf-8")
+    return site
+
+
+def run_kiosk(site: Path, *args: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
+    """`python -m kiosk --config SITE ARGS…` as a technician would run it."""
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    env.pop("KIOSK_CONFIG", None)
+    return subprocess.run([sys.executable, "-m", "kiosk", "--config", str(site), *args], cwd=PROJECT_ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)

@@ -1,0 +1,62 @@
+"""The composition root: database, platform client and sync worker built in order; the demo sandbox as a child process."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from kiosk.app import build_core
+from kiosk.sandbox_process import SandboxStartError, is_serving
+from kiosk.settings import load_settings
+from tests.helpers.sandbox_server import RunningSandbox, _free_port
+from tests.integration.sync.conftest import write_site
+
+pytestmark = pytest.mark.integration
+
+
+def test_build_core_without_workers_starts_no_thread_and_closes_in_order(sandbox: RunningSandbox,
+                                                                         tmp_path: Path) -> None:
+    settings = load_settings(write_site(tmp_path, sandbox.base_url), env={})
+    before = {t.ident for t in threading.enumerate()}
+    core = build_core(settings, start_workers=False, console_log=False)
+    try:
+        assert {t.ident for t in threading.enumerate()} == before
+        assert (settings.data_dir / "kiosk.db").exists() and core.sync is not None and not core.sync.running
+        assert core.platform.base_url == sandbox.base_url and core.sandbox is None
+        assert core.sync.run_once().push.unreachable is False  # the built pieces work together
+    finally:
+        order = [getattr(c, "__self__", None) for c in core.closers]
+        core.close()
+    assert order == [core.database, core.devices, core.platform, core.sync]  # popped newest first: sync first
+
+
+def test_demo_mode_starts_the_sandbox_as_a_child_and_stops_it_on_close(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{_free_port()}"
+    settings = load_settings(write_site(tmp_path, url, start_sandbox=True), env={})
+    core = build_core(settings, start_workers=False, console_log=False)
+    try:
+        assert core.sandbox is not None and not core.sandbox.reused and is_serving(url)
+        assert (settings.data_dir / "sandbox.db").exists()
+        assert core.sync.run_once().all_feeds_pulled  # demo data arrives from the child sandbox
+        assert core.closers[0] == core.sandbox.stop  # stopped last
+    finally:
+        core.close()
+    assert not is_serving(url)
+
+
+def test_demo_mode_reuses_a_sandbox_already_serving(sandbox: RunningSandbox, tmp_path: Path) -> None:
+    settings = load_settings(write_site(tmp_path, sandbox.base_url, start_sandbox=True), env={})
+    core = build_core(settings, start_workers=False, console_log=False)
+    try:
+        assert core.sandbox is not None and core.sandbox.reused and core.sandbox.pid is None
+    finally:
+        core.close()
+    assert is_serving(sandbox.base_url)  # not ours to stop
+
+
+def test_the_demo_sandbox_only_ever_runs_on_the_loopback(tmp_path: Path) -> None:
+    settings = load_settings(write_site(tmp_path, "http://10.0.0.5:8765", start_sandbox=True), env={})
+    with pytest.raises(SandboxStartError):
+        build_core(settings, start_workers=False, console_log=False)
