@@ -12,6 +12,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,7 @@ from kiosk.settings import ConfigError, Settings, load_settings
 if TYPE_CHECKING:
     from kiosk.platform import PlatformClient
     from kiosk.sandbox_process import SandboxProcess
+    from kiosk.services import ResidentServices
     from kiosk.sync import SyncWorker
     from offline_cache import Database
 
@@ -44,6 +46,7 @@ class KioskCore:
     platform: PlatformClient | None = None
     sync: SyncWorker | None = None
     sandbox: SandboxProcess | None = None  # demo only: the local sandbox platform child process
+    services: ResidentServices | None = None
     closers: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
@@ -139,11 +142,29 @@ def build_core(settings: Settings, *, start_workers: bool = True, console_log: b
         if start_workers:
             core.sync.start()
         core.closers.append(core.sync.stop)
+        core.services = build_services(core)
     except BaseException:
         core.close()
         raise
     log.info("kiosk %s %s core ready (demo=%s)", settings.kiosk_id, __version__, settings.demo)
     return core
+
+
+def build_services(core: KioskCore) -> ResidentServices:
+    """The resident services over the built core (the UI's one entry to everything below it)."""
+    from kiosk.services import ResidentServices
+    from kiosk.sync.payload import queue_submission
+
+    assert core.database is not None and core.platform is not None and core.sync is not None
+    database, sync = core.database, core.sync
+    return ResidentServices(
+        settings=core.settings, catalogue=core.catalogue, database=database, platform=core.platform,
+        devices=core.devices, names=core.names,
+        queue_submission=lambda kind, title, id_number, name, payload: queue_submission(
+            database, kind, title, id_number, name, payload, clock=lambda: datetime.now().astimezone()),
+        kick_sync=sync.kick,
+        is_online=lambda: None if sync.network_state is None else sync.network_state.value == "online",
+    )
 
 
 UiRunner = Callable[[KioskCore, argparse.Namespace], int]
@@ -198,7 +219,14 @@ def main(argv: Sequence[str] | None = None, run_ui: UiRunner | None = None) -> i
         if run_ui is None:
             print("the UI is started by the `kiosk` command (ui/launch.py), not `python -m kiosk`", file=sys.stderr)
             return 2
-        core = build_core(settings)
+        from kiosk.platform import CredentialsError
+        from kiosk.sandbox_process import SandboxStartError
+
+        try:
+            core = build_core(settings)
+        except (CredentialsError, SandboxStartError) as exc:
+            print(f"配置错误：{exc}", file=sys.stderr)
+            return 2
         try:
             return run_ui(core, args)
         finally:

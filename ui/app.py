@@ -10,9 +10,9 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from devices.base import CardFailed, CardInserted, CardRemoved, DeviceKind, HealthChanged
+from devices.base import CardFailed, CardInserted, CardRemoved, HealthChanged, IdentityRead, QrScanned
 from kiosk.app import KioskCore
-from kiosk.masking import mask_name
+from kiosk.session import ResidentSession
 
 log = logging.getLogger(__name__)
 
@@ -42,32 +42,66 @@ def service_groups(groups: tuple[str, ...] | list[str] | None = None) -> list[tu
     return [(GROUP_SLUGS.get(g, f"group{i}"), g) for i, g in enumerate(groups)]
 
 
+# Flow modules, each with `register(router)`; a module not there yet is skipped with a log line.
+FLOW_MODULES = ("ui.flows.guidance", "ui.flows.jobs", "ui.flows.forms", "ui.flows.records", "ui.flows.cases")
+
+
 class KioskUi:
-    """Builds the window and pages on a core and connects device events to the resident session."""
+    """Builds the window, pages and flows on a core and connects device events to the resident session."""
 
     def __init__(self, core: KioskCore, *, kiosk_mode: bool) -> None:
+        import importlib
+
         from ui.bridge import CoreBridge
+        from ui.context import UiContext
         from ui.main_window import MainWindow
+        from ui.overlay import MessageOverlay
         from ui.pages.attract import AttractPage
+        from ui.pages.group import GroupPage
         from ui.pages.home import HomePage
+        from ui.router import Router
 
         self.core = core
         s = core.settings
+        self.services = core.services
         self.bridge = CoreBridge()
         self.window = MainWindow(s.service_point.name, s.kiosk_id, kiosk_mode=kiosk_mode)
+        self.overlay = MessageOverlay(self.window)
+        self.ctx = UiContext(services=core.services, bridge=self.bridge, window=self.window,
+                             catalogue=core.catalogue, settings=s, overlay=self.overlay)
+        self.router = Router(self.ctx)
+        for name in FLOW_MODULES:
+            try:
+                module = importlib.import_module(name)
+            except ModuleNotFoundError as exc:
+                if exc.name != name:
+                    raise
+                log.warning("flow module %s is not there yet", name)
+                continue
+            module.register(self.router)
         self.attract = AttractPage(s.service_point.name)
-        self.home = HomePage(service_groups(core.catalogue.groups()))
+        groups = service_groups(core.catalogue.groups())
+        self.home = HomePage(groups)
         for page in (self.attract, self.home):
             self.window.add_page(page)
+        self.group_pages: dict[str, GroupPage] = {}
+        for slug, group in groups:
+            page = GroupPage(slug, group, list(core.catalogue.items_in(group)), self.router.open)
+            self.group_pages[slug] = page
+            self.window.add_page(page)
+        self.home.group_chosen.connect(lambda slug: self.window.go(f"group_{slug}"))
         self.attract.browse_requested.connect(self.browse)
         self.window.logout_requested.connect(self.logout)
         self.window.go("attract", remember=False)
-        self._session_source: str | None = None
         self.bridge.device_event.connect(self.on_device_event)
         self.bridge.network_changed.connect(self.window.set_network)
+        sync = getattr(core, "sync", None)
+        if sync is not None:
+            sync.add_network_listener(lambda state: self.bridge.network_sink(state.value == "online"))
         devices = core.devices
+        self._unsubscribe: Callable[[], None] | None = None
         if devices is not None:
-            self._unsubscribe: Callable[[], None] | None = devices.subscribe(self.bridge.device_sink)  # type: ignore[attr-defined]
+            self._unsubscribe = devices.subscribe(self.bridge.device_sink)  # type: ignore[attr-defined]
             for h in devices.health().values():  # type: ignore[attr-defined]
                 self.window.set_device_health(h)
             if s.demo and devices.simulators:  # type: ignore[attr-defined]
@@ -76,8 +110,6 @@ class KioskUi:
 
                 self.demo_panel = DemoPanel(devices.simulators, load_demo_residents())  # type: ignore[attr-defined]
                 self.window.add_side_panel(self.demo_panel)
-        else:
-            self._unsubscribe = None
 
     # ---- resident session ----
     def on_device_event(self, event: object) -> None:
@@ -85,30 +117,58 @@ class KioskUi:
             self.window.set_device_health(event.health)
             self.attract.set_maintenance(event.health.state.value == "maintenance")
         elif isinstance(event, CardInserted):
-            ident = event.identity
-            if ident.expired:
-                log.info("expired %s presented", ident.source)
-                return
-            self._session_source = ident.source
-            self.core.names.add(ident.name)
-            self.window.session_active = True
-            self.home.set_greeting(mask_name(ident.name))
-            self.window.go_home()
+            self._card_login(event.identity)
+        elif isinstance(event, QrScanned):
+            self._essc_login(event.token)
         elif isinstance(event, CardRemoved):
-            if self.window.session_active and event.source == "ss_card" and self._session_source == "ss_card":
+            session = self.services.session
+            if session is not None and event.source == "ss_card" and session.login_method == "ss_card":
                 self.logout()
         elif isinstance(event, CardFailed):
             log.info("card read failed on %s: %s", event.source, event.error.detail or event.error.message)
+            if self.services.session is None:
+                self.overlay.failure(event.error.message)
+
+    def _card_login(self, identity: IdentityRead) -> None:
+        if self.services.session is not None:
+            log.info("a card was presented during a session; ignored")
+            return
+        self.ctx.run(lambda: self.services.begin_card_session(identity), self._greet, busy=None)
+
+    def _essc_login(self, token: str) -> None:
+        if self.services.session is not None:
+            log.info("an e-SSC code was scanned during a session; ignored")
+            return
+        self.ctx.run(lambda: self.services.login_essc(token), self._greet, busy="")
+
+    def _greet(self, session: ResidentSession) -> None:
+        self.window.session_active = True
+        self.home.set_greeting(session.masked_name)
+        self.home.set_notice(session.notice)
+        self.window.go_home()
+        if session.platform_token is None:
+            self.ctx.run(self.services.connect_session, self._connected, self._connect_failed, busy=None)
+
+    def _connected(self, session: ResidentSession | None) -> None:
+        if session is not None and self.window.session_active:
+            self.home.set_notice(session.notice)
+
+    def _connect_failed(self, exc: BaseException) -> None:
+        from ui.context import plain_message
+
+        self.logout()
+        self.overlay.failure(plain_message(exc))
 
     def browse(self) -> None:
         self.window.session_active = False
         self.home.set_greeting(None)
+        self.home.set_notice("")
         self.window.go_home()
 
     def logout(self) -> None:
-        self._session_source = None
+        self.services.logout()
+        self.overlay.clear()
         self.window.end_session()
-        self.core.names.clear()
 
     def close(self) -> None:
         if self._unsubscribe is not None:

@@ -181,14 +181,26 @@ class MainWindow(QMainWindow):
         self._history.clear()
         self.go("home", remember=False)
 
+    def remove_page(self, page_id: str) -> None:
+        page = self._pages.pop(page_id, None)
+        if page is not None:
+            if self.stack.currentWidget() is page:
+                self.stack.setCurrentWidget(self._pages.get("attract", page))
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self._history = [p for p in self._history if p != page_id]
+
     def end_session(self) -> None:
         """Wipe every personal page and return to the attract screen (logout, timeout, card out)."""
         self.session_active = False
-        for page in self._pages.values():
+        self.go("attract", remember=False)
+        for page in list(self._pages.values()):
             try:
                 page.clear_personal()
             except Exception:
                 log.exception("clearing page %s failed", page.page_id)
+            if page.transient:
+                self.remove_page(page.page_id)
         self._history.clear()
         if self._elderly:
             self.set_elderly(False)

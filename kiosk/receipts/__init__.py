@@ -1,4 +1,8 @@
-"""Compose receipts (documents the printer renders); personal values are masked here, before printing."""
+"""Compose receipts (documents the printer renders); personal values are masked here, before printing.
+
+Each flow area keeps its receipts in a module of this package (forms, jobs, records); the common
+header and the technician's test slip live here.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ TEXT = {
 }
 
 
-def _header(settings: Settings, title: str, now: datetime) -> list[object]:
+def header(settings: Settings, title: str, now: datetime) -> list[object]:
     return [
         Title(title),
         Rule(),
@@ -34,7 +38,7 @@ def printer_test_receipt(settings: Settings, now: datetime) -> ReceiptDocument:
     """The technician's test slip: Chinese text with punctuation, a QR code, a cut."""
     return ReceiptDocument(
         elements=(
-            *_header(settings, TEXT["test_title"], now),
+            *header(settings, TEXT["test_title"], now),
             Heading(settings.service_point.name),
             Text(TEXT["test_line"]),
             QrCode(f"KIOSK-TEST:{settings.kiosk_id}:{now:%Y%m%d%H%M%S}", TEXT["test_qr"]),

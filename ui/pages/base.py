@@ -11,6 +11,8 @@ class Page(QWidget):
     page_id = "page"
     personal = False
     show_nav = True
+    transient = False  # built on demand (details, forms); removed from the stack when the session ends
+    idle_warning_s: float | None = None  # a longer idle time for pages with forms; None: the default
 
     def on_enter(self) -> None:
         """Called each time the page becomes current."""

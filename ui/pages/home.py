@@ -27,6 +27,9 @@ class HomePage(Page):
         lay.setSpacing(30)
         self.greeting = label("homeGreeting", tr("home.greeting_guest"), role="heading")
         lay.addWidget(self.greeting)
+        self.notice = label("homeNotice", "", role="hint")
+        self.notice.hide()
+        lay.addWidget(self.notice)
         self._grid = QGridLayout()
         self._grid.setSpacing(28)
         lay.addLayout(self._grid)
@@ -44,8 +47,15 @@ class HomePage(Page):
         self.greeting.setText(tr("home.greeting", name=masked_name) if masked_name else tr("home.greeting_guest"))
         self.greeting.setAccessibleName(self.greeting.text())
 
+    def set_notice(self, text: str) -> None:
+        """A plain note under the greeting, e.g. that the kiosk is serving offline."""
+        self.notice.setText(text)
+        self.notice.setAccessibleName(text)
+        self.notice.setVisible(bool(text))
+
     def clear_personal(self) -> None:
         self.set_greeting(None)
+        self.set_notice("")
 
     def set_portrait(self, portrait: bool) -> None:
         self._portrait = portrait

@@ -1,0 +1,492 @@
+"""What the resident screens can do, in one place: log in, search, recommend, submit, query, print.
+
+Every method may block (database, platform, printer): the UI calls them off the GUI thread through
+its bridge. Errors are typed and carry the plain Chinese message to show.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from devices.base import DeviceHealth, IdentityRead
+from kiosk.catalogue import Catalogue
+from kiosk.logging_setup import NameRegistry
+from kiosk.platform.errors import (
+    PlatformError,
+    PlatformRejected,
+    PlatformUnavailable,
+    ResidentAuthError,
+)
+from kiosk.session import ResidentSession
+from kiosk.settings import Settings
+from kiosk.sync.cases import apply_cases
+from offline_cache import CaseView, Database, JobIntention, Match, SearchPage, SearchQuery
+from offline_cache import ServicePoint as CachePoint
+
+log = logging.getLogger(__name__)
+
+# Plain messages of this module (data, in one place).
+MESSAGES = {
+    "offline_login": "网络暂时不可用：您可以查看岗位、办理登记（联网后自动上传）；个人参保记录需联网查询。",
+    "partial_card": "",
+    "essc_needs_network": "电子社保卡需要联网核验。网络暂时不可用，请改用身份证或社保卡。",
+    "records_need_network": "个人记录需要联网查询。网络暂时不可用，请稍后再试，或到柜台查询（{counter}）。",
+    "not_logged_in": "请先插入身份证或社保卡，或扫描电子社保卡。",
+    "card_expired": "您的证件已过有效期，请使用有效证件或到柜台办理。",
+    "queued_offline": "已保存，联网后自动上传",
+    "accepted": "已受理，待审核",
+    "withdraw_local": "已撤回（尚未上传，不会提交到平台）",
+    "not_withdrawable": "这件业务已经不能撤回，请到柜台咨询。",
+}
+
+
+class ServiceError(Exception):
+    """A service could not be done; `message` is what the resident reads."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotLoggedIn(ServiceError):
+    """A personal service was asked for without a resident session."""
+
+
+class NeedsNetwork(ServiceError):
+    """A live personal query while the platform is unreachable."""
+
+
+class QueueSubmission(Protocol):
+    def __call__(self, kind: str, title: str, id_number: str, name: str, payload: Mapping[str, Any]) -> Any: ...
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    """What the confirmation screen shows after a submission."""
+
+    local_no: str  # short local case number (from the idempotency key)
+    key: str
+    title: str
+    status_text: str  # 已受理，待审核 / 已保存，联网后自动上传
+    online: bool
+    submitted_at: datetime
+
+
+def local_case_no(key: str) -> str:
+    """A short number a resident can read out at the counter: B + the key's first 10 hex digits."""
+    return "B" + key.replace("-", "")[:10].upper()
+
+
+class ResidentServices:
+    """The application services behind every resident screen."""
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        catalogue: Catalogue,
+        database: Database,
+        platform: Any,  # kiosk.platform.PlatformClient (or a stand-in with the same methods)
+        devices: Any,  # devices.manager.DeviceManager
+        names: NameRegistry,
+        queue_submission: QueueSubmission,
+        kick_sync: Callable[[], None] = lambda: None,
+        is_online: Callable[[], bool | None] = lambda: None,
+        today: Callable[[], date] = date.today,
+        now: Callable[[], datetime] = lambda: datetime.now().astimezone(),
+    ) -> None:
+        self.settings = settings
+        self.catalogue = catalogue
+        self.database = database
+        self.platform = platform
+        self.devices = devices
+        self.names = names
+        self._queue = queue_submission
+        self._kick = kick_sync
+        self._is_online = is_online
+        self.today = today
+        self.now = now
+        self._lock = threading.Lock()
+        self._session: ResidentSession | None = None
+        sp = settings.service_point
+        self.point = CachePoint(lat=sp.lat, lon=sp.lon, county=sp.county, town=sp.town, village=sp.village)
+
+    # ---- session ----
+    @property
+    def session(self) -> ResidentSession | None:
+        return self._session
+
+    def require_session(self) -> ResidentSession:
+        s = self._session
+        if s is None:
+            raise NotLoggedIn(MESSAGES["not_logged_in"])
+        return s
+
+    def begin_card_session(self, identity: IdentityRead) -> ResidentSession:
+        """Start a session from a card read at once (greeting within a second); the platform comes after."""
+        if identity.expired:
+            raise ServiceError(MESSAGES["card_expired"])
+        self.names.add(identity.name)
+        session = ResidentSession(identity, self.database.person_key(identity.id_number), identity.source,
+                                  notice=identity.notice if identity.partial else "")
+        with self._lock:
+            self._session = session
+        return session
+
+    def connect_session(self) -> ResidentSession | None:
+        """Log the current card session in at the platform; offline it stays a local session with a notice.
+
+        Returns the updated session, or None when the resident left meanwhile.
+        """
+        with self._lock:
+            local = self._session
+        if local is None or local.platform_token is not None:
+            return local
+        try:
+            remote = self.platform.login_identity(local.identity)
+        except PlatformUnavailable:
+            updated = replace(local, notice=local.notice or MESSAGES["offline_login"])
+        except PlatformRejected as exc:
+            raise ServiceError(exc.message) from exc
+        else:
+            updated = self._from_remote(local.identity, local.person_key, local.login_method, remote)
+            if local.notice:
+                updated = replace(updated, notice=local.notice)
+        with self._lock:
+            if self._session is not local:  # logged out (or another card) while we waited
+                return None
+            self._session = updated
+        return updated
+
+    def login_card(self, identity: IdentityRead) -> ResidentSession:
+        """Both steps in one call (for commands and tests)."""
+        self.begin_card_session(identity)
+        session = self.connect_session()
+        assert session is not None
+        return session
+
+    def login_essc(self, token: str) -> ResidentSession:
+        """Log in with the e-SSC QR token: the platform verifies it (online only)."""
+        try:
+            remote = self.platform.login_essc(token)
+        except PlatformUnavailable as exc:
+            raise NeedsNetwork(MESSAGES["essc_needs_network"]) from exc
+        except PlatformRejected as exc:
+            raise ServiceError(exc.message) from exc
+        p = remote.profile
+        self.names.add(p.name)
+        birth = date.fromisoformat(p.birth_date) if p.birth_date else None
+        identity = IdentityRead(source="essc", card_type="essc", id_number=p.id_number, name=p.name,
+                                gender=p.gender, birth_date=birth)
+        session = self._from_remote(identity, self.database.person_key(p.id_number), "essc", remote)
+        with self._lock:
+            self._session = session
+        return session
+
+    @staticmethod
+    def _from_remote(identity: IdentityRead, person_key: str, method: str, remote: Any) -> ResidentSession:
+        p = remote.profile
+        return ResidentSession(
+            identity=identity, person_key=person_key, login_method=method, platform_token=remote.token,
+            hard_to_employ=bool(p.hard_to_employ), registrations=tuple(sorted(dict(p.registrations).items())),
+            has_employment_certificate=bool(p.has_employment_certificate), phone=p.phone or "",
+        )
+
+    def logout(self) -> None:
+        """Forget the resident: session, token, and the names the log filter was masking."""
+        with self._lock:
+            self._session = None
+        self.names.clear()
+
+    # ---- public information (cached) ----
+    def search(self, feed: str, query: SearchQuery) -> SearchPage:
+        return self.database.search.search(feed, query)
+
+    def record(self, feed: str, item_id: str) -> Any:
+        return self.database.feeds.get(feed, item_id)
+
+    def recommend(self, feed: str, intention: JobIntention, limit: int = 20) -> list[Match]:
+        matcher = self.database.matcher
+        if feed == "gig_jobs":
+            return matcher.gig_jobs(intention, self.point, limit)
+        return matcher.fixed_jobs(intention, self.point, limit)
+
+    # ---- submissions ----
+    def submit(self, kind: str, title: str, payload: Mapping[str, Any]) -> SubmitResult:
+        """Write the submission to the outbox (durable before this returns) and wake the sync worker."""
+        s = self.require_session()
+        item = self._queue(kind, title, s.identity.id_number, s.identity.name, payload)
+        self._kick()
+        online = bool(self._is_online())
+        return SubmitResult(
+            local_no=local_case_no(item.key), key=item.key, title=title,
+            status_text=MESSAGES["accepted"] if online else MESSAGES["queued_offline"], online=online,
+            submitted_at=self.now(),
+        )
+
+    # ---- 我的办件 ----
+    def _title_for(self, kind: str) -> str:
+        try:
+            return self.catalogue.by_code(kind).name
+        except KeyError:
+            return kind
+
+    def my_cases(self, *, month: str | None = None, status: str | None = None) -> list[CaseView]:
+        """The resident's cases: refreshed from the platform when reachable, always with the local outbox."""
+        s = self.require_session()
+        if s.platform_token:
+            try:
+                remote = self.platform.my_cases(s.platform_token)
+            except (PlatformUnavailable, ResidentAuthError) as exc:
+                log.info("case list not refreshed: %s", exc.code)
+            else:
+                apply_cases(self.database, s.person_key, remote, self._title_for)
+        from offline_cache import CaseStatus
+
+        return self.database.cases.list_for_person(
+            s.person_key, month=month, status=CaseStatus(status) if status else None
+        )
+
+    def withdraw(self, case: CaseView) -> str:
+        """Withdraw a case while 未审核 (locally if not uploaded yet); returns the message to show."""
+        s = self.require_session()
+        if case.case_no is None:
+            if case.key is None:
+                raise ServiceError(MESSAGES["not_withdrawable"])
+            self.database.outbox.withdraw(case.key)
+            return MESSAGES["withdraw_local"]
+        if not s.platform_token:
+            raise NeedsNetwork(MESSAGES["records_need_network"].format(counter=self.settings.service_point.counter))
+        try:
+            self.platform.withdraw(s.platform_token, case.case_no)
+        except PlatformUnavailable as exc:
+            raise NeedsNetwork(exc.message) from exc
+        except PlatformError as exc:
+            raise ServiceError(exc.message) from exc
+        self.database.cases.mark_withdrawn(case.case_no)
+        return "已撤回"
+
+    # ---- live personal records ----
+    def personal_record(self, kind: str) -> Any:
+        """A live query (pension, benefits, certificate…); never cached."""
+        s = self.require_session()
+        counter = self.settings.service_point.counter
+        if not s.platform_token:
+            raise NeedsNetwork(MESSAGES["records_need_network"].format(counter=counter))
+        try:
+            return self.platform.record(s.platform_token, kind)
+        except PlatformUnavailable as exc:
+            raise NeedsNetwork(MESSAGES["records_need_network"].format(counter=counter)) from exc
+        except PlatformError as exc:
+            raise ServiceError(exc.message) from exc
+
+    # ---- paper ----
+    def print_document(self, document: object) -> DeviceHealth:
+        """Print (blocking); PrinterError subclasses carry the message ('打印机缺纸，请联系工作人员')."""
+        return self.devices.print_document(document)
+
+
+# ==== jobs & browse (resident UI "find and browse"): additive block ===================================
+# Helpers for the search/recommendation screens: lists for pickers, the person's last job intention,
+# and matching published gig seekers. Kept separate so other areas' edits do not collide.
+
+from offline_cache import GigNeed, PayloadUnreadable, Record, UnknownSubmission  # noqa: E402
+from offline_cache.feeds import feed_spec  # noqa: E402
+from offline_cache.records import record_from_row, select_columns  # noqa: E402
+from offline_cache.uow import reading  # noqa: E402
+
+
+def _towns(self: ResidentServices) -> list[Record]:
+    """The towns (乡镇) of the service point's county, by code (all cached towns if the county is unknown)."""
+    spec = feed_spec("regions")
+    county = self.settings.service_point.county
+    with reading(self.database.engine) as conn:
+        row = conn.exec_driver_sql(
+            f"SELECT t.code FROM {spec.table} t WHERE t.deleted = 0 AND t.level = 'county' AND t.name = ?", (county,)
+        ).first()
+        if row is not None:
+            where, params = "t.parent_code = ?", (row[0],)
+        else:
+            where, params = "t.level = 'town'", ()
+        rows = conn.exec_driver_sql(
+            f"SELECT {select_columns(spec)} FROM {spec.table} t WHERE t.deleted = 0 AND {where} ORDER BY t.code",
+            params,
+        ).all()
+    return [record_from_row(spec, r) for r in rows]
+
+
+def _job_categories(self: ResidentServices) -> list[Record]:
+    """Concrete job categories (those under a group: 焊工, 保洁…), by code."""
+    out: list[Record] = []
+    for group in self.database.codes.children("job_categories", None):
+        out.extend(self.database.codes.children("job_categories", group["code"]))
+    return out
+
+
+def _distinct_values(self: ResidentServices, feed: str, column: str, **equals: str) -> list[str]:
+    """The distinct non-empty values of one column of a cached feed (e.g. internship cities), sorted."""
+    spec = feed_spec(feed)
+    if column not in spec.columns or any(c not in spec.columns for c in equals):
+        raise ValueError(f"{feed}: unknown column")
+    where = "".join(f" AND t.{c} = ?" for c in equals)
+    with reading(self.database.engine) as conn:
+        rows = conn.exec_driver_sql(
+            f"SELECT DISTINCT t.{column} FROM {spec.table} t WHERE t.deleted = 0 AND t.{column} IS NOT NULL "
+            f"AND t.{column} != ''{where} ORDER BY t.{column}", tuple(equals.values()),
+        ).all()
+    return [r[0] for r in rows]
+
+
+def _last_job_intention(self: ResidentServices, job_type: str) -> tuple[JobIntention, datetime] | None:
+    """The intention of the resident's latest job-seeker registration of `job_type` ("fixed"/"gig") still
+    readable in the local outbox, and when it was made; None when there is none (or it was purged)."""
+    s = self.require_session()
+    for case in self.database.cases.list_for_person(s.person_key):
+        if case.kind != "job_seeker_registration" or case.key is None or case.status.value == "withdrawn":
+            continue
+        try:
+            item = self.database.outbox.get(case.key, with_payload=True)
+        except (UnknownSubmission, PayloadUnreadable) as exc:  # only means "no prefill"
+            log.info("job intention not readable from the outbox: %s", type(exc).__name__)
+            continue
+        stored = item.payload or {}
+        p = stored.get("payload", stored)  # the outbox keeps {"format", "kind", "person", "payload": {...}}
+        if not p or p.get("job_type") != job_type:
+            continue
+        codes = tuple(p.get("category_codes") or p.get("skill_codes") or ())
+        town = None
+        for code in p.get("region_codes") or ():
+            region = self.database.codes.lookup("regions", code)
+            if region is not None and region.get("level") == "town":
+                town = region.get("name")
+                break
+        intention = JobIntention(
+            category_codes=codes, town=town,
+            salary_min=p.get("salary_expect_min") if job_type == "fixed" else None,
+            daily_wage_min=p.get("daily_wage_expect") if job_type == "gig" else None,
+        )
+        return intention, case.submitted_at
+    return None
+
+
+def _recommend_seekers(self: ResidentServices, need: GigNeed, limit: int = 20) -> list[Match]:
+    """Published gig seekers for a gig employer's need, best first, with reasons (item 8)."""
+    return self.database.matcher.gig_seekers(need, self.point, limit)
+
+
+ResidentServices.towns = _towns  # type: ignore[attr-defined]
+ResidentServices.job_categories = _job_categories  # type: ignore[attr-defined]
+ResidentServices.distinct_values = _distinct_values  # type: ignore[attr-defined]
+ResidentServices.last_job_intention = _last_job_intention  # type: ignore[attr-defined]
+ResidentServices.recommend_seekers = _recommend_seekers  # type: ignore[attr-defined]
+# ==== end of jobs & browse block ========================================================================
+
+
+# ==== personal records & 我的办件 (resident UI "personal"): additive block ==============================
+# The social security card PIN is asked once per session before live record queries (ss_card logins only);
+# 我的办件 resubmission reads the original answers back from the (encrypted) outbox.
+PERSONAL_MESSAGES = {
+    "reader_unavailable": "社保卡读卡器暂时不可用，请改用身份证登录，或联系工作人员。",
+    "payload_gone": "这份办件的原内容已不在本机保存，请重新填写。",
+    "not_yours": "这份办件不是您本人的。",
+}
+
+
+def _ss_reader(self: ResidentServices) -> Any:
+    from devices.base import DeviceKind
+
+    reader = self.devices.reader(DeviceKind.SS_CARD) if self.devices is not None else None
+    if reader is None or not hasattr(reader, "verify_pin"):
+        raise ServiceError(PERSONAL_MESSAGES["reader_unavailable"])
+    return reader
+
+
+def _ss_pin_needed(self: ResidentServices) -> bool:
+    """True when the resident logged in with the social security card and has not given its PIN yet."""
+    s = self._session
+    if s is None or s.login_method != "ss_card":
+        return False
+    # The identity object is the card read of this login: a new login (even of the same card) asks again.
+    return getattr(self, "_pin_identity", None) is not s.identity
+
+
+def _ss_pin_tries_left(self: ResidentServices) -> int | None:
+    """PIN tries the inserted card reports (None if it does not say); blocking (card I/O)."""
+    self.require_session()
+    return _ss_reader(self).pin_tries_left()
+
+
+def _verify_ss_pin(self: ResidentServices, pin: str) -> None:
+    """Check the card's PIN (PinError with tries_left / locked when wrong); the PIN is neither logged nor kept."""
+    s = self.require_session()
+    _ss_reader(self).verify_pin(pin)
+    del pin
+    with self._lock:
+        if self._session is not None and self._session.identity is s.identity:
+            self._pin_identity = s.identity  # type: ignore[attr-defined]
+
+
+def _case_payload(self: ResidentServices, case: CaseView) -> dict[str, Any]:
+    """The answers a case was submitted with (to prefill a resubmission); ServiceError if purged or not the resident's."""
+    s = self.require_session()
+    if case.key is None:
+        raise ServiceError(PERSONAL_MESSAGES["payload_gone"])
+    item = self.database.outbox.get(case.key, with_payload=True)
+    stored = item.payload
+    if not isinstance(stored, Mapping) or not isinstance(stored.get("payload"), Mapping):
+        raise ServiceError(PERSONAL_MESSAGES["payload_gone"])
+    person = stored.get("person")
+    id_number = str(person.get("id_number", "")) if isinstance(person, Mapping) else ""
+    if id_number.upper() != "".join(s.identity.id_number.split()).upper():
+        raise ServiceError(PERSONAL_MESSAGES["not_yours"])
+    return dict(stored["payload"])
+
+
+ResidentServices.ss_pin_needed = _ss_pin_needed  # type: ignore[attr-defined]
+ResidentServices.ss_pin_tries_left = _ss_pin_tries_left  # type: ignore[attr-defined]
+ResidentServices.verify_ss_pin = _verify_ss_pin  # type: ignore[attr-defined]
+ResidentServices.case_payload = _case_payload  # type: ignore[attr-defined]
+# ==== end of personal records & 我的办件 block ===========================================================
+
+
+# ---- forms (register and apply): code lists for form questions; added by the forms area ----
+def form_options(services: ResidentServices, source: str) -> list[tuple[str, str]]:
+    """(value, label) options of a form question's code list, read from the offline cache.
+
+    Sources: job_categories (top level), job_categories_all (every specific trade), towns (of the
+    service point's county), education_levels, internship_posts (current cached posts).
+    """
+    codes = services.database.codes
+    if source == "job_categories":
+        return [(r["code"], r["name"]) for r in codes.children("job_categories", None)]
+    if source == "job_categories_all":
+        parents = codes.children("job_categories", None)
+        return [(c["code"], c["name"]) for p in parents for c in codes.children("job_categories", p["code"])]
+    if source == "education_levels":
+        return [(r["code"], r["name"]) for r in codes.education_levels() if r["code"] != "00"]
+    if source == "towns":
+        county = _county_code(services)
+        return [(r["code"], r["name"]) for r in codes.children("regions", county)] if county else []
+    if source == "internship_posts":
+        page = services.database.search.search("internship_posts", SearchQuery(page_size=60))
+        return [(r.id, f"{r.get('title', '')}（{r.get('employer', '')}）") for r in page.items]
+    raise ValueError(f"unknown option source {source}")
+
+
+def _county_code(services: ResidentServices) -> str | None:
+    """The region code of the service point's county (looked up by name in the cached region table)."""
+    from offline_cache.feeds import feed_spec
+    from offline_cache.uow import reading
+
+    table = feed_spec("regions").table
+    with reading(services.database.engine) as conn:
+        row = conn.exec_driver_sql(
+            f"SELECT code FROM {table} WHERE deleted = 0 AND level = 'county' AND name = ? ORDER BY code LIMIT 1",
+            (services.settings.service_point.county,),
+        ).first()
+    return row[0] if row else None

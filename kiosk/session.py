@@ -1,0 +1,97 @@
+"""The resident session (who is logged in, with what) and the timing policy that ends it."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date
+
+from devices.base import IdentityRead
+from kiosk.masking import mask_id_number, mask_name
+
+
+@dataclass(frozen=True)
+class ResidentSession:
+    """A logged-in resident. Personal data: never log it; everything here is dropped at logout.
+
+    `platform_token` is None when the kiosk logged the resident in offline (card read, platform
+    unreachable): local services work, personal records need the network.
+    """
+
+    identity: IdentityRead
+    person_key: str
+    login_method: str  # id_card | ss_card | essc
+    platform_token: str | None = field(default=None, repr=False)
+    hard_to_employ: bool = False
+    registrations: tuple[tuple[str, str], ...] = ()
+    has_employment_certificate: bool = False
+    phone: str = field(default="", repr=False)
+    notice: str = ""  # e.g. why the login is offline or partial
+
+    @property
+    def online(self) -> bool:
+        return self.platform_token is not None
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.identity.name)
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.identity.id_number)
+
+    def registration(self, kind: str) -> str:
+        return dict(self.registrations).get(kind, "")
+
+    def age_on(self, today: date) -> int | None:
+        b = self.identity.birth_date
+        if b is None:
+            return None
+        return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
+
+    def __repr__(self) -> str:
+        return f"ResidentSession(method={self.login_method!r}, online={self.online})"
+
+    __str__ = __repr__
+
+
+class Phase(enum.StrEnum):
+    ACTIVE = "active"
+    WARNING = "warning"  # show the countdown with one large 继续使用 button
+    EXPIRED = "expired"  # end the session
+
+
+@dataclass(frozen=True)
+class SessionState:
+    phase: Phase
+    seconds_left: float  # until the warning ends the session (only meaningful in WARNING)
+    reason: str  # "idle" | "max_length" | ""
+    can_extend: bool
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    """Idle warning with a countdown, a limited number of extensions, and a maximum session length."""
+
+    idle_warning_s: float
+    countdown_s: float
+    max_session_s: float
+    max_extensions: int
+
+    def state(self, *, now: float, started: float, last_activity: float, extensions: int,
+              idle_warning_s: float | None = None) -> SessionState:
+        """Where a session stands at `now` (monotonic seconds); a page may ask for a longer idle time."""
+        idle_limit = idle_warning_s if idle_warning_s is not None else self.idle_warning_s
+        can_extend = extensions < self.max_extensions
+        max_end = started + self.max_session_s
+        # The maximum length warns `countdown_s` before it ends, like the idle warning.
+        if now >= max_end:
+            return SessionState(Phase.EXPIRED, 0.0, "max_length", False)
+        if now >= max_end - self.countdown_s:
+            return SessionState(Phase.WARNING, max_end - now, "max_length", False)
+        idle_for = now - last_activity
+        if idle_for >= idle_limit + self.countdown_s:
+            return SessionState(Phase.EXPIRED, 0.0, "idle", False)
+        if idle_for >= idle_limit:
+            return SessionState(Phase.WARNING, idle_limit + self.countdown_s - idle_for, "idle", can_extend)
+        return SessionState(Phase.ACTIVE, 0.0, "", can_extend)

@@ -1,0 +1,109 @@
+"""UI fixtures: the real core (offline cache on disk, simulators, signed client to a sandbox on
+127.0.0.1) under the real KioskUi, offscreen at 1920×1080."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from devices.base import DeviceKind
+from kiosk.app import KioskCore, build_core, build_services
+from kiosk.demo_residents import DemoResident, load_demo_residents
+from kiosk.settings import load_settings
+from tests.helpers.sandbox_server import RunningSandbox, threaded_sandbox
+
+
+class RealClock:
+    """The sandbox's clock for UI tests: real time (signatures must stay within 5 minutes)."""
+
+    def __call__(self) -> float:
+        return time.time()
+
+    def advance(self, seconds: float) -> None:  # the sandbox helper's interface; real time can't jump
+        raise NotImplementedError
+
+
+@pytest.fixture(scope="session")
+def ui_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox]:
+    """One demo-seeded sandbox platform for the UI suite."""
+    with threaded_sandbox(tmp_path_factory.mktemp("ui-sandbox") / "sandbox.db", clock=RealClock()) as sb:  # type: ignore[arg-type]
+        yield sb
+
+
+def write_site(folder: Path, platform_url: str, extra: str = "") -> Path:
+    site = folder / "site.toml"
+    site.write_text(
+        f'[kiosk]\ndata_dir = "{folder / "data"}"\n'
+        f'[platform]\nurl = "{platform_url}"\nstart_sandbox = false\nconnect_timeout_s = 1.0\nread_timeout_s = 5.0\n'
+        f"{extra}",
+        encoding="utf-8",
+    )
+    return site
+
+
+@pytest.fixture(scope="session")
+def seeded_data_dir(tmp_path_factory: pytest.TempPathFactory, ui_sandbox: RunningSandbox) -> Path:
+    """A data folder whose offline cache has pulled every demo feed once (copied for each test)."""
+    folder = tmp_path_factory.mktemp("ui-template")
+    settings = load_settings(write_site(folder, ui_sandbox.base_url), env={})
+    core = build_core(settings, start_workers=False, console_log=False, start_sandbox=False)
+    try:
+        report = core.sync.run_once()  # type: ignore[union-attr]
+        assert report.feeds, "the demo feeds were pulled"
+    finally:
+        core.close()
+    return folder / "data"
+
+
+@dataclass
+class UiWorld:
+    """What a UI test drives: the core, the KioskUi, the simulators and the demo residents."""
+
+    core: KioskCore
+    ui: object  # ui.app.KioskUi
+    residents: list[DemoResident]
+
+    def sim(self, kind: DeviceKind) -> object:
+        return self.core.devices.simulators[kind]  # type: ignore[union-attr]
+
+
+@pytest.fixture
+def kiosk_core(tmp_path: Path, ui_sandbox: RunningSandbox, seeded_data_dir: Path) -> Iterator[KioskCore]:
+    shutil.copytree(seeded_data_dir, tmp_path / "data", ignore=shutil.ignore_patterns("logs"))
+    settings = load_settings(write_site(tmp_path, ui_sandbox.base_url), env={})
+    core = build_core(settings, start_workers=False, console_log=False, start_sandbox=False)
+    core.services = build_services(core)
+    core.devices.start()  # type: ignore[union-attr]  # simulators only: instant, no hardware
+    try:
+        yield core
+    finally:
+        core.close()
+
+
+@pytest.fixture
+def world(qtbot, kiosk_core: KioskCore) -> Iterator[UiWorld]:
+    from ui.app import KioskUi
+
+    ui = KioskUi(kiosk_core, kiosk_mode=False)
+    qtbot.addWidget(ui.window)
+    ui.window.setGeometry(0, 0, 1920, 1080)
+    ui.window.show()
+    qtbot.waitExposed(ui.window)
+    try:
+        yield UiWorld(kiosk_core, ui, load_demo_residents())
+    finally:
+        ui.close()
+
+
+def login_with_id_card(qtbot, world: UiWorld, index: int = 0) -> DemoResident:
+    """Place demo resident `index`'s ID card on the simulated reader and wait for the greeting."""
+    resident = world.residents[index]
+    world.sim(DeviceKind.ID_CARD).place(resident.id_card)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: world.ui.window.current_page().page_id == "home"  # type: ignore[attr-defined]
+                    and resident.label in world.ui.home.greeting.text(), timeout=5000)  # type: ignore[attr-defined]
+    return resident

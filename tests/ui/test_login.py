@@ -1,0 +1,45 @@
+"""Card on the reader → greeting by masked name on the home screen; logout wipes it."""
+
+from __future__ import annotations
+
+from devices.base import DeviceKind
+from tests.ui.conftest import login_with_id_card
+
+
+def test_id_card_login_greets_by_masked_name_and_logout_wipes(qtbot, world) -> None:
+    resident = login_with_id_card(qtbot, world, 0)
+    ui = world.ui
+    greeting = ui.home.greeting.text()
+    assert resident.label in greeting and resident.id_card.name not in greeting
+    assert ui.window.logout_button.isVisible()
+    qtbot.waitUntil(lambda: world.core.services.session.online, timeout=5000)  # platform login followed
+    qtbot.mouseClick(ui.window.logout_button, qtbot_button())
+    assert ui.window.current_page().page_id == "attract"
+    assert world.core.services.session is None
+    assert resident.id_card.name[0] not in ui.home.greeting.text()
+
+
+def test_expired_card_is_refused_plainly(qtbot, world) -> None:
+    from dataclasses import replace
+    from datetime import date
+
+    expired = replace(world.residents[0].id_card, valid_until=date(2020, 1, 1), expired=True)
+    world.sim(DeviceKind.ID_CARD).place(expired)
+    qtbot.waitUntil(lambda: world.ui.overlay.kind == "failure", timeout=3000)
+    assert "过有效期" in world.ui.overlay.text.text()
+    assert world.core.services.session is None
+    assert world.ui.window.current_page().page_id == "attract"
+
+
+def test_essc_scan_logs_in_through_the_platform(qtbot, world) -> None:
+    resident = world.residents[1]
+    world.sim(DeviceKind.QR_SCANNER).scan(resident.essc_token)
+    qtbot.waitUntil(lambda: resident.label in world.ui.home.greeting.text(), timeout=5000)
+    assert world.core.services.session.login_method == "essc"
+    assert world.ui.window.current_page().page_id == "home"
+
+
+def qtbot_button():
+    from PySide6.QtCore import Qt
+
+    return Qt.MouseButton.LeftButton

@@ -1,0 +1,1 @@
+"""Resident flows; each module registers its item screens with the router (`register(router)`)."""

@@ -1,0 +1,62 @@
+"""Counter-only items: what it is, who qualifies, what to bring, time limit, where — and a printed slip."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+
+from kiosk.catalogue import ServiceItem
+from kiosk.receipts.guidance import guidance_slip_receipt
+from ui.context import UiContext
+from ui.pages.base import Page
+from ui.router import Router
+from ui.text import tr
+from ui.widgets import big_button, label
+
+
+class GuidancePage(Page):
+    """The 一次性告知 page of one item; the same content prints as the slip."""
+
+    transient = True
+
+    def __init__(self, ctx: UiContext, item: ServiceItem) -> None:
+        super().__init__()
+        self.page_id = f"guidance_{item.id}"
+        self.setObjectName("guidancePage")
+        self.ctx = ctx
+        self.item = item
+        sp = ctx.settings.service_point
+        self.slip = ctx.catalogue.guidance_slip(item, sp.name, sp.counter, phone=sp.phone)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(60, 24, 60, 24)
+        lay.setSpacing(16)
+        lay.addWidget(label("guidanceTitle", item.name, role="heading"))
+        if item.is_guidance:
+            lay.addWidget(label("guidanceIntro", tr("guidance.intro"), role="hint"))
+        scroll = QScrollArea()
+        scroll.setObjectName("guidanceScroll")
+        scroll.setWidgetResizable(True)
+        inner = QWidget()
+        body = QVBoxLayout(inner)
+        body.setSpacing(10)
+        for i, section in enumerate(self.slip.sections):
+            body.addWidget(label(f"guidanceHeading{i}", f"【{section.heading}】", role="heading"))
+            for j, line in enumerate(section.lines):
+                body.addWidget(label(f"guidanceLine{i}_{j}", line))
+        body.addStretch(1)
+        scroll.setWidget(inner)
+        lay.addWidget(scroll, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.print_button = big_button("guidancePrint", tr("guidance.print"), role="primary")
+        self.print_button.clicked.connect(self.print_slip)
+        row.addWidget(self.print_button)
+        lay.addLayout(row)
+
+    def print_slip(self) -> None:
+        self.ctx.print_document(lambda: guidance_slip_receipt(self.ctx.settings, self.slip, datetime.now()))
+
+
+def register(router: Router) -> None:
+    router.register_guidance(GuidancePage)
