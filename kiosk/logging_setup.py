@@ -74,9 +74,11 @@ def configure_logging(
     file_handler.setFormatter(logging.Formatter(LOG_FORMAT))
     file_handler.addFilter(mask)
     root = logging.getLogger()
+    # Only our masked handlers may write: libraries that call logging.basicConfig() on import
+    # (python-escpos does) would otherwise print every record, unmasked, to stderr.
     for h in list(root.handlers):
+        root.removeHandler(h)
         if getattr(h, "_kiosk_handler", False):
-            root.removeHandler(h)
             h.close()
     file_handler._kiosk_handler = True  # type: ignore[attr-defined]
     root.addHandler(file_handler)

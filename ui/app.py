@@ -13,6 +13,7 @@ from pathlib import Path
 from devices.base import CardFailed, CardInserted, CardRemoved, HealthChanged, IdentityRead, QrScanned
 from kiosk.app import KioskCore
 from kiosk.session import ResidentSession
+from ui.text import tr
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +110,7 @@ class KioskUi:
                 from ui.demo_panel import DemoPanel
 
                 self.demo_panel = DemoPanel(devices.simulators, load_demo_residents())  # type: ignore[attr-defined]
-                self.window.add_side_panel(self.demo_panel)
+                self.window.add_side_panel(self.demo_panel, tr("demo.panel_title"))
 
     # ---- resident session ----
     def on_device_event(self, event: object) -> None:
@@ -182,8 +183,10 @@ def _show(window: object, kiosk_mode: bool) -> None:
     from PySide6.QtGui import QGuiApplication
 
     screen = QGuiApplication.primaryScreen().geometry()
-    # Without a window manager showFullScreen() keeps the natural size: set the geometry first.
+    # Without a window manager showFullScreen() keeps the natural size, and nothing stops the layout
+    # from growing past the screen: pin the window to the screen's size first.
     window.setGeometry(screen)  # type: ignore[attr-defined]
+    window.setFixedSize(screen.size())  # type: ignore[attr-defined]
     if kiosk_mode:
         window.showFullScreen()  # type: ignore[attr-defined]
     else:

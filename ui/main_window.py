@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QMainWindow,
+    QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -43,6 +45,9 @@ class StatusItem(QWidget):
         lay.setSpacing(8)
         self.lamp = Lamp()
         self.text = label(f"status_{key}_text", name, wrap=False)
+        # A long fault message must not widen the window; the full text is the accessible name.
+        self.text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.text.setMinimumWidth(160)
         lay.addWidget(self.lamp)
         lay.addWidget(self.text)
         self._name = name
@@ -84,9 +89,12 @@ class MainWindow(QMainWindow):
         self.header_title = label("headerTitle", tr("app.title"), wrap=False)
         self.header_place = label("headerPlace", service_point_name, wrap=False)
         self.header_clock = label("headerClock", "", wrap=False)
-        hl.addWidget(self.header_title)
+        # Long names must never widen the window past a portrait screen: these labels may be clipped.
+        for lbl in (self.header_title, self.header_place):
+            lbl.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        hl.addWidget(self.header_title, 2)
         hl.addSpacing(30)
-        hl.addWidget(self.header_place, 1)
+        hl.addWidget(self.header_place, 3)
         hl.addWidget(self.header_clock)
         root.addWidget(header)
 
@@ -102,7 +110,7 @@ class MainWindow(QMainWindow):
         nav = QFrame()
         nav.setObjectName("navBar")
         nl = QHBoxLayout(nav)
-        nl.setContentsMargins(30, 12, 30, 12)
+        nl.setContentsMargins(30, 8, 30, 8)
         nl.setSpacing(24)
         self.back_button = big_button("navBack", tr("nav.back"))
         self.home_button = big_button("navHome", tr("nav.home"))
@@ -129,7 +137,7 @@ class MainWindow(QMainWindow):
         self.status_printer = StatusItem("printer", tr("status.printer"))
         self.status_reader = StatusItem("reader", tr("status.reader"))
         for w in (self.status_network, self.status_printer, self.status_reader):
-            sl.addWidget(w)
+            sl.addWidget(w, 1)
         sl.addStretch(1)
         self.status_kiosk = label("statusKioskId", kiosk_id, wrap=False)
         sl.addWidget(self.status_kiosk)
@@ -228,6 +236,8 @@ class MainWindow(QMainWindow):
         portrait = event.size().height() > event.size().width()
         if portrait != self._portrait:
             self._portrait = portrait
+            self.header_title.setVisible(not portrait)  # the service point's name matters more
+            self.status_kiosk.setVisible(not portrait)
             for p in self._pages.values():
                 p.set_portrait(portrait)
 
@@ -243,8 +253,15 @@ class MainWindow(QMainWindow):
             self.status_network.set("ok" if online else "warn",
                                     tr("status.network_ok") if online else tr("status.network_down"))
 
+    @staticmethod
+    def _state_text(health: DeviceHealth) -> str:
+        """正常 when all is well; otherwise the device's own plain message (e.g. 打印机缺纸，请联系工作人员)."""
+        if health.state in (DeviceState.ONLINE, DeviceState.UNKNOWN, DeviceState.BUSY) or not health.message:
+            return tr(f"status.{health.state.value}")
+        return health.message
+
     def set_device_health(self, health: DeviceHealth) -> None:
-        text = health.message or tr(f"status.{health.state.value}")
+        text = self._state_text(health)
         if health.kind == DeviceKind.PRINTER:
             self.status_printer.set(_LEVEL[health.state], text)
             return
@@ -253,10 +270,24 @@ class MainWindow(QMainWindow):
             # one reader item: the worst of the card readers
             worst = max(self._reader_health.values(), key=lambda h: ["ok", "unknown", "warn", "bad"].index(
                 _LEVEL[h.state]))
-            self.status_reader.set(_LEVEL[worst.state], worst.message or tr(f"status.{worst.state.value}"))
+            self.status_reader.set(_LEVEL[worst.state], self._state_text(worst))
 
-    def add_side_panel(self, widget: QWidget) -> None:
-        self.side.addWidget(widget)
+    def add_side_panel(self, widget: QWidget, toggle_text: str) -> None:
+        """A presenter's panel at the side, hidden until the status bar's toggle shows it (demo only)."""
+        scroll = QScrollArea()
+        scroll.setObjectName("sidePanelScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(widget)
+        scroll.setFixedWidth(widget.width() + 30 if widget.width() > 0 else 330)
+        scroll.hide()
+        self.side.addWidget(scroll)
+        self.side_panel = scroll
+        toggle = big_button("statusSideToggle", toggle_text)
+        toggle.setCheckable(True)
+        toggle.toggled.connect(scroll.setVisible)
+        self.status_bar_frame.layout().addWidget(toggle)  # type: ignore[union-attr]
+        self.side_toggle = toggle
 
     # ---- kiosk behaviour ----
     def allow_close(self) -> None:

@@ -57,7 +57,7 @@ class Colours:
 
 NORMAL_SIZES = Sizes(body_px=30, small_px=28, heading_px=44, title_px=48, tile_px=38, target_px=72,
                      tile_h=150, header_h=110, status_h=64, scrollbar_px=48, spacing_px=20)
-ELDERLY_SIZES = Sizes(body_px=42, small_px=40, heading_px=60, title_px=60, tile_px=52, target_px=96,
+ELDERLY_SIZES = Sizes(body_px=42, small_px=40, heading_px=60, title_px=60, tile_px=52, target_px=88,
                       tile_h=190, header_h=130, status_h=80, scrollbar_px=64, spacing_px=28)
 
 NORMAL_COLOURS = Colours(

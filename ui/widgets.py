@@ -66,7 +66,7 @@ class CardPictogram(QWidget):
     def __init__(self, kind: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.kind = kind
-        self.setMinimumSize(220, 150)
+        self.setMinimumSize(160, 90)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:
@@ -114,9 +114,9 @@ class CardPictogram(QWidget):
             p.drawLine(int(r.left() + w * 0.45), int(r.top() + h * 0.6), int(r.right() - w * 0.2), int(r.top() + h * 0.6))
 
     def _phone(self, p: QPainter, area: QRectF) -> None:
-        h = area.height()
-        w = h * 0.55
-        r = QRectF(area.center().x() - w / 2, area.top(), w, h)
+        w = min(area.width(), area.height() * 0.55)
+        h = w / 0.55
+        r = QRectF(area.center().x() - w / 2, area.center().y() - h / 2, w, h)
         p.setPen(QPen(QColor("#1A1A1A"), 5))
         p.setBrush(QColor("#FFFFFF"))
         p.drawRoundedRect(r, 14, 14)

@@ -128,3 +128,17 @@ def test_theme_text_contrast(theme) -> None:
     for name, fg, bg in TEXT_PAIRS:
         ratio = contrast_ratio(getattr(theme.colours, fg), getattr(theme.colours, bg))
         assert ratio >= need, f"{name}: {ratio:.2f} < {need}"
+
+
+@pytest.mark.parametrize("elderly", [False, True])
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+@pytest.mark.parametrize("page_id", ["attract", "home"])
+def test_the_layout_fits_the_screen(window, qtbot, elderly, size, page_id) -> None:
+    """Without a window manager nothing stops a layout from growing past the screen: it must fit."""
+    window.setGeometry(0, 0, *size)
+    window.set_elderly(elderly)
+    window.go(page_id, remember=False)
+    qtbot.wait(20)
+    need = window.minimumSizeHint()
+    assert need.width() <= size[0] and need.height() <= size[1], (need, size)
+    window.set_elderly(False)

@@ -48,3 +48,20 @@ def test_log_file_holds_no_personal_data(tmp_path: Path) -> None:
         assert secret not in text
     assert len(text.strip().splitlines()) == 3, "one line per event, tracebacks included"
     assert "李**" in text
+
+
+def test_a_library_handler_installed_before_us_gets_nothing_unmasked(tmp_path: Path) -> None:
+    import io
+
+    import escpos.printer  # noqa: F401  (it calls logging.basicConfig on import)
+
+    stray = io.StringIO()
+    foreign = logging.StreamHandler(stray)
+    logging.getLogger().addHandler(foreign)
+    handler = configure_logging(tmp_path, console=False)
+    try:
+        logging.getLogger("kiosk.test").warning("id %s", FAKE_ID)
+    finally:
+        logging.getLogger().removeHandler(handler)
+        handler.close()
+    assert FAKE_ID not in stray.getvalue()
