@@ -1,0 +1,624 @@
+"""Form definitions as data (config/forms/*.toml): load and check them, validate answers, build payloads.
+
+Pure: no Qt, no database, no clock of its own (`today` is passed in). The Chinese texts a resident
+reads (questions, options, what-to-do messages) live in the TOML files; the few generic ones are in
+MESSAGES below.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from kiosk.masking import mask_id_number, mask_name, mask_phone
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+FORMS_DIR = PROJECT_ROOT / "config" / "forms"
+
+# Generic plain texts; a field's own `messages` table overrides any of the answer messages.
+MESSAGES: Mapping[str, str] = MappingProxyType({
+    # definition errors (for technicians): they name the file, the form, the field and the key
+    "def_invalid_toml": "表单定义文件 {where} 不是有效的 TOML：{detail}",
+    "def_missing": "{where}: 表单 {form} {field}缺少 {key}",
+    "def_bad": "{where}: 表单 {form} {field}的 {key} 无效：应为{expected}",
+    "def_unknown_key": "{where}: 表单 {form} {field}有未知的配置项 {key}；可用的配置项：{allowed}",
+    "def_duplicate": "{where}: 表单 {form} {field}的 {key} 重复：{value}",
+    "def_unknown_ref": "{where}: 表单 {form} {field}的 {key} 引用了不存在的字段 {value}",
+    "def_dup_form": "{where}: 表单 id {value} 与 {other} 重复",
+    "def_dup_item": "{where}: 事项 {value} 已由 {other} 定义表单",
+    # answers
+    "required": "请填写这一项",
+    "required_choice": "请点选一项",
+    "invalid_phone": "请输入11位手机号码",
+    "invalid_date": "请用数字键输入完整的日期：2025年3月1日 就按 20250301",
+    "invalid_number": "请输入数字",
+    "too_small": "不能小于{min}",
+    "too_large": "不能大于{max}",
+    "too_early": "日期不能早于{limit}",
+    "too_late": "日期不能晚于{limit}",
+    "before_other": "不能早于“{other}”",
+    "too_long": "最多{max}个字",
+    "too_short": "至少{min}位",
+    "not_an_option": "请从列表中点选",
+    "confirmation_missing": "请先阅读并确认告知内容",
+    # review values
+    "not_given": "未填写",
+    "yes": "是",
+    "no": "否",
+})
+
+
+class FormDefinitionError(ValueError):
+    """A broken form definition; the message names the file, the form, the field and the key."""
+
+
+class FieldKind(enum.StrEnum):
+    """How a question is answered on the kiosk."""
+
+    CARD = "card"  # filled from the ID card / social security card; never typed
+    CHOICE = "choice"  # a few options from the definition, big buttons
+    CODE = "code"  # options from a code list of the offline cache (towns, categories…): buttons or the picker
+    PHONE = "phone"  # numeric keypad, 11-digit mobile number
+    DATE = "date"  # numeric keypad, YYYYMMDD
+    AMOUNT = "amount"  # numeric keypad, whole yuan
+    NUMBER = "number"  # numeric keypad, a count (e.g. headcount)
+    DIGITS = "digits"  # numeric keypad, a number string (e.g. a certificate number)
+    TEXT = "text"  # free text with the pinyin keyboard (rare)
+
+
+KEYPAD_KINDS = frozenset({FieldKind.PHONE, FieldKind.DATE, FieldKind.AMOUNT, FieldKind.NUMBER, FieldKind.DIGITS})
+CARD_SOURCES = ("name", "id_number", "gender", "nation", "birth_date", "address")
+PREFILLS = ("town", "phone", "today")
+CONFIRMATIONS = ("", "commitment", "consent")
+GATES = ("", "employment_certificate")
+_PHONE = re.compile(r"^1[3-9]\d{9}$")
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer a resident can tap."""
+
+    value: Any
+    label: str
+
+
+@dataclass(frozen=True)
+class FieldDef:
+    """One question of a form."""
+
+    id: str
+    kind: FieldKind
+    label: str
+    review_label: str
+    payload: str = ""  # payload key ("" = shown only)
+    required: bool = True
+    ask: bool = True  # False: not asked step by step; shown with its default on the review (修改 to change)
+    hint: str = ""
+    as_list: bool = False
+    label_payload: str = ""  # also put the chosen option's label under this payload key
+    options: tuple[Option, ...] = ()
+    source: str = ""  # code list (CODE) or identity attribute (CARD)
+    prefill: str = ""  # town | phone | today
+    default: Any = None
+    min: int | None = None
+    max: int | None = None
+    min_days: int | None = None  # dates: earliest = today + min_days
+    max_days: int | None = None  # dates: latest = today + max_days
+    not_before: str = ""  # dates: not before this other field's date
+    min_length: int | None = None
+    max_length: int | None = None
+    unit: str = ""
+    messages: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def keypad(self) -> bool:
+        return self.kind in KEYPAD_KINDS
+
+    def message(self, key: str, **fmt: Any) -> str:
+        """The field's own message for `key`, else the generic one; formatted."""
+        text = self.messages.get(key) or MESSAGES[key]
+        return text.format(**fmt) if fmt else text
+
+
+@dataclass(frozen=True)
+class FormDef:
+    """A whole form: which catalogue item, which submission kind, its questions and gates."""
+
+    id: str
+    item: str  # catalogue item id
+    kind: str  # submission kind (sandbox/contract.py SUBMISSION_KINDS)
+    fields: tuple[FieldDef, ...]
+    constants: Mapping[str, Any] = field(default_factory=dict)
+    confirmation: str = ""  # "" | commitment (the catalogue's 告知承诺 text) | consent (confirmation_text)
+    confirmation_title: str = ""
+    confirmation_text: str = ""
+    confirmation_payload: str = ""  # e.g. commitment_confirmed → true in the payload
+    eligibility: str = ""  # a personal record kind shown first (e.g. skill_subsidy_eligibility)
+    gate: str = ""  # employment_certificate: internship applicants need a 就业创业证 first
+    intro: str = ""
+    done_note: str = ""
+    source: str = ""  # file name
+
+    def field(self, field_id: str) -> FieldDef:
+        for f in self.fields:
+            if f.id == field_id:
+                return f
+        raise KeyError(field_id)
+
+    @property
+    def card_fields(self) -> tuple[FieldDef, ...]:
+        return tuple(f for f in self.fields if f.kind is FieldKind.CARD)
+
+    @property
+    def questions(self) -> tuple[FieldDef, ...]:
+        """Fields the resident answers (not the card-filled ones)."""
+        return tuple(f for f in self.fields if f.kind is not FieldKind.CARD)
+
+    @property
+    def steps(self) -> tuple[FieldDef, ...]:
+        """Questions asked one by one (those with ask = false are changed from the review only)."""
+        return tuple(f for f in self.questions if f.ask)
+
+    @property
+    def code_sources(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(f.source for f in self.fields if f.kind is FieldKind.CODE))
+
+
+# ---------------------------------------------------------------------------------------------
+# loading
+# ---------------------------------------------------------------------------------------------
+_FORM_KEYS = ("id", "item", "kind", "constants", "confirmation", "confirmation_title", "confirmation_text",
+              "confirmation_payload", "eligibility", "gate", "intro", "done_note")
+_FIELD_KEYS = ("id", "kind", "label", "review_label", "payload", "required", "ask", "hint", "as_list",
+               "label_payload", "options", "source", "prefill", "default", "min", "max", "min_days", "max_days",
+               "not_before", "min_length", "max_length", "unit", "messages")
+_MESSAGE_KEYS = ("required", "required_choice", "invalid_phone", "invalid_date", "invalid_number", "too_small",
+                 "too_large", "too_early", "too_late", "before_other", "too_long", "too_short", "not_an_option")
+
+
+class _Ctx:
+    """Where a definition problem is: file, form, field."""
+
+    def __init__(self, where: Path) -> None:
+        self.where = where.name
+        self.form = "?"
+        self.field = ""
+
+    def fail(self, message: str, **kw: Any) -> FormDefinitionError:
+        fld = f"字段 {self.field} " if self.field else ""
+        return FormDefinitionError(MESSAGES[message].format(where=self.where, form=self.form, field=fld, **kw))
+
+
+def _get(ctx: _Ctx, table: Mapping[str, Any], key: str, typ: type | tuple[type, ...], expected: str, *,
+         required: bool = False, default: Any = None) -> Any:
+    if key not in table:
+        if required:
+            raise ctx.fail("def_missing", key=key)
+        return default
+    v = table[key]
+    if not isinstance(v, typ) or isinstance(v, bool) and typ in (int, (int,)):
+        raise ctx.fail("def_bad", key=key, expected=expected)
+    if isinstance(v, str) and required and not v.strip():
+        raise ctx.fail("def_bad", key=key, expected=expected)
+    return v
+
+
+def _check_keys(ctx: _Ctx, table: Mapping[str, Any], allowed: Sequence[str]) -> None:
+    for key in table:
+        if key not in allowed:
+            raise ctx.fail("def_unknown_key", key=key, allowed="、".join(allowed))
+
+
+def _options(ctx: _Ctx, raw: Any) -> tuple[Option, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise ctx.fail("def_bad", key="options", expected="非空的 [{value, label}] 列表")
+    out = []
+    seen: set[Any] = set()
+    for o in raw:
+        if not isinstance(o, dict) or set(o) != {"value", "label"} or not isinstance(o["label"], str) \
+                or not o["label"].strip() or not isinstance(o["value"], str | int | bool):
+            raise ctx.fail("def_bad", key="options", expected="每项含 value（文字/整数/布尔）和 label（文字）")
+        if (type(o["value"]), o["value"]) in seen:
+            raise ctx.fail("def_duplicate", key="options.value", value=o["value"])
+        seen.add((type(o["value"]), o["value"]))
+        out.append(Option(o["value"], o["label"]))
+    return tuple(out)
+
+
+def _build_field(ctx: _Ctx, raw: Any, index: int) -> FieldDef:
+    if not isinstance(raw, dict):
+        raise ctx.fail("def_bad", key=f"field[{index}]", expected="表")
+    ctx.field = str(raw.get("id") or f"#{index + 1}")
+    _check_keys(ctx, raw, _FIELD_KEYS)
+    fid = _get(ctx, raw, "id", str, "非空文字", required=True)
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", fid):
+        raise ctx.fail("def_bad", key="id", expected="小写字母、数字和下划线")
+    kind_raw = _get(ctx, raw, "kind", str, "、".join(k.value for k in FieldKind), required=True)
+    try:
+        kind = FieldKind(kind_raw)
+    except ValueError:
+        raise ctx.fail("def_bad", key="kind", expected="、".join(k.value for k in FieldKind)) from None
+    label = _get(ctx, raw, "label", str, "非空文字", required=True)
+    messages = _get(ctx, raw, "messages", dict, "表", default={})
+    for k, v in messages.items():
+        if k not in _MESSAGE_KEYS:
+            raise ctx.fail("def_unknown_key", key=f"messages.{k}", allowed="、".join(_MESSAGE_KEYS))
+        if not isinstance(v, str) or not v.strip():
+            raise ctx.fail("def_bad", key=f"messages.{k}", expected="非空文字")
+    options: tuple[Option, ...] = ()
+    if kind is FieldKind.CHOICE:
+        options = _options(ctx, raw.get("options"))
+    elif "options" in raw:
+        raise ctx.fail("def_bad", key="options", expected="只用于 kind = choice")
+    source = _get(ctx, raw, "source", str, "文字", default="")
+    if kind is FieldKind.CODE and not source:
+        raise ctx.fail("def_missing", key="source")
+    if kind is FieldKind.CARD and source not in CARD_SOURCES:
+        raise ctx.fail("def_bad", key="source", expected="、".join(CARD_SOURCES))
+    payload = _get(ctx, raw, "payload", str, "文字", default="")
+    if kind is not FieldKind.CARD and not payload:
+        raise ctx.fail("def_missing", key="payload")
+    prefill = _get(ctx, raw, "prefill", str, "、".join(PREFILLS), default="")
+    if prefill and prefill not in PREFILLS:
+        raise ctx.fail("def_bad", key="prefill", expected="、".join(PREFILLS))
+    ints = {k: _get(ctx, raw, k, int, "整数") for k in ("min", "max", "min_days", "max_days", "min_length",
+                                                         "max_length")}
+    if ints["min"] is not None and ints["max"] is not None and ints["min"] > ints["max"]:
+        raise ctx.fail("def_bad", key="min", expected="不大于 max")
+    ask = _get(ctx, raw, "ask", bool, "true 或 false", default=True)
+    required = _get(ctx, raw, "required", bool, "true 或 false", default=kind is not FieldKind.TEXT)
+    default = raw.get("default")
+    if not ask and required and default is None:
+        raise ctx.fail("def_missing", key="default")
+    f = FieldDef(
+        id=fid, kind=kind, label=label, review_label=_get(ctx, raw, "review_label", str, "文字", default="") or label,
+        payload=payload, required=required, ask=ask, hint=_get(ctx, raw, "hint", str, "文字", default=""),
+        as_list=_get(ctx, raw, "as_list", bool, "true 或 false", default=False),
+        label_payload=_get(ctx, raw, "label_payload", str, "文字", default=""), options=options, source=source,
+        prefill=prefill, default=default, not_before=_get(ctx, raw, "not_before", str, "字段 id", default=""),
+        unit=_get(ctx, raw, "unit", str, "文字", default=""), messages=MappingProxyType(dict(messages)), **ints,
+    )
+    if default is not None:
+        problem = check_answer(f, default, date(2000, 1, 1)) if kind is not FieldKind.DATE else None
+        if kind is FieldKind.CHOICE and not any(o.value == default for o in options):
+            raise ctx.fail("def_bad", key="default", expected="options 中的一个 value")
+        if problem and kind is not FieldKind.CHOICE:
+            raise ctx.fail("def_bad", key="default", expected=problem)
+    ctx.field = ""
+    return f
+
+
+def parse_form(raw: Mapping[str, Any], where: Path) -> FormDef:
+    """A FormDef from a parsed TOML document; FormDefinitionError names file, form, field and key."""
+    ctx = _Ctx(where)
+    form = raw.get("form")
+    if not isinstance(form, dict):
+        raise ctx.fail("def_missing", key="[form]")
+    ctx.form = str(form.get("id") or where.stem)
+    for key in raw:
+        if key not in ("form", "field"):
+            raise ctx.fail("def_unknown_key", key=key, allowed="form、field")
+    _check_keys(ctx, form, _FORM_KEYS)
+    fid = _get(ctx, form, "id", str, "非空文字", required=True)
+    item = _get(ctx, form, "item", str, "事项编号（文字，如 \"11\"）", required=True)
+    kind = _get(ctx, form, "kind", str, "提交业务类型", required=True)
+    constants = _get(ctx, form, "constants", dict, "表", default={})
+    confirmation = _get(ctx, form, "confirmation", str, "、".join(c or '""' for c in CONFIRMATIONS), default="")
+    if confirmation not in CONFIRMATIONS:
+        raise ctx.fail("def_bad", key="confirmation", expected="commitment 或 consent")
+    text = _get(ctx, form, "confirmation_text", str, "文字", default="")
+    if confirmation == "consent" and not text.strip():
+        raise ctx.fail("def_missing", key="confirmation_text")
+    gate = _get(ctx, form, "gate", str, "employment_certificate", default="")
+    if gate not in GATES:
+        raise ctx.fail("def_bad", key="gate", expected="employment_certificate")
+    raw_fields = raw.get("field")
+    if not isinstance(raw_fields, list) or not raw_fields:
+        raise ctx.fail("def_missing", key="[[field]]")
+    fields = tuple(_build_field(ctx, r, i) for i, r in enumerate(raw_fields))
+    ids: set[str] = set()
+    keys: dict[str, str] = {}
+    for f in fields:
+        ctx.field = f.id
+        if f.id in ids:
+            raise ctx.fail("def_duplicate", key="id", value=f.id)
+        ids.add(f.id)
+        for k in (f.payload, f.label_payload):
+            if k and k in keys:
+                raise ctx.fail("def_duplicate", key="payload", value=k)
+            if k:
+                keys[k] = f.id
+    for f in fields:
+        ctx.field = f.id
+        if f.not_before and (f.not_before not in ids or form_field_kind(fields, f.not_before) is not FieldKind.DATE):
+            raise ctx.fail("def_unknown_ref", key="not_before", value=f.not_before)
+    ctx.field = ""
+    return FormDef(
+        id=fid, item=item, kind=kind, fields=fields, constants=MappingProxyType(dict(constants)),
+        confirmation=confirmation, confirmation_title=_get(ctx, form, "confirmation_title", str, "文字", default=""),
+        confirmation_text=text, confirmation_payload=_get(ctx, form, "confirmation_payload", str, "文字", default=""),
+        eligibility=_get(ctx, form, "eligibility", str, "记录类型", default=""), gate=gate,
+        intro=_get(ctx, form, "intro", str, "文字", default=""),
+        done_note=_get(ctx, form, "done_note", str, "文字", default=""), source=where.name,
+    )
+
+
+def form_field_kind(fields: Iterable[FieldDef], field_id: str) -> FieldKind | None:
+    for f in fields:
+        if f.id == field_id:
+            return f.kind
+    return None
+
+
+def load_forms(folder: Path = FORMS_DIR, *, kinds: Iterable[str] | None = None) -> dict[str, FormDef]:
+    """Every form definition of a folder, by catalogue item id; kinds (if given) must include each form's kind."""
+    known = set(kinds) if kinds is not None else None
+    by_item: dict[str, FormDef] = {}
+    by_id: dict[str, str] = {}
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise FormDefinitionError(MESSAGES["def_invalid_toml"].format(where=path.name, detail=exc)) from exc
+        form = parse_form(raw, path)
+        ctx = _Ctx(path)
+        ctx.form = form.id
+        if known is not None and form.kind not in known:
+            raise ctx.fail("def_bad", key="kind", expected="、".join(sorted(known)))
+        if form.id in by_id:
+            raise ctx.fail("def_dup_form", value=form.id, other=by_id[form.id])
+        if form.item in by_item:
+            raise ctx.fail("def_dup_item", value=form.item, other=by_item[form.item].source)
+        by_id[form.id] = path.name
+        by_item[form.item] = form
+    return by_item
+
+
+# ---------------------------------------------------------------------------------------------
+# answers
+# ---------------------------------------------------------------------------------------------
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _fmt_date(d: date) -> str:
+    return f"{d.year}年{d.month:02d}月{d.day:02d}日"
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def check_answer(f: FieldDef, value: Any, today: date, answers: Mapping[str, Any] | None = None,
+                 options: Sequence[Option] | None = None) -> str | None:
+    """What the resident must do about one answer, or None when it is fine."""
+    if f.kind is FieldKind.CARD:
+        return None
+    if is_empty(value):
+        if not f.required:
+            return None
+        if f.kind in (FieldKind.CHOICE, FieldKind.CODE):
+            return f.message("required_choice")
+        if f.kind is FieldKind.PHONE:
+            return f.message("invalid_phone")
+        if f.kind is FieldKind.DATE and "required" not in f.messages:
+            return f.message("invalid_date")
+        return f.message("required")
+    if f.kind is FieldKind.CHOICE:
+        return None if any(o.value == value for o in f.options) else f.message("not_an_option")
+    if f.kind is FieldKind.CODE:
+        if options is not None and not any(o.value == value for o in options):
+            return f.message("not_an_option")
+        return None
+    if f.kind is FieldKind.PHONE:
+        return None if isinstance(value, str) and _PHONE.match(value) else f.message("invalid_phone")
+    if f.kind is FieldKind.DATE:
+        d = _as_date(value)
+        if d is None:
+            return f.message("invalid_date")
+        if f.min_days is not None and d < today + timedelta(days=f.min_days):
+            return f.message("too_early", limit=_fmt_date(today + timedelta(days=f.min_days)))
+        if f.max_days is not None and d > today + timedelta(days=f.max_days):
+            return f.message("too_late", limit=_fmt_date(today + timedelta(days=f.max_days)))
+        if f.not_before and answers is not None:
+            other = _as_date(answers.get(f.not_before))
+            if other is not None and d < other:
+                return f.message("before_other", other=f.not_before)
+        return None
+    if f.kind in (FieldKind.AMOUNT, FieldKind.NUMBER):
+        if isinstance(value, bool):
+            return f.message("invalid_number")
+        try:
+            n = int(value)
+        except (TypeError, ValueError):
+            return f.message("invalid_number")
+        if f.min is not None and n < f.min:
+            return f.message("too_small", min=f.min)
+        if f.max is not None and n > f.max:
+            return f.message("too_large", max=f.max)
+        return None
+    text = str(value)
+    if f.kind is FieldKind.DIGITS and not text.isdigit():
+        return f.message("invalid_number")
+    if f.min_length is not None and len(text.strip()) < f.min_length:
+        return f.message("too_short", min=f.min_length)
+    if f.max_length is not None and len(text) > f.max_length:
+        return f.message("too_long", max=f.max_length)
+    return None
+
+
+def check_answers(form: FormDef, answers: Mapping[str, Any], today: date,
+                  options: Mapping[str, Sequence[Option]] | None = None) -> dict[str, str]:
+    """field id → what to do, for every question whose answer is missing or wrong (empty when all fine)."""
+    problems: dict[str, str] = {}
+    for f in form.questions:
+        opts = options.get(f.source) if options is not None and f.kind is FieldKind.CODE else None
+        p = check_one(form, f, answers.get(f.id), today, answers, opts)
+        if p:
+            problems[f.id] = p
+    return problems
+
+
+def _before_other_label(form: FormDef, f: FieldDef) -> str:
+    return form.field(f.not_before).review_label if f.not_before else ""
+
+
+def check_one(form: FormDef, f: FieldDef, value: Any, today: date, answers: Mapping[str, Any],
+              options: Sequence[Option] | None = None) -> str | None:
+    """check_answer with the other field named by its label (for the question screen)."""
+    p = check_answer(f, value, today, answers, options)
+    if p and f.not_before and p == f.message("before_other", other=f.not_before):
+        return f.message("before_other", other=_before_other_label(form, f))
+    return p
+
+
+def initial_answers(form: FormDef, *, today: date, town_code: str | None = None, phone: str = "",
+                    prefill: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Defaults, then prefills (service point's town, the phone the platform knows, today), then `prefill`."""
+    out: dict[str, Any] = {}
+    for f in form.questions:
+        value = f.default
+        if f.prefill == "town" and town_code:
+            value = town_code
+        elif f.prefill == "phone" and phone:
+            value = phone
+        elif f.prefill == "today":
+            value = today.isoformat()
+        if value is not None:
+            out[f.id] = value
+    for key, value in (prefill or {}).items():
+        try:
+            form.field(key)
+        except KeyError:
+            continue  # a resubmission's old payload may hold keys this form no longer asks
+        out[key] = value
+    return out
+
+
+def prefill_from_payload(form: FormDef, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """Field answers from an earlier submission's payload (for resubmitting a rejected case)."""
+    out: dict[str, Any] = {}
+    for f in form.questions:
+        if f.payload in payload:
+            v = payload[f.payload]
+            if f.as_list and isinstance(v, list):
+                v = v[0] if v else None
+            if v is not None:
+                out[f.id] = v
+    return out
+
+
+def _convert(f: FieldDef, value: Any) -> Any:
+    if f.kind in (FieldKind.AMOUNT, FieldKind.NUMBER):
+        return int(value)
+    if f.kind is FieldKind.DATE:
+        d = _as_date(value)
+        return d.isoformat() if d else value
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+@dataclass(frozen=True)
+class CardValues:
+    """What the card gave, for CARD fields (all text)."""
+
+    name: str = ""
+    id_number: str = ""
+    gender: str = ""
+    nation: str = ""
+    birth_date: str = ""
+    address: str = ""
+
+    @classmethod
+    def from_identity(cls, identity: Any) -> CardValues:
+        b = getattr(identity, "birth_date", None)
+        return cls(name=identity.name or "", id_number=identity.id_number or "", gender=identity.gender or "",
+                   nation=identity.nation or "", birth_date=b.isoformat() if b else "",
+                   address=identity.address or "")
+
+    def __repr__(self) -> str:
+        return "CardValues(<personal>)"
+
+
+def build_payload(form: FormDef, answers: Mapping[str, Any], *, card: CardValues | None = None,
+                  confirmed: bool = False, option_labels: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The submission payload: constants, each answered question under its payload key, card fields with a
+    payload key, and the confirmation flag. `option_labels` maps a field id to the label of its answer."""
+    payload: dict[str, Any] = dict(form.constants)
+    for f in form.fields:
+        if f.kind is FieldKind.CARD:
+            if f.payload and card is not None and getattr(card, f.source):
+                payload[f.payload] = getattr(card, f.source)
+            continue
+        value = answers.get(f.id)
+        if is_empty(value):
+            continue
+        v = _convert(f, value)
+        payload[f.payload] = [v] if f.as_list else v
+        if f.label_payload:
+            label = (option_labels or {}).get(f.id) or option_label(f, value)
+            if label:
+                payload[f.label_payload] = label
+    if form.confirmation_payload:
+        if not confirmed:
+            raise ValueError(MESSAGES["confirmation_missing"])
+        payload[form.confirmation_payload] = True
+    return payload
+
+
+def option_label(f: FieldDef, value: Any, options: Sequence[Option] | None = None) -> str:
+    for o in (*f.options, *(options or ())):
+        if o.value == value:
+            return o.label
+    return ""
+
+
+def display_value(f: FieldDef, value: Any, options: Sequence[Option] | None = None) -> str:
+    """How an answer reads on the review screen (phones masked only on paper, dates in Chinese)."""
+    if is_empty(value):
+        return MESSAGES["not_given"]
+    if f.kind in (FieldKind.CHOICE, FieldKind.CODE):
+        return option_label(f, value, options) or str(value)
+    if f.kind is FieldKind.DATE:
+        d = _as_date(value)
+        return _fmt_date(d) if d else str(value)
+    if f.kind in (FieldKind.AMOUNT, FieldKind.NUMBER):
+        return f"{value} {f.unit}".strip()
+    if isinstance(value, bool):
+        return MESSAGES["yes"] if value else MESSAGES["no"]
+    return str(value)
+
+
+def display_card_value(f: FieldDef, card: CardValues) -> str:
+    """Card-filled values on screen: the name and identity number masked (bystanders), the rest as read."""
+    value = getattr(card, f.source)
+    if f.source == "id_number":
+        return mask_id_number(value)
+    if f.source == "name":
+        return mask_name(value)
+    if f.source == "birth_date":
+        d = _as_date(value)
+        return _fmt_date(d) if d else value
+    return value or MESSAGES["not_given"]
+
+
+def masked_phone(value: str) -> str:
+    return mask_phone(value)
+
+
+OptionsFor = Callable[[str], Sequence[Option]]

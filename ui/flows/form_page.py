@@ -1,0 +1,547 @@
+"""One registration/application form as a page: gates, own confirmation, questions, review, submit, receipt."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.catalogue import ServiceItem
+from kiosk.forms import (
+    CardValues,
+    FieldDef,
+    FieldKind,
+    FormDef,
+    Option,
+    build_payload,
+    check_answers,
+    check_one,
+    display_card_value,
+    display_value,
+    initial_answers,
+    option_label,
+)
+from kiosk.receipts.forms import submission_receipt
+from kiosk.services import NeedsNetwork, SubmitResult, form_options
+from ui.context import UiContext, plain_message
+from ui.flows.form_steps import ConfirmStep, MessageStep, QuestionStep, scroll_buttons
+from ui.pages.base import Page
+from ui.text import tr
+from ui.widgets import big_button, label
+
+log = logging.getLogger(__name__)
+
+FORM_IDLE_WARNING_S = 120.0
+
+OpenItem = Callable[[ServiceItem], None]
+
+
+class FormPage(Page):
+    """A form, one question per screen, ending in a review and a submission to the outbox."""
+
+    transient = True
+    personal = True
+    idle_warning_s = FORM_IDLE_WARNING_S
+
+    def __init__(self, ctx: UiContext, item: ServiceItem, form: FormDef, *, open_item: OpenItem,
+                 prefill: Mapping[str, Any] | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.item = item
+        self.form = form
+        self.open_item = open_item
+        self.prefill = dict(prefill or {})
+        self.page_id = f"form_{item.id}"
+        self.setObjectName("formPage")
+        self.answers: dict[str, Any] = {}
+        self.options: dict[str, list[Option]] = {}
+        self.card: CardValues | None = None
+        self.confirmed = False
+        self.result: SubmitResult | None = None
+        self.eligibility: Any = None
+        self.steps: dict[str, QuestionStep] = {}
+        self.confirm: ConfirmStep | None = None
+        self.state = "loading"
+        self._editing = False
+        self._started = False
+        self._submitting = False
+        self._portrait = False
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(60, 12, 60, 12)
+        lay.setSpacing(8)
+        top = QHBoxLayout()
+        self.title = label("formTitle", item.name, role="heading")
+        self.applicant = label("formApplicant", "", role="hint", wrap=False)
+        top.addWidget(self.title, 1)
+        top.addWidget(self.applicant)
+        lay.addLayout(top)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("formBody")
+        lay.addWidget(self.stack, 1)
+        self.loading = label("formLoading", tr("forms.loading"), role="hint")
+        self.stack.addWidget(self.loading)
+        self.review = ReviewStep(self)
+        self.done = DoneStep(self)
+        self.stack.addWidget(self.review)
+        self.stack.addWidget(self.done)
+        self.gate: MessageStep | None = None
+
+    # ---- start ----
+    def on_enter(self) -> None:
+        if not self._started:
+            self._started = True
+            self.start()
+
+    def start(self) -> None:
+        """Check the gates that need no network, then load code lists (and eligibility) off the GUI thread."""
+        session = self.ctx.services.session
+        if session is None:
+            self._show_gate("formLoginGate", tr("overlay.login_first"), [])
+            return
+        self.card = CardValues.from_identity(session.identity)
+        self.applicant.setText(tr("forms.applicant", name=session.masked_name))
+        self.applicant.setAccessibleName(self.applicant.text())
+        if self.item.working_age_check and self._age_refused(session):
+            return
+        if self.form.gate == "employment_certificate" and not session.has_employment_certificate:
+            self._certificate_gate(online=session.online)
+            return
+        self._load()
+
+    def _age_refused(self, session: Any) -> bool:
+        sp = self.ctx.settings.service_point
+        birth = session.identity.birth_date
+        counter = tr("forms_gate.age_counter", counter=sp.counter, phone=sp.phone)
+        title = tr("forms_gate.age_title", item=self.item.name)
+        if birth is None:
+            self._show_gate("formAgeGate", title, [tr("forms_gate.age_unknown", counter=sp.counter)])
+            return True
+        rule = self.ctx.catalogue.working_age_rule
+        problem = rule.problem(session.identity.gender, birth, self.ctx.services.today())
+        if problem is None:
+            return False
+        lines = [problem]
+        if rule.rule_text:
+            lines.append(rule.rule_text)
+        lines.append(counter)
+        self._show_gate("formAgeGate", title, lines)
+        return True
+
+    def _certificate_gate(self, *, online: bool) -> None:
+        sp = self.ctx.settings.service_point
+        actions = []
+        for pre in self.item.prerequisites:
+            try:
+                target = self.ctx.catalogue.item(pre.item_id)
+            except KeyError:
+                log.warning("prerequisite item %s is not enabled", pre.item_id)
+                continue
+            text = tr("forms_gate.cert_youth") if pre.item_id == "11" else tr("forms_gate.cert_graduate")
+            actions.append((f"formLead_{pre.item_id}", text, "primary",
+                            lambda _=False, t=target: self.open_item(t)))
+        lines = [tr("forms_gate.cert_text")]
+        if not online:
+            lines.append(tr("forms_gate.cert_offline"))
+            actions.append(("formCertContinue", tr("forms_gate.cert_continue"), "", self._load))
+        lines.append(tr("forms_gate.counter_line", counter=sp.counter))
+        self._show_gate("formCertGate", tr("forms_gate.cert_title"), lines, actions)
+
+    def _show_gate(self, name: str, title: str, lines: list[str],
+                   actions: list[tuple[str, str, str, Callable[[], None]]] | None = None) -> None:
+        if self.gate is not None:
+            self.stack.removeWidget(self.gate)
+            self.gate.deleteLater()
+        self.gate = MessageStep(name, title, lines, actions or [])
+        self.stack.addWidget(self.gate)
+        self.stack.setCurrentWidget(self.gate)
+        self.state = name
+
+    def _load(self) -> None:
+        self.state = "loading"
+        self.stack.setCurrentWidget(self.loading)
+        services = self.ctx.services
+        sources = self.form.code_sources
+        record_kind = self.form.eligibility
+
+        def work() -> tuple[Any, dict[str, list[Option]]]:
+            record = services.personal_record(record_kind) if record_kind else None
+            opts = {s: [Option(v, lbl) for v, lbl in form_options(services, s)] for s in sources}
+            return record, opts
+
+        if record_kind:
+            self.loading.setText(tr("forms_gate.checking"))
+        self.ctx.run(work, self._loaded, self._load_failed, busy=None)
+
+    def _load_failed(self, exc: BaseException) -> None:
+        sp = self.ctx.settings.service_point
+        if isinstance(exc, NeedsNetwork):
+            self._show_gate("formOfflineGate", tr("forms_gate.offline_title"),
+                            [tr("forms_gate.offline_text", item=self.item.name, counter=sp.counter)])
+            return
+        self._show_gate("formLoadFailed", tr("forms.load_failed", message=plain_message(exc)),
+                        [tr("forms_gate.counter_line", counter=sp.counter)])
+
+    def _loaded(self, result: tuple[Any, dict[str, list[Option]]]) -> None:
+        if self.ctx.services.session is None or self.card is None:
+            return  # the resident left meanwhile
+        record, self.options = result
+        session = self.ctx.services.session
+        town = next((o.value for o in self.options.get("towns", [])
+                     if o.label == self.ctx.settings.service_point.town), None)
+        self.answers = initial_answers(self.form, today=self.ctx.services.today(), town_code=town,
+                                       phone=session.phone, prefill=self.prefill)
+        self._build_steps()
+        if self.form.eligibility:
+            self.eligibility = record
+            data = dict(getattr(record, "data", {}) or {})
+            reasons = [str(r) for r in data.get("reasons") or []]
+            if not data.get("eligible"):
+                lines = [tr("forms_gate.reasons"), *(f"· {r}" for r in reasons),
+                         tr("forms_gate.counter_line", counter=self.ctx.settings.service_point.counter)]
+                self._show_gate("formIneligible", tr("forms_gate.ineligible_title", item=self.item.name), lines)
+                return
+            self._show_gate("formEligible", tr("forms_gate.eligible_title"),
+                            [*(f"· {r}" for r in reasons)],
+                            [("formEligibleStart", tr("forms_gate.eligible_start"), "primary", self._after_gates)])
+            return
+        self._after_gates()
+
+    def _after_gates(self) -> None:
+        if self.confirm is not None and not self.confirmed:
+            self.state = "confirm"
+            self.stack.setCurrentWidget(self.confirm)
+            return
+        self._go_step(0)
+
+    # ---- steps ----
+    def _build_steps(self) -> None:
+        window = self.ctx.window
+        if self.form.confirmation:
+            if self.form.confirmation == "commitment":
+                title, text = tr("forms_confirm.commitment_title"), self.ctx.catalogue.commitment_text()
+            else:
+                title, text = self.form.confirmation_title or tr("forms.confirmation_row"), self.form.confirmation_text
+            self.confirm = ConfirmStep(title, text)
+            self.confirm.confirmed.connect(self._on_confirmed)
+            self.stack.addWidget(self.confirm)
+        keyboard_factory = _keyboard_factory()
+        for f in self.form.questions:
+            step = QuestionStep(f, self._options_for(f), window=window, elderly=window.elderly,
+                                portrait=self._portrait, keyboard_factory=keyboard_factory)
+            step.answered.connect(lambda value, fid=f.id: self._answered(fid, value))
+            step.back_requested.connect(lambda fid=f.id: self._back_from(fid))
+            step.set_value(self.answers.get(f.id))
+            self.steps[f.id] = step
+            self.stack.addWidget(step)
+
+    def _options_for(self, f: FieldDef) -> list[Option]:
+        if f.kind is FieldKind.CHOICE:
+            return list(f.options)
+        if f.kind is FieldKind.CODE:
+            return self.options.get(f.source, [])
+        return []
+
+    def _on_confirmed(self) -> None:
+        self.confirmed = True
+        if self._editing:
+            self.show_review()
+        else:
+            self._go_step(0)
+
+    def _go_step(self, index: int) -> None:
+        steps = self.form.steps
+        if index >= len(steps):
+            self.show_review()
+            return
+        f = steps[index]
+        step = self.steps[f.id]
+        step.set_value(self.answers.get(f.id))
+        step.set_step(index + 1, len(steps), to_review=self._editing or index == len(steps) - 1)
+        self.stack.setCurrentWidget(step)
+        self.state = f"step:{f.id}"
+        if step.edit is not None:
+            step.edit.setFocus()
+
+    def edit_field(self, field_id: str) -> None:
+        """修改 from the review: that question, then straight back to the review."""
+        self._editing = True
+        f = self.form.field(field_id)
+        step = self.steps[field_id]
+        step.set_value(self.answers.get(field_id))
+        n = self.form.steps.index(f) + 1 if f in self.form.steps else len(self.form.steps)
+        step.set_step(n, max(len(self.form.steps), n), to_review=True)
+        self.stack.setCurrentWidget(step)
+        self.state = f"step:{field_id}"
+
+    def _answered(self, field_id: str, value: Any) -> None:
+        f = self.form.field(field_id)
+        step = self.steps[field_id]
+        answers = {**self.answers, field_id: value}
+        problem = check_one(self.form, f, value, self.ctx.services.today(), answers, self._options_for(f) or None)
+        if problem:
+            step.show_error(problem)
+            return
+        self.answers[field_id] = value
+        if self._editing:
+            self.show_review()
+            return
+        steps = self.form.steps
+        self._go_step(steps.index(f) + 1 if f in steps else len(steps))
+
+    def _back_from(self, field_id: str) -> None:
+        if self._editing:
+            self.show_review()
+            return
+        steps = self.form.steps
+        i = steps.index(self.form.field(field_id))
+        if i > 0:
+            self._go_step(i - 1)
+
+    # ---- review and submit ----
+    def problems(self) -> dict[str, str]:
+        return check_answers(self.form, self.answers, self.ctx.services.today(),
+                             {s: o for s, o in self.options.items()})
+
+    def show_review(self) -> None:
+        self._editing = False
+        self.review.refresh()
+        self.stack.setCurrentWidget(self.review)
+        self.state = "review"
+
+    def can_submit(self) -> bool:
+        return not self.problems() and (self.confirm is None or self.confirmed) and not self._submitting
+
+    def submit(self) -> None:
+        if not self.can_submit():
+            self.review.refresh()
+            return
+        labels = {f.id: option_label(f, self.answers.get(f.id), self._options_for(f)) for f in self.form.questions}
+        payload = build_payload(self.form, self.answers, card=self.card, confirmed=self.confirmed,
+                                option_labels=labels)
+        services = self.ctx.services
+        kind, title = self.form.kind, self.item.name
+        self._submitting = True
+        self.review.submit.setEnabled(False)
+
+        def failed(exc: BaseException) -> None:
+            self._submitting = False
+            self.review.refresh()
+            self.ctx.overlay.failure(plain_message(exc))
+
+        self.ctx.run(lambda: services.submit(kind, title, payload), self._submitted, failed,
+                     busy=tr("forms.submitting"))
+
+    def _submitted(self, result: SubmitResult) -> None:
+        self._submitting = False
+        self.result = result
+        self.done.show_result(result, self.done_note())
+        self.stack.setCurrentWidget(self.done)
+        self.state = "done"
+        self._submitted_identity = (self.ctx.services.session.identity if self.ctx.services.session else None)
+
+    def done_note(self) -> str:
+        if self.form.done_note:
+            return self.form.done_note
+        return ""
+
+    def print_receipt(self) -> None:
+        result, identity = self.result, getattr(self, "_submitted_identity", None)
+        if result is None or identity is None:
+            return
+        settings, name, note = self.ctx.settings, self.item.name, self.done_note()
+        id_number, person = identity.id_number, identity.name
+
+        def build() -> object:
+            return submission_receipt(settings, item_name=name, local_no=result.local_no,
+                                      status_text=result.status_text, id_number=id_number, name=person,
+                                      submitted_at=result.submitted_at, now=datetime.now().astimezone(), note=note)
+
+        self.ctx.print_document(build)
+
+    # ---- page protocol ----
+    def set_portrait(self, portrait: bool) -> None:
+        self._portrait = portrait
+        for step in self.steps.values():
+            step.set_portrait(portrait)
+        if self.state == "review":
+            self.review.refresh()
+
+    def clear_personal(self) -> None:
+        self.answers.clear()
+        self.prefill.clear()
+        self.card = None
+        self.result = None
+        self.eligibility = None
+        self._submitted_identity = None
+        self.applicant.clear()
+        for step in self.steps.values():
+            step.clear()
+        self.review.clear()
+        self.done.clear()
+        if self.gate is not None:
+            self.stack.removeWidget(self.gate)
+            self.gate.deleteLater()
+            self.gate = None
+
+
+def _keyboard_factory() -> Callable[[], QWidget | None]:
+    def make() -> QWidget | None:
+        from ui.vkb import VirtualKeyboard, keyboard_available
+
+        if not keyboard_available():
+            return None
+        return VirtualKeyboard()
+
+    return make
+
+
+class ReviewStep(QWidget):
+    """Every answer with a 修改 button back to its question; 提交 only when everything is fine and confirmed."""
+
+    def __init__(self, page: FormPage) -> None:
+        super().__init__()
+        self.page = page
+        self.setObjectName("formReview")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(10)
+        lay.addWidget(label("formReviewTitle", tr("forms.review_title"), role="heading"))
+        lay.addWidget(label("formReviewHint", tr("forms.review_hint"), role="hint"))
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("formReviewScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setMinimumHeight(120)
+        lay.addWidget(self.scroll, 1)
+        self.problems = label("formReviewProblems", "", role="error")
+        lay.addWidget(self.problems)
+        row = QHBoxLayout()
+        for b in scroll_buttons(self.scroll, "formReviewScroll"):
+            row.addWidget(b)
+        row.addStretch(1)
+        self.submit = big_button("formSubmit", tr("forms.submit"), role="primary")
+        self.submit.setMinimumWidth(320)
+        self.submit.clicked.connect(page.submit)
+        row.addWidget(self.submit)
+        lay.addLayout(row)
+        self.rows: dict[str, QWidget] = {}
+
+    def refresh(self) -> None:
+        page = self.page
+        inner = QWidget()
+        inner.setObjectName("formReviewRows")
+        il = QVBoxLayout(inner)
+        il.setSpacing(8)
+        self.rows = {}
+        if page.card is not None and page.form.card_fields:
+            il.addWidget(label("formReviewCardBlock", tr("forms.card_block"), role="hint"))
+            grid = QGridLayout()
+            grid.setHorizontalSpacing(40)
+            cols = 1 if page._portrait else 2  # portrait: one per line, long values would wrap badly
+            for i, f in enumerate(page.form.card_fields):
+                text = f"{f.label}：{display_card_value(f, page.card)}"
+                grid.addWidget(label(f"formCard_{f.id}", text), i // cols, i % cols)
+            il.addLayout(grid)
+        il.addWidget(label("formReviewAnswersBlock", tr("forms.answers_block"), role="hint"))
+        problems = page.problems()
+        for f in page.form.questions:
+            value = display_value(f, page.answers.get(f.id), page._options_for(f))
+            row = self._row(f"formRow_{f.id}", f.review_label, value, problems.get(f.id),
+                            lambda _=False, fid=f.id: page.edit_field(fid), f.id)
+            self.rows[f.id] = row
+            il.addWidget(row)
+        if page.confirm is not None:
+            il.addWidget(self._row("formRow_confirmation", tr("forms.confirmation_row"),
+                                   tr("forms.confirmation_done") if page.confirmed else "",
+                                   None if page.confirmed else tr("forms_confirm.must_confirm"),
+                                   None))
+        il.addStretch(1)
+        old = self.scroll.takeWidget()
+        if old is not None:
+            old.deleteLater()
+        self.scroll.setWidget(inner)
+        if problems:
+            self.problems.setText(tr("forms.review_problems", count=len(problems)))
+        else:
+            self.problems.setText("")
+        self.problems.setVisible(bool(problems))
+        self.submit.setEnabled(page.can_submit())
+
+    def _row(self, name: str, title: str, value: str, problem: str | None,
+             on_edit: Callable[..., None] | None, field_id: str = "") -> QWidget:
+        w = QFrame()
+        w.setObjectName(name)
+        w.setFrameShape(QFrame.Shape.StyledPanel)
+        h = QHBoxLayout(w)
+        h.setContentsMargins(12, 4, 12, 4)
+        texts = QVBoxLayout()
+        texts.setSpacing(2)
+        val = label(f"{name}_value", f"{title}：{value}")
+        texts.addWidget(val)
+        if problem:
+            texts.addWidget(label(f"{name}_problem", problem, role="error"))
+        h.addLayout(texts, 1)
+        if on_edit is not None:
+            b = big_button(f"formEdit_{field_id}", tr("forms.edit"))
+            b.setAccessibleName(f"{tr('forms.edit')}{title}")
+            b.clicked.connect(on_edit)
+            h.addWidget(b)
+        return w
+
+    def clear(self) -> None:
+        old = self.scroll.takeWidget()
+        if old is not None:
+            old.deleteLater()
+        self.rows = {}
+
+
+class DoneStep(QWidget):
+    """The confirmation: local case number, status, the in-person review note, 打印凭条, 返回首页."""
+
+    def __init__(self, page: FormPage) -> None:
+        super().__init__()
+        self.page = page
+        self.setObjectName("formDone")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(12)
+        lay.addWidget(label("formDoneTitle", tr("forms.done_title"), role="heading"))
+        self.case_no = label("formCaseNo", "", role="guidance")
+        self.status = label("formStatus", "")
+        self.note = label("formNote", "")
+        self.hint = label("formDoneHint", tr("forms.done_hint"), role="hint")
+        for w in (self.case_no, self.status, self.note, self.hint):
+            lay.addWidget(w)
+        lay.addStretch(1)
+        row = QHBoxLayout()
+        self.print_button = big_button("formPrint", tr("forms.print"), role="primary")
+        self.print_button.clicked.connect(page.print_receipt)
+        self.home_button = big_button("formHome", tr("forms.home"))
+        self.home_button.clicked.connect(lambda: page.ctx.window.go_home())
+        row.addWidget(self.print_button)
+        row.addStretch(1)
+        row.addWidget(self.home_button)
+        lay.addLayout(row)
+
+    def show_result(self, result: SubmitResult, note: str) -> None:
+        for lbl, text in ((self.case_no, tr("forms.done_case_no", no=result.local_no)),
+                          (self.status, tr("forms.done_status", status=result.status_text)), (self.note, note)):
+            lbl.setText(text)
+            lbl.setAccessibleName(text)
+        self.note.setVisible(bool(note))
+
+    def clear(self) -> None:
+        for lbl in (self.case_no, self.status, self.note):
+            lbl.clear()

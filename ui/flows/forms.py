@@ -1,0 +1,72 @@
+"""Register and apply: every form that ends in a submission to the outbox (routes, and open_form for 我的办件)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+from kiosk.catalogue import ItemUnavailable, ServiceItem
+from kiosk.forms import FORMS_DIR, FormDef, load_forms
+from ui.context import UiContext
+from ui.flows.form_page import FormPage
+from ui.router import Router
+from ui.text import tr
+
+log = logging.getLogger(__name__)
+
+
+@cache
+def form_definitions() -> dict[str, FormDef]:
+    """The form definitions of config/forms, by catalogue item id (read once; a broken file stops start-up)."""
+    return load_forms(FORMS_DIR)
+
+
+def build_form_page(ctx: UiContext, item: ServiceItem, prefill: Mapping[str, Any] | None = None) -> FormPage:
+    """The form page of a catalogue item (KeyError when the item has no form definition)."""
+    form = form_definitions()[item.id]
+    return FormPage(ctx, item, form, open_item=lambda target: open_form(ctx, target), prefill=prefill)
+
+
+def open_form(ctx: UiContext, item: ServiceItem, prefill: dict[str, Any] | None = None) -> None:
+    """Open an item's form, answers prefilled (field id → value), e.g. to resubmit a rejected case.
+
+    A form page already open for the item is replaced (a fresh start). The resident still goes through
+    the gates, the own confirmation and the review before anything is submitted.
+    """
+    if item.id not in form_definitions():
+        log.warning("no form for item %s (%s)", item.id, item.code)
+        ctx.overlay.failure(tr("overlay.not_available"))
+        return
+    page_id = f"form_{item.id}"
+    try:
+        ctx.window.page(page_id)
+    except KeyError:
+        pass
+    else:
+        ctx.window.remove_page(page_id)
+    ctx.show(build_form_page(ctx, item, prefill))
+
+
+def register(router: Router) -> None:
+    """A route per form item of the catalogue (items switched off on this kiosk are skipped)."""
+    catalogue = router.ctx.catalogue
+    for item_id in form_definitions():
+        try:
+            item = catalogue.item(item_id)
+        except ItemUnavailable:
+            log.info("form item %s is switched off on this kiosk", item_id)
+            continue
+        router.register(item.code, lambda ctx, it: _route(ctx, it), variant=item.variant)
+
+
+def _route(ctx: UiContext, item: ServiceItem) -> FormPage:
+    page_id = f"form_{item.id}"
+    try:
+        ctx.window.page(page_id)
+    except KeyError:
+        pass
+    else:
+        ctx.window.remove_page(page_id)  # start afresh each time the item is chosen
+    return build_form_page(ctx, item)

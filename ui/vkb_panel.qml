@@ -1,0 +1,33 @@
+// The Qt virtual keyboard (pinyin) embedded in the kiosk window through a QQuickWidget.
+import QtQuick
+import QtQuick.VirtualKeyboard
+import QtQuick.VirtualKeyboard.Settings
+
+Item {
+    id: root
+    width: 1280
+    height: panel.height
+    InputPanel {
+        id: panel
+        objectName: "inputPanel"
+        width: root.width
+        anchors.bottom: parent.bottom
+    }
+    Component.onCompleted: {
+        VirtualKeyboardSettings.locale = "zh_CN"
+        VirtualKeyboardSettings.activeLocales = ["zh_CN", "en_US"]
+    }
+    // For tests and the demo tour: type latin letters as key clicks, take the first candidate.
+    function typeAndPick(txt) {
+        var ie = InputContext.inputEngine
+        for (var i = 0; i < txt.length; ++i)
+            ie.virtualKeyClick(Qt.Key_A + (txt.charCodeAt(i) - 97), txt[i], 0)
+        var m = ie.wordCandidateListModel
+        var first = m.count > 0 ? m.dataAt(0, 0) : ""
+        if (m.count > 0)
+            m.selectItem(0)
+        return first
+    }
+    function panelActive() { return panel.active }
+    function locale() { return InputContext.locale }
+}
