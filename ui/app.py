@@ -99,6 +99,8 @@ class KioskUi:
         sync = getattr(core, "sync", None)
         if sync is not None:
             sync.add_network_listener(lambda state: self.bridge.network_sink(state.value == "online"))
+            if sync.network_state is not None:  # the worker may have learnt it before we listened
+                self.window.set_network(sync.network_state.value == "online")
         devices = core.devices
         self._unsubscribe: Callable[[], None] | None = None
         if devices is not None:
@@ -111,9 +113,15 @@ class KioskUi:
 
                 self.demo_panel = DemoPanel(devices.simulators, load_demo_residents())  # type: ignore[attr-defined]
                 self.window.add_side_panel(self.demo_panel, tr("demo.panel_title"))
+        from ui.tech import install as install_technician  # technician mode: hidden corner entry (ui/tech)
+
+        self.tech = install_technician(self)
 
     # ---- resident session ----
     def on_device_event(self, event: object) -> None:
+        tech = getattr(self, "tech", None)
+        if tech is not None and tech.intercepts(event):  # a technician is testing the readers
+            return
         if isinstance(event, HealthChanged):
             self.window.set_device_health(event.health)
             self.attract.set_maintenance(event.health.state.value == "maintenance")

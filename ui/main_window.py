@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         header = QFrame()
         header.setObjectName("header")
         hl = QHBoxLayout(header)
+        self.header_layout = hl
         hl.setContentsMargins(40, 10, 40, 10)
         self.header_title = label("headerTitle", tr("app.title"), wrap=False)
         self.header_place = label("headerPlace", service_point_name, wrap=False)
@@ -131,8 +132,8 @@ class MainWindow(QMainWindow):
         status = QFrame()
         status.setObjectName("statusBar")
         sl = QHBoxLayout(status)
-        sl.setContentsMargins(30, 4, 30, 4)
-        sl.setSpacing(30)
+        sl.setContentsMargins(24, 4, 24, 4)
+        sl.setSpacing(12)
         self.status_network = StatusItem("network", tr("status.network"))
         self.status_printer = StatusItem("printer", tr("status.printer"))
         self.status_reader = StatusItem("reader", tr("status.reader"))
@@ -168,8 +169,17 @@ class MainWindow(QMainWindow):
     def current_page(self) -> Page:
         return self.stack.currentWidget()  # type: ignore[return-value]
 
+    def close_panels(self) -> None:
+        """Close every open choice panel (a question belongs to the page that asked it)."""
+        from ui.picker import ChoicePanel
+
+        for panel in self.findChildren(ChoicePanel):
+            panel.close_panel()
+
     def go(self, page_id: str, *, remember: bool = True) -> None:
         page = self._pages[page_id]
+        if self.stack.currentWidget() is not page:
+            self.close_panels()
         current = self.stack.currentWidget()
         if remember and isinstance(current, Page) and current is not page and current.page_id != "attract":
             self._history.append(current.page_id)
@@ -201,6 +211,7 @@ class MainWindow(QMainWindow):
     def end_session(self) -> None:
         """Wipe every personal page and return to the attract screen (logout, timeout, card out)."""
         self.session_active = False
+        self.close_panels()
         self.go("attract", remember=False)
         for page in list(self._pages.values()):
             try:
@@ -286,7 +297,7 @@ class MainWindow(QMainWindow):
         toggle = big_button("statusSideToggle", toggle_text)
         toggle.setCheckable(True)
         toggle.toggled.connect(scroll.setVisible)
-        self.status_bar_frame.layout().addWidget(toggle)  # type: ignore[union-attr]
+        self.header_layout.addWidget(toggle)
         self.side_toggle = toggle
 
     # ---- kiosk behaviour ----

@@ -41,7 +41,8 @@ class ChoicePanel(QFrame):
         lay.addWidget(self.title)
         self._grid = QGridLayout()
         self._grid.setSpacing(20)
-        lay.addLayout(self._grid, 1)
+        lay.addLayout(self._grid)
+        lay.addStretch(1)
         nav = QHBoxLayout()
         self.prev = big_button("pickerPrev", tr("picker.prev"))
         self.next = big_button("pickerNext", tr("picker.next"))
@@ -79,7 +80,8 @@ class ChoicePanel(QFrame):
         start = self.page * self.per_page
         for i, (value, text) in enumerate(self.options[start:start + self.per_page]):
             shown = f"✔ {text}" if value == self.current else text
-            b = big_button(f"pickerOption_{start + i}", shown, role="primary" if value == self.current else "tile")
+            b = big_button(f"pickerOption_{start + i}", shown, role="tile")
+            b.setProperty("selected", value == self.current)
             b.setAccessibleName(text)
             b.clicked.connect(lambda _=False, v=value: self._choose(v))
             self._grid.addWidget(b, i // self.columns, i % self.columns)
@@ -108,6 +110,7 @@ class ChoicePanel(QFrame):
 
     def close_panel(self) -> None:
         self.hide()
+        self.setParent(None)  # type: ignore[call-overload]  # gone from the window's children at once
         self.deleteLater()
 
 

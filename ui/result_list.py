@@ -264,7 +264,7 @@ class ResultList(QWidget):
         else:
             self.view.scrollToTop()
         self._update_nav()
-        QTimer.singleShot(0, self._update_nav)  # once the rows are laid out
+        QTimer.singleShot(0, self, self._update_nav)  # once the rows are laid out (cancelled if deleted)
 
     def show_message(self, text: str) -> None:
         """No rows, only a plain sentence (nothing found, or why nothing can be shown)."""

@@ -1,4 +1,4 @@
-"""The demo's scripted tour: drive the simulators through the main screens and save a screenshot of each."""
+"""The demo's scripted tour: drive the simulators and the flows through the main screens, one PNG each."""
 
 from __future__ import annotations
 
@@ -17,11 +17,17 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+Step = tuple[str, Callable[[], None]]
+
 
 class Tour:
-    """A list of (name, action) steps; after each action settles, the window is grabbed to a PNG."""
+    """A list of (name, action) steps; after each action settles, the window is grabbed to a PNG.
 
-    SETTLE_MS = 600
+    A step whose action fails is logged and the tour fails at the end (exit code 1), but the other
+    screens are still written, so one broken screen does not hide the rest.
+    """
+
+    SETTLE_MS = 900
 
     def __init__(self, ui: KioskUi, out: Path) -> None:
         self.ui = ui
@@ -29,20 +35,55 @@ class Tour:
         self.out.mkdir(parents=True, exist_ok=True)
         self.exit_code = 0
         self.written: list[Path] = []
+        self.steps = self._script()
+        self._i = 0
+
+    # ---- the script ----
+    def _script(self) -> list[Step]:
+        ui = self.ui
         residents = load_demo_residents()
         panel = getattr(ui, "demo_panel", None)
         first = residents[0] if residents else None
-        self.steps: list[tuple[str, Callable[[], None]]] = [("attract", lambda: None)]
-        if panel is not None and first is not None:
-            self.steps.append(("home-after-id-card", lambda: panel.place_id_card(first)))
+        steps: list[Step] = [("attract", lambda: None)]
+        if panel is not None:
+            steps.append(("attract-demo-panel", lambda: ui.window.side_toggle.setChecked(True)))
+            steps.append(("card-on-reader-home", lambda: (ui.window.side_toggle.setChecked(False),
+                                                          panel.place_id_card(first) if first else ui.browse())))
         else:
-            self.steps.append(("home-browse", ui.browse))
-        self.steps += [
-            ("home-elderly", lambda: ui.window.set_elderly(True)),
+            steps.append(("home-browse", ui.browse))
+        steps += [
+            ("group-find-work", lambda: ui.window.go("group_find_work")),
+            ("fixed-job-search", lambda: self._open("fixed_job_search")),
+            ("fixed-job-detail", self._open_first_row),
+            ("job-recommendations", lambda: self._open("fixed_job_recommendation")),
+            ("form-fixed-job-seeker", lambda: self._open("job_seeker_registration", "fixed")),
+            ("form-unemployment", lambda: self._open("unemployment_registration")),
+            ("group-social-insurance", lambda: ui.window.go("group_social_insurance")),
+            ("record-employee-pension", lambda: self._open("employee_pension_query")),
+            ("my-cases", lambda: self._open("my_cases")),
+            ("guidance-counter-item", lambda: self._open_item("16")),
+            ("home-elderly", lambda: (ui.window.go_home(), ui.window.set_elderly(True))),
+            ("group-find-work-elderly", lambda: ui.window.go("group_find_work")),
+            ("fixed-job-search-elderly", lambda: self._open("fixed_job_search")),
             ("attract-after-logout", ui.logout),
         ]
-        self._i = 0
+        return steps
 
+    def _open(self, code: str, variant: str | None = None) -> None:
+        item = self.ui.core.catalogue.by_code(code, variant) if variant else self.ui.core.catalogue.by_code(code)
+        self.ui.router.open(item)
+
+    def _open_item(self, item_id: str) -> None:
+        self.ui.router.open(self.ui.core.catalogue.item(item_id))
+
+    def _open_first_row(self) -> None:
+        page = self.ui.window.current_page()
+        results = getattr(page, "results", None)
+        if results is None or not results.rows():
+            raise RuntimeError(f"no result rows on {page.page_id}")
+        page.open_row(results.rows()[0].key)  # type: ignore[attr-defined]
+
+    # ---- running ----
     @property
     def orientation(self) -> str:
         return "portrait" if self.ui.window.height() > self.ui.window.width() else "landscape"

@@ -142,3 +142,15 @@ def test_the_layout_fits_the_screen(window, qtbot, elderly, size, page_id) -> No
     need = window.minimumSizeHint()
     assert need.width() <= size[0] and need.height() <= size[1], (need, size)
     window.set_elderly(False)
+
+
+def test_an_open_choice_panel_closes_when_the_page_changes(window, qtbot) -> None:
+    from ui.picker import ChoicePanel, pick
+
+    window.go("home", remember=False)
+    chosen = []
+    pick(window, "请选择", [(1, "一"), (2, "二")], chosen.append)
+    assert window.findChildren(ChoicePanel)
+    window.go("attract", remember=False)
+    assert not [p for p in window.findChildren(ChoicePanel) if p.isVisible()]
+    assert chosen == []

@@ -238,7 +238,7 @@ class BrowsePage(Page):
             self.chip_grid.addWidget(b, i // ccols, i % ccols)
         self.side.setVisible(bool(self.filters or self.chips))
         self._fit_side()
-        QTimer.singleShot(0, self._fit_side)  # again once the theme's sizes are applied
+        QTimer.singleShot(0, self, self._fit_side)  # again once the theme's sizes are applied (cancelled if deleted)
 
     def _fit_side(self) -> None:
         """Landscape: the filter column is as wide as its buttons; portrait: as tall as they are (no scrolling)."""
