@@ -78,6 +78,16 @@ class SessionPolicy:
     max_session_s: float
     max_extensions: int
 
+    MIN_COUNTDOWN_S = 20  # WCAG 2.2.1: at least 20 s to answer the warning
+
+    def __post_init__(self) -> None:
+        if self.idle_warning_s <= 0 or self.max_session_s <= 0:
+            raise ValueError("idle_warning_s and max_session_s must be positive")
+        if self.countdown_s < self.MIN_COUNTDOWN_S:
+            raise ValueError(f"countdown_s must be at least {self.MIN_COUNTDOWN_S} s")
+        if self.max_extensions < 0:
+            raise ValueError("max_extensions must not be negative")
+
     def state(self, *, now: float, started: float, last_activity: float, extensions: int,
               idle_warning_s: float | None = None) -> SessionState:
         """Where a session stands at `now` (monotonic seconds); a page may ask for a longer idle time."""

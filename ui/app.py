@@ -71,6 +71,10 @@ class KioskUi:
         self.ctx = UiContext(services=core.services, bridge=self.bridge, window=self.window,
                              catalogue=core.catalogue, settings=s, overlay=self.overlay)
         self.router = Router(self.ctx)
+        from ui.session_watch import SessionWatch, policy_from_settings
+
+        # Idle warning with a countdown, limited extensions, a maximum length: all end like logout.
+        self.watch = SessionWatch(self.window, policy_from_settings(s), self.logout)
         for name in FLOW_MODULES:
             try:
                 module = importlib.import_module(name)
@@ -152,6 +156,7 @@ class KioskUi:
 
     def _greet(self, session: ResidentSession) -> None:
         self.window.session_active = True
+        self.watch.start()
         self.home.set_greeting(session.masked_name)
         self.home.set_notice(session.notice)
         self.window.go_home()
@@ -170,16 +175,19 @@ class KioskUi:
 
     def browse(self) -> None:
         self.window.session_active = False
+        self.watch.start()  # a guest who walks away also returns the kiosk to the attract screen
         self.home.set_greeting(None)
         self.home.set_notice("")
         self.window.go_home()
 
     def logout(self) -> None:
+        self.watch.stop()
         self.services.logout()
         self.overlay.clear()
         self.window.end_session()
 
     def close(self) -> None:
+        self.watch.stop()
         if self._unsubscribe is not None:
             self._unsubscribe()
         self.bridge.shutdown()

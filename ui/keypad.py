@@ -59,7 +59,7 @@ class Keypad(QWidget):
         self.buttons: dict[str, object] = {}
         for i, key in enumerate(keys):
             text = {"clear": tr("forms_keypad.clear"), "back": tr("forms_keypad.back")}.get(key, key)
-            b = big_button(f"{name}_{key}", text, role="danger" if key == "clear" else "")
+            b = big_button(f"{name}_{key}", text, role="danger" if key == "clear" else ("key" if key.isdigit() else ""))
             b.setAccessibleName({"clear": tr("forms_keypad.clear"), "back": tr("forms_keypad.back_name")}.get(key, key))
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.clicked.connect(lambda _=False, k=key: self.press(k))

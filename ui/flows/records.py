@@ -1,0 +1,567 @@
+"""Live personal records (pension, benefit payments, 就业创业证): PIN first for card logins, big paged rows, print."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QScroller,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from devices.base import PinError
+from kiosk.catalogue import ServiceItem
+from kiosk.receipts.records import (
+    PERIOD_OF_KIND,
+    RECORD_NOUNS,
+    StatementRow,
+    certificate_lines,
+    certificate_receipt,
+    filter_rows,
+    period_title,
+    periods,
+    record_statement_receipt,
+    statement_rows,
+    summary_lines,
+)
+from kiosk.services import NotLoggedIn
+from ui.context import UiContext, plain_message
+from ui.pages.base import Page
+from ui.picker import pick
+from ui.pin_pad import PinPad
+from ui.router import Router
+from ui.text import tr
+from ui.widgets import big_button, label
+
+log = logging.getLogger(__name__)
+
+# catalogue code -> the platform's record kind
+RECORD_ROUTES: dict[str, str] = {
+    "employee_pension_query": "employee_pension",
+    "employee_pension_payments": "employee_pension_payments",
+    "unemployment_benefit_payments": "unemployment_benefit_payments",
+    "resident_pension_contributions": "resident_pension_contributions",
+    "resident_pension_payments": "resident_pension_payments",
+}
+CERTIFICATE_CODES = ("employment_certificate_query", "employment_certificate_print")
+SHORT_LINE = 20  # characters; longer lines of a row take the whole width (landscape)
+SHORT_LINE_ELDERLY = 15
+
+
+def _as_of(text: str) -> str:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return (moment.astimezone() if moment.tzinfo else moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _clear_layout(layout: QVBoxLayout) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        w = item.widget() if item is not None else None
+        if w is not None:
+            w.hide()
+            w.deleteLater()
+
+
+class ScrollPager(QObject):
+    """Page through a scroll area with big 上一页/下一页 buttons (no swiping needed), a screenful at a time.
+
+    A page turn lands on the start of a row, so a row is never read half; "第 x / y 页" follows the
+    scroll position, which also moves by touch scrolling.
+    """
+
+    def __init__(self, scroll: QScrollArea, prev: QPushButton, nxt: QPushButton, page_label: QLabel,
+                 page_text: Callable[[int, int], str]) -> None:
+        super().__init__(scroll)
+        self.scroll_area = scroll
+        self.prev, self.next, self.page_label = prev, nxt, page_label
+        self._page_text = page_text
+        self.rows: list[QWidget] = []
+        bar = scroll.verticalScrollBar()
+        bar.valueChanged.connect(self.update)
+        bar.rangeChanged.connect(self.update)
+        prev.clicked.connect(lambda: self.turn(-1))
+        nxt.clicked.connect(lambda: self.turn(1))
+
+    def _height(self) -> int:
+        return max(1, self.scroll_area.viewport().height())
+
+    @property
+    def pages(self) -> int:
+        bar = self.scroll_area.verticalScrollBar()
+        return 1 if bar.maximum() <= 0 else 1 + math.ceil(bar.maximum() / self._height())
+
+    @property
+    def page(self) -> int:
+        """The page shown now, from 1."""
+        bar = self.scroll_area.verticalScrollBar()
+        if bar.maximum() > 0 and bar.value() >= bar.maximum():
+            return self.pages
+        return min(self.pages, math.ceil(bar.value() / self._height()) + 1)
+
+    def turn(self, delta: int) -> None:
+        bar = self.scroll_area.verticalScrollBar()
+        top, h = bar.value(), self._height()
+        if delta > 0:
+            # the first row not wholly on screen comes to the top
+            target = next((r.y() for r in self.rows if r.y() > top and r.y() + r.height() > top + h), top + h)
+        else:
+            target = max(0, top - h)
+            target = next((r.y() for r in self.rows if r.y() >= target), target)
+            target = target if target < top else max(0, top - h)
+        bar.setValue(min(bar.maximum(), max(0, target)))
+        self.update()
+
+    def top(self) -> None:
+        self.scroll_area.verticalScrollBar().setValue(0)
+        self.update()
+
+    def update(self) -> None:
+        if not isValid(self.page_label):
+            return
+        pages, page = self.pages, self.page
+        for w in (self.prev, self.next, self.page_label):
+            w.setVisible(pages > 1)
+        bar = self.scroll_area.verticalScrollBar()
+        self.prev.setEnabled(bar.value() > 0)
+        self.next.setEnabled(bar.value() < bar.maximum())
+        text = self._page_text(page, pages)
+        self.page_label.setText(text)
+        self.page_label.setAccessibleName(text)
+
+
+class LiveRecordPage(Page):
+    """Shared frame of a live query page: the PIN pad (card logins), a plain message, or the content."""
+
+    personal = True
+    transient = True
+
+    def __init__(self, ctx: UiContext, item: ServiceItem, kind: str, prefix: str) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.item = item
+        self.kind = kind
+        self.page_id = f"{prefix}_{item.id}"
+        self.setObjectName(f"{prefix}Page")
+        self.record: Any = None
+        self._generation = 0  # bumped when the page forgets everything: late answers are dropped
+        self._portrait = False
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(60, 20, 60, 20)
+        lay.setSpacing(14)
+        self.heading = label("recordsTitle", item.name, role="heading")
+        lay.addWidget(self.heading)
+        self.states = QStackedWidget()
+        self.states.setObjectName("recordsStates")
+        lay.addWidget(self.states, 1)
+
+        self.pin_pad = PinPad(self._verify_pin)
+        self.states.addWidget(self.pin_pad)
+
+        self.message_panel = QWidget()
+        self.message_panel.setObjectName("recordsMessagePanel")
+        ml = QVBoxLayout(self.message_panel)
+        ml.setSpacing(30)
+        self.message = label("recordsMessage", "", role="guidance")
+        self.message_hint = label("recordsMessageHint", "", role="hint")
+        ml.addWidget(self.message)
+        ml.addWidget(self.message_hint)
+        row = QHBoxLayout()
+        row.setSpacing(30)
+        self.retry_button = big_button("recordsRetry", tr("personal_records.retry"), role="primary")
+        self.retry_button.clicked.connect(self.start)
+        self.back_button = big_button("recordsBack", tr("personal_records.back"))
+        self.back_button.clicked.connect(self.ctx.window.back)
+        row.addWidget(self.retry_button)
+        row.addWidget(self.back_button)
+        row.addStretch(1)
+        ml.addLayout(row)
+        ml.addStretch(1)
+        self.states.addWidget(self.message_panel)
+
+        self.content = QWidget()
+        self.content.setObjectName("recordsContent")
+        self.states.addWidget(self.content)
+        self.build_content(self.content)
+        ctx.window.elderly_changed.connect(self._mode_changed)
+
+    # ---- to override ----
+    def build_content(self, host: QWidget) -> None:
+        raise NotImplementedError
+
+    def show_record(self) -> None:
+        raise NotImplementedError
+
+    def forget_content(self) -> None:
+        """Drop what the content shows."""
+
+    # ---- flow ----
+    def on_enter(self) -> None:
+        self.start()
+
+    def start(self) -> None:
+        services = self.ctx.services
+        if services.session is None:
+            return
+        if services.ss_pin_needed():  # type: ignore[attr-defined]
+            self._ask_pin()
+        else:
+            self._load()
+
+    def _guard(self, fn: Callable[[Any], None]) -> Callable[[Any], None]:
+        """Wrap a callback so it does nothing once the page is gone or has forgotten this request."""
+        generation = self._generation
+
+        def call(value: Any) -> None:
+            if not isValid(self) or generation != self._generation or self.ctx.services.session is None:
+                return
+            fn(value)
+
+        return call
+
+    def _ask_pin(self) -> None:
+        self.pin_pad.reset()
+        self.pin_pad.set_busy(True)
+        self.states.setCurrentWidget(self.pin_pad)
+        self.ctx.run(self.ctx.services.ss_pin_tries_left,  # type: ignore[attr-defined]
+                     self._guard(self._got_tries), self._guard(self._pin_failed), busy=None)
+
+    def _got_tries(self, tries: int | None) -> None:
+        if tries == 0:
+            self.pin_pad.set_locked()
+            return
+        self.pin_pad.set_tries(tries)
+        self.pin_pad.set_busy(False)
+
+    def _verify_pin(self, pin: str) -> None:
+        services = self.ctx.services
+        self.ctx.run(lambda: services.verify_ss_pin(pin),  # type: ignore[attr-defined]
+                     self._guard(lambda _r: self._load()), self._guard(self._pin_failed),
+                     busy=tr("personal_pin.checking"))
+
+
+    def _pin_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, PinError):
+            if exc.locked or exc.tries_left == 0:
+                self.pin_pad.set_locked()
+            else:
+                self.pin_pad.show_wrong(exc.tries_left, exc.message)
+            return
+        self._show_message(plain_message(exc), retry=True)
+
+    def _load(self) -> None:
+        self.ctx.run(lambda: self.ctx.services.personal_record(self.kind), self._guard(self._loaded),
+                     self._guard(self._load_failed), busy=tr("personal_records.loading"))
+
+    def _loaded(self, record: Any) -> None:
+        self.record = record
+        if not record.found:
+            self._show_message(tr("personal_records.not_found", what=RECORD_NOUNS.get(self.kind, self.item.name)),
+                               hint=tr("personal_records.not_found_hint",
+                                       counter=self.ctx.settings.service_point.counter), retry=False)
+            return
+        self.states.setCurrentWidget(self.content)
+        self.show_record()
+
+    def _load_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, NotLoggedIn):
+            return
+        self._show_message(plain_message(exc), retry=True)
+
+    def _show_message(self, text: str, *, hint: str = "", retry: bool) -> None:
+        self.message.setText(text)
+        self.message.setAccessibleName(text)
+        self.message_hint.setText(hint)
+        self.message_hint.setAccessibleName(hint)
+        self.message_hint.setVisible(bool(hint))
+        self.retry_button.setVisible(retry)
+        self.states.setCurrentWidget(self.message_panel)
+
+    def _mode_changed(self, _elderly: bool) -> None:
+        if isValid(self) and self.record is not None and self.states.currentWidget() is self.content:
+            self.show_record()
+
+    # ---- Page ----
+    def clear_personal(self) -> None:
+        self._generation += 1
+        self.record = None
+        self.pin_pad.reset()
+        self.message.setText("")
+        self.message_hint.setText("")
+        self.forget_content()
+        self.states.setCurrentWidget(self.message_panel)
+
+    def set_portrait(self, portrait: bool) -> None:
+        self._portrait = portrait
+        self.pin_pad.set_portrait(portrait)
+        if self.record is not None and self.states.currentWidget() is self.content:
+            self.show_record()
+
+    def _masked_person(self) -> tuple[str, str]:
+        s = self.ctx.services.session
+        return (s.identity.name, s.identity.id_number) if s is not None else ("", "")
+
+
+class RecordPage(LiveRecordPage):
+    """A record with rows (years or months): summary, a year/month choice, big paged rows, 打印."""
+
+    def __init__(self, ctx: UiContext, item: ServiceItem) -> None:
+        self.period = ""  # '' = all
+        self.rows: list[StatementRow] = []
+        self.row_widgets: list[QFrame] = []
+        super().__init__(ctx, item, RECORD_ROUTES[item.code], "records")
+
+    def build_content(self, host: QWidget) -> None:
+        lay = QVBoxLayout(host)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(12)
+        top = QHBoxLayout()
+        top.setSpacing(20)
+        self.summary = label("recordsSummary", "")
+        top.addWidget(self.summary, 1)
+        self.period_button = big_button("recordsPeriod", tr("personal_records.choose_period"))
+        self.period_button.clicked.connect(self._choose_period)
+        top.addWidget(self.period_button)
+        lay.addLayout(top)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("recordsScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        QScroller.grabGesture(self.scroll_area.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        inner = QWidget()
+        inner.setObjectName("recordsRows")
+        self.rows_layout = QVBoxLayout(inner)
+        self.rows_layout.setSpacing(14)
+        self.rows_layout.setContentsMargins(0, 0, 0, 0)
+        self.rows_host = QVBoxLayout()
+        self.rows_layout.addLayout(self.rows_host)
+        self.rows_layout.addStretch(1)
+        self.scroll_area.setWidget(inner)
+        lay.addWidget(self.scroll_area, 1)
+        bar = QHBoxLayout()
+        bar.setSpacing(20)
+        self.prev_button = big_button("recordsPrev", tr("personal_records.prev"))
+        self.next_button = big_button("recordsNext", tr("personal_records.next"))
+        self.page_label = label("recordsPage", "", wrap=False)
+        self.pager = ScrollPager(self.scroll_area, self.prev_button, self.next_button, self.page_label,
+                                 lambda page, pages: tr("personal_records.page", page=page, pages=pages))
+        self.print_button = big_button("recordsPrint", tr("personal_records.print"), role="primary")
+        self.print_button.clicked.connect(self.print_statement)
+        for w in (self.prev_button, self.page_label, self.next_button):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        bar.addWidget(self.print_button)
+        lay.addLayout(bar)
+
+    def show_record(self) -> None:
+        data = self.record.data
+        all_rows = statement_rows(self.kind, data)
+        if self.period and self.period not in periods(self.kind, data):
+            self.period = ""
+        self.rows = filter_rows(all_rows, self.period)
+        sep = tr("personal_records.summary_sep")
+        as_of = tr("personal_records.as_of", time=_as_of(self.record.as_of))
+        summary = "\n".join(x for x in (sep.join(summary_lines(self.kind, data)), as_of) if x)
+        self.summary.setText(summary)  # the record's state and when it was asked, beside the year/month choice
+        self.summary.setAccessibleName(summary)
+        by = PERIOD_OF_KIND.get(self.kind, "")
+        if by:
+            value = period_title(self.period) if self.period else tr(
+                "personal_records.all_years" if by == "year" else "personal_records.all_months")
+            text = tr("personal_records.choose_year" if by == "year" else "personal_records.choose_month", value=value)
+            self.period_button.setText(text)
+            self.period_button.setAccessibleName(text)
+        self.period_button.setVisible(bool(by) and bool(all_rows))
+        self._fill_page()
+
+    def _fill_page(self) -> None:
+        _clear_layout(self.rows_host)
+        self.row_widgets = []
+        shown = self.rows
+        if not shown:
+            text = tr("personal_records.no_rows_in_period", period=period_title(self.period))
+            empty = label("recordsEmpty", text, role="guidance")
+            self.rows_host.addWidget(empty)
+            empty.show()
+        for i, row in enumerate(shown):
+            frame = QFrame()
+            frame.setObjectName("cardPanel")
+            frame.setAccessibleName(row.title)
+            # landscape: the year/month on the left of its lines; portrait: above them (narrow screen)
+            fl = QVBoxLayout(frame) if self._portrait else QHBoxLayout(frame)
+            fl.setContentsMargins(24, 14, 24, 14)
+            fl.setSpacing(8 if self._portrait else 24)
+            title = label(f"recordsRowTitle_{i}", row.title, role="cardTitle", wrap=False)
+            fl.addWidget(title)
+            # landscape: short lines side by side in two columns (more rows per screen); long ones span both
+            lines = QGridLayout()
+            lines.setHorizontalSpacing(40)
+            lines.setVerticalSpacing(6)
+            columns = 1 if self._portrait else 2
+            r = c = 0
+            for j, line in enumerate(row.lines):
+                wide = columns == 1 or len(line) > (SHORT_LINE_ELDERLY if self.ctx.window.elderly else SHORT_LINE)
+                if wide and c:
+                    r, c = r + 1, 0
+                lines.addWidget(label(f"recordsRowLine_{i}_{j}", line), r, c, 1, columns if wide else 1)
+                r, c = (r + 1, 0) if wide or c + 1 >= columns else (r, c + 1)
+            if row.failure:
+                failure = label(f"recordsRowFailure_{i}", tr("personal_records.failed", reason=row.failure),
+                                role="error")
+                lines.addWidget(failure, r + (1 if c else 0), 0, 1, columns)
+            for col in range(columns):
+                lines.setColumnStretch(col, 1)
+            fl.addLayout(lines, 1)
+            self.rows_host.addWidget(frame)
+            frame.show()  # now, not on the next event loop turn (a layout shows new children queued)
+            self.row_widgets.append(frame)
+        self.pager.rows = list(self.row_widgets)
+        self.print_button.setEnabled(bool(self.rows))
+        self.pager.top()
+
+    def _choose_period(self) -> None:
+        if self.record is None:
+            return
+        by = PERIOD_OF_KIND.get(self.kind, "")
+        all_label = tr("personal_records.all_years" if by == "year" else "personal_records.all_months")
+        options = [("", all_label)] + [(p, period_title(p)) for p in periods(self.kind, self.record.data)]
+        title = tr("personal_records.pick_year" if by == "year" else "personal_records.pick_month")
+        pick(self.ctx.window, title, options, self._period_chosen, current=self.period)
+
+    def _period_chosen(self, value: object) -> None:
+        if not isValid(self) or self.record is None:
+            return
+        self.period = str(value)
+        self.show_record()
+
+    def print_statement(self) -> None:
+        if self.record is None:
+            return
+        name, id_number = self._masked_person()
+        record, period, settings, kind, title = self.record, self.period, self.ctx.settings, self.kind, self.item.name
+        self.ctx.print_document(lambda: record_statement_receipt(
+            settings, title, kind, record.data, name=name, id_number=id_number, as_of=record.as_of, period=period,
+            now=datetime.now()))
+
+    def forget_content(self) -> None:
+        self.rows = []
+        self.period = ""
+        self.pager.rows = []
+        _clear_layout(self.rows_host)
+        self.row_widgets = []
+        for w in (self.summary, self.page_label):
+            w.setText("")
+            w.setAccessibleName("")
+
+
+class CertificatePage(LiveRecordPage):
+    """《就业创业证》: number, status, issuing office; prints only when the platform says it is printable."""
+
+    def __init__(self, ctx: UiContext, item: ServiceItem) -> None:
+        self.value_labels: list[QWidget] = []
+        super().__init__(ctx, item, "employment_certificate", "certificate")
+
+    def build_content(self, host: QWidget) -> None:
+        lay = QVBoxLayout(host)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(14)
+        self.card = QFrame()
+        self.card.setObjectName("cardPanel")
+        self.card_lines = QVBoxLayout(self.card)
+        self.card_lines.setContentsMargins(30, 20, 30, 20)
+        self.card_lines.setSpacing(12)
+        lay.addWidget(self.card)
+        self.as_of = label("certAsOf", "", role="hint")
+        lay.addWidget(self.as_of)
+        self.printable_note = label("certPrintable", "", role="guidance")
+        lay.addWidget(self.printable_note)
+        lay.addStretch(1)
+        bar = QHBoxLayout()
+        bar.addStretch(1)
+        self.print_button = big_button("certPrint", tr("personal_records.cert_print"), role="primary")
+        self.print_button.clicked.connect(self.print_certificate)
+        bar.addWidget(self.print_button)
+        lay.addLayout(bar)
+
+    def show_record(self) -> None:
+        data = self.record.data
+        _clear_layout(self.card_lines)
+        if not data.get("has_certificate", True):
+            reason = str(data.get("not_printable_reason") or "")
+            self._show_message(tr("personal_records.cert_none", reason=reason), retry=False)
+            return
+        for i, (k, v) in enumerate(certificate_lines(data)):
+            line = label(f"certLine_{i}", f"{k}：{v}", role="cardTitle" if i == 0 else "")
+            self.card_lines.addWidget(line)
+            line.show()
+        as_of = tr("personal_records.as_of", time=_as_of(self.record.as_of))
+        self.as_of.setText(as_of)
+        self.as_of.setAccessibleName(as_of)
+        printable = bool(data.get("printable"))
+        if printable:
+            note = tr("personal_records.cert_printable")
+        else:
+            reason = str(data.get("not_printable_reason") or tr("personal_records.cert_not_printable_default"))
+            note = tr("personal_records.cert_not_printable", reason=reason)
+        self.printable_note.setText(note)
+        self.printable_note.setAccessibleName(note)
+        self.printable_note.setProperty("role", "guidance" if printable else "error")
+        self.printable_note.style().unpolish(self.printable_note)
+        self.printable_note.style().polish(self.printable_note)
+        self.print_button.setVisible(printable)
+
+    def print_certificate(self) -> None:
+        if self.record is None or not self.record.data.get("printable"):
+            return
+        name, id_number = self._masked_person()
+        record, settings = self.record, self.ctx.settings
+        self.ctx.print_document(lambda: certificate_receipt(settings, record.data, name=name, id_number=id_number,
+                                                            as_of=record.as_of, now=datetime.now()))
+
+    def forget_content(self) -> None:
+        _clear_layout(self.card_lines)
+        for w in (self.as_of, self.printable_note):
+            w.setText("")
+            w.setAccessibleName("")
+        self.print_button.hide()
+
+
+def _reuse(ctx: UiContext, page_id: str, cls: type[LiveRecordPage]) -> LiveRecordPage | None:
+    """The page already in the stack for this item, if any (opening an item twice reuses its page)."""
+    try:
+        page = ctx.window.page(page_id)
+    except KeyError:
+        return None
+    return page if isinstance(page, cls) and isValid(page) else None
+
+
+def record_page(ctx: UiContext, item: ServiceItem) -> Page:
+    return _reuse(ctx, f"records_{item.id}", RecordPage) or RecordPage(ctx, item)
+
+
+def certificate_page(ctx: UiContext, item: ServiceItem) -> Page:
+    return _reuse(ctx, f"certificate_{item.id}", CertificatePage) or CertificatePage(ctx, item)
+
+
+def register(router: Router) -> None:
+    for code in RECORD_ROUTES:
+        router.register(code, record_page)
+    for code in CERTIFICATE_CODES:
+        router.register(code, certificate_page)
+
