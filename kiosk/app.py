@@ -22,10 +22,13 @@ from kiosk.logging_setup import NameRegistry, configure_logging
 from kiosk.settings import ConfigError, Settings, load_settings
 
 if TYPE_CHECKING:
+    from kiosk.audit import AuditTrail
     from kiosk.platform import PlatformClient
     from kiosk.sandbox_process import SandboxProcess
     from kiosk.services import ResidentServices
     from kiosk.sync import SyncWorker
+    from kiosk.sync.pushed import PushedSettings
+    from kiosk.technician import MaintenanceHolds
     from offline_cache import Database
 
 log = logging.getLogger(__name__)
@@ -47,6 +50,10 @@ class KioskCore:
     sync: SyncWorker | None = None
     sandbox: SandboxProcess | None = None  # demo only: the local sandbox platform child process
     services: ResidentServices | None = None
+    # technician mode and platform-pushed settings (kiosk/technician.py, kiosk/audit.py, kiosk/sync/pushed.py)
+    audit: AuditTrail | None = None
+    maintenance: MaintenanceHolds | None = None
+    pushed: PushedSettings | None = None
     closers: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
@@ -143,11 +150,37 @@ def build_core(settings: Settings, *, start_workers: bool = True, console_log: b
             core.sync.start()
         core.closers.append(core.sync.stop)
         core.services = build_services(core)
+        wire_technician(core)
     except BaseException:
         core.close()
         raise
     log.info("kiosk %s %s core ready (demo=%s)", settings.kiosk_id, __version__, settings.demo)
     return core
+
+
+def wire_technician(core: KioskCore) -> None:
+    """The audit trail, the maintenance holds and the heartbeat's pushed-settings listener (on_settings)."""
+    from devices.manager import MAINTENANCE_MESSAGE
+    from kiosk.audit import AuditTrail
+    from kiosk.sync.pushed import PushedSettings
+    from kiosk.technician import MaintenanceHolds
+
+    assert core.database is not None and core.sync is not None
+    devices = core.devices
+    core.audit = AuditTrail(core.settings.data_dir, core.database.outbox,
+                            clock=lambda: datetime.now().astimezone(), kick=core.sync.kick)
+    core.maintenance = MaintenanceHolds(
+        lambda on, message: devices.set_maintenance(on, message) if devices is not None else None,  # type: ignore[attr-defined]
+        MAINTENANCE_MESSAGE)
+    core.pushed = PushedSettings(core.settings, core.catalogue, holds=core.maintenance, audit=core.audit)
+
+    def catalogue_changed(catalogue: Catalogue) -> None:
+        core.catalogue = catalogue
+        if core.services is not None:
+            core.services.catalogue = catalogue
+
+    core.pushed.add_catalogue_listener(catalogue_changed)
+    core.sync.add_settings_listener(core.pushed)
 
 
 def build_services(core: KioskCore) -> ResidentServices:
@@ -191,6 +224,9 @@ def _parser() -> argparse.ArgumentParser:
     syn = sub.add_parser("sync", help="platform sync diagnostics").add_subparsers(dest="sync_command", required=True)
     syn.add_parser("status", help="one JSON object: outbox, feeds, last heartbeat")
     syn.add_parser("run", help="one full sync cycle now (exit 0 done, 1 platform unreachable, 3 items need attention)")
+    hp = sub.add_parser("hash-pin", help="print the pin_hashes line for a technician PIN (asked twice, never echoed)")
+    hp.add_argument("label", help="the technician's label in the audit trail, e.g. T01-张工")
+    hp.add_argument("--stdin", action="store_true", help="read the PIN twice from standard input (scripts)")
     cache = sub.add_parser("cache", help="the offline cache").add_subparsers(dest="cache_command", required=True)
     cs = cache.add_parser("search", help="search cached jobs; one JSON object per line")
     cs.add_argument("query")
@@ -206,6 +242,10 @@ def main(argv: Sequence[str] | None = None, run_ui: UiRunner | None = None) -> i
     command = args.command or "run"
     if command == "check-config":
         return _check_config(args.path or args.config)
+    if command == "hash-pin":
+        from kiosk.technician import hash_pin_command, read_pin_lines
+
+        return hash_pin_command(args.label, pin_source=read_pin_lines(sys.stdin) if args.stdin else None)
     try:
         settings = load_settings(args.config)
     except ConfigError as exc:

@@ -16,6 +16,8 @@ CONFIG_DIR = PROJECT_ROOT / "config"
 DEFAULT_CONFIG = CONFIG_DIR / "default.toml"
 ENV_CONFIG = "KIOSK_CONFIG"
 ENV_SECRET = "KIOSK_PLATFORM_SECRET"
+# What a technician changed on the kiosk (diagnostics → 配置), applied on the next start, last.
+OVERRIDES_FILE = "site-overrides.toml"
 
 
 class ConfigError(ValueError):
@@ -334,6 +336,15 @@ def load_settings(site_file: Path | None = None, env: Mapping[str, str] | None =
                 site[section][key] = str(_resolve(val, site_file.parent))
         raw = _merge(raw, site, site_file)
         sources.append(site_file)
+    data_dir_text = raw.get("kiosk", {}).get("data_dir")
+    if isinstance(data_dir_text, str) and data_dir_text:
+        overrides_file = Path(data_dir_text) / OVERRIDES_FILE
+        if overrides_file.is_file():
+            overrides = _read_toml(overrides_file)
+            if "data_dir" in overrides.get("kiosk", {}):
+                raise ConfigError(f"{overrides_file}: kiosk.data_dir 不能在技术员修改文件中更改")
+            raw = _merge(raw, overrides, overrides_file)
+            sources.append(overrides_file)
     where = str(sources[-1])
     v = _validate(raw, where)
     k, sp, pl, dv, to, sy = (v[s] for s in ("kiosk", "service_point", "platform", "devices", "timeouts", "sync"))

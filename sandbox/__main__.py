@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--delete", action="store_true")
     sub.add_parser("invalidate-cursors", help="every feed cursor answers FEED_REFETCH from now on")
     sub.add_parser("kiosks", help="list kiosks with their last heartbeat")
+    au = sub.add_parser("audit", help="list technician audit entries, newest first")
+    au.add_argument("--kiosk")
+    au.add_argument("--limit", type=int, default=50)
     sub.add_parser("seed", help="seed the demo data and exit")
     sub.add_parser("openapi", help="print the OpenAPI document")
     return p
@@ -111,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
                 _print({"epoch": platform.invalidate_cursors()})
             elif command == "kiosks":
                 _print(platform.list_kiosks())
+            elif command == "audit":
+                _print(platform.audit_entries(args.kiosk, args.limit))
     except HostRefused as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return 2

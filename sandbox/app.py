@@ -234,12 +234,33 @@ def create_app(platform: Platform) -> FastAPI:
             raise ApiError("KIOSK_MISMATCH", "只能查看本机的问题反映")
         return {"reports": platform.fault_reports(signer)}
 
+    @app.post(f"{API_PREFIX}/kiosks/{{kiosk_id}}/audit", response_model=schemas.AuditOut, status_code=201,
+              responses={200: {"model": schemas.AuditOut, "description": "the same key and body again"}, **err},
+              tags=["kiosk"], summary="One technician action for the audit trail (idempotent by key)")
+    def audit_post(kiosk_id: str, body: schemas.AuditIn, request: Request) -> JSONResponse:
+        if kiosk_id != kiosk_of(request):
+            raise ApiError("KIOSK_MISMATCH", "签名的自助机与路径中的自助机不一致")
+        status, out = platform.audit(kiosk_id, body.model_dump(mode="json"))
+        return JSONResponse(out, status_code=status)
+
     # ---- sandbox-only administration (unsigned; the server listens on 127.0.0.1 only) ----
     admin = f"{API_PREFIX}/admin"
 
-    @app.get(f"{admin}/kiosks", tags=["sandbox admin"], summary="Kiosks with their last heartbeat")
+    @app.get(f"{admin}/kiosks", tags=["sandbox admin"],
+             summary="Kiosks with their last heartbeat and status (ok / attention / silent / never)")
     def admin_kiosks() -> dict[str, Any]:
         return {"kiosks": platform.list_kiosks()}
+
+    @app.get(f"{admin}/kiosks/{{kiosk_id}}/heartbeats", tags=["sandbox admin"],
+             summary="The last heartbeats of one kiosk, as received")
+    def admin_heartbeats(kiosk_id: str, limit: int = Query(50, ge=1, le=1000)) -> dict[str, Any]:
+        return {"heartbeats": platform.heartbeats(kiosk_id, limit)}
+
+    @app.get(f"{admin}/audit", response_model=schemas.AuditListOut, tags=["sandbox admin"],
+             summary="Technician audit entries, newest first")
+    def admin_audit(kiosk: str | None = Query(None, max_length=64),
+                    limit: int = Query(200, ge=1, le=5000)) -> dict[str, Any]:
+        return {"entries": platform.audit_entries(kiosk, limit)}
 
     @app.post(f"{admin}/kiosks/{{kiosk_id}}/settings", tags=["sandbox admin"], responses=err,
               summary="Merge settings pushed with the next heartbeat (null removes a key)")

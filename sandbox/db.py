@@ -163,6 +163,22 @@ class FaultReport(Base):
     answered_at: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
+class AuditEntry(Base):
+    """A technician action reported by a kiosk (stored once per idempotency key)."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (UniqueConstraint("kiosk_id", "idempotency_key"),)
+    audit_no: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kiosk_id: Mapped[str] = mapped_column(String(64), index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(128))
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    at: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    received_at: Mapped[float] = mapped_column(Float)
+
+
 def make_engine(db_url: str | None = None, db_path: Path | str | None = None) -> Engine:
     """An engine for a URL (PostgreSQL etc.) or a SQLite file (WAL, shared by server and CLI)."""
     if db_url:

@@ -184,6 +184,34 @@ class FaultReportsOut(BaseModel):
     reports: list[FaultReportRow]
 
 
+class AuditIn(Strict):
+    """One technician action on a kiosk (who by label, never a PIN; what; when; non-personal detail)."""
+
+    idempotency_key: str = Field(max_length=128)
+    actor: str = Field(max_length=64, description="technician label, e.g. T01-张工, or system/platform")
+    action: str = Field(max_length=64, description="e.g. enter, leave, self_test_print, config_change")
+    at: str = Field(max_length=40, description="ISO 8601 with offset, when it happened on the kiosk")
+    detail: dict[str, Any] = Field(default_factory=dict)
+
+
+class AuditOut(BaseModel):
+    audit_no: str
+
+
+class AuditRow(BaseModel):
+    audit_no: str
+    kiosk_id: str
+    actor: str
+    action: str
+    at: str
+    detail: dict[str, Any]
+    received_at: str
+
+
+class AuditListOut(BaseModel):
+    entries: list[AuditRow]
+
+
 # ---- sandbox-only admin ----
 class ReviewIn(Strict):
     decision: Literal["approve", "reject"]

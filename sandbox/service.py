@@ -73,6 +73,30 @@ def canonical_sha256(obj: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+SILENT_AFTER_S = 15 * 60  # no heartbeat for this long: the county should ring the service point
+_USABLE_STATES = {"online", "busy"}
+
+
+def kiosk_status(heartbeat: dict[str, Any] | None, last_seen: float | None, now: float) -> dict[str, Any]:
+    """status: ok / attention (a device, the outbox or maintenance) / silent / never; with the reasons."""
+    if heartbeat is None or last_seen is None:
+        return {"status": "never", "problems": ["从未上报"]}
+    problems: list[str] = []
+    if now - last_seen > SILENT_AFTER_S:
+        problems.append(f"{int((now - last_seen) // 60)} 分钟未上报")
+    for d in heartbeat.get("devices") or []:
+        if isinstance(d, dict) and d.get("state") not in _USABLE_STATES:
+            problems.append(f"{d.get('kind')}: {d.get('state')} {d.get('message') or ''}".strip())
+    outbox = heartbeat.get("outbox") or {}
+    if isinstance(outbox, dict) and outbox.get("needs_attention"):
+        problems.append(f"待处理提交 {outbox['needs_attention']} 件")
+    if any(p.endswith("分钟未上报") for p in problems):
+        status = "silent"
+    else:
+        status = "attention" if problems else "ok"
+    return {"status": status, "problems": problems}
+
+
 class Platform:
     """Every operation of the sandbox platform. Thread-safe: writes are serialised by one lock."""
 
@@ -178,10 +202,20 @@ class Platform:
             return settings
 
     def list_kiosks(self) -> list[dict[str, Any]]:
+        """Every kiosk with its last heartbeat and a one-word health the county can scan (fleet view)."""
+        now = self.clock()
         with self.Session() as s:
             rows = s.scalars(select(db.Kiosk).order_by(db.Kiosk.kiosk_id)).all()
             return [{"kiosk_id": k.kiosk_id, "name": k.name, "settings": k.settings or {},
-                     "last_seen": iso(k.last_seen), "last_heartbeat": k.last_heartbeat} for k in rows]
+                     "last_seen": iso(k.last_seen), "last_heartbeat": k.last_heartbeat,
+                     **kiosk_status(k.last_heartbeat, k.last_seen, now)} for k in rows]
+
+    def heartbeats(self, kiosk_id: str, limit: int = 50) -> list[dict[str, Any]]:
+        """The last heartbeats of one kiosk as received, newest first."""
+        with self.Session() as s:
+            rows = s.scalars(select(db.Heartbeat).where(db.Heartbeat.kiosk_id == kiosk_id)
+                             .order_by(db.Heartbeat.received_at.desc(), db.Heartbeat.id.desc()).limit(limit)).all()
+            return [{"received_at": iso(h.received_at), "body": h.body} for h in rows]
 
     # ---- feeds -------------------------------------------------------------------------------
     def _epoch(self, s: Any) -> int:
@@ -548,6 +582,46 @@ class Platform:
                      "suggestion": r.suggestion, "routed_to": r.routed_to, "created_at": iso(r.created_at),
                      "status": "ANSWERED" if r.response else "SUBMITTED", "response": r.response,
                      "deadline": r.deadline, "answered_at": iso(r.answered_at)} for r in rows]
+
+    # ---- technician audit trail -------------------------------------------------------------------
+    def audit(self, kiosk_id: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """Store one technician action once per (kiosk, key): the same body again → 200, another → conflict."""
+        key = body["idempotency_key"]
+        if not _KEY.match(key):
+            raise ApiError("VALIDATION_ERROR", "idempotency_key 应为 8-128 位字母、数字或 _ - . :")
+        for name in ("actor", "action", "at"):
+            if not str(body[name]).strip():
+                raise ApiError("VALIDATION_ERROR", f"{name} 不能为空")
+        try:
+            parse_instant(body["at"])
+        except (RuleViolation, ValueError) as exc:
+            raise ApiError("VALIDATION_ERROR", "at 应为带时区的 ISO 8601 时间") from exc
+        digest = canonical_sha256(body)
+        with self._lock, self.Session.begin() as s:
+            existing = s.scalar(select(db.AuditEntry).where(db.AuditEntry.kiosk_id == kiosk_id,
+                                                            db.AuditEntry.idempotency_key == key))
+            if existing is not None:
+                if existing.body_sha256 != digest:
+                    raise ApiError("IDEMPOTENCY_CONFLICT", "同一个幂等键已用于内容不同的审计记录")
+                return 200, {"audit_no": existing.audit_no}
+            now = self.clock()
+            count = s.scalar(select(func.count()).select_from(db.AuditEntry)) or 0
+            day = datetime.fromtimestamp(now, tz=CHINA_TZ).strftime("%Y%m%d")
+            entry = db.AuditEntry(audit_no=f"SJ{day}{count + 1:06d}", kiosk_id=kiosk_id, idempotency_key=key,
+                                  body_sha256=digest, actor=body["actor"], action=body["action"], at=body["at"],
+                                  detail=body.get("detail") or {}, received_at=now)
+            s.add(entry)
+            return 201, {"audit_no": entry.audit_no}
+
+    def audit_entries(self, kiosk_id: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+        """Audit entries, newest first (all kiosks, or one)."""
+        with self.Session() as s:
+            stmt = select(db.AuditEntry).order_by(db.AuditEntry.received_at.desc(), db.AuditEntry.audit_no.desc())
+            if kiosk_id:
+                stmt = stmt.where(db.AuditEntry.kiosk_id == kiosk_id)
+            rows = s.scalars(stmt.limit(limit)).all()
+            return [{"audit_no": r.audit_no, "kiosk_id": r.kiosk_id, "actor": r.actor, "action": r.action,
+                     "at": r.at, "detail": r.detail or {}, "received_at": iso(r.received_at)} for r in rows]
 
     def answer_fault(self, report_no: str, response: str, deadline: str | None = None) -> dict[str, Any]:
         """Record the answer of the province task force / county bureau with its deadline."""

@@ -23,6 +23,8 @@ from kiosk.platform.errors import (
 )
 from kiosk.platform.feeds import FEED_FIELDS, FEEDS, RECORD_KINDS, SUBMISSION_KINDS
 from kiosk.platform.models import (
+    AuditEntry,
+    AuditReceipt,
     Case,
     FaultReport,
     FaultReportDraft,
@@ -39,6 +41,7 @@ from kiosk.platform.models import (
 )
 
 __all__ = [
+    "AuditEntry", "AuditReceipt",
     "ENV_SECRET", "ERRORS", "FEEDS", "FEED_FIELDS", "RECORD_KINDS", "SUBMISSION_KINDS",
     "Case", "CaseNotWithdrawable", "CredentialsError", "EsscRejected", "FaultReport", "FaultReportDraft",
     "FaultReportReceipt", "FeedItem", "FeedPage", "FeedRefetchRequired", "HeartbeatReply", "HeartbeatReport",

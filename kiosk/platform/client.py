@@ -26,6 +26,8 @@ from kiosk.platform.errors import (
     error_for,
 )
 from kiosk.platform.models import (
+    AuditEntry,
+    AuditReceipt,
     Case,
     FaultReport,
     FaultReportDraft,
@@ -201,6 +203,11 @@ class PlatformClient:
         _s, out = self._call("POST", f"/v1/kiosks/{_seg(self.kiosk_id)}/heartbeat", body=report.to_json())
         return self._shape("heartbeat", lambda: HeartbeatReply(server_time=_parse_time(out["server_time"]),
                                                                settings=dict(_dict(out["settings"]))))
+
+    def record_audit(self, entry: AuditEntry) -> AuditReceipt:
+        """Send one technician action for the audit trail; the same key and body again is a duplicate, not a second entry."""
+        status, out = self._call("POST", f"/v1/kiosks/{_seg(self.kiosk_id)}/audit", body=entry.to_json())
+        return self._shape("audit", lambda: AuditReceipt(audit_no=_str(out["audit_no"]), duplicate=status == 200))
 
     def fetch_feed(self, feed: str, cursor: str | None = None, limit: int = 200) -> FeedPage:
         """One page of a reference feed (FeedRefetchRequired when the cursor is no longer valid)."""

@@ -178,3 +178,26 @@ class FaultReport:
     response: str | None = None
     deadline: str | None = None
     answered_at: str | None = None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One technician action for the platform's audit trail: who (label, never a PIN), what, when."""
+
+    idempotency_key: str
+    actor: str
+    action: str
+    at: str  # ISO 8601 with offset, kiosk time
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"idempotency_key": self.idempotency_key, "actor": self.actor, "action": self.action, "at": self.at,
+                "detail": dict(self.detail)}
+
+
+@dataclass(frozen=True)
+class AuditReceipt:
+    """The platform stored the entry (duplicate=True: it had it already)."""
+
+    audit_no: str
+    duplicate: bool

@@ -25,9 +25,9 @@ from kiosk.platform import (
 )
 from kiosk.settings import SyncSettings
 from kiosk.sync.backoff import Backoff
-from kiosk.sync.outcomes import Action, Outcome, from_error, from_receipt
-from kiosk.sync.payload import to_submission
+from kiosk.sync.outcomes import Action, Outcome, from_error
 from kiosk.sync.report import FeedPull, HeartbeatResult, NetworkState, PushSummary, SyncReport
+from kiosk.sync.routes import deliver
 from kiosk.sync.state_file import STATE_FILE_NAME, SyncStateFile
 from offline_cache import FEEDS as CACHE_FEEDS
 from offline_cache import Database, FeedItemInvalid, IllegalTransition, OutboxItem, UnknownSubmission
@@ -336,8 +336,8 @@ class SyncWorker:
             counts["skipped"] += 1
             return None
         try:
-            receipt = self._client.submit(to_submission(item))
-            outcome = from_receipt(receipt)
+            # Fault reports and audit entries share the outbox; routes.deliver picks the platform call.
+            outcome = deliver(self._client, item)
         except Exception as exc:  # every failure becomes an outbox transition; the item is never dropped
             outcome = from_error(exc)
             if outcome.action is Action.RETRY_PERMANENT:

@@ -75,3 +75,18 @@ def test_a_device_address_of_the_wrong_kind_names_the_key(tmp_path: Path) -> Non
     with pytest.raises(ConfigError) as err:
         load_settings(site, env={})
     assert "devices.id_card" in str(err.value) and "serial://" in str(err.value)
+
+
+def test_technician_overrides_in_the_data_folder_apply_last(tmp_path: Path) -> None:
+    site = tmp_path / "site.toml"
+    site.write_text('[kiosk]\ndata_dir = "data"\n[devices]\nprinter = "tcp://127.0.0.1:9100"\n', encoding="utf-8")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "site-overrides.toml").write_text(
+        '[devices]\nprinter = "tcp://127.0.0.1:9101"\n[timeouts]\nidle_warning_s = 90\n', encoding="utf-8")
+    s = load_settings(site, env={})
+    assert s.devices.printer == "tcp://127.0.0.1:9101" and s.timeouts.idle_warning_s == 90
+    assert s.sources[-1] == tmp_path / "data" / "site-overrides.toml"
+    (tmp_path / "data" / "site-overrides.toml").write_text('[devices]\nprinter = "lpt1"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_settings(site, env={})
+    assert "site-overrides.toml" in str(err.value) and "devices.printer" in str(err.value)

@@ -1,0 +1,352 @@
+"""Technician credentials: scrypt PIN hashes, constant-time checks, a persisted lockout, maintenance holds."""
+
+from __future__ import annotations
+
+import base64
+import getpass
+import hashlib
+import hmac
+import json
+import logging
+import os
+import re
+import secrets
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+log = logging.getLogger(__name__)
+
+SCHEME = "scrypt"
+DEFAULT_N = 2**14  # ~16 MB, tens of ms per try: slow for a guesser, quick for one technician
+DEFAULT_R = 8
+DEFAULT_P = 1
+KEY_LEN = 32
+SALT_LEN = 16
+PIN_MIN, PIN_MAX = 6, 12
+MAX_FAILURES = 5
+LOCKOUT_FILE = "technician_lockout.json"
+_LABEL = re.compile(r"^[^\s:]{1,32}$")
+_PIN = re.compile(rf"^\d{{{PIN_MIN},{PIN_MAX}}}$")
+
+# What a technician reads (the UI shows these; `kiosk hash-pin` prints them).
+MESSAGES = {
+    "pin_form": f"PIN 应为 {PIN_MIN} 到 {PIN_MAX} 位数字",
+    "label_form": "技术员标识应为 1 到 32 个字符，不含空格和冒号，例如 T01-张工",
+    "pin_mismatch": "两次输入的 PIN 不一致",
+    "no_pins": "本机未配置技术员 PIN（technician.pin_hashes），无法进入维护模式",
+    "wrong": "PIN 不正确，还可以再试 {left} 次",
+    "locked": "错误次数过多，维护入口已锁定，请 {minutes} 分钟后再试",
+}
+
+
+class TechnicianError(Exception):
+    """A technician-facing problem with the plain Chinese message to show."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class PinHashInvalid(TechnicianError):
+    """A stored hash line is not in the scrypt format."""
+
+
+class EntryLocked(TechnicianError):
+    """Too many wrong PINs: the entry is locked until `until` (Unix seconds)."""
+
+    def __init__(self, message: str, until: float) -> None:
+        super().__init__(message)
+        self.until = until
+
+
+class WrongPin(TechnicianError):
+    """The PIN matched no technician; `left` tries remain before the lockout."""
+
+    def __init__(self, message: str, left: int) -> None:
+        super().__init__(message)
+        self.left = left
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+@dataclass(frozen=True)
+class PinHash:
+    """One stored technician credential: `scrypt:<label>:<n>:<r>:<p>:<salt b64>:<hash b64>`."""
+
+    label: str
+    n: int
+    r: int
+    p: int
+    salt: bytes
+    digest: bytes
+
+    def __repr__(self) -> str:  # the digest is a secret-equivalent: keep it out of logs
+        return f"PinHash(label={self.label!r}, n={self.n})"
+
+    @classmethod
+    def parse(cls, line: str) -> PinHash:
+        parts = line.strip().split(":")
+        if len(parts) != 7 or parts[0] != SCHEME:
+            raise PinHashInvalid("technician.pin_hashes 中有一行格式不对（应由 kiosk hash-pin 生成）")
+        _s, label, n, r, p, salt, digest = parts
+        try:
+            value = cls(label, int(n), int(r), int(p), base64.b64decode(salt, validate=True),
+                        base64.b64decode(digest, validate=True))
+        except ValueError as exc:
+            raise PinHashInvalid("technician.pin_hashes 中有一行无法解析（应由 kiosk hash-pin 生成）") from exc
+        if value.n < 2 or value.n & (value.n - 1) or value.r < 1 or value.p < 1 or len(value.digest) < 16:
+            raise PinHashInvalid("technician.pin_hashes 中有一行的 scrypt 参数无效")
+        return value
+
+    def line(self) -> str:
+        return ":".join((SCHEME, self.label, str(self.n), str(self.r), str(self.p), _b64(self.salt),
+                         _b64(self.digest)))
+
+    def matches(self, pin: str) -> bool:
+        """Compare in constant time (the scrypt work itself does not depend on the PIN)."""
+        candidate = _scrypt(pin, self.salt, self.n, self.r, self.p, len(self.digest))
+        return hmac.compare_digest(candidate, self.digest)
+
+
+def _scrypt(pin: str, salt: bytes, n: int, r: int, p: int, dklen: int) -> bytes:
+    return hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=dklen,
+                          maxmem=max(64 * 1024 * 1024, 130 * n * r * p))
+
+
+def check_pin_form(pin: str) -> None:
+    if not _PIN.match(pin):
+        raise TechnicianError(MESSAGES["pin_form"])
+
+
+def check_label(label: str) -> None:
+    if not _LABEL.match(label):
+        raise TechnicianError(MESSAGES["label_form"])
+
+
+def hash_pin(pin: str, label: str, *, n: int = DEFAULT_N, r: int = DEFAULT_R, p: int = DEFAULT_P,
+             salt: bytes | None = None) -> str:
+    """The line to put in technician.pin_hashes for this technician (a fresh random salt each time)."""
+    check_pin_form(pin)
+    check_label(label)
+    salt = secrets.token_bytes(SALT_LEN) if salt is None else salt
+    return PinHash(label, n, r, p, salt, _scrypt(pin, salt, n, r, p, KEY_LEN)).line()
+
+
+def parse_hashes(lines: Iterable[str]) -> tuple[PinHash, ...]:
+    """Every configured credential; PinHashInvalid names the problem without echoing the line."""
+    return tuple(PinHash.parse(line) for line in lines)
+
+
+def match_pin(pin: str, hashes: Sequence[PinHash]) -> str | None:
+    """The label of the technician whose PIN this is, else None; every hash is always computed."""
+    found: str | None = None
+    for h in hashes:  # no early exit: the time taken does not reveal which entry matched
+        if h.matches(pin) and found is None:
+            found = h.label
+    return found
+
+
+# ---- lockout -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LockoutState:
+    """Consecutive wrong PINs and, once locked, until when (Unix seconds)."""
+
+    failures: int = 0
+    locked_until: float | None = None
+
+
+class Lockout:
+    """Counts wrong PINs in a JSON file so a restart does not reset the lock; the clock is injected."""
+
+    def __init__(self, path: Path, lockout_s: float, *, max_failures: int = MAX_FAILURES,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.path = Path(path)
+        self.lockout_s = float(lockout_s)
+        self.max_failures = max_failures
+        self._clock = clock
+        self._lock = threading.Lock()
+
+    def _load(self) -> LockoutState:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            until = data.get("locked_until")
+            return LockoutState(int(data.get("failures", 0)), float(until) if until is not None else None)
+        except FileNotFoundError:
+            return LockoutState()
+        except (OSError, ValueError, TypeError, AttributeError) as exc:
+            # A damaged file must not unlock the entry: treat it as locked now.
+            log.warning("technician lockout file unreadable (%s); locking the entry", type(exc).__name__)
+            return LockoutState(self.max_failures, self._clock() + self.lockout_s)
+
+    def _save(self, state: LockoutState) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".lockout.", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump({"failures": state.failures, "locked_until": state.locked_until}, fh)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+            raise
+
+    def state(self) -> LockoutState:
+        """The current state; an expired lock is cleared, a lock far in the future (clock set back) is capped."""
+        with self._lock:
+            return self._current()
+
+    def _current(self) -> LockoutState:
+        state = self._load()
+        now = self._clock()
+        if state.locked_until is not None:
+            if now >= state.locked_until:
+                state = LockoutState()
+                self._save(state)
+            elif state.locked_until - now > self.lockout_s:
+                state = LockoutState(state.failures, now + self.lockout_s)
+                self._save(state)
+        return state
+
+    def locked_for(self) -> float:
+        """Seconds left of the lock (0 when the entry is open)."""
+        state = self.state()
+        return max(0.0, state.locked_until - self._clock()) if state.locked_until else 0.0
+
+    def failed(self) -> LockoutState:
+        """One more wrong PIN; the max_failures-th locks the entry for lockout_s."""
+        with self._lock:
+            state = self._current()
+            failures = state.failures + 1
+            until = self._clock() + self.lockout_s if failures >= self.max_failures else None
+            state = LockoutState(failures, until)
+            self._save(state)
+            return state
+
+    def succeeded(self) -> None:
+        with self._lock:
+            self._save(LockoutState())
+
+
+class TechnicianGate:
+    """Checks a PIN against the configured hashes under the lockout; returns the technician's label."""
+
+    def __init__(self, hash_lines: Sequence[str], lockout: Lockout) -> None:
+        self._hashes = parse_hashes(hash_lines)
+        self.lockout = lockout
+
+    @property
+    def configured(self) -> bool:
+        return bool(self._hashes)
+
+    def check_open(self) -> None:
+        """EntryLocked while locked."""
+        left = self.lockout.locked_for()
+        if left > 0:
+            until = self.lockout.state().locked_until or 0.0
+            raise EntryLocked(MESSAGES["locked"].format(minutes=max(1, -(-int(left) // 60))), until)
+
+    def verify(self, pin: str) -> str:
+        """The technician label for a right PIN; WrongPin / EntryLocked / TechnicianError otherwise (blocks: scrypt)."""
+        self.check_open()
+        if not self._hashes:
+            raise TechnicianError(MESSAGES["no_pins"])
+        label = match_pin(pin, self._hashes) if _PIN.match(pin) else None
+        if label is None:
+            # Run the same work for a malformed PIN so its timing tells nothing.
+            if not _PIN.match(pin):
+                match_pin("0" * PIN_MIN, self._hashes)
+            state = self.lockout.failed()
+            log.warning("technician PIN wrong (%d of %d)", state.failures, self.lockout.max_failures)
+            if state.locked_until is not None:
+                self.check_open()
+            raise WrongPin(MESSAGES["wrong"].format(left=self.lockout.max_failures - state.failures),
+                           self.lockout.max_failures - state.failures)
+        self.lockout.succeeded()
+        log.info("technician %s entered the PIN", label)
+        return label
+
+
+# ---- maintenance holds ---------------------------------------------------------------------------
+class MaintenanceHolds:
+    """Who holds the devices in maintenance (a technician on site, the platform's message); devices follow."""
+
+    def __init__(self, set_maintenance: Callable[[bool, str], None], default_message: str) -> None:
+        self._set = set_maintenance
+        self._default = default_message
+        self._holds: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def hold(self, who: str, message: str | None = None) -> None:
+        with self._lock:
+            self._holds[who] = message or self._default
+            self._apply()
+
+    def release(self, who: str) -> None:
+        with self._lock:
+            self._holds.pop(who, None)
+            self._apply()
+
+    def held_by(self, who: str) -> bool:
+        return who in self._holds
+
+    @property
+    def active(self) -> bool:
+        return bool(self._holds)
+
+    @property
+    def message(self) -> str | None:
+        # The platform's words win: they tell residents where to go meanwhile.
+        return self._holds.get("platform") or next(iter(self._holds.values()), None)
+
+    def _apply(self) -> None:
+        message = self.message
+        self._set(message is not None, message or self._default)
+
+
+# ---- `kiosk hash-pin` ----------------------------------------------------------------------------
+def hash_pin_command(label: str, *, pin_source: Callable[[str], str] | None = None,
+                     out: IO[str] | None = None, err: IO[str] | None = None, n: int = DEFAULT_N) -> int:
+    """Ask for a PIN twice (never echoed, never an argument) and print the TOML line for pin_hashes."""
+    pin_source = pin_source or getpass.getpass
+    out, err = out or sys.stdout, err or sys.stderr
+    try:
+        check_label(label)
+        first = pin_source("技术员 PIN：")
+        check_pin_form(first)
+        if pin_source("再输入一次：") != first:
+            raise TechnicianError(MESSAGES["pin_mismatch"])
+        line = hash_pin(first, label, n=n)
+    except TechnicianError as exc:
+        print(exc.message, file=err)
+        return 2
+    print(f"# 加入站点配置的 [technician] pin_hashes 列表：\n{json.dumps(line, ensure_ascii=False)}", file=out)
+    return 0
+
+
+def read_pin_lines(stream: IO[str]) -> Callable[[str], str]:
+    """A pin_source that reads lines from a stream (for `--stdin`: scripted provisioning, tests)."""
+
+    def source(_prompt: str) -> str:
+        return stream.readline().rstrip("\r\n")
+
+    return source
+
+
+def summary(hash_lines: Sequence[str]) -> dict[str, Any]:
+    """What diagnostics may show about the configured credentials: labels only."""
+    try:
+        return {"technicians": [h.label for h in parse_hashes(hash_lines)]}
+    except PinHashInvalid as exc:
+        return {"technicians": [], "error": exc.message}

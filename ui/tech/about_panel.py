@@ -1,0 +1,41 @@
+"""关于: versions, kiosk id, service point, disk space, uptime."""
+
+from __future__ import annotations
+
+from kiosk import __version__
+from kiosk.technician import summary
+from ui.tech.diagnostics import about_facts
+from ui.tech.env import Panel, TechEnv
+from ui.text import tr
+from ui.widgets import label
+
+
+class AboutPanel(Panel):
+    """Facts about this kiosk, one per line."""
+
+    tab = "about"
+
+    def __init__(self, env: TechEnv) -> None:
+        super().__init__(env)
+        self.body.addWidget(label("techAboutHeading", tr("tech_about.heading"), role="heading"))
+        self.facts = label("techAboutFacts", "")
+        self.body.addWidget(self.facts)
+        self.body.addStretch(1)
+
+    def refresh(self) -> None:
+        core = self.env.core
+        settings = core.settings
+        started = core.sync.started_at if core.sync is not None else self.env.now()
+
+        def work() -> list[tuple[str, str]]:
+            revision = core.database.revision() if core.database is not None else None
+            return about_facts(settings, app_version=__version__, started_at=started, now=self.env.now(),
+                               schema_revision=revision,
+                               technicians=summary(settings.technician_pin_hashes)["technicians"])
+
+        self.run(work, self._show, busy=None)
+
+    def _show(self, facts: list[tuple[str, str]]) -> None:
+        text = "\n".join(tr("tech_about.line", name=tr(f"tech_about.{k}"), value=v) for k, v in facts)
+        self.facts.setText(text)
+        self.facts.setAccessibleName(text)
