@@ -133,6 +133,11 @@ class DeviceManager:
                 return {k: DeviceHealth(k, DeviceState.MAINTENANCE, self._maintenance) for k in self._health}
             return dict(self._health)
 
+    def device_health(self) -> dict[DeviceKind, DeviceHealth]:
+        """Each device's own last known state, also while held for maintenance (technicians, heartbeat)."""
+        with self._lock:
+            return dict(self._health)
+
     def refresh_printer(self) -> DeviceHealth:
         """Ask the printer now (blocks for at most its status timeout)."""
         with self._print_lock:
@@ -163,6 +168,10 @@ class DeviceManager:
         """Print (blocking); raises a PrinterError subclass with the message for the resident."""
         if self._maintenance is not None:
             raise DeviceError(MAINTENANCE_MESSAGE, "maintenance")
+        return self.technician_print(document)
+
+    def technician_print(self, document: object) -> DeviceHealth:
+        """Print for the technician who holds the devices (maintenance refuses residents, not them)."""
         with self._print_lock:
             try:
                 health = self._printer.print_document(document)

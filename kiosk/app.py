@@ -145,7 +145,7 @@ def build_core(settings: Settings, *, start_workers: bool = True, console_log: b
         core.closers.append(core.platform.close)
         devices = core.devices
         core.sync = build_sync_worker(settings, core.database, core.platform,
-                                      device_health=lambda: tuple(devices.health().values()))
+                                      device_health=lambda: tuple(devices.device_health().values()))
         if start_workers:
             core.sync.start()
         core.closers.append(core.sync.stop)

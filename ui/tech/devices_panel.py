@@ -7,7 +7,6 @@ import json
 import queue
 import time
 from collections.abc import Callable
-from contextlib import nullcontext
 from typing import Any
 
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout
@@ -31,12 +30,9 @@ def state_text(h: DeviceHealth) -> str:
 
 def real_health(devices: Any) -> dict[DeviceKind, DeviceHealth]:
     """Each device's own state (the manager reports MAINTENANCE for all while a technician holds them)."""
-    out: dict[DeviceKind, DeviceHealth] = {}
-    for kind in KINDS[:3]:
-        reader = devices.reader(kind)
-        out[kind] = reader.health() if reader is not None else DeviceHealth(kind, DeviceState.NO_DEVICE, "")
-    out[DeviceKind.PRINTER] = devices.refresh_printer()
-    return out
+    devices.refresh_printer()
+    known = devices.device_health()
+    return {k: known.get(k, DeviceHealth(k, DeviceState.NO_DEVICE, "")) for k in KINDS}
 
 
 def read_card_test(env: TechEnv, timeout_s: float = WAIT_S) -> dict[str, Any]:
@@ -74,11 +70,8 @@ def print_test(env: TechEnv) -> dict[str, Any]:
     during maintenance, and the technician is the one holding it."""
     devices = env.core.devices
     before = devices.refresh_printer()  # type: ignore[union-attr]
-    # The manager's print lock keeps the status poller off the wire mid-slip (no public hook for it yet).
-    lock = getattr(devices, "_print_lock", None) or nullcontext()
     try:
-        with lock:
-            devices.printer.print_document(printer_test_receipt(env.core.settings, env.now()))  # type: ignore[union-attr]
+        devices.technician_print(printer_test_receipt(env.core.settings, env.now()))  # type: ignore[union-attr]
     except DeviceError as exc:
         return {"ok": False, "message": exc.message, "detail": exc.detail,
                 "before": cli_devices.health_json(before)}

@@ -375,3 +375,21 @@ def test_an_address_of_the_wrong_form_for_its_device_is_refused_by_name(key: str
     with pytest.raises(DeviceUriError) as caught:
         build_device_manager(addresses(**{key: address}))
     assert f"devices.{key}" in caught.value.args[0]
+
+
+def test_a_technician_prints_and_sees_real_health_while_holding_the_devices(tmp_path) -> None:
+    from devices.printer.document import Cut, ReceiptDocument, Text
+    from devices.printer.profiles import DEFAULT_PROFILES_PATH, load_profiles
+    from devices.printer.sim import SimPrinter
+
+    printer = SimPrinter(load_profiles(DEFAULT_PROFILES_PATH)["generic-80"])
+    manager = DeviceManager({}, printer, status_interval_s=3600)
+    manager.refresh_printer()
+    manager.set_maintenance(True)
+    doc = ReceiptDocument(elements=(Text("自检"), Cut()))
+    with pytest.raises(DeviceError):
+        manager.print_document(doc)  # residents are refused
+    manager.technician_print(doc)
+    assert any("自检" in p for p in printer.printed)
+    assert manager.health()[DeviceKind.PRINTER].state == DeviceState.MAINTENANCE
+    assert manager.device_health()[DeviceKind.PRINTER].state == DeviceState.ONLINE
