@@ -186,6 +186,15 @@ class KioskUi:
         self.overlay.clear()
         self.window.end_session()
 
+    def on_unexpected(self, exc_type: type[BaseException], exc: BaseException, tb: object) -> None:
+        """Any exception nobody handled: log it (masked), end the session, say so plainly — never a traceback."""
+        log.error("unexpected error: %s", "".join(traceback.format_exception(exc_type, exc, tb)))
+        try:
+            self.logout()
+            self.overlay.failure(tr("errors.unexpected"))
+        except Exception:
+            log.exception("could not return to the attract screen")
+
     def close(self) -> None:
         self.watch.stop()
         if self._unsubscribe is not None:
@@ -226,14 +235,7 @@ def run_ui(core: KioskCore, args: argparse.Namespace) -> int:
     if kiosk_mode:
         app.installEventFilter(guard)
 
-    def excepthook(exc_type: type[BaseException], exc: BaseException, tb: object) -> None:
-        log.error("unexpected error: %s", "".join(traceback.format_exception(exc_type, exc, tb)))
-        try:
-            ui.logout()
-        except Exception:
-            log.exception("could not return to the attract screen")
-
-    sys.excepthook = excepthook
+    sys.excepthook = ui.on_unexpected
     _show(ui.window, kiosk_mode)
     if args.command == "tour":
         from ui.tour import Tour

@@ -43,3 +43,19 @@ def qtbot_button():
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_an_unexpected_error_returns_to_the_attract_screen_with_a_plain_message(qtbot, world) -> None:
+    import sys
+
+    resident = login_with_id_card(qtbot, world, 0)
+    try:
+        raise RuntimeError(f"boom for {resident.id_card.id_number}")
+    except RuntimeError:
+        world.ui.on_unexpected(*sys.exc_info())
+    assert world.ui.window.current_page().page_id == "attract"
+    assert world.core.services.session is None
+    assert world.ui.overlay.kind == "failure" and "系统出了点问题" in world.ui.overlay.text.text()
+    assert "Traceback" not in world.ui.overlay.text.text()
+    log_text = (world.core.settings.data_dir / "logs" / "kiosk.log").read_text(encoding="utf-8")
+    assert "boom for" in log_text and resident.id_card.id_number not in log_text
