@@ -28,7 +28,7 @@ def _table() -> dict[str, str]:
     return flat
 
 
-def tr(key: str, **fmt: object) -> str:
+def tr(key: str, /, **fmt: object) -> str:
     """The text for `key` ("section.name"), formatted with `fmt`; a missing key is a bug and raises."""
     text = _table()[key]
     return text.format(**fmt) if fmt else text

@@ -106,4 +106,10 @@ def login_with_id_card(qtbot, world: UiWorld, index: int = 0) -> DemoResident:
     world.sim(DeviceKind.ID_CARD).place(resident.id_card)  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: world.ui.window.current_page().page_id == "home"  # type: ignore[attr-defined]
                     and resident.label in world.ui.home.greeting.text(), timeout=5000)  # type: ignore[attr-defined]
+
+    def login_finished() -> bool:  # the platform login runs after the greeting: online, or offline with a notice
+        s = world.core.services.session
+        return s is not None and (s.online or bool(s.notice))
+
+    qtbot.waitUntil(login_finished, timeout=8000)
     return resident

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.catalogue import ServiceItem
 from ui.context import UiContext
+from ui.flows.page_parts import print_row
 from ui.pages.base import Page
 from ui.picker import pick
 from ui.qr_widget import QrLabel
@@ -350,11 +351,7 @@ class DetailPage(Page):
         qr_lay.addStretch(1)
         self.main.addWidget(self.qr_box)
         outer.addLayout(self.main, 1)
-        actions = QHBoxLayout()
-        actions.addStretch(1)
-        self.print_button = big_button(f"{prefix}Print", tr("jobs_browse.print"), role="primary")
-        self.print_button.clicked.connect(self.print_it)
-        actions.addWidget(self.print_button)
+        actions, self.print_button = print_row(f"{prefix}Print", tr("jobs_browse.print"), self.print_it)
         outer.addLayout(actions)
         self._labels: list[QLabel] = []
 

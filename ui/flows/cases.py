@@ -4,28 +4,17 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtWidgets import (
-    QFrame,
-    QGridLayout,
-    QHBoxLayout,
-    QPushButton,
-    QScrollArea,
-    QScroller,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
 from kiosk.catalogue import ServiceItem
 from kiosk.services import NotLoggedIn
 from offline_cache import CaseStatus, CaseView
 from ui.context import UiContext, plain_message
-from ui.flows.records import ScrollPager
+from ui.flows.page_parts import PersonalPage, ScrollPager, add_note, clear_layout, rows_scroll
 from ui.pages.base import Page
 from ui.picker import pick
 from ui.router import Router
@@ -69,43 +58,17 @@ def month_label(month: str) -> str:
     return tr("personal_cases.month", year=int(y), month=int(m))
 
 
-def _clear_layout(layout: QVBoxLayout) -> None:
-    while layout.count():
-        item = layout.takeAt(0)
-        w = item.widget() if item is not None else None
-        if w is not None:
-            w.hide()
-            w.deleteLater()
-
-
-class CasesPage(Page):
+class CasesPage(PersonalPage):
     """The list, filtered by a status tab and a month; each case shows its status, reason and actions."""
 
-    personal = True
-    transient = True
-
     def __init__(self, ctx: UiContext, item: ServiceItem) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.item = item
-        self.page_id = f"cases_{item.id}"
-        self.setObjectName("casesPage")
+        super().__init__(ctx, item, "cases", names="cases", heading=item.name or tr("personal_cases.title"))
         self.status = ""
         self.month = ""
         self.cases: list[CaseView] = []
         self.row_widgets: list[QFrame] = []
         self._pending_withdraw: CaseView | None = None
-        self._generation = 0
-        self._portrait = False
         self.loads = 0  # answers shown so far (tests and tours wait on it)
-
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(60, 20, 60, 20)
-        lay.setSpacing(14)
-        lay.addWidget(label("casesTitle", item.name or tr("personal_cases.title"), role="heading"))
-        self.states = QStackedWidget()
-        self.states.setObjectName("casesStates")
-        lay.addWidget(self.states, 1)
 
         # the list
         self.list_view = QWidget()
@@ -126,32 +89,15 @@ class CasesPage(Page):
         self.notice = label("casesNotice", "", role="hint")
         self.notice.hide()
         ll.addWidget(self.notice)
-        self.scroll_area = QScrollArea()
-        self.scroll_area.setObjectName("casesScroll")
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
-        QScroller.grabGesture(self.scroll_area.viewport(), QScroller.ScrollerGestureType.TouchGesture)
-        inner = QWidget()
-        inner.setObjectName("casesRows")
-        rl = QVBoxLayout(inner)
-        rl.setContentsMargins(0, 0, 0, 0)
-        rl.setSpacing(14)
-        self.rows_host = QVBoxLayout()
-        rl.addLayout(self.rows_host)
-        rl.addStretch(1)
-        self.scroll_area.setWidget(inner)
+        self.scroll_area, self.rows_host = rows_scroll("cases")
         ll.addWidget(self.scroll_area, 1)
         bar = QHBoxLayout()  # the month choice sits with the page buttons: the list keeps the height
         bar.setSpacing(20)
         bar.addWidget(self.month_button)
         bar.addSpacing(20)
-        self.prev_button = big_button("casesPrev", tr("personal_cases.prev"))
-        self.next_button = big_button("casesNext", tr("personal_cases.next"))
-        self.page_label = label("casesPage", "", wrap=False)
-        self.pager = ScrollPager(self.scroll_area, self.prev_button, self.next_button, self.page_label,
-                                 lambda page, pages: tr("personal_cases.page", page=page, pages=pages))
-        for w in (self.prev_button, self.page_label, self.next_button):
-            bar.addWidget(w)
+        self.pager = ScrollPager.with_buttons(self.scroll_area, "cases", "personal_cases")
+        self.prev_button, self.next_button, self.page_label = self.pager.prev, self.pager.next, self.pager.page_label
+        self.pager.add_to(bar)
         bar.addStretch(1)
         ll.addLayout(bar)
         self.states.addWidget(self.list_view)
@@ -219,16 +165,6 @@ class CasesPage(Page):
         self.states.setCurrentWidget(self.list_view)
         self.reload()
 
-    def _guard(self, fn: Callable[[Any], None]) -> Callable[[Any], None]:
-        generation = self._generation
-
-        def call(value: Any) -> None:
-            if not isValid(self) or generation != self._generation or self.ctx.services.session is None:
-                return
-            fn(value)
-
-        return call
-
     def reload(self, *, quiet: bool = False) -> None:
         """Ask for the list again (quiet: no 请稍候 panel, e.g. while a success message shows)."""
         services = self.ctx.services
@@ -272,7 +208,7 @@ class CasesPage(Page):
 
     # ---- rows ----
     def _fill_page(self) -> None:
-        _clear_layout(self.rows_host)
+        clear_layout(self.rows_host)
         self.row_widgets = []
         shown = self.cases
         if not shown:
@@ -281,9 +217,7 @@ class CasesPage(Page):
                           status=tab_label(self.status))
             else:
                 text = tr("personal_cases.empty")
-            empty = label("casesEmpty", text, role="guidance")
-            self.rows_host.addWidget(empty)
-            empty.show()
+            add_note(self.rows_host, "casesEmpty", text)
         for i, case in enumerate(shown):
             row = self._row(i, case)
             self.rows_host.addWidget(row)
@@ -395,7 +329,7 @@ class CasesPage(Page):
         self.confirm_case.setText("")
         self.status = ""
         self.month = ""
-        _clear_layout(self.rows_host)
+        clear_layout(self.rows_host)
         self.row_widgets = []
         self.states.setCurrentWidget(self.list_view)
 

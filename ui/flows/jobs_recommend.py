@@ -11,7 +11,7 @@ from kiosk.receipts.jobs import pay_text, seeker_receipt
 from offline_cache import GigNeed, JobIntention, Match, Record, SearchQuery
 from ui.context import UiContext
 from ui.flows.browse_common import BrowsePage, DetailPage, existing_page, month_day, now, place_text
-from ui.flows.jobs_search import DAILY_RANGES, PAGE_SIZE, WITHIN_DAYS, code_options, range_options, show_job
+from ui.flows.jobs_search import DAILY_RANGES, PAGE_SIZE, WITHIN_DAYS, code_options, open_job, range_options
 from ui.picker import pick
 from ui.result_list import ResultRow
 from ui.text import tr
@@ -107,17 +107,7 @@ class JobRecommendPage(BrowsePage):
         return tr("jobs_recommend.none_found")
 
     def open_row(self, key: str) -> None:
-        self.ctx.run(lambda: self.ctx.services.record(self.feed, key), self._show_detail, busy=None)
-
-    def _show_detail(self, rec: Record | None) -> None:
-        if rec is None:
-            self.ctx.overlay.failure(tr("jobs_browse.gone"))
-            return
-        page = existing_page(self.ctx, self.detail_id)
-        if not isinstance(page, DetailPage):
-            page = DetailPage(self.ctx, self.detail_id, "jobDetail", tr("jobs_detail.qr_caption"))
-        show_job(self.ctx, page, self.feed, rec)
-        self.ctx.show(page)
+        open_job(self.ctx, self.feed, key, self.detail_id)
 
     def clear_personal(self) -> None:
         super().clear_personal()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from kiosk.catalogue import ServiceItem
@@ -104,18 +104,29 @@ class JobSearchPage(BrowsePage):
         return tr("jobs_search.none_found")
 
     def open_row(self, key: str) -> None:
-        self.ctx.run(lambda: self.ctx.services.record(self.feed, key), self._show_detail, busy=None)
+        open_job(self.ctx, self.feed, key, self.detail_id, gone=self.reload)
 
-    def _show_detail(self, rec: Record | None) -> None:
+
+def open_job(ctx: UiContext, feed: str, key: str, detail_id: str, *,
+             gone: Callable[[], None] | None = None) -> None:
+    """Read job `key` off the GUI thread and show it on the detail page `detail_id`.
+
+    If the job has gone meanwhile, say so and call `gone` (the search reloads its list).
+    """
+
+    def shown(rec: Record | None) -> None:
         if rec is None:
-            self.ctx.overlay.failure(tr("jobs_browse.gone"))
-            self.reload()
+            ctx.overlay.failure(tr("jobs_browse.gone"))
+            if gone is not None:
+                gone()
             return
-        page = existing_page(self.ctx, self.detail_id)
+        page = existing_page(ctx, detail_id)
         if not isinstance(page, DetailPage):
-            page = DetailPage(self.ctx, self.detail_id, "jobDetail", tr("jobs_detail.qr_caption"))
-        show_job(self.ctx, page, self.feed, rec)
-        self.ctx.show(page)
+            page = DetailPage(ctx, detail_id, "jobDetail", tr("jobs_detail.qr_caption"))
+        show_job(ctx, page, feed, rec)
+        ctx.show(page)
+
+    ctx.run(lambda: ctx.services.record(feed, key), shown, busy=None)
 
 
 def show_job(ctx: UiContext, page: DetailPage, feed: str, rec: Record) -> None:

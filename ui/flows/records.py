@@ -3,24 +3,10 @@
 from __future__ import annotations
 
 import logging
-import math
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import (
-    QFrame,
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QScrollArea,
-    QScroller,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
 from devices.base import PinError
@@ -40,6 +26,7 @@ from kiosk.receipts.records import (
 )
 from kiosk.services import NotLoggedIn
 from ui.context import UiContext, plain_message
+from ui.flows.page_parts import PersonalPage, ScrollPager, add_note, clear_layout, print_row, rows_scroll
 from ui.pages.base import Page
 from ui.picker import pick
 from ui.pin_pad import PinPad
@@ -70,106 +57,13 @@ def _as_of(text: str) -> str:
     return (moment.astimezone() if moment.tzinfo else moment).strftime("%Y-%m-%d %H:%M")
 
 
-def _clear_layout(layout: QVBoxLayout) -> None:
-    while layout.count():
-        item = layout.takeAt(0)
-        w = item.widget() if item is not None else None
-        if w is not None:
-            w.hide()
-            w.deleteLater()
-
-
-class ScrollPager(QObject):
-    """Page through a scroll area with big 上一页/下一页 buttons (no swiping needed), a screenful at a time.
-
-    A page turn lands on the start of a row, so a row is never read half; "第 x / y 页" follows the
-    scroll position, which also moves by touch scrolling.
-    """
-
-    def __init__(self, scroll: QScrollArea, prev: QPushButton, nxt: QPushButton, page_label: QLabel,
-                 page_text: Callable[[int, int], str]) -> None:
-        super().__init__(scroll)
-        self.scroll_area = scroll
-        self.prev, self.next, self.page_label = prev, nxt, page_label
-        self._page_text = page_text
-        self.rows: list[QWidget] = []
-        bar = scroll.verticalScrollBar()
-        bar.valueChanged.connect(self.update)
-        bar.rangeChanged.connect(self.update)
-        prev.clicked.connect(lambda: self.turn(-1))
-        nxt.clicked.connect(lambda: self.turn(1))
-
-    def _height(self) -> int:
-        return max(1, self.scroll_area.viewport().height())
-
-    @property
-    def pages(self) -> int:
-        bar = self.scroll_area.verticalScrollBar()
-        return 1 if bar.maximum() <= 0 else 1 + math.ceil(bar.maximum() / self._height())
-
-    @property
-    def page(self) -> int:
-        """The page shown now, from 1."""
-        bar = self.scroll_area.verticalScrollBar()
-        if bar.maximum() > 0 and bar.value() >= bar.maximum():
-            return self.pages
-        return min(self.pages, math.ceil(bar.value() / self._height()) + 1)
-
-    def turn(self, delta: int) -> None:
-        bar = self.scroll_area.verticalScrollBar()
-        top, h = bar.value(), self._height()
-        if delta > 0:
-            # the first row not wholly on screen comes to the top
-            target = next((r.y() for r in self.rows if r.y() > top and r.y() + r.height() > top + h), top + h)
-        else:
-            target = max(0, top - h)
-            target = next((r.y() for r in self.rows if r.y() >= target), target)
-            target = target if target < top else max(0, top - h)
-        bar.setValue(min(bar.maximum(), max(0, target)))
-        self.update()
-
-    def top(self) -> None:
-        self.scroll_area.verticalScrollBar().setValue(0)
-        self.update()
-
-    def update(self) -> None:
-        if not isValid(self.page_label):
-            return
-        pages, page = self.pages, self.page
-        for w in (self.prev, self.next, self.page_label):
-            w.setVisible(pages > 1)
-        bar = self.scroll_area.verticalScrollBar()
-        self.prev.setEnabled(bar.value() > 0)
-        self.next.setEnabled(bar.value() < bar.maximum())
-        text = self._page_text(page, pages)
-        self.page_label.setText(text)
-        self.page_label.setAccessibleName(text)
-
-
-class LiveRecordPage(Page):
+class LiveRecordPage(PersonalPage):
     """Shared frame of a live query page: the PIN pad (card logins), a plain message, or the content."""
 
-    personal = True
-    transient = True
-
     def __init__(self, ctx: UiContext, item: ServiceItem, kind: str, prefix: str) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.item = item
         self.kind = kind
-        self.page_id = f"{prefix}_{item.id}"
-        self.setObjectName(f"{prefix}Page")
         self.record: Any = None
-        self._generation = 0  # bumped when the page forgets everything: late answers are dropped
-        self._portrait = False
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(60, 20, 60, 20)
-        lay.setSpacing(14)
-        self.heading = label("recordsTitle", item.name, role="heading")
-        lay.addWidget(self.heading)
-        self.states = QStackedWidget()
-        self.states.setObjectName("recordsStates")
-        lay.addWidget(self.states, 1)
+        super().__init__(ctx, item, prefix, names="records", heading=item.name)
 
         self.pin_pad = PinPad(self._verify_pin)
         self.states.addWidget(self.pin_pad)
@@ -223,17 +117,6 @@ class LiveRecordPage(Page):
             self._ask_pin()
         else:
             self._load()
-
-    def _guard(self, fn: Callable[[Any], None]) -> Callable[[Any], None]:
-        """Wrap a callback so it does nothing once the page is gone or has forgotten this request."""
-        generation = self._generation
-
-        def call(value: Any) -> None:
-            if not isValid(self) or generation != self._generation or self.ctx.services.session is None:
-                return
-            fn(value)
-
-        return call
 
     def _ask_pin(self) -> None:
         self.pin_pad.reset()
@@ -339,32 +222,15 @@ class RecordPage(LiveRecordPage):
         self.period_button.clicked.connect(self._choose_period)
         top.addWidget(self.period_button)
         lay.addLayout(top)
-        self.scroll_area = QScrollArea()
-        self.scroll_area.setObjectName("recordsScroll")
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
-        QScroller.grabGesture(self.scroll_area.viewport(), QScroller.ScrollerGestureType.TouchGesture)
-        inner = QWidget()
-        inner.setObjectName("recordsRows")
-        self.rows_layout = QVBoxLayout(inner)
-        self.rows_layout.setSpacing(14)
-        self.rows_layout.setContentsMargins(0, 0, 0, 0)
-        self.rows_host = QVBoxLayout()
-        self.rows_layout.addLayout(self.rows_host)
-        self.rows_layout.addStretch(1)
-        self.scroll_area.setWidget(inner)
+        self.scroll_area, self.rows_host = rows_scroll("records")
         lay.addWidget(self.scroll_area, 1)
         bar = QHBoxLayout()
         bar.setSpacing(20)
-        self.prev_button = big_button("recordsPrev", tr("personal_records.prev"))
-        self.next_button = big_button("recordsNext", tr("personal_records.next"))
-        self.page_label = label("recordsPage", "", wrap=False)
-        self.pager = ScrollPager(self.scroll_area, self.prev_button, self.next_button, self.page_label,
-                                 lambda page, pages: tr("personal_records.page", page=page, pages=pages))
+        self.pager = ScrollPager.with_buttons(self.scroll_area, "records", "personal_records")
+        self.prev_button, self.next_button, self.page_label = self.pager.prev, self.pager.next, self.pager.page_label
         self.print_button = big_button("recordsPrint", tr("personal_records.print"), role="primary")
         self.print_button.clicked.connect(self.print_statement)
-        for w in (self.prev_button, self.page_label, self.next_button):
-            bar.addWidget(w)
+        self.pager.add_to(bar)
         bar.addStretch(1)
         bar.addWidget(self.print_button)
         lay.addLayout(bar)
@@ -391,14 +257,12 @@ class RecordPage(LiveRecordPage):
         self._fill_page()
 
     def _fill_page(self) -> None:
-        _clear_layout(self.rows_host)
+        clear_layout(self.rows_host)
         self.row_widgets = []
         shown = self.rows
         if not shown:
-            text = tr("personal_records.no_rows_in_period", period=period_title(self.period))
-            empty = label("recordsEmpty", text, role="guidance")
-            self.rows_host.addWidget(empty)
-            empty.show()
+            add_note(self.rows_host, "recordsEmpty",
+                     tr("personal_records.no_rows_in_period", period=period_title(self.period)))
         for i, row in enumerate(shown):
             frame = QFrame()
             frame.setObjectName("cardPanel")
@@ -463,7 +327,7 @@ class RecordPage(LiveRecordPage):
         self.rows = []
         self.period = ""
         self.pager.rows = []
-        _clear_layout(self.rows_host)
+        clear_layout(self.rows_host)
         self.row_widgets = []
         for w in (self.summary, self.page_label):
             w.setText("")
@@ -492,16 +356,12 @@ class CertificatePage(LiveRecordPage):
         self.printable_note = label("certPrintable", "", role="guidance")
         lay.addWidget(self.printable_note)
         lay.addStretch(1)
-        bar = QHBoxLayout()
-        bar.addStretch(1)
-        self.print_button = big_button("certPrint", tr("personal_records.cert_print"), role="primary")
-        self.print_button.clicked.connect(self.print_certificate)
-        bar.addWidget(self.print_button)
+        bar, self.print_button = print_row("certPrint", tr("personal_records.cert_print"), self.print_certificate)
         lay.addLayout(bar)
 
     def show_record(self) -> None:
         data = self.record.data
-        _clear_layout(self.card_lines)
+        clear_layout(self.card_lines)
         if not data.get("has_certificate", True):
             reason = str(data.get("not_printable_reason") or "")
             self._show_message(tr("personal_records.cert_none", reason=reason), retry=False)
@@ -535,7 +395,7 @@ class CertificatePage(LiveRecordPage):
                                                             as_of=record.as_of, now=datetime.now()))
 
     def forget_content(self) -> None:
-        _clear_layout(self.card_lines)
+        clear_layout(self.card_lines)
         for w in (self.as_of, self.printable_note):
             w.setText("")
             w.setAccessibleName("")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
@@ -86,6 +87,12 @@ def rig(make_rig: Callable[..., Rig]) -> Rig:
     """A started manager whose printer is polled only once (at start)."""
     r = make_rig()
     r.manager.start()
+    # start() returns before the reader threads and the printer poller have reported: wait for every
+    # device's first health, or a late first report looks like a change to the test's subscriber.
+    deadline = time.monotonic() + 10
+    while any(h.state == DeviceState.UNKNOWN for h in r.manager.health().values()):
+        assert time.monotonic() < deadline, r.manager.health()
+        time.sleep(0.01)
     return r
 
 
