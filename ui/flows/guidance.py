@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QScroller, QVBoxLayout, QWidget
 
 from kiosk.catalogue import ServiceItem
 from kiosk.receipts.guidance import guidance_slip_receipt
@@ -46,13 +46,26 @@ class GuidancePage(Page):
                 body.addWidget(label(f"guidanceLine{i}_{j}", line))
         body.addStretch(1)
         scroll.setWidget(inner)
+        QScroller.grabGesture(scroll.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        self.scroll = scroll
         lay.addWidget(scroll, 1)
         row = QHBoxLayout()
+        # Swiping works, but a villager may not know it: visible buttons scroll a screenful.
+        self.up_button = big_button("guidanceScrollUp", tr("guidance.scroll_up"))
+        self.down_button = big_button("guidanceScrollDown", tr("guidance.scroll_down"))
+        self.up_button.clicked.connect(lambda: self._page(-1))
+        self.down_button.clicked.connect(lambda: self._page(1))
+        row.addWidget(self.up_button)
+        row.addWidget(self.down_button)
         row.addStretch(1)
         self.print_button = big_button("guidancePrint", tr("guidance.print"), role="primary")
         self.print_button.clicked.connect(self.print_slip)
         row.addWidget(self.print_button)
         lay.addLayout(row)
+
+    def _page(self, direction: int) -> None:
+        bar = self.scroll.verticalScrollBar()
+        bar.setValue(bar.value() + direction * max(1, self.scroll.viewport().height() - 60))
 
     def print_slip(self) -> None:
         self.ctx.print_document(lambda: guidance_slip_receipt(self.ctx.settings, self.slip, datetime.now()))
