@@ -51,7 +51,8 @@ class Tour:
                                                           panel.place_id_card(first) if first else ui.browse())))
         else:
             steps.append(("home-browse", ui.browse))
-        steps += [
+        main: list[Step] = [
+            ("home", ui.window.go_home),
             ("group-find-work", lambda: ui.window.go("group_find_work")),
             ("fixed-job-search", lambda: self._open("fixed_job_search")),
             ("fixed-job-detail", self._open_first_row),
@@ -62,11 +63,12 @@ class Tour:
             ("record-employee-pension", lambda: self._open("employee_pension_query")),
             ("my-cases", lambda: self._open("my_cases")),
             ("guidance-counter-item", lambda: self._open_item("16")),
-            ("home-elderly", lambda: (ui.window.go_home(), ui.window.set_elderly(True))),
-            ("group-find-work-elderly", lambda: ui.window.go("group_find_work")),
-            ("fixed-job-search-elderly", lambda: self._open("fixed_job_search")),
-            ("attract-after-logout", ui.logout),
         ]
+        steps += main[1:]
+        # The same screens again in 长辈模式 (bigger text and targets, fewer items per screen).
+        steps.append(("home-elderly", lambda: (ui.window.go_home(), ui.window.set_elderly(True))))
+        steps += [(f"{name}-elderly", action) for name, action in main[1:]]
+        steps.append(("attract-after-logout", ui.logout))
         return steps
 
     def _open(self, code: str, variant: str | None = None) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
@@ -86,13 +85,22 @@ def make_rig() -> Iterator[Callable[..., Rig]]:
 def rig(make_rig: Callable[..., Rig]) -> Rig:
     """A started manager whose printer is polled only once (at start)."""
     r = make_rig()
+    first_reports: set[DeviceKind] = set()
+    seen = threading.Event()
+
+    def note(event: object) -> None:
+        if isinstance(event, HealthChanged):
+            first_reports.add(event.health.kind)
+            if len(first_reports) == 4:
+                seen.set()
+
+    unsubscribe = r.manager.subscribe(note)
     r.manager.start()
-    # start() returns before the reader threads and the printer poller have reported: wait for every
-    # device's first health, or a late first report looks like a change to the test's subscriber.
-    deadline = time.monotonic() + 10
-    while any(h.state == DeviceState.UNKNOWN for h in r.manager.health().values()):
-        assert time.monotonic() < deadline, r.manager.health()
-        time.sleep(0.01)
+    # start() returns before the reader threads and the printer poller have reported; health is stored
+    # before it is published, so wait for every first report to be *published*, or a late one looks
+    # like a change to the test's own subscriber.
+    assert seen.wait(10), first_reports
+    unsubscribe()
     return r
 
 
