@@ -139,7 +139,6 @@ class MainWindow(QMainWindow):
         self.status_reader = StatusItem("reader", tr("status.reader"))
         for w in (self.status_network, self.status_printer, self.status_reader):
             sl.addWidget(w, 1)
-        sl.addStretch(1)
         self.status_kiosk = label("statusKioskId", kiosk_id, wrap=False)
         sl.addWidget(self.status_kiosk)
         self.status_bar_frame = status
@@ -311,7 +310,7 @@ class MainWindow(QMainWindow):
             event.ignore()
 
     def _tick(self) -> None:
-        self.header_clock.setText(QDateTime.currentDateTime().toString("yyyy年M月d日 HH:mm"))
+        self.header_clock.setText(QDateTime.currentDateTime().toString("M月d日 HH:mm"))
 
 
 def walk_widgets(root: QWidget, visit: Callable[[QWidget], None]) -> None:

@@ -154,3 +154,19 @@ def test_an_open_choice_panel_closes_when_the_page_changes(window, qtbot) -> Non
     window.go("attract", remember=False)
     assert not [p for p in window.findChildren(ChoicePanel) if p.isVisible()]
     assert chosen == []
+
+
+@pytest.mark.parametrize("elderly", [False, True])
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+def test_status_and_header_texts_are_not_cut_off(window, qtbot, elderly, size) -> None:
+    window.setGeometry(0, 0, *size)
+    window.set_elderly(elderly)
+    window.set_network(True)
+    window.go("home", remember=False)
+    qtbot.wait(30)
+    for item in (window.status_network, window.status_printer, window.status_reader):
+        need = item.text.fontMetrics().horizontalAdvance(item.text.text())
+        assert item.text.width() >= need, (item.text.text(), item.text.width(), need)
+    place = window.header_place
+    assert place.width() >= place.fontMetrics().horizontalAdvance(place.text()), "the service point's name is cut"
+    window.set_elderly(False)
