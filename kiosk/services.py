@@ -25,8 +25,22 @@ from kiosk.platform.errors import (
 from kiosk.session import ResidentSession
 from kiosk.settings import Settings
 from kiosk.sync.cases import apply_cases
-from offline_cache import CaseView, Database, JobIntention, Match, SearchPage, SearchQuery
+from offline_cache import (  # noqa: E402
+    CaseView,
+    Database,
+    GigNeed,
+    JobIntention,
+    Match,
+    PayloadUnreadable,
+    Record,
+    SearchPage,
+    SearchQuery,
+    UnknownSubmission,
+)
 from offline_cache import ServicePoint as CachePoint
+from offline_cache.feeds import feed_spec  # noqa: E402
+from offline_cache.records import record_from_row, select_columns  # noqa: E402
+from offline_cache.uow import reading  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +58,12 @@ MESSAGES = {
     "not_withdrawable": "这件业务已经不能撤回，请到柜台咨询。",
 }
 
+
+PERSONAL_MESSAGES = {
+    "reader_unavailable": "社保卡读卡器暂时不可用，请改用身份证登录，或联系工作人员。",
+    "payload_gone": "这份办件的原内容已不在本机保存，请重新填写。",
+    "not_yours": "这份办件不是您本人的。",
+}
 
 class ServiceError(Exception):
     """A service could not be done; `message` is what the resident reads."""
@@ -290,168 +310,135 @@ class ResidentServices:
         """Print (blocking); PrinterError subclasses carry the message ('打印机缺纸，请联系工作人员')."""
         return self.devices.print_document(document)
 
-
-# ==== jobs & browse (resident UI "find and browse"): additive block ===================================
-# Helpers for the search/recommendation screens: lists for pickers, the person's last job intention,
-# and matching published gig seekers. Kept separate so other areas' edits do not collide.
-
-from offline_cache import GigNeed, PayloadUnreadable, Record, UnknownSubmission  # noqa: E402
-from offline_cache.feeds import feed_spec  # noqa: E402
-from offline_cache.records import record_from_row, select_columns  # noqa: E402
-from offline_cache.uow import reading  # noqa: E402
-
-
-def _towns(self: ResidentServices) -> list[Record]:
-    """The towns (乡镇) of the service point's county, by code (all cached towns if the county is unknown)."""
-    spec = feed_spec("regions")
-    county = self.settings.service_point.county
-    with reading(self.database.engine) as conn:
-        row = conn.exec_driver_sql(
-            f"SELECT t.code FROM {spec.table} t WHERE t.deleted = 0 AND t.level = 'county' AND t.name = ?", (county,)
-        ).first()
-        if row is not None:
-            where, params = "t.parent_code = ?", (row[0],)
-        else:
-            where, params = "t.level = 'town'", ()
-        rows = conn.exec_driver_sql(
-            f"SELECT {select_columns(spec)} FROM {spec.table} t WHERE t.deleted = 0 AND {where} ORDER BY t.code",
-            params,
-        ).all()
-    return [record_from_row(spec, r) for r in rows]
+    # ---- lists for pickers, the person's last job intention, matching published gig seekers ----
+    def towns(self) -> list[Record]:
+        """The towns (乡镇) of the service point's county, by code (all cached towns if the county is unknown)."""
+        spec = feed_spec("regions")
+        county = self.settings.service_point.county
+        with reading(self.database.engine) as conn:
+            row = conn.exec_driver_sql(
+                f"SELECT t.code FROM {spec.table} t WHERE t.deleted = 0 AND t.level = 'county' AND t.name = ?", (county,)
+            ).first()
+            if row is not None:
+                where, params = "t.parent_code = ?", (row[0],)
+            else:
+                where, params = "t.level = 'town'", ()
+            rows = conn.exec_driver_sql(
+                f"SELECT {select_columns(spec)} FROM {spec.table} t WHERE t.deleted = 0 AND {where} ORDER BY t.code",
+                params,
+            ).all()
+        return [record_from_row(spec, r) for r in rows]
 
 
-def _job_categories(self: ResidentServices) -> list[Record]:
-    """Concrete job categories (those under a group: 焊工, 保洁…), by code."""
-    out: list[Record] = []
-    for group in self.database.codes.children("job_categories", None):
-        out.extend(self.database.codes.children("job_categories", group["code"]))
-    return out
+    def job_categories(self) -> list[Record]:
+        """Concrete job categories (those under a group: 焊工, 保洁…), by code."""
+        out: list[Record] = []
+        for group in self.database.codes.children("job_categories", None):
+            out.extend(self.database.codes.children("job_categories", group["code"]))
+        return out
 
 
-def _distinct_values(self: ResidentServices, feed: str, column: str, **equals: str) -> list[str]:
-    """The distinct non-empty values of one column of a cached feed (e.g. internship cities), sorted."""
-    spec = feed_spec(feed)
-    if column not in spec.columns or any(c not in spec.columns for c in equals):
-        raise ValueError(f"{feed}: unknown column")
-    where = "".join(f" AND t.{c} = ?" for c in equals)
-    with reading(self.database.engine) as conn:
-        rows = conn.exec_driver_sql(
-            f"SELECT DISTINCT t.{column} FROM {spec.table} t WHERE t.deleted = 0 AND t.{column} IS NOT NULL "
-            f"AND t.{column} != ''{where} ORDER BY t.{column}", tuple(equals.values()),
-        ).all()
-    return [r[0] for r in rows]
+    def distinct_values(self, feed: str, column: str, **equals: str) -> list[str]:
+        """The distinct non-empty values of one column of a cached feed (e.g. internship cities), sorted."""
+        spec = feed_spec(feed)
+        if column not in spec.columns or any(c not in spec.columns for c in equals):
+            raise ValueError(f"{feed}: unknown column")
+        where = "".join(f" AND t.{c} = ?" for c in equals)
+        with reading(self.database.engine) as conn:
+            rows = conn.exec_driver_sql(
+                f"SELECT DISTINCT t.{column} FROM {spec.table} t WHERE t.deleted = 0 AND t.{column} IS NOT NULL "
+                f"AND t.{column} != ''{where} ORDER BY t.{column}", tuple(equals.values()),
+            ).all()
+        return [r[0] for r in rows]
 
 
-def _last_job_intention(self: ResidentServices, job_type: str) -> tuple[JobIntention, datetime] | None:
-    """The intention of the resident's latest job-seeker registration of `job_type` ("fixed"/"gig") still
-    readable in the local outbox, and when it was made; None when there is none (or it was purged)."""
-    s = self.require_session()
-    for case in self.database.cases.list_for_person(s.person_key):
-        if case.kind != "job_seeker_registration" or case.key is None or case.status.value == "withdrawn":
-            continue
-        try:
-            item = self.database.outbox.get(case.key, with_payload=True)
-        except (UnknownSubmission, PayloadUnreadable) as exc:  # only means "no prefill"
-            log.info("job intention not readable from the outbox: %s", type(exc).__name__)
-            continue
-        stored = item.payload or {}
-        p = stored.get("payload", stored)  # the outbox keeps {"format", "kind", "person", "payload": {...}}
-        if not p or p.get("job_type") != job_type:
-            continue
-        codes = tuple(p.get("category_codes") or p.get("skill_codes") or ())
-        town = None
-        for code in p.get("region_codes") or ():
-            region = self.database.codes.lookup("regions", code)
-            if region is not None and region.get("level") == "town":
-                town = region.get("name")
-                break
-        intention = JobIntention(
-            category_codes=codes, town=town,
-            salary_min=p.get("salary_expect_min") if job_type == "fixed" else None,
-            daily_wage_min=p.get("daily_wage_expect") if job_type == "gig" else None,
-        )
-        return intention, case.submitted_at
-    return None
+    def last_job_intention(self, job_type: str) -> tuple[JobIntention, datetime] | None:
+        """The intention of the resident's latest job-seeker registration of `job_type` ("fixed"/"gig") still
+        readable in the local outbox, and when it was made; None when there is none (or it was purged)."""
+        s = self.require_session()
+        for case in self.database.cases.list_for_person(s.person_key):
+            if case.kind != "job_seeker_registration" or case.key is None or case.status.value == "withdrawn":
+                continue
+            try:
+                item = self.database.outbox.get(case.key, with_payload=True)
+            except (UnknownSubmission, PayloadUnreadable) as exc:  # only means "no prefill"
+                log.info("job intention not readable from the outbox: %s", type(exc).__name__)
+                continue
+            stored = item.payload or {}
+            p = stored.get("payload", stored)  # the outbox keeps {"format", "kind", "person", "payload": {...}}
+            if not p or p.get("job_type") != job_type:
+                continue
+            codes = tuple(p.get("category_codes") or p.get("skill_codes") or ())
+            town = None
+            for code in p.get("region_codes") or ():
+                region = self.database.codes.lookup("regions", code)
+                if region is not None and region.get("level") == "town":
+                    town = region.get("name")
+                    break
+            intention = JobIntention(
+                category_codes=codes, town=town,
+                salary_min=p.get("salary_expect_min") if job_type == "fixed" else None,
+                daily_wage_min=p.get("daily_wage_expect") if job_type == "gig" else None,
+            )
+            return intention, case.submitted_at
+        return None
 
 
-def _recommend_seekers(self: ResidentServices, need: GigNeed, limit: int = 20) -> list[Match]:
-    """Published gig seekers for a gig employer's need, best first, with reasons (item 8)."""
-    return self.database.matcher.gig_seekers(need, self.point, limit)
+    def recommend_seekers(self, need: GigNeed, limit: int = 20) -> list[Match]:
+        """Published gig seekers for a gig employer's need, best first, with reasons (item 8)."""
+        return self.database.matcher.gig_seekers(need, self.point, limit)
+
+    # ---- the social security card PIN and resubmission (personal screens) ----
+    # The social security card PIN is asked once per session before live record queries (ss_card logins only);
+    # 我的办件 resubmission reads the original answers back from the (encrypted) outbox.
+    def _ss_reader(self) -> Any:
+        from devices.base import DeviceKind
+
+        reader = self.devices.reader(DeviceKind.SS_CARD) if self.devices is not None else None
+        if reader is None or not hasattr(reader, "verify_pin"):
+            raise ServiceError(PERSONAL_MESSAGES["reader_unavailable"])
+        return reader
 
 
-ResidentServices.towns = _towns  # type: ignore[attr-defined]
-ResidentServices.job_categories = _job_categories  # type: ignore[attr-defined]
-ResidentServices.distinct_values = _distinct_values  # type: ignore[attr-defined]
-ResidentServices.last_job_intention = _last_job_intention  # type: ignore[attr-defined]
-ResidentServices.recommend_seekers = _recommend_seekers  # type: ignore[attr-defined]
-# ==== end of jobs & browse block ========================================================================
+    def ss_pin_needed(self) -> bool:
+        """True when the resident logged in with the social security card and has not given its PIN yet."""
+        s = self._session
+        if s is None or s.login_method != "ss_card":
+            return False
+        # The identity object is the card read of this login: a new login (even of the same card) asks again.
+        return getattr(self, "_pin_identity", None) is not s.identity
 
 
-# ==== personal records & 我的办件 (resident UI "personal"): additive block ==============================
-# The social security card PIN is asked once per session before live record queries (ss_card logins only);
-# 我的办件 resubmission reads the original answers back from the (encrypted) outbox.
-PERSONAL_MESSAGES = {
-    "reader_unavailable": "社保卡读卡器暂时不可用，请改用身份证登录，或联系工作人员。",
-    "payload_gone": "这份办件的原内容已不在本机保存，请重新填写。",
-    "not_yours": "这份办件不是您本人的。",
-}
+    def ss_pin_tries_left(self) -> int | None:
+        """PIN tries the inserted card reports (None if it does not say); blocking (card I/O)."""
+        self.require_session()
+        return self._ss_reader().pin_tries_left()
 
 
-def _ss_reader(self: ResidentServices) -> Any:
-    from devices.base import DeviceKind
-
-    reader = self.devices.reader(DeviceKind.SS_CARD) if self.devices is not None else None
-    if reader is None or not hasattr(reader, "verify_pin"):
-        raise ServiceError(PERSONAL_MESSAGES["reader_unavailable"])
-    return reader
-
-
-def _ss_pin_needed(self: ResidentServices) -> bool:
-    """True when the resident logged in with the social security card and has not given its PIN yet."""
-    s = self._session
-    if s is None or s.login_method != "ss_card":
-        return False
-    # The identity object is the card read of this login: a new login (even of the same card) asks again.
-    return getattr(self, "_pin_identity", None) is not s.identity
+    def verify_ss_pin(self, pin: str) -> None:
+        """Check the card's PIN (PinError with tries_left / locked when wrong); the PIN is neither logged nor kept."""
+        s = self.require_session()
+        self._ss_reader().verify_pin(pin)
+        del pin
+        with self._lock:
+            if self._session is not None and self._session.identity is s.identity:
+                self._pin_identity = s.identity  # type: ignore[attr-defined]
 
 
-def _ss_pin_tries_left(self: ResidentServices) -> int | None:
-    """PIN tries the inserted card reports (None if it does not say); blocking (card I/O)."""
-    self.require_session()
-    return _ss_reader(self).pin_tries_left()
-
-
-def _verify_ss_pin(self: ResidentServices, pin: str) -> None:
-    """Check the card's PIN (PinError with tries_left / locked when wrong); the PIN is neither logged nor kept."""
-    s = self.require_session()
-    _ss_reader(self).verify_pin(pin)
-    del pin
-    with self._lock:
-        if self._session is not None and self._session.identity is s.identity:
-            self._pin_identity = s.identity  # type: ignore[attr-defined]
-
-
-def _case_payload(self: ResidentServices, case: CaseView) -> dict[str, Any]:
-    """The answers a case was submitted with (to prefill a resubmission); ServiceError if purged or not the resident's."""
-    s = self.require_session()
-    if case.key is None:
-        raise ServiceError(PERSONAL_MESSAGES["payload_gone"])
-    item = self.database.outbox.get(case.key, with_payload=True)
-    stored = item.payload
-    if not isinstance(stored, Mapping) or not isinstance(stored.get("payload"), Mapping):
-        raise ServiceError(PERSONAL_MESSAGES["payload_gone"])
-    person = stored.get("person")
-    id_number = str(person.get("id_number", "")) if isinstance(person, Mapping) else ""
-    if id_number.upper() != "".join(s.identity.id_number.split()).upper():
-        raise ServiceError(PERSONAL_MESSAGES["not_yours"])
-    return dict(stored["payload"])
-
-
-ResidentServices.ss_pin_needed = _ss_pin_needed  # type: ignore[attr-defined]
-ResidentServices.ss_pin_tries_left = _ss_pin_tries_left  # type: ignore[attr-defined]
-ResidentServices.verify_ss_pin = _verify_ss_pin  # type: ignore[attr-defined]
-ResidentServices.case_payload = _case_payload  # type: ignore[attr-defined]
-# ==== end of personal records & 我的办件 block ===========================================================
+    def case_payload(self, case: CaseView) -> dict[str, Any]:
+        """The answers a case was submitted with (to prefill a resubmission); ServiceError if purged or not the resident's."""
+        s = self.require_session()
+        if case.key is None:
+            raise ServiceError(PERSONAL_MESSAGES["payload_gone"])
+        item = self.database.outbox.get(case.key, with_payload=True)
+        stored = item.payload
+        if not isinstance(stored, Mapping) or not isinstance(stored.get("payload"), Mapping):
+            raise ServiceError(PERSONAL_MESSAGES["payload_gone"])
+        person = stored.get("person")
+        id_number = str(person.get("id_number", "")) if isinstance(person, Mapping) else ""
+        if id_number.upper() != "".join(s.identity.id_number.split()).upper():
+            raise ServiceError(PERSONAL_MESSAGES["not_yours"])
+        return dict(stored["payload"])
 
 
 # ---- forms (register and apply): code lists for form questions; added by the forms area ----
