@@ -2,35 +2,13 @@
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from offline_cache import Database, open_database
-
-START = datetime(2025, 6, 1, 2, 0, tzinfo=UTC)  # 10:00 at the kiosk (UTC+8)
-
-
-class FakeClock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: datetime = START) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
-
-
-def key_factory() -> Callable[[], str]:
-    counter = itertools.count(1)
-    return lambda: f"00000000-0000-4000-8000-{next(counter):012d}"
+from tests.helpers.clocks import START, FakeClock, key_factory  # noqa: F401  (re-exported to tests)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,29 +13,14 @@ from kiosk.platform import FeedPage, HeartbeatReply, HeartbeatReport, Submission
 from kiosk.settings import SyncSettings
 from kiosk.sync import Backoff, SyncWorker
 from offline_cache import Database, open_database
+from tests.helpers.clocks import START, FakeClock, key_factory  # noqa: F401  (re-exported to tests)
 
-START = datetime(2025, 6, 1, 2, 0, tzinfo=UTC)
 SYNC = SyncSettings(push_interval_s=15, pull_interval_s=600, heartbeat_interval_s=60, purge_after_days=30)
 LI = ("140222197503150011", "李建军")
 
 
-class FakeClock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: datetime = START) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
 
 
-def key_factory() -> Callable[[], str]:
-    counter = itertools.count(1)
-    return lambda: f"00000000-0000-4000-8000-{next(counter):012d}"
 
 
 def open_test_db(folder: Path, clock: FakeClock, max_permanent_failures: int = 3) -> Database:
