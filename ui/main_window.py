@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         hl.addWidget(self.header_title, 2)
         hl.addSpacing(30)
         hl.addWidget(self.header_place, 3)
+        hl.addSpacing(30)  # the service point's name and the clock never touch
         hl.addWidget(self.header_clock)
         root.addWidget(header)
 
@@ -230,6 +231,7 @@ class MainWindow(QMainWindow):
         self.elderly_button.setText(tr("nav.elderly_off") if on else tr("nav.elderly_on"))
         self.elderly_button.setAccessibleName(self.elderly_button.text())
         self._apply_theme()
+        self._tick()
         self.elderly_changed.emit(on)
 
     @property
@@ -248,6 +250,7 @@ class MainWindow(QMainWindow):
             self._portrait = portrait
             self.header_title.setVisible(not portrait)  # the service point's name matters more
             self.status_kiosk.setVisible(not portrait)
+            self._tick()
             for p in self._pages.values():
                 p.set_portrait(portrait)
 
@@ -310,7 +313,9 @@ class MainWindow(QMainWindow):
             event.ignore()
 
     def _tick(self) -> None:
-        self.header_clock.setText(QDateTime.currentDateTime().toString("M月d日 HH:mm"))
+        # 长辈模式 portrait has no room for the date beside the service point's name: the time stays, the date goes
+        fmt = "HH:mm" if self._elderly and self._portrait else "M月d日 HH:mm"
+        self.header_clock.setText(QDateTime.currentDateTime().toString(fmt))
 
 
 def walk_widgets(root: QWidget, visit: Callable[[QWidget], None]) -> None:
