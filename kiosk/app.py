@@ -241,13 +241,13 @@ def main(argv: Sequence[str] | None = None, run_ui: UiRunner | None = None) -> i
     args = _parser().parse_args(argv)
     command = args.command or "run"
     if command == "check-config":
-        return _check_config(args.path or args.config)
+        return _check_config(args.path or args.config, demo=args.demo)
     if command == "hash-pin":
         from kiosk.technician import hash_pin_command, read_pin_lines
 
         return hash_pin_command(args.label, pin_source=read_pin_lines(sys.stdin) if args.stdin else None)
     try:
-        settings = load_settings(args.config)
+        settings = load_settings(args.config, demo=args.demo)
     except ConfigError as exc:
         print(f"配置错误：{exc}", file=sys.stderr)
         return 2
@@ -297,9 +297,9 @@ def _sync_command(settings: Settings, args: argparse.Namespace) -> int:
     return cli_sync.sync_run(settings)
 
 
-def _check_config(path: Path | None) -> int:
+def _check_config(path: Path | None, *, demo: bool = False) -> int:
     try:
-        settings = load_settings(path)
+        settings = load_settings(path, demo=demo)
     except ConfigError as exc:
         print(f"配置错误：{exc}", file=sys.stderr)
         return 2
