@@ -205,30 +205,42 @@ UiRunner = Callable[[KioskCore, argparse.Namespace], int]
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kiosk", description="村居就业社保自助服务终端")
-    p.add_argument("--config", type=Path, help="site settings file (or $KIOSK_CONFIG)")
+    config_help = "site settings file (or $KIOSK_CONFIG); before or after the subcommand"
+    p.add_argument("--config", type=Path, help=config_help)
     p.add_argument("--windowed", action="store_true", help="a normal window, escape keys allowed (development)")
-    p.add_argument("--demo", action="store_true", help="demo mode: the settings' simulators and sandbox")
+    p.add_argument("--demo", action="store_true", help="demo mode: layer config/demo.toml (simulators, sandbox)")
     p.add_argument("--version", action="version", version=__version__)
+    # Every subcommand takes --config too (`kiosk devices read-card --config X`); SUPPRESS keeps a
+    # --config given before the subcommand when none follows it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=config_help)
+
+    def group(parent: Any, name: str, help_text: str, dest: str) -> Any:
+        return parent.add_parser(name, help=help_text, parents=[common]).add_subparsers(dest=dest, required=True)
+
+    def command(parent: Any, name: str, help_text: str) -> argparse.ArgumentParser:
+        return parent.add_parser(name, help=help_text, parents=[common])
+
     sub = p.add_subparsers(dest="command")
-    sub.add_parser("run", help="run the kiosk UI (the default)")
-    tour = sub.add_parser("tour", help="walk the main screens and write a screenshot of each")
+    command(sub, "run", "run the kiosk UI (the default)")
+    tour = command(sub, "tour", "walk the main screens and write a screenshot of each")
     tour.add_argument("--out", type=Path, required=True)
-    cc = sub.add_parser("check-config", help="validate a settings file without starting")
+    cc = command(sub, "check-config", "validate a settings file without starting")
     cc.add_argument("path", nargs="?", type=Path)
-    dev = sub.add_parser("devices", help="device diagnostics").add_subparsers(dest="devices_command", required=True)
-    dev.add_parser("status", help="one JSON object per configured device")
-    rc = dev.add_parser("read-card", help="wait for an ID card, social security card or e-SSC scan")
+    dev = group(sub, "devices", "device diagnostics", "devices_command")
+    command(dev, "status", "one JSON object per configured device")
+    rc = command(dev, "read-card", "wait for an ID card, social security card or e-SSC scan")
     rc.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
     rc.add_argument("--unmasked", action="store_true", help="print the identity number and name in clear")
-    dev.add_parser("print-test", help="print a test receipt and report the printer status before and after")
-    syn = sub.add_parser("sync", help="platform sync diagnostics").add_subparsers(dest="sync_command", required=True)
-    syn.add_parser("status", help="one JSON object: outbox, feeds, last heartbeat")
-    syn.add_parser("run", help="one full sync cycle now (exit 0 done, 1 platform unreachable, 3 items need attention)")
-    hp = sub.add_parser("hash-pin", help="print the pin_hashes line for a technician PIN (asked twice, never echoed)")
+    command(dev, "print-test", "print a test receipt and report the printer status before and after")
+    syn = group(sub, "sync", "platform sync diagnostics", "sync_command")
+    command(syn, "status", "one JSON object: outbox, feeds, last heartbeat")
+    command(syn, "run", "one full sync cycle now (exit 0 done, 1 platform unreachable, 3 items need attention)")
+    hp = command(sub, "hash-pin", "print the pin_hashes line for a technician PIN (asked twice, never echoed)")
     hp.add_argument("label", help="the technician's label in the audit trail, e.g. T01-张工")
     hp.add_argument("--stdin", action="store_true", help="read the PIN twice from standard input (scripts)")
-    cache = sub.add_parser("cache", help="the offline cache").add_subparsers(dest="cache_command", required=True)
-    cs = cache.add_parser("search", help="search cached jobs; one JSON object per line")
+    cache = group(sub, "cache", "the offline cache", "cache_command")
+    cs = command(cache, "search", "search cached jobs; one JSON object per line")
     cs.add_argument("query")
     cs.add_argument("--kind", choices=["fixed", "gig"], default="fixed")
     cs.add_argument("--town")
@@ -241,13 +253,13 @@ def main(argv: Sequence[str] | None = None, run_ui: UiRunner | None = None) -> i
     args = _parser().parse_args(argv)
     command = args.command or "run"
     if command == "check-config":
-        return _check_config(args.path or args.config)
+        return _check_config(args.path or args.config, demo=args.demo)
     if command == "hash-pin":
         from kiosk.technician import hash_pin_command, read_pin_lines
 
         return hash_pin_command(args.label, pin_source=read_pin_lines(sys.stdin) if args.stdin else None)
     try:
-        settings = load_settings(args.config)
+        settings = load_settings(args.config, demo=args.demo)
     except ConfigError as exc:
         print(f"配置错误：{exc}", file=sys.stderr)
         return 2
@@ -297,9 +309,9 @@ def _sync_command(settings: Settings, args: argparse.Namespace) -> int:
     return cli_sync.sync_run(settings)
 
 
-def _check_config(path: Path | None) -> int:
+def _check_config(path: Path | None, *, demo: bool = False) -> int:
     try:
-        settings = load_settings(path)
+        settings = load_settings(path, demo=demo)
     except ConfigError as exc:
         print(f"配置错误：{exc}", file=sys.stderr)
         return 2

@@ -1,27 +1,76 @@
-"""Load, merge and validate the kiosk's TOML settings (default file + site file + secret env vars)."""
+"""Load, merge and validate the kiosk's TOML settings (default file + site file + secret env vars).
+
+Layers, later ones win: config/default.toml (site-neutral, no secrets) → config/demo.toml (demo runs
+only) → the site file → data_dir/site-overrides.toml (a technician's changes). Outside demo mode any
+value of the demo overlay (its technician PIN, credentials, service point) stops the kiosk.
+"""
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 import os
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from devices.uri import DeviceUriError, parse_device_uri
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = PROJECT_ROOT / "config"
 DEFAULT_CONFIG = CONFIG_DIR / "default.toml"
+DEMO_CONFIG = CONFIG_DIR / "demo.toml"
 ENV_CONFIG = "KIOSK_CONFIG"
 ENV_SECRET = "KIOSK_PLATFORM_SECRET"
 # What a technician changed on the kiosk (diagnostics → 配置), applied on the next start, last.
 OVERRIDES_FILE = "site-overrides.toml"
+# The demo technician's PIN, printed in the README: no hash of it may open a real kiosk.
+PUBLISHED_DEMO_PINS = ("246810",)
+# Keys whose values never appear in a message (a PIN hash is as good as the PIN to a guesser).
+_SECRET_KEYS = frozenset({("technician", "pin_hashes")})
+_PATH_KEYS = (("kiosk", "data_dir"), ("platform", "credentials_file"), ("platform", "ca_bundle"))
+
+# What a technician or installer reads; {where} is the file, {key} the dotted settings key.
+MESSAGES: Mapping[str, str] = {
+    "bad_value": "{where}: 配置项 {key} 的值 {value} 无效，应为{expected}",
+    "missing": "{where}: 缺少配置项 {key}",
+    "missing_real_site": ("{where}: 缺少配置项 {key}（真实站点须在站点文件中填写；"
+                          "若是演示，请在 [kiosk] 中写 demo = true）"),
+    "not_utf8": "配置文件 {path} 不是 UTF-8 编码（第 {offset} 字节起无法解码）；请另存为 UTF-8 后重试",
+    "demo_value": ("{where}: 配置项 {key} 用的是演示数据（{what}），非演示模式（kiosk.demo = false）下不能使用；"
+                   "应为{expected}"),
+    "demo_pin": "演示技术员的 PIN（246810，已在 README 中公开）",
+    "demo_credentials": "演示平台凭据，其密钥公开在代码库中",
+    "demo_secret": "演示平台密钥，公开在代码库中",
+    "demo_kiosk_id": "演示机编号",
+    "demo_service_point": "演示服务点",
+    "demo_sandbox": "本机演示平台",
+    "expect_pins": "本站技术员用 kiosk hash-pin 生成的 PIN 哈希",
+    "expect_credentials": "平台为本机签发的凭据文件（或用环境变量 KIOSK_PLATFORM_SECRET 提供密钥）",
+    "expect_kiosk_id": "平台分配给本机的编号",
+    "expect_service_point": "本服务点的真实信息",
+    "expect_no_sandbox": "false",
+    "url": "以 https:// 开头、含主机名的地址，如 https://platform.example/api（http:// 只用于本机 127.0.0.1 / localhost）",
+    "pin_hash": "kiosk hash-pin 生成的行（scrypt:标识:n:r:p:盐:摘要）；本值不予显示",
+    "ca_bundle": "存在的 CA 证书文件（PEM），或留空使用系统证书",
+    "credentials": "可读的平台凭据文件（含 kiosk_id 与至少 16 个字符的 secret）：{detail}",
+    "printer_profile": "config/printer_profiles.toml 中的打印机型号之一：{available}",
+    "province_profile": "config/catalogue/profiles 中的省份配置之一：{available}",
+    "services": "事项编号、事项代码、分组名或 all 的列表：{detail}",
+    "printer_file": "数据目录 {data_dir} 之内的文件，如 file://{data_dir}/receipt.bin",
+    "data_dir_fixed": "{where}: kiosk.data_dir 不能在技术员修改文件中更改",
+}
 
 
 class ConfigError(ValueError):
     """A settings problem; the message names the file, the key and the expected form."""
+
+
+class _WholeMessage(ValueError):
+    """A validator's message that already names the key (shown as is after the file name)."""
 
 
 # ---- validators: each returns the converted value or raises ValueError("expected form") ----
@@ -67,20 +116,49 @@ def _choice(*options: str) -> Callable[[Any], str]:
     return check
 
 
+def is_loopback_host(host: str) -> bool:
+    """127.0.0.0/8, ::1 or localhost: the sandbox and the tests, never a real platform."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _url(v: Any) -> str:
-    if not isinstance(v, str) or not (v.startswith("http://") or v.startswith("https://")):
-        raise ValueError("以 http:// 或 https:// 开头的地址，如 https://platform.example/api")
+    """https:// with a host; plain http:// only for a loopback host (ID numbers never travel in clear)."""
+    if not isinstance(v, str):
+        raise ValueError(MESSAGES["url"])
+    try:
+        parts = urlsplit(v)
+        parts.port  # noqa: B018  (raises ValueError for a port that is not a number in range)
+    except ValueError as exc:
+        raise ValueError(MESSAGES["url"]) from exc
+    host = parts.hostname or ""
+    if not host or parts.scheme not in ("https", "http") or (parts.scheme == "http" and not is_loopback_host(host)):
+        raise ValueError(MESSAGES["url"])
     return v.rstrip("/")
 
 
-def _device(v: Any) -> str:
-    if not isinstance(v, str):
-        raise ValueError("设备地址字符串")
-    try:
-        parse_device_uri(v)
-    except DeviceUriError as exc:
-        raise ValueError(exc.args[0]) from exc
-    return v
+def _device(kind: str) -> Callable[[Any], str]:
+    def check(v: Any) -> str:
+        from devices.base import DeviceKind
+        from devices.factory import check_address
+
+        if not isinstance(v, str):
+            raise ValueError("设备地址字符串")
+        try:
+            parse_device_uri(v)
+        except DeviceUriError as exc:
+            raise ValueError(exc.args[0]) from exc
+        try:
+            check_address(DeviceKind(kind), v)
+        except DeviceUriError as exc:
+            raise _WholeMessage(exc.args[0]) from exc
+        return v
+
+    return check
 
 
 def _str_list(v: Any) -> tuple[str, ...]:
@@ -95,6 +173,20 @@ def _item_list(v: Any) -> tuple[int | str, ...]:
     )
     if not ok:
         raise ValueError("事项序号、编号或代码的列表，如 [16, \"S000-08\", \"unemployment_registration\"]")
+    return tuple(v)
+
+
+def _pin_hashes(v: Any) -> tuple[str, ...]:
+    """Each line must parse as a `kiosk hash-pin` line (else technician entry fails at the kiosk)."""
+    from kiosk.technician import PinHash, PinHashInvalid
+
+    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+        raise ValueError(MESSAGES["pin_hash"])
+    for line in v:
+        try:
+            PinHash.parse(line)
+        except PinHashInvalid as exc:
+            raise ValueError(MESSAGES["pin_hash"]) from exc
     return tuple(v)
 
 
@@ -127,10 +219,10 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], bool]]] = {
         "start_sandbox": (_bool, False),
     },
     "devices": {
-        "id_card": (_device, True),
-        "ss_card": (_device, True),
-        "qr_scanner": (_device, True),
-        "printer": (_device, True),
+        "id_card": (_device("id_card"), True),
+        "ss_card": (_device("ss_card"), True),
+        "qr_scanner": (_device("qr_scanner"), True),
+        "printer": (_device("printer"), True),
         "printer_profile": (_str(), True),
     },
     "timeouts": {
@@ -156,7 +248,7 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], bool]]] = {
         "backups": (_int(1, 1000), False),
     },
     "technician": {
-        "pin_hashes": (lambda v: () if v == [] else _str_list(v), False),
+        "pin_hashes": (_pin_hashes, False),
         "entry_taps": (_int(3, 20), False),
         "lockout_s": (_int(10, 86400), False),
     },
@@ -238,6 +330,7 @@ class Settings:
     technician_entry_taps: int = 5
     technician_lockout_s: int = 300
     sources: tuple[Path, ...] = ()
+    site_file: Path | None = None  # the site file of this run (None: the demo with no site file)
 
     def redacted(self) -> dict[str, Any]:
         """The settings as plain data with secrets hidden (for diagnostics and check-config)."""
@@ -265,13 +358,17 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(fh)
     except FileNotFoundError as exc:
         raise ConfigError(f"配置文件不存在：{path}") from exc
+    except UnicodeDecodeError as exc:  # tomllib decodes UTF-8 only; a GBK file lands here
+        raise ConfigError(MESSAGES["not_utf8"].format(path=path, offset=exc.start)) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"配置文件 {path} 不是有效的 TOML：{exc}") from exc
     except OSError as exc:
         raise ConfigError(f"无法读取配置文件 {path}：{exc}") from exc
 
 
-def _merge(base: dict[str, Any], override: Mapping[str, Any], where: Path) -> dict[str, Any]:
+def _merge(base: dict[str, Any], override: Mapping[str, Any], where: Path | str,
+           origins: dict[tuple[str, str], str] | None = None) -> dict[str, Any]:
+    """base updated with override, section by section; `origins` records which file set each key."""
     out = {k: dict(v) if isinstance(v, dict) else v for k, v in base.items()}
     for section, values in override.items():
         if section not in SCHEMA:
@@ -279,30 +376,42 @@ def _merge(base: dict[str, Any], override: Mapping[str, Any], where: Path) -> di
         if not isinstance(values, dict):
             raise ConfigError(f"{where}: [{section}] 应为一个配置段（表），而不是单个值")
         out.setdefault(section, {}).update(values)
+        if origins is not None:
+            origins.update({(section, key): str(where) for key in values})
     return out
 
 
-def _validate(raw: dict[str, Any], where: str) -> dict[str, dict[str, Any]]:
+def _shown(section: str, key: str, value: Any) -> str:
+    return "（不予显示）" if (section, key) in _SECRET_KEYS else repr(value)
+
+
+def _validate(raw: dict[str, Any], origins: Mapping[tuple[str, str], str], where_missing: str,
+              real_site: bool) -> dict[str, dict[str, Any]]:
+    """Every value present first (so a wrong value is reported before a missing one), then required keys."""
     result: dict[str, dict[str, Any]] = {}
     for section, keys in SCHEMA.items():
         values = raw.get(section, {})
         result[section] = {}
         for key in values:
+            where = origins.get((section, key), where_missing)
             if key not in keys:
                 raise ConfigError(
                     f"{where}: 未知的配置项 {section}.{key}；[{section}] 可用的配置项：{', '.join(keys)}"
                 )
-        for key, (check, required) in keys.items():
-            if key not in values:
-                if required:
-                    raise ConfigError(f"{where}: 缺少配置项 {section}.{key}")
-                continue
+            check, _required = keys[key]
             try:
                 result[section][key] = check(values[key])
+            except _WholeMessage as exc:
+                raise ConfigError(f"{where}: {exc.args[0]}") from exc
             except ValueError as exc:
-                raise ConfigError(
-                    f"{where}: 配置项 {section}.{key} 的值 {values[key]!r} 无效，应为{exc.args[0]}"
-                ) from exc
+                raise ConfigError(MESSAGES["bad_value"].format(
+                    where=where, key=f"{section}.{key}", value=_shown(section, key, values[key]),
+                    expected=exc.args[0])) from exc
+    for section, keys in SCHEMA.items():
+        for key, (_check, required) in keys.items():
+            if required and key not in result[section]:
+                message = MESSAGES["missing_real_site" if real_site else "missing"]
+                raise ConfigError(message.format(where=where_missing, key=f"{section}.{key}"))
     return result
 
 
@@ -311,54 +420,76 @@ def _resolve(path_text: str, base: Path) -> Path:
     return p if p.is_absolute() else (base / p).resolve()
 
 
-def load_settings(site_file: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
-    """Default file, then the site file (argument or $KIOSK_CONFIG), then secrets from the environment.
+def _read_layer(path: Path) -> dict[str, Any]:
+    """One settings file with its relative paths made absolute against its own folder."""
+    raw = _read_toml(path)
+    for section, key in _PATH_KEYS:
+        val = raw.get(section, {}).get(key) if isinstance(raw.get(section), dict) else None
+        if isinstance(val, str) and val:
+            raw[section][key] = str(_resolve(val, path.parent))
+    return raw
 
+
+def _says_demo(raw: Mapping[str, Any]) -> bool:
+    kiosk = raw.get("kiosk")
+    return isinstance(kiosk, dict) and kiosk.get("demo") is True
+
+
+def load_settings(site_file: Path | None = None, env: Mapping[str, str] | None = None, *, demo: bool = False,
+                  changes: Mapping[str, Mapping[str, Any]] | None = None) -> Settings:
+    """Default file, (demo overlay), the site file (argument or $KIOSK_CONFIG), technician overrides, secrets.
+
+    The demo overlay (config/demo.toml) is layered in when `demo` is asked (`kiosk --demo`), when there is
+    no site file at all, or when the site file itself says `[kiosk] demo = true`. `changes` is a
+    technician's pending edit, applied after the overrides file (to check it before it is saved).
     Relative paths in a file are resolved against that file's folder.
     """
     env = os.environ if env is None else env
     if site_file is None and env.get(ENV_CONFIG):
         site_file = Path(env[ENV_CONFIG])
-    raw = _read_toml(DEFAULT_CONFIG)
-    raw = _merge({}, raw, DEFAULT_CONFIG)
+    site_path = Path(site_file).resolve() if site_file is not None else None
+    site = _read_layer(site_path) if site_path is not None else None
+    origins: dict[tuple[str, str], str] = {}
+    raw = _merge({}, _read_layer(DEFAULT_CONFIG), DEFAULT_CONFIG, origins)
     sources = [DEFAULT_CONFIG]
-    # Paths in each file resolve relative to that file.
-    path_keys = (("kiosk", "data_dir"), ("platform", "credentials_file"), ("platform", "ca_bundle"))
-    for section, key in path_keys:
-        if raw.get(section, {}).get(key):
-            raw[section][key] = str(_resolve(raw[section][key], DEFAULT_CONFIG.parent))
-    if site_file is not None:
-        site_file = Path(site_file).resolve()
-        site = _read_toml(site_file)
-        for section, key in path_keys:
-            val = site.get(section, {}).get(key) if isinstance(site.get(section), dict) else None
-            if isinstance(val, str) and val:
-                site[section][key] = str(_resolve(val, site_file.parent))
-        raw = _merge(raw, site, site_file)
-        sources.append(site_file)
+    if demo or site is None or _says_demo(site):
+        raw = _merge(raw, _read_layer(DEMO_CONFIG), DEMO_CONFIG, origins)
+        sources.append(DEMO_CONFIG)
+    if site is not None and site_path is not None:
+        raw = _merge(raw, site, site_path, origins)
+        sources.append(site_path)
     data_dir_text = raw.get("kiosk", {}).get("data_dir")
+    overrides_file: Path | None = None
     if isinstance(data_dir_text, str) and data_dir_text:
         overrides_file = Path(data_dir_text) / OVERRIDES_FILE
         if overrides_file.is_file():
             overrides = _read_toml(overrides_file)
             if "data_dir" in overrides.get("kiosk", {}):
-                raise ConfigError(f"{overrides_file}: kiosk.data_dir 不能在技术员修改文件中更改")
-            raw = _merge(raw, overrides, overrides_file)
+                raise ConfigError(MESSAGES["data_dir_fixed"].format(where=overrides_file))
+            raw = _merge(raw, overrides, overrides_file, origins)
             sources.append(overrides_file)
+    if changes:
+        pending = overrides_file if overrides_file is not None else "技术员修改"
+        if "data_dir" in changes.get("kiosk", {}):
+            raise ConfigError(MESSAGES["data_dir_fixed"].format(where=pending))
+        raw = _merge(raw, changes, pending, origins)
     where = str(sources[-1])
-    v = _validate(raw, where)
+    is_demo = raw.get("kiosk", {}).get("demo") is True
+    v = _validate(raw, origins, where_missing=str(site_path or where), real_site=not is_demo)
     k, sp, pl, dv, to, sy = (v[s] for s in ("kiosk", "service_point", "platform", "devices", "timeouts", "sync"))
     lg, tech = v["logging"], v["technician"]
-    from devices.base import DeviceKind
-    from devices.factory import check_address
 
-    for kind in (DeviceKind.ID_CARD, DeviceKind.SS_CARD, DeviceKind.QR_SCANNER, DeviceKind.PRINTER):
-        try:
-            check_address(kind, dv[kind.value])
-        except DeviceUriError as exc:
-            raise ConfigError(f"{where}: {exc.args[0]}") from exc
+    def origin(section: str, key: str) -> str:
+        return origins.get((section, key), where)
+
     if to["idle_countdown_s"] >= to["max_session_s"]:
-        raise ConfigError(f"{where}: timeouts.idle_countdown_s 应小于 timeouts.max_session_s")
+        raise ConfigError(f"{origin('timeouts', 'idle_countdown_s')}: "
+                          "timeouts.idle_countdown_s 应小于 timeouts.max_session_s")
+    secret_from_env = env.get(ENV_SECRET) or None
+    checks = _SiteChecks(v, origin, secret_from_env)
+    checks.files_and_names()
+    if not is_demo:
+        checks.no_demo_values()
     return Settings(
         kiosk_id=k["id"],
         data_dir=Path(k["data_dir"]),
@@ -373,7 +504,7 @@ def load_settings(site_file: Path | None = None, env: Mapping[str, str] | None =
             connect_timeout_s=pl["connect_timeout_s"],
             read_timeout_s=pl["read_timeout_s"],
             start_sandbox=pl.get("start_sandbox", False),
-            secret_from_env=env.get(ENV_SECRET) or None,
+            secret_from_env=secret_from_env,
         ),
         devices=DeviceSettings(**dv),
         timeouts=Timeouts(**to),
@@ -387,4 +518,117 @@ def load_settings(site_file: Path | None = None, env: Mapping[str, str] | None =
         technician_entry_taps=tech.get("entry_taps", 5),
         technician_lockout_s=tech.get("lockout_s", 300),
         sources=tuple(sources),
+        site_file=site_path,
     )
+
+
+class _SiteChecks:
+    """Checks across keys and against files: what would otherwise stop the kiosk only once it starts."""
+
+    def __init__(self, values: Mapping[str, Mapping[str, Any]], origin: Callable[[str, str], str],
+                 secret_from_env: str | None) -> None:
+        self.v = values
+        self.origin = origin
+        self.secret_from_env = secret_from_env
+        self.secret = ""  # the platform secret in force, once files_and_names has read the credentials
+
+    def _fail(self, section: str, key: str, expected: str) -> ConfigError:
+        value = _shown(section, key, self.v[section].get(key))
+        return ConfigError(MESSAGES["bad_value"].format(where=self.origin(section, key), key=f"{section}.{key}",
+                                                        value=value, expected=expected))
+
+    def files_and_names(self) -> None:
+        """Files that must exist, names that must be known, a file printer inside the data folder."""
+        from kiosk.platform.credentials import CredentialsError, load_credentials
+
+        pl, dv, k = self.v["platform"], self.v["devices"], self.v["kiosk"]
+        ca = pl.get("ca_bundle", "")
+        if ca and not Path(ca).is_file():
+            raise self._fail("platform", "ca_bundle", MESSAGES["ca_bundle"])
+        env = {ENV_SECRET: self.secret_from_env} if self.secret_from_env else {}
+        try:
+            self.secret = load_credentials(pl["credentials_file"], env=env).secret
+        except CredentialsError as exc:
+            raise self._fail("platform", "credentials_file",
+                             MESSAGES["credentials"].format(detail=exc.args[0])) from exc
+        self._printer_profile(dv["printer_profile"])
+        self._catalogue(k["province_profile"])
+        self._printer_file(dv["printer"], Path(k["data_dir"]))
+
+    def _printer_profile(self, name: str) -> None:
+        from devices.printer.profiles import DEFAULT_PROFILES_PATH, PrinterProfileError, load_profiles
+
+        try:
+            profiles = load_profiles(DEFAULT_PROFILES_PATH)
+        except PrinterProfileError as exc:
+            raise ConfigError(str(exc)) from exc
+        if name not in profiles:
+            raise self._fail("devices", "printer_profile",
+                             MESSAGES["printer_profile"].format(available=" / ".join(profiles)))
+
+    def _catalogue(self, profile: str) -> None:
+        from kiosk.catalogue import CatalogueError, available_profiles, load_catalogue
+
+        available = available_profiles()
+        if profile not in available:
+            raise self._fail("kiosk", "province_profile",
+                             MESSAGES["province_profile"].format(available=" / ".join(available)))
+        services = self.v["services"]
+        try:
+            load_catalogue(profile=profile, enabled=services["enabled"],
+                           disabled_items=services.get("disabled_items", ()))
+        except CatalogueError as exc:
+            key = "disabled_items" if "services.disabled_items" in str(exc) else "enabled"
+            raise self._fail("services", key, MESSAGES["services"].format(detail=exc)) from exc
+
+    def _printer_file(self, address: str, data_dir: Path) -> None:
+        """A file:// printer writes as the kiosk user: only inside the kiosk's own data folder."""
+        uri = parse_device_uri(address)
+        if uri.scheme != "file":
+            return
+        target = Path(uri.target).resolve()
+        root = data_dir.resolve()
+        if target == root or not target.is_relative_to(root):
+            raise self._fail("devices", "printer", MESSAGES["printer_file"].format(data_dir=root))
+
+    def no_demo_values(self) -> None:
+        """Outside demo mode: none of demo.toml's values, nor the demo secret, nor the published demo PIN."""
+        demo = _read_layer(DEMO_CONFIG)
+        k, sp, pl, tech = (self.v[s] for s in ("kiosk", "service_point", "platform", "technician"))
+
+        def refuse(section: str, key: str, what: str, expected: str) -> ConfigError:
+            return ConfigError(MESSAGES["demo_value"].format(
+                where=self.origin(section, key), key=f"{section}.{key}", what=MESSAGES[what],
+                expected=MESSAGES[expected]))
+
+        if pl.get("start_sandbox"):
+            raise refuse("platform", "start_sandbox", "demo_sandbox", "expect_no_sandbox")
+        if self._is_demo_pin(tech.get("pin_hashes", ()), demo.get("technician", {}).get("pin_hashes", [])):
+            raise refuse("technician", "pin_hashes", "demo_pin", "expect_pins")
+        demo_creds = Path(demo["platform"]["credentials_file"])
+        if Path(pl["credentials_file"]).resolve() == demo_creds.resolve():
+            raise refuse("platform", "credentials_file", "demo_credentials", "expect_credentials")
+        from kiosk.platform.credentials import load_credentials
+
+        demo_secret = load_credentials(demo_creds, env={}).secret
+        if hmac.compare_digest(self.secret.encode(), demo_secret.encode()):
+            if self.secret_from_env:
+                raise ConfigError(MESSAGES["demo_value"].format(
+                    where=f"环境变量 {ENV_SECRET}", key=ENV_SECRET, what=MESSAGES["demo_secret"],
+                    expected=MESSAGES["expect_credentials"]))
+            raise refuse("platform", "credentials_file", "demo_secret", "expect_credentials")
+        if k["id"] == demo["kiosk"]["id"]:
+            raise refuse("kiosk", "id", "demo_kiosk_id", "expect_kiosk_id")
+        for key in ("name", "address", "phone"):
+            if sp.get(key) and sp.get(key) == demo["service_point"].get(key):
+                raise refuse("service_point", key, "demo_service_point", "expect_service_point")
+
+    @staticmethod
+    def _is_demo_pin(lines: tuple[str, ...], demo_lines: list[str]) -> bool:
+        """The demo overlay's hash itself, or any hash that opens with a published demo PIN (scrypt per line)."""
+        from kiosk.technician import PinHash
+
+        if set(lines) & set(demo_lines):
+            return True
+        hashes = [PinHash.parse(line) for line in lines]
+        return any(h.matches(pin) for h in hashes for pin in PUBLISHED_DEMO_PINS)

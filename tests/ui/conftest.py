@@ -38,7 +38,7 @@ def ui_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSand
 def write_site(folder: Path, platform_url: str, extra: str = "") -> Path:
     site = folder / "site.toml"
     site.write_text(
-        f'[kiosk]\ndata_dir = "{folder / "data"}"\n'
+        f'[kiosk]\ndemo = true\ndata_dir = "{folder / "data"}"\n'
         f'[platform]\nurl = "{platform_url}"\nstart_sandbox = false\nconnect_timeout_s = 1.0\nread_timeout_s = 5.0\n'
         f"{extra}",
         encoding="utf-8",

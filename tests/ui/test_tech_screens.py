@@ -147,3 +147,16 @@ def test_a_platform_pushed_message_shows_on_the_attract_screen_and_services_foll
     world.core.sync.heartbeat()
     qtbot.waitUntil(lambda: attract.maintenance.isHidden(), timeout=5000)
     assert not world.ui.home.tiles[1].isHidden()
+
+
+def test_a_printer_file_outside_the_data_folder_cannot_be_set_on_the_kiosk(qtbot, tech_world) -> None:
+    from ui.tech.diagnostics import overrides_path
+
+    world = tech_world
+    enter_technician(qtbot, world)
+    panel = _tab(qtbot, world, "config")
+    world.ui.window.findChild(QLineEdit, "techCfg_devices_printer").setText("file:///etc/passwd")
+    _click(qtbot, world.ui.window, "techConfigSave")
+    qtbot.waitUntil(lambda: "没有保存" in panel.result.text(), timeout=5000)
+    assert "devices.printer" in panel.result.text() and str(world.core.settings.data_dir) in panel.result.text()
+    assert not overrides_path(world.core.settings).exists()

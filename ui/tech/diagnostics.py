@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from kiosk.settings import DEFAULT_CONFIG, ConfigError, Settings, load_settings
+from kiosk.settings import DEMO_CONFIG, ENV_SECRET, Settings, load_settings
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +108,6 @@ EDITABLE: tuple[Editable, ...] = (
     Editable("timeouts", "max_session_s", "int"),
     Editable("timeouts", "device_status_s", "float"),
 )
-_PATH_KEYS = (("kiosk", "data_dir"), ("platform", "credentials_file"), ("platform", "ca_bundle"))
 
 
 def current_value(settings: Settings, e: Editable) -> Any:
@@ -152,45 +151,15 @@ def to_toml(data: Mapping[str, Mapping[str, Any]], header: str = "") -> str:
     return "\n".join(lines).lstrip("\n") + "\n"
 
 
-def _site_raw(settings: Settings) -> dict[str, dict[str, Any]]:
-    """The site file as data with its relative paths made absolute (so it can be re-written elsewhere)."""
-    sources = [p for p in settings.sources if Path(p) != DEFAULT_CONFIG]
-    if not sources:
-        return {}
-    site = Path(sources[0])
-    with site.open("rb") as fh:
-        raw: dict[str, Any] = tomllib.load(fh)
-    for section, key in _PATH_KEYS:
-        value = raw.get(section, {}).get(key) if isinstance(raw.get(section), dict) else None
-        if isinstance(value, str) and value and not Path(os.path.expanduser(value)).is_absolute():
-            raw[section][key] = str((site.parent / value).resolve())
-    return raw
-
-
 def validate_overrides(settings: Settings, changes: Mapping[str, Mapping[str, Any]]) -> Settings:
-    """The settings the kiosk would start with after the change (site file + overrides); ConfigError if invalid."""
-    from devices.printer.profiles import DEFAULT_PROFILES_PATH, PrinterProfileError, load_profiles
+    """The settings the kiosk would start with after the change (its layers + overrides + change); ConfigError if not.
 
-    merged = _site_raw(settings)
-    for section, values in read_overrides(settings).items():
-        merged.setdefault(section, {}).update(values)
-    for section, values in changes.items():
-        merged.setdefault(section, {}).update(values)
-    fd, tmp = tempfile.mkstemp(prefix="site-check-", suffix=".toml")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(to_toml(merged))
-        checked = load_settings(Path(tmp), env={})
-    finally:
-        os.unlink(tmp)
-    try:
-        profiles = load_profiles(DEFAULT_PROFILES_PATH)
-    except PrinterProfileError as exc:
-        raise ConfigError(str(exc)) from exc
-    if checked.devices.printer_profile not in profiles:
-        raise ConfigError(f"devices.printer_profile：没有打印机型号 {checked.devices.printer_profile}；可选："
-                          + "、".join(profiles))
-    return checked
+    The same checks as at start (kiosk/settings.py), so a change is refused here rather than stopping the
+    next start — among them a file:// printer outside the data folder.
+    """
+    secret = settings.platform.secret_from_env
+    return load_settings(settings.site_file, env={ENV_SECRET: secret} if secret else {},
+                         demo=DEMO_CONFIG in settings.sources, changes=changes)
 
 
 def save_overrides(settings: Settings, changes: Mapping[str, Mapping[str, Any]], *, actor: str,

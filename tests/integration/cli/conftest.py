@@ -60,6 +60,7 @@ class Site:
         path = self.directory / "site.toml"
         path.write_text(
             "[kiosk]\n"
+            "demo = true\n"
             f'data_dir = "{self.directory / "data"}"\n'
             "[devices]\n"
             f'id_card = "{self.id_card}"\n'

@@ -38,7 +38,7 @@ def write_site(folder: Path, url: str, *, start_sandbox: bool = False) -> Path:
     """A site settings file: data in `folder/data`, the platform at `url`."""
     folder.mkdir(parents=True, exist_ok=True)
     site = folder / "site.toml"
-    site.write_text(f'[kiosk]\ndata_dir = "{folder / "data"}"\n\n[platform]\nurl = "{url}"\n'
+    site.write_text(f'[kiosk]\ndemo = true\ndata_dir = "{folder / "data"}"\n\n[platform]\nurl = "{url}"\n'
                     f"connect_timeout_s = 1.0\nstart_sandbox = {'true' if start_sandbox else 'false'}\n",
                     encoding="utf-8")
     return site

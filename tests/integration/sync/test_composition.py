@@ -57,6 +57,6 @@ def test_demo_mode_reuses_a_sandbox_already_serving(sandbox: RunningSandbox, tmp
 
 
 def test_the_demo_sandbox_only_ever_runs_on_the_loopback(tmp_path: Path) -> None:
-    settings = load_settings(write_site(tmp_path, "http://10.0.0.5:8765", start_sandbox=True), env={})
+    settings = load_settings(write_site(tmp_path, "https://10.0.0.5:8765", start_sandbox=True), env={})
     with pytest.raises(SandboxStartError):
         build_core(settings, start_workers=False, console_log=False)

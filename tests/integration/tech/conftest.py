@@ -21,7 +21,7 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox
 def write_site(folder: Path, url: str, extra: str = "") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     site = folder / "site.toml"
-    site.write_text(f'[kiosk]\ndata_dir = "{folder / "data"}"\n\n[platform]\nurl = "{url}"\n'
+    site.write_text(f'[kiosk]\ndemo = true\ndata_dir = "{folder / "data"}"\n\n[platform]\nurl = "{url}"\n'
                     f"connect_timeout_s = 1.0\nstart_sandbox = false\n{extra}", encoding="utf-8")
     return site
 

@@ -18,20 +18,21 @@ def test_default_config_is_a_working_demo() -> None:
 
 def test_site_file_overrides_and_resolves_relative_paths(tmp_path: Path) -> None:
     site = tmp_path / "site.toml"
-    site.write_text('[devices]\nprinter = "tcp://127.0.0.1:9100"\n[kiosk]\ndata_dir = "data"\n', encoding="utf-8")
+    site.write_text('[devices]\nprinter = "tcp://127.0.0.1:9100"\n[kiosk]\ndemo = true\ndata_dir = "data"\n',
+                    encoding="utf-8")
     s = load_settings(site, env={})
     assert s.devices.printer == "tcp://127.0.0.1:9100"
     assert s.data_dir == tmp_path / "data"
-    assert s.devices.id_card == "sim://"  # untouched keys keep the default
+    assert s.devices.id_card == "sim://"  # untouched keys keep the demo overlay's value
 
 
 def test_env_names_site_file_and_secret(tmp_path: Path) -> None:
     site = tmp_path / "site.toml"
-    site.write_text('[kiosk]\nid = "TZ-TEST-01"\n', encoding="utf-8")
-    s = load_settings(env={"KIOSK_CONFIG": str(site), "KIOSK_PLATFORM_SECRET": "s3cret"})
+    site.write_text('[kiosk]\ndemo = true\nid = "TZ-TEST-01"\n', encoding="utf-8")
+    s = load_settings(env={"KIOSK_CONFIG": str(site), "KIOSK_PLATFORM_SECRET": "s3cret-for-the-test-only"})
     assert s.kiosk_id == "TZ-TEST-01"
-    assert s.platform.secret_from_env == "s3cret"
-    assert "s3cret" not in repr(s) and "s3cret" not in str(s.redacted())
+    assert s.platform.secret_from_env == "s3cret-for-the-test-only"
+    assert "s3cret-for-the-test-only" not in repr(s) and "s3cret-for-the-test-only" not in str(s.redacted())
 
 
 @pytest.mark.parametrize(
@@ -79,7 +80,8 @@ def test_a_device_address_of_the_wrong_kind_names_the_key(tmp_path: Path) -> Non
 
 def test_technician_overrides_in_the_data_folder_apply_last(tmp_path: Path) -> None:
     site = tmp_path / "site.toml"
-    site.write_text('[kiosk]\ndata_dir = "data"\n[devices]\nprinter = "tcp://127.0.0.1:9100"\n', encoding="utf-8")
+    site.write_text('[kiosk]\ndemo = true\ndata_dir = "data"\n[devices]\nprinter = "tcp://127.0.0.1:9100"\n',
+                    encoding="utf-8")
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "site-overrides.toml").write_text(
         '[devices]\nprinter = "tcp://127.0.0.1:9101"\n[timeouts]\nidle_warning_s = 90\n', encoding="utf-8")
