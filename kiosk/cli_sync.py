@@ -106,6 +106,18 @@ def exit_code(report: SyncReport) -> int:
     return EXIT_OK
 
 
+def _unfinished_text(report: SyncReport, code: int, last_error: str | None) -> str:
+    """The plain line for a technician when a cycle did not finish."""
+    from kiosk.sync.messages import SYNC_RUN_TEXTS
+
+    if report.unreachable:
+        return SYNC_RUN_TEXTS["unreachable"].format(code=last_error or "NETWORK")
+    if code == EXIT_ATTENTION:
+        return SYNC_RUN_TEXTS["attention"].format(count=report.needs_attention)
+    failed = [f.error for f in report.feeds if f.error]
+    return SYNC_RUN_TEXTS["incomplete"].format(code=(failed[0] if failed else None) or last_error or "RETRY")
+
+
 def sync_run(settings: Settings, *, out: IO[str] = sys.stdout, err: IO[str] = sys.stderr) -> int:
     """One full cycle now: recover in-flight items, push, heartbeat, pull; prints the report as JSON."""
     from kiosk.app import build_platform_client, build_sync_worker, start_demo_sandbox
@@ -133,7 +145,11 @@ def sync_run(settings: Settings, *, out: IO[str] = sys.stdout, err: IO[str] = sy
         worker.recover_in_flight()
         report = worker.run_once()
         print(json.dumps(report.to_json(), ensure_ascii=False), file=out)
-        return exit_code(report)
+        code = exit_code(report)
+        if code != EXIT_OK:
+            print(_unfinished_text(report, code, SyncStateFile(settings.data_dir / STATE_FILE_NAME).load().last_error),
+                  file=err)
+        return code
     finally:
         if database is not None:
             database.close()

@@ -20,3 +20,10 @@ AUDIT_TEXTS: dict[str, str] = {
 
 # The reason shown in 我的办件 when the platform refused a submission without its own words.
 REJECTED_FALLBACK = "平台未受理这份申请，请到柜台咨询"
+
+# The one line `kiosk sync run` prints on stderr when the cycle did not finish (exit 1 or 3).
+SYNC_RUN_TEXTS: dict[str, str] = {
+    "unreachable": "同步未完成：平台无法连接或应答异常（{code}）。已保存的申请不会丢失，联网后自动上传。",
+    "attention": "同步未完成：有 {count} 件申请需要技术员处理，详见 kiosk sync status。",
+    "incomplete": "同步未完成：部分申请或信息这次没有传完（{code}），稍后自动重试。",
+}
