@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from kiosk.platform import CredentialsError
 from kiosk.settings import Settings
 from kiosk.sync import STATE_FILE_NAME, SyncReport, SyncStateFile
+from kiosk.sync.clock_skew import clock_warning
 from offline_cache import Database, OfflineCacheError, OutboxState, SearchQuery
 from offline_cache.models import OutboxRow
 from offline_cache.search import MAX_PAGE_SIZE
@@ -81,7 +82,7 @@ def sync_status(settings: Settings, *, out: IO[str] = sys.stdout, err: IO[str] =
             "outbox": _outbox_details(database, now),
             "feeds": feeds,
             "heartbeat": {"last_at": _iso(state.last_heartbeat_at), "server_time": _iso(state.server_time),
-                          "clock_offset_s": state.clock_offset_s},
+                          "clock_offset_s": state.clock_offset_s, "clock_warning": clock_warning(state.clock_offset_s)},
             "network": state.network,
             "last_error": state.last_error,
             "last_push_at": _iso(state.last_push_at),

@@ -22,6 +22,7 @@ from kiosk.platform.errors import (
     DEADLINE_MESSAGE,
     TLS_MESSAGE,
     UNAVAILABLE_MESSAGE,
+    KioskAuthError,
     PlatformBadResponse,
     PlatformError,
     PlatformTlsError,
@@ -48,6 +49,7 @@ from kiosk.platform.models import (
 from kiosk.platform.signing import sign
 from kiosk.platform.transport import (
     ACCEPT_ENCODING,
+    NESTED_TOO_DEEP,
     DeadlineAdapter,
     DeadlineWatch,
     ReplyTooLarge,
@@ -59,6 +61,8 @@ from kiosk.platform.transport import (
 log = logging.getLogger(__name__)
 
 _ITEM_KEYS = ("id", "version", "updated_at", "deleted")
+TIME_PATH = "/v1/time"  # unsigned: the platform's clock
+STALE_TIMESTAMP = "STALE_TIMESTAMP"
 
 
 def _nonce() -> str:
@@ -135,6 +139,7 @@ class PlatformClient:
         self._verify: str | bool = ca_bundle if ca_bundle != "" else True
         self._timeout = (connect_timeout, read_timeout)
         self._deadline_s = call_deadline
+        self._offset_s = 0.0  # platform time - kiosk time, learned when the platform says STALE_TIMESTAMP
         self._max_reply_bytes = max_reply_bytes
         self._clock = clock
         self._nonce = nonce_source
@@ -160,25 +165,73 @@ class PlatformClient:
     # ---- transport ---------------------------------------------------------------------------
     def _call(self, method: str, path: str, *, params: Mapping[str, Any] | None = None, body: Any = None,
               token: str | None = None) -> tuple[int, dict[str, Any]]:
-        """Send one signed request; (status, JSON object) for 2xx, else a typed error."""
+        """Send one signed request; (status, JSON object) for 2xx, else a typed error.
+
+        STALE_TIMESTAMP (the kiosk's clock is off by more than the platform allows) is refused before
+        anything is done, so the client asks the platform's time, keeps the offset and sends once more.
+        """
+        try:
+            return self._call_signed(method, path, params=params, body=body, token=token)
+        except KioskAuthError as exc:
+            if exc.code != STALE_TIMESTAMP:
+                raise
+            log.warning("platform %s %s: STALE_TIMESTAMP; asking the platform's time", method, path)
+            try:
+                self.sync_time()
+            except PlatformError as time_exc:
+                log.warning("platform time unavailable (%s): the kiosk clock stays uncorrected", time_exc.code)
+                raise exc from time_exc
+            return self._call_signed(method, path, params=params, body=body, token=token)
+
+    def _prepare(self, method: str, path: str, params: Mapping[str, Any] | None, data: bytes,
+                 headers: dict[str, str]) -> requests.PreparedRequest:
+        clean = {k: v for k, v in (params or {}).items() if v is not None}
+        try:
+            return self._session.prepare_request(
+                requests.Request(method, self.base_url + path, params=clean, data=data or None, headers=headers))
+        except (requests.RequestException, ValueError) as exc:
+            raise PlatformUnavailable("BAD_URL", UNAVAILABLE_MESSAGE, detail=f"cannot build request: {type(exc).__name__}") from exc
+
+    def _call_signed(self, method: str, path: str, *, params: Mapping[str, Any] | None, body: Any,
+                     token: str | None) -> tuple[int, dict[str, Any]]:
         data = b"" if body is None else json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         headers = {"Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING}
         if body is not None:
             headers["Content-Type"] = "application/json; charset=utf-8"
         if token is not None:
             headers["Authorization"] = f"Bearer {token}"
-        clean = {k: v for k, v in (params or {}).items() if v is not None}
-        try:
-            prepared = self._session.prepare_request(
-                requests.Request(method, self.base_url + path, params=clean, data=data or None, headers=headers))
-        except (requests.RequestException, ValueError) as exc:
-            raise PlatformUnavailable("BAD_URL", UNAVAILABLE_MESSAGE, detail=f"cannot build request: {type(exc).__name__}") from exc
+        prepared = self._prepare(method, path, params, data, headers)
         prepared.headers.update(sign(secret=self._secret, method=method, path_with_query=prepared.path_url,
-                                     kiosk_id=self.kiosk_id, timestamp=int(self._clock()), nonce=self._nonce(),
-                                     body=data))
+                                     kiosk_id=self.kiosk_id, timestamp=round(self._clock() + self._offset_s),
+                                     nonce=self._nonce(), body=data))
         started = time.monotonic()
         status, body_bytes = self._exchange(method, path, prepared)
         return self._interpret(method, path, status, body_bytes, time.monotonic() - started)
+
+    # ---- the platform's clock ----------------------------------------------------------------
+    @property
+    def clock_offset_s(self) -> float:
+        """Platform time minus kiosk time, as last learned from GET /v1/time (0 until then)."""
+        return self._offset_s
+
+    def sync_time(self) -> float:
+        """Ask the platform's time (unsigned GET /v1/time) and sign with it from now on; the new offset in s.
+
+        The answer is unsigned, so it is only a hint: the platform still checks every signed request
+        against its own clock. An absurd answer just makes the next request fail again.
+        """
+        prepared = self._prepare("GET", TIME_PATH, None, b"",
+                                 {"Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING})
+        sent = self._clock()
+        status, body_bytes = self._exchange("GET", TIME_PATH, prepared)
+        received = self._clock()
+        _s, out = self._interpret("GET", TIME_PATH, status, body_bytes, 0.0)
+        server = self._shape("time", lambda: _parse_time(out["server_time"]))
+        offset = round(server.timestamp() - (sent + received) / 2, 3)
+        if abs(offset - self._offset_s) >= 1:
+            log.warning("kiosk clock is %+.0f s off the platform's; signing with the platform's time", -offset)
+        self._offset_s = offset
+        return offset
 
     def _exchange(self, method: str, path: str, prepared: requests.PreparedRequest) -> tuple[int, bytes]:
         """Send and read the whole reply within the call deadline and the size cap; (status, body bytes)."""
@@ -223,6 +276,9 @@ class PlatformClient:
         if status >= 500:
             code = payload.get("code") if isinstance(payload, dict) and isinstance(payload.get("code"), str) else ""
             raise error_for(code, status, detail=f"HTTP {status}")
+        if problem == NESTED_TOO_DEEP:
+            raise PlatformBadResponse("JSON_TOO_DEEP", BAD_RESPONSE_MESSAGE, http_status=status,
+                                      detail=f"HTTP {status}, JSON {problem}")
         if not isinstance(payload, dict):
             raise PlatformBadResponse(f"HTTP_{status}", BAD_RESPONSE_MESSAGE, http_status=status,
                                       detail=f"HTTP {status}, not a JSON object ({problem or 'JSON'}, "

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 CHUNK_BYTES = 16 * 1024  # raw bytes read at a time; one piece of deflate can grow ~1000× at most
 MAX_JSON_DEPTH = 64  # the contract nests a few levels; anything deeper is hostile
 ACCEPT_ENCODING = "gzip, deflate"  # what _Decoder understands; never br or zstd
+NESTED_TOO_DEEP = "nested too deep"
 
 _current = threading.local()  # the DeadlineWatch of the call running on this thread
 
@@ -199,11 +200,11 @@ def parse_json(body: bytes) -> tuple[Any, str]:
     except UnicodeDecodeError:
         return None, "not UTF-8"
     except RecursionError:
-        return None, "nested too deep"
+        return None, NESTED_TOO_DEEP
     except ValueError:
         return None, "not JSON"
     if _depth_exceeds(value, MAX_JSON_DEPTH):
-        return None, "nested too deep"
+        return None, NESTED_TOO_DEEP
     return value, ""
 
 
@@ -224,5 +225,5 @@ def _depth_exceeds(value: Any, limit: int) -> bool:
     return False
 
 
-__all__ = ["ACCEPT_ENCODING", "DeadlineAdapter", "DeadlineWatch", "MAX_JSON_DEPTH", "ReplyTooLarge",
+__all__ = ["ACCEPT_ENCODING", "DeadlineAdapter", "DeadlineWatch", "MAX_JSON_DEPTH", "NESTED_TOO_DEEP", "ReplyTooLarge",
            "ReplyUndecodable", "parse_json", "read_capped"]

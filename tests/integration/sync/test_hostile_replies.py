@@ -91,10 +91,12 @@ def proxy(sandbox: RunningSandbox) -> Iterator[FaultProxy]:
         yield running
 
 
-GZIP_BOMB: list[bytes] = []
+@pytest.fixture(scope="module")
+def gzip_bomb() -> bytes:
+    return _gzip_bomb()  # built before the kiosk starts: the reply must come at once, not after a read timeout
 
 
-def canned(case: str) -> Iterable[bytes]:
+def canned(case: str, bomb: bytes) -> Iterable[bytes]:
     if case == "naive_server_time":
         return (_reply(b'{"server_time": "2026-12-05T16:00:00", "settings": {}}'),)
     if case == "deep_json":
@@ -102,19 +104,22 @@ def canned(case: str) -> Iterable[bytes]:
     if case == "huge_body":
         return _huge_body()
     if case == "gzip_bomb":
-        if not GZIP_BOMB:
-            GZIP_BOMB.append(_gzip_bomb())
-        return (_reply(GZIP_BOMB[0], "Content-Encoding: gzip"),)
+        return (_reply(bomb, "Content-Encoding: gzip"),)
     raise AssertionError(case)
 
 
-@pytest.mark.parametrize("case", ["naive_server_time", "deep_json", "huge_body", "gzip_bomb", "slow_drip"])
-def test_sync_run_ends_a_hostile_reply_as_a_plain_failure(case: str, proxy: FaultProxy, tmp_path: Path) -> None:
+EXPECTED_CODE = {"naive_server_time": "BAD_SHAPE", "deep_json": "JSON_TOO_DEEP", "huge_body": "REPLY_TOO_LARGE",
+                 "gzip_bomb": "REPLY_TOO_LARGE", "slow_drip": "DEADLINE"}
+
+
+@pytest.mark.parametrize("case", list(EXPECTED_CODE))
+def test_sync_run_ends_a_hostile_reply_as_a_plain_failure(case: str, proxy: FaultProxy, gzip_bomb: bytes,
+                                                          tmp_path: Path) -> None:
     if case == "slow_drip":
         proxy.drip_delay_s = 0.8  # one byte every 0.8 s: a 1 s read timeout never fires
         proxy.set_fault(Fault.SLOW_DRIP)
     else:
-        proxy.canned = lambda: canned(case)
+        proxy.canned = lambda: canned(case, gzip_bomb)
         proxy.set_fault(Fault.CANNED)
     site = write_site(tmp_path, proxy.base_url,
                       platform_extra="read_timeout_s = 1.0\ncall_deadline_s = 5.0\nmax_reply_bytes = 8388608\n")
@@ -125,4 +130,4 @@ def test_sync_run_ends_a_hostile_reply_as_a_plain_failure(case: str, proxy: Faul
     assert run.max_rss_kib < MEMORY_LIMIT_KIB, f"peak memory {run.max_rss_kib / 1024:.0f} MiB"
     report = json.loads(run.stdout)
     assert report["unreachable"] is True and report["heartbeat"]["ok"] is False
-    assert "同步未完成" in run.stderr  # the plain message for the technician
+    assert "同步未完成" in run.stderr and EXPECTED_CODE[case] in run.stderr  # the plain line, naming the cause
