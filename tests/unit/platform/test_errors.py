@@ -254,3 +254,56 @@ def test_an_unknown_content_encoding_is_a_bad_response():
     adapter = CannedAdapter(200, b'{"cases": []}')
     client_with(adapter).my_cases("t")
     assert adapter.requests[0].headers["Accept-Encoding"] == "gzip, deflate"
+
+
+# ---- a kiosk clock off the platform's (issue 10 item 6) --------------------------------------------
+class ScriptedAdapter(CannedAdapter):
+    """Answers request n with replies[n] (status, body); remembers every request."""
+
+    def __init__(self, *replies: tuple[int, bytes]) -> None:
+        super().__init__()
+        self.replies = list(replies)
+
+    def send(self, request, **kwargs):  # noqa: ANN001 - requests' adapter signature
+        self.status, self.body = self.replies[min(len(self.requests), len(self.replies) - 1)]
+        return super().send(request, **kwargs)
+
+
+STALE = (401, b'{"code": "STALE_TIMESTAMP", "message": "clock"}')
+TIME = (200, b'{"server_time": "2023-11-14T22:13:20+00:00", "unix": 1700000000}')  # 1.7e9 + 0
+FEED = (200, b'{"items": [], "next_cursor": "c", "has_more": false}')
+
+
+def late_client(adapter: CannedAdapter) -> PlatformClient:
+    session = requests.Session()
+    session.mount("http://", adapter)
+    return PlatformClient("http://platform.test", "TZ-YQ-LJZ-01", "x" * 32, session=session,
+                          clock=lambda: 1.7e9 - 3600)  # an hour slow
+
+
+def test_a_stale_timestamp_asks_the_platforms_time_and_signs_again_with_it():
+    adapter = ScriptedAdapter(STALE, TIME, FEED)
+    client = late_client(adapter)
+    assert client.fetch_feed("regions").next_cursor == "c"
+    first, time_call, again = adapter.requests
+    assert time_call.path_url == "/v1/time" and "X-Signature" not in time_call.headers
+    assert first.headers["X-Timestamp"] == str(int(1.7e9 - 3600)) and again.headers["X-Timestamp"] == "1700000000"
+    assert client.clock_offset_s == 3600
+    client.fetch_feed("regions")  # the offset stays: no second time request
+    assert [r.path_url for r in adapter.requests[3:]] == ["/v1/feeds/regions?limit=200"]
+
+
+@pytest.mark.parametrize("time_reply", [(500, b""), (200, b'{"server_time": "2023-11-14T22:13:20"}'), STALE])
+def test_when_the_time_cannot_be_learned_the_refusal_stands_and_is_not_looped(time_reply):
+    adapter = ScriptedAdapter(STALE, time_reply, STALE)
+    with pytest.raises(KioskAuthError) as info:
+        late_client(adapter).fetch_feed("regions")
+    assert info.value.code == "STALE_TIMESTAMP"
+    assert len(adapter.requests) == 2  # the request, the time question: no retry without a time
+
+
+def test_a_refusal_even_with_the_platforms_time_is_raised_after_one_retry():
+    adapter = ScriptedAdapter(STALE, TIME, STALE, TIME, STALE)
+    with pytest.raises(KioskAuthError):
+        late_client(adapter).fetch_feed("regions")
+    assert len(adapter.requests) == 3
