@@ -135,6 +135,8 @@ class _Decoder:
         self.name = names[0] if names else ""
         self._zlib: Any = None
         self._raw_deflate_tried = False
+        self._finished = False  # past the end of the compressed data: what follows is junk, ignored
+        self._members_done = 0
         if self.name in ("gzip", "x-gzip"):
             self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
         elif self.name == "deflate":
@@ -145,7 +147,7 @@ class _Decoder:
         if self._zlib is None:
             return data[:room]
         out = bytearray()
-        while data and len(out) < room:
+        while data and len(out) < room and not self._finished:
             try:
                 out += self._zlib.decompress(data, room - len(out))
             except zlib.error as exc:
@@ -154,13 +156,20 @@ class _Decoder:
                     self._raw_deflate_tried = True
                     self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
                     continue
+                if self._members_done:
+                    self._finished = True  # junk after a complete gzip member, as urllib3 tolerates
+                    break
                 raise ReplyUndecodable(f"{self.name}: {exc}") from exc
             self._raw_deflate_tried = True
             if len(out) >= room:
                 break
             data = self._zlib.unconsumed_tail
-            if self._zlib.eof and self._zlib.unused_data and self.name != "deflate":
-                data = self._zlib.unused_data  # a second gzip member
+            if self._zlib.eof:
+                self._members_done += 1
+                if self.name == "deflate" or not self._zlib.unused_data:
+                    self._finished = self.name == "deflate"
+                    break
+                data = self._zlib.unused_data  # another gzip member follows
                 self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
         return bytes(out)
 

@@ -307,3 +307,13 @@ def test_a_refusal_even_with_the_platforms_time_is_raised_after_one_retry():
     with pytest.raises(KioskAuthError):
         late_client(adapter).fetch_feed("regions")
     assert len(adapter.requests) == 3
+
+
+def test_two_gzip_members_are_read_whole_and_trailing_junk_after_them_is_ignored():
+    def member(text: bytes) -> bytes:
+        packer = zlib.compressobj(6, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+        return packer.compress(text) + packer.flush()
+
+    body = member(b'{"items": [], "next_cursor": ') + member(b'"c7", "has_more": false}') + b"\x00\x00junk"
+    page = capped_client(CannedAdapter(200, body, headers={"Content-Encoding": "gzip"})).fetch_feed("fixed_jobs")
+    assert page.next_cursor == "c7"
