@@ -85,7 +85,9 @@ def build_platform_client(settings: Settings) -> PlatformClient:
                     credentials.kiosk_id, settings.kiosk_id)
     return PlatformClient.from_credentials(settings.platform.url, credentials, ca_bundle=settings.platform.ca_bundle,
                                            connect_timeout=settings.platform.connect_timeout_s,
-                                           read_timeout=settings.platform.read_timeout_s)
+                                           read_timeout=settings.platform.read_timeout_s,
+                                           call_deadline=settings.platform.call_deadline_s,
+                                           max_reply_bytes=settings.platform.max_reply_bytes)
 
 
 def build_sync_worker(settings: Settings, database: Database, platform: PlatformClient, *,

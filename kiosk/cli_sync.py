@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from kiosk.platform import CredentialsError
 from kiosk.settings import Settings
 from kiosk.sync import STATE_FILE_NAME, SyncReport, SyncStateFile
+from kiosk.sync.clock_skew import clock_warning
 from offline_cache import Database, OfflineCacheError, OutboxState, SearchQuery
 from offline_cache.models import OutboxRow
 from offline_cache.search import MAX_PAGE_SIZE
@@ -81,7 +82,7 @@ def sync_status(settings: Settings, *, out: IO[str] = sys.stdout, err: IO[str] =
             "outbox": _outbox_details(database, now),
             "feeds": feeds,
             "heartbeat": {"last_at": _iso(state.last_heartbeat_at), "server_time": _iso(state.server_time),
-                          "clock_offset_s": state.clock_offset_s},
+                          "clock_offset_s": state.clock_offset_s, "clock_warning": clock_warning(state.clock_offset_s)},
             "network": state.network,
             "last_error": state.last_error,
             "last_push_at": _iso(state.last_push_at),
@@ -104,6 +105,18 @@ def exit_code(report: SyncReport) -> int:
     if report.push.refused or report.push.retried or not report.all_feeds_pulled:
         return EXIT_INCOMPLETE
     return EXIT_OK
+
+
+def _unfinished_text(report: SyncReport, code: int, last_error: str | None) -> str:
+    """The plain line for a technician when a cycle did not finish."""
+    from kiosk.sync.messages import SYNC_RUN_TEXTS
+
+    if report.unreachable:
+        return SYNC_RUN_TEXTS["unreachable"].format(code=last_error or "NETWORK")
+    if code == EXIT_ATTENTION:
+        return SYNC_RUN_TEXTS["attention"].format(count=report.needs_attention)
+    failed = [f.error for f in report.feeds if f.error]
+    return SYNC_RUN_TEXTS["incomplete"].format(code=(failed[0] if failed else None) or last_error or "RETRY")
 
 
 def sync_run(settings: Settings, *, out: IO[str] = sys.stdout, err: IO[str] = sys.stderr) -> int:
@@ -133,7 +146,11 @@ def sync_run(settings: Settings, *, out: IO[str] = sys.stdout, err: IO[str] = sy
         worker.recover_in_flight()
         report = worker.run_once()
         print(json.dumps(report.to_json(), ensure_ascii=False), file=out)
-        return exit_code(report)
+        code = exit_code(report)
+        if code != EXIT_OK:
+            print(_unfinished_text(report, code, SyncStateFile(settings.data_dir / STATE_FILE_NAME).load().last_error),
+                  file=err)
+        return code
     finally:
         if database is not None:
             database.close()

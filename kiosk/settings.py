@@ -216,6 +216,8 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], bool]]] = {
         "ca_bundle": (_str(nonempty=False), False),
         "connect_timeout_s": (_float(0.1, 60), True),
         "read_timeout_s": (_float(0.1, 300), True),
+        "call_deadline_s": (_float(1, 600), False),
+        "max_reply_bytes": (_int(65_536, 268_435_456), False),
         "start_sandbox": (_bool, False),
     },
     "devices": {
@@ -278,6 +280,8 @@ class PlatformSettings:
     connect_timeout_s: float
     read_timeout_s: float
     start_sandbox: bool
+    call_deadline_s: float = 30.0  # wall clock for one call: connect, send, every read of the reply
+    max_reply_bytes: int = 8 * 1024 * 1024  # a reply is refused beyond this (counted after decompression)
     secret_from_env: str | None = field(default=None, repr=False)
 
 
@@ -504,6 +508,8 @@ def load_settings(site_file: Path | None = None, env: Mapping[str, str] | None =
             connect_timeout_s=pl["connect_timeout_s"],
             read_timeout_s=pl["read_timeout_s"],
             start_sandbox=pl.get("start_sandbox", False),
+            call_deadline_s=pl.get("call_deadline_s", 30.0),
+            max_reply_bytes=pl.get("max_reply_bytes", 8 * 1024 * 1024),
             secret_from_env=secret_from_env,
         ),
         devices=DeviceSettings(**dv),

@@ -27,13 +27,17 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 SIGNING_DOC = """
-**Signing.** Every request under `/v1` except `/v1/admin/*` carries `X-Kiosk-Id`, `X-Timestamp`
+**Signing.** Every request under `/v1` except `/v1/admin/*` and `GET /v1/time` carries `X-Kiosk-Id`, `X-Timestamp`
 (Unix seconds), `X-Nonce` (32 lowercase hex), `X-Body-SHA256` (hex SHA-256 of the raw body; an
 empty body hashes b"") and `X-Signature` = hex(HMAC-SHA256(secret, "\\n".join([METHOD,
 path_with_query, kiosk_id, timestamp, nonce, body_sha256]))), where path_with_query is the
 request target exactly as sent (percent-encoded path, then `?` and the raw query when there is one).
 Rejections, each 401 with its own code: UNKNOWN_KIOSK, BAD_SIGNATURE (also a body-hash mismatch or
 a missing header), STALE_TIMESTAMP (more than 300 s off), REPLAYED_NONCE (nonce reused inside the window).
+
+**Time.** `GET /v1/time` is unsigned and answers the platform's clock, so a kiosk whose clock is off
+(STALE_TIMESTAMP) can learn the offset and sign with the platform's time. Being unsigned, it is only
+a hint: every signed request is still checked against the platform's own clock.
 
 **Resident calls** also carry `Authorization: Bearer <resident_token>` from `POST /v1/sessions`
 (15 minutes; TOKEN_EXPIRED / TOKEN_INVALID, 401).
@@ -61,8 +65,12 @@ def _error(code: str, message: str) -> JSONResponse:
     return JSONResponse({"code": code, "message": message}, status_code=ERROR_CODES[code])
 
 
+TIME_PATH = f"{API_PREFIX}/time"
+
+
 def _needs_signature(path: str) -> bool:
-    return path.startswith(API_PREFIX + "/") and not path.startswith(API_PREFIX + "/admin/")
+    return (path.startswith(API_PREFIX + "/") and not path.startswith(API_PREFIX + "/admin/")
+            and path != TIME_PATH)
 
 
 class SigningMiddleware:
@@ -165,6 +173,11 @@ def create_app(platform: Platform) -> FastAPI:
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get(TIME_PATH, response_model=schemas.TimeOut, tags=["kiosk"],
+             summary="The platform's clock (unsigned): a kiosk with a wrong clock learns the offset here")
+    def server_time() -> dict[str, Any]:
+        return platform.server_time()
 
     @app.post(f"{API_PREFIX}/kiosks/{{kiosk_id}}/heartbeat", response_model=schemas.HeartbeatOut, responses=err,
               response_model_exclude_unset=True,

@@ -48,6 +48,11 @@ class KioskSettings(BaseModel):
     maintenance_message: str | None = None
 
 
+class TimeOut(BaseModel):
+    server_time: str = Field(description="ISO 8601 with the UTC offset")
+    unix: float = Field(description="the same instant in Unix seconds")
+
+
 class HeartbeatOut(BaseModel):
     server_time: str = Field(description="ISO 8601")
     settings: KioskSettings

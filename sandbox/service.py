@@ -174,7 +174,12 @@ class Platform:
             s.add(db.Nonce(kiosk_id=kiosk_id, nonce=nonce, seen_at=now))
         return True
 
-    # ---- heartbeat and settings -------------------------------------------------------------
+    # ---- time, heartbeat and settings -------------------------------------------------------
+    def server_time(self) -> dict[str, Any]:
+        """The platform's clock (the unsigned GET /v1/time)."""
+        now = self.clock()
+        return {"server_time": iso(now), "unix": round(now, 3)}
+
     def heartbeat(self, kiosk_id: str, body: dict[str, Any]) -> dict[str, Any]:
         now = self.clock()
         with self._lock, self.Session.begin() as s:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import secrets
@@ -12,13 +13,16 @@ from typing import Any
 from urllib.parse import quote
 
 import requests
+import urllib3.exceptions
 
 from devices.base import IdentityRead
 from kiosk.platform.credentials import KioskCredentials
 from kiosk.platform.errors import (
     BAD_RESPONSE_MESSAGE,
+    DEADLINE_MESSAGE,
     TLS_MESSAGE,
     UNAVAILABLE_MESSAGE,
+    KioskAuthError,
     PlatformBadResponse,
     PlatformError,
     PlatformTlsError,
@@ -43,10 +47,22 @@ from kiosk.platform.models import (
     SubmissionReceipt,
 )
 from kiosk.platform.signing import sign
+from kiosk.platform.transport import (
+    ACCEPT_ENCODING,
+    NESTED_TOO_DEEP,
+    DeadlineAdapter,
+    DeadlineWatch,
+    ReplyTooLarge,
+    ReplyUndecodable,
+    parse_json,
+    read_capped,
+)
 
 log = logging.getLogger(__name__)
 
 _ITEM_KEYS = ("id", "version", "updated_at", "deleted")
+TIME_PATH = "/v1/time"  # unsigned: the platform's clock
+STALE_TIMESTAMP = "STALE_TIMESTAMP"
 
 
 def _nonce() -> str:
@@ -59,9 +75,13 @@ def _seg(value: str) -> str:
 
 
 def _parse_time(value: Any) -> datetime:
+    """An ISO 8601 time WITH its UTC offset (a naive time cannot be compared with the kiosk's clock)."""
     if not isinstance(value, str):
         raise TypeError("time is not a string")
-    return datetime.fromisoformat(value)
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise ValueError("time without a UTC offset")
+    return parsed
 
 
 def _opt_str(value: Any) -> str | None:
@@ -106,6 +126,8 @@ class PlatformClient:
         ca_bundle: str | bool = True,
         connect_timeout: float = 3.0,
         read_timeout: float = 10.0,
+        call_deadline: float = 30.0,
+        max_reply_bytes: int = 8 * 1024 * 1024,
         clock: Callable[[], float] = time.time,
         nonce_source: Callable[[], str] = _nonce,
         session: requests.Session | None = None,
@@ -116,9 +138,17 @@ class PlatformClient:
         # "" in settings means the system bundle; a path pins the platform's CA.
         self._verify: str | bool = ca_bundle if ca_bundle != "" else True
         self._timeout = (connect_timeout, read_timeout)
+        self._deadline_s = call_deadline
+        self._offset_s = 0.0  # platform time - kiosk time, learned when the platform says STALE_TIMESTAMP
+        self._max_reply_bytes = max_reply_bytes
         self._clock = clock
         self._nonce = nonce_source
-        self._session = session or requests.Session()
+        if session is None:
+            session = requests.Session()
+            adapter = DeadlineAdapter()  # its connections can be cut when a call's deadline passes
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+        self._session = session
         self._session.trust_env = False  # no proxies or netrc from the environment on a kiosk
 
     @classmethod
@@ -135,49 +165,124 @@ class PlatformClient:
     # ---- transport ---------------------------------------------------------------------------
     def _call(self, method: str, path: str, *, params: Mapping[str, Any] | None = None, body: Any = None,
               token: str | None = None) -> tuple[int, dict[str, Any]]:
-        """Send one signed request; (status, JSON object) for 2xx, else a typed error."""
+        """Send one signed request; (status, JSON object) for 2xx, else a typed error.
+
+        STALE_TIMESTAMP (the kiosk's clock is off by more than the platform allows) is refused before
+        anything is done, so the client asks the platform's time, keeps the offset and sends once more.
+        """
+        try:
+            return self._call_signed(method, path, params=params, body=body, token=token)
+        except KioskAuthError as exc:
+            if exc.code != STALE_TIMESTAMP:
+                raise
+            log.warning("platform %s %s: STALE_TIMESTAMP; asking the platform's time", method, path)
+            try:
+                self.sync_time()
+            except PlatformError as time_exc:
+                log.warning("platform time unavailable (%s): the kiosk clock stays uncorrected", time_exc.code)
+                raise exc from time_exc
+            return self._call_signed(method, path, params=params, body=body, token=token)
+
+    def _prepare(self, method: str, path: str, params: Mapping[str, Any] | None, data: bytes,
+                 headers: dict[str, str]) -> requests.PreparedRequest:
+        clean = {k: v for k, v in (params or {}).items() if v is not None}
+        try:
+            return self._session.prepare_request(
+                requests.Request(method, self.base_url + path, params=clean, data=data or None, headers=headers))
+        except (requests.RequestException, ValueError) as exc:
+            raise PlatformUnavailable("BAD_URL", UNAVAILABLE_MESSAGE, detail=f"cannot build request: {type(exc).__name__}") from exc
+
+    def _call_signed(self, method: str, path: str, *, params: Mapping[str, Any] | None, body: Any,
+                     token: str | None) -> tuple[int, dict[str, Any]]:
         data = b"" if body is None else json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        headers = {"Accept": "application/json"}
+        headers = {"Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING}
         if body is not None:
             headers["Content-Type"] = "application/json; charset=utf-8"
         if token is not None:
             headers["Authorization"] = f"Bearer {token}"
-        clean = {k: v for k, v in (params or {}).items() if v is not None}
-        try:
-            prepared = self._session.prepare_request(
-                requests.Request(method, self.base_url + path, params=clean, data=data or None, headers=headers))
-        except (requests.RequestException, ValueError) as exc:
-            raise PlatformUnavailable("BAD_URL", UNAVAILABLE_MESSAGE, detail=f"cannot build request: {type(exc).__name__}") from exc
+        prepared = self._prepare(method, path, params, data, headers)
         prepared.headers.update(sign(secret=self._secret, method=method, path_with_query=prepared.path_url,
-                                     kiosk_id=self.kiosk_id, timestamp=int(self._clock()), nonce=self._nonce(),
-                                     body=data))
+                                     kiosk_id=self.kiosk_id, timestamp=round(self._clock() + self._offset_s),
+                                     nonce=self._nonce(), body=data))
         started = time.monotonic()
-        try:
-            resp = self._session.send(prepared, timeout=self._timeout, verify=self._verify, allow_redirects=False)
-        except requests.exceptions.SSLError as exc:
-            log.warning("platform %s %s: TLS verification failed", method, path)
-            raise PlatformTlsError("TLS", TLS_MESSAGE, detail=type(exc).__name__) from exc
-        except requests.RequestException as exc:
-            log.warning("platform %s %s: %s", method, path, type(exc).__name__)
-            raise PlatformUnavailable("NETWORK", UNAVAILABLE_MESSAGE, detail=type(exc).__name__) from exc
-        try:
-            return self._interpret(method, path, resp, time.monotonic() - started)
-        finally:
-            resp.close()
+        status, body_bytes = self._exchange(method, path, prepared)
+        return self._interpret(method, path, status, body_bytes, time.monotonic() - started)
 
-    def _interpret(self, method: str, path: str, resp: requests.Response, elapsed: float) -> tuple[int, dict[str, Any]]:
-        status = resp.status_code
+    # ---- the platform's clock ----------------------------------------------------------------
+    @property
+    def clock_offset_s(self) -> float:
+        """Platform time minus kiosk time, as last learned from GET /v1/time (0 until then)."""
+        return self._offset_s
+
+    def sync_time(self) -> float:
+        """Ask the platform's time (unsigned GET /v1/time) and sign with it from now on; the new offset in s.
+
+        The answer is unsigned, so it is only a hint: the platform still checks every signed request
+        against its own clock. An absurd answer just makes the next request fail again.
+        """
+        prepared = self._prepare("GET", TIME_PATH, None, b"",
+                                 {"Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING})
+        sent = self._clock()
+        status, body_bytes = self._exchange("GET", TIME_PATH, prepared)
+        received = self._clock()
+        _s, out = self._interpret("GET", TIME_PATH, status, body_bytes, 0.0)
+        server = self._shape("time", lambda: _parse_time(out["server_time"]))
+        offset = round(server.timestamp() - (sent + received) / 2, 3)
+        if abs(offset - self._offset_s) >= 1:
+            log.warning("kiosk clock is %+.0f s off the platform's; signing with the platform's time", -offset)
+        self._offset_s = offset
+        return offset
+
+    def _exchange(self, method: str, path: str, prepared: requests.PreparedRequest) -> tuple[int, bytes]:
+        """Send and read the whole reply within the call deadline and the size cap; (status, body bytes)."""
+        with DeadlineWatch(self._deadline_s) as watch:
+            try:
+                timeout = (min(self._timeout[0], max(watch.remaining(), 0.001)), self._timeout[1])
+                resp = self._session.send(prepared, timeout=timeout, verify=self._verify, allow_redirects=False,
+                                          stream=True)
+                try:
+                    body = read_capped(resp.raw, resp.headers.get("Content-Encoding", ""), self._max_reply_bytes,
+                                       watch)
+                finally:
+                    resp.close()
+            except ReplyTooLarge as exc:
+                log.warning("platform %s %s: reply too large (%s)", method, path, exc)
+                raise PlatformBadResponse("REPLY_TOO_LARGE", BAD_RESPONSE_MESSAGE, detail=str(exc)) from exc
+            except ReplyUndecodable as exc:
+                log.warning("platform %s %s: reply undecodable (%s)", method, path, exc)
+                raise PlatformBadResponse("BAD_ENCODING", BAD_RESPONSE_MESSAGE, detail=str(exc)) from exc
+            except requests.exceptions.SSLError as exc:
+                if watch.fired:
+                    raise self._deadline(method, path) from exc
+                log.warning("platform %s %s: TLS verification failed", method, path)
+                raise PlatformTlsError("TLS", TLS_MESSAGE, detail=type(exc).__name__) from exc
+            except (requests.RequestException, urllib3.exceptions.HTTPError, OSError, http.client.HTTPException,
+                    ValueError) as exc:
+                if watch.fired:
+                    raise self._deadline(method, path) from exc
+                log.warning("platform %s %s: %s", method, path, type(exc).__name__)
+                raise PlatformUnavailable("NETWORK", UNAVAILABLE_MESSAGE, detail=type(exc).__name__) from exc
+            if watch.fired:  # the cut came between two reads: the body is incomplete
+                raise self._deadline(method, path)
+        return resp.status_code, body
+
+    def _deadline(self, method: str, path: str) -> PlatformUnavailable:
+        log.warning("platform %s %s: no complete answer within %.1f s", method, path, self._deadline_s)
+        return PlatformUnavailable("DEADLINE", DEADLINE_MESSAGE, detail=f"call deadline {self._deadline_s:g} s")
+
+    def _interpret(self, method: str, path: str, status: int, body: bytes, elapsed: float) -> tuple[int, dict[str, Any]]:
         log.info("platform %s %s → %d in %.0f ms", method, path, status, elapsed * 1000)
-        try:
-            payload = json.loads(resp.content.decode("utf-8")) if resp.content else None
-        except (UnicodeDecodeError, ValueError):
-            payload = None
+        payload, problem = parse_json(body)
         if status >= 500:
             code = payload.get("code") if isinstance(payload, dict) and isinstance(payload.get("code"), str) else ""
             raise error_for(code, status, detail=f"HTTP {status}")
+        if problem == NESTED_TOO_DEEP:
+            raise PlatformBadResponse("JSON_TOO_DEEP", BAD_RESPONSE_MESSAGE, http_status=status,
+                                      detail=f"HTTP {status}, JSON {problem}")
         if not isinstance(payload, dict):
             raise PlatformBadResponse(f"HTTP_{status}", BAD_RESPONSE_MESSAGE, http_status=status,
-                                      detail=f"HTTP {status}, not a JSON object ({len(resp.content)} bytes)")
+                                      detail=f"HTTP {status}, not a JSON object ({problem or 'JSON'}, "
+                                             f"{len(body)} bytes)")
         if 200 <= status < 300:
             return status, payload
         code = payload.get("code")

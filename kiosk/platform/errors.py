@@ -81,6 +81,7 @@ class ValidationRejected(PlatformRejected):
 
 UNAVAILABLE_MESSAGE = "网络暂时不可用，请稍后再试，或到柜台办理"
 BAD_RESPONSE_MESSAGE = "网络暂时不可用（平台应答异常），请稍后再试，或到柜台办理"
+DEADLINE_MESSAGE = "网络暂时不可用（平台应答太慢），请稍后再试，或到柜台办理"
 TLS_MESSAGE = "网络暂时不可用（与平台的安全连接校验失败），请联系技术员"
 UNKNOWN_REJECTION_MESSAGE = "平台暂时无法办理该业务，请到柜台咨询"
 

@@ -13,6 +13,7 @@ from sqlalchemy import update
 
 from kiosk.cli_sync import _outbox_details
 from kiosk.settings import Settings
+from kiosk.sync.clock_skew import clock_warning
 from kiosk.sync.report import FeedPull
 from kiosk.sync.state_file import STATE_FILE_NAME, SyncStateFile
 from kiosk.sync.worker import SyncWorker
@@ -51,6 +52,11 @@ class SyncSnapshot:
     clock_offset_s: float | None
     network: str | None
     last_error: str | None
+
+    @property
+    def clock_warning(self) -> str | None:
+        """The plain warning when the kiosk clock is off the platform's (None: close enough, or unknown)."""
+        return clock_warning(self.clock_offset_s)
 
     def to_json(self) -> dict[str, Any]:
         """A compact, non-personal copy (for a fault report's snapshot)."""

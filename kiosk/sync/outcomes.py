@@ -55,6 +55,11 @@ def from_error(exc: Exception) -> Outcome:
     if isinstance(exc, KioskAuthError):
         if exc.code == "REPLAYED_NONCE":  # a nonce collision: the next attempt has a fresh one
             return Outcome(Action.RETRY, code=exc.code, text=AUDIT_TEXTS["replayed_nonce"].format(code=exc.code))
+        if exc.code == "STALE_TIMESTAMP":
+            # Refused for the time alone, before anything was done: never parked. The client has
+            # already asked the platform's time; the rest of the queue waits for the next cycle.
+            return Outcome(Action.RETRY, code=exc.code, text=AUDIT_TEXTS["stale_timestamp"].format(code=exc.code),
+                           stop_pushing=True)
         return Outcome(Action.ATTENTION, code=exc.code, text=AUDIT_TEXTS["kiosk_auth"].format(code=exc.code),
                        stop_pushing=True)
     if isinstance(exc, ValidationRejected):

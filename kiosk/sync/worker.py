@@ -25,6 +25,7 @@ from kiosk.platform import (
 )
 from kiosk.settings import SyncSettings
 from kiosk.sync.backoff import Backoff
+from kiosk.sync.clock_skew import release_clock_refusals
 from kiosk.sync.outcomes import Action, Outcome, from_error
 from kiosk.sync.report import FeedPull, HeartbeatResult, NetworkState, PushSummary, SyncReport
 from kiosk.sync.routes import deliver
@@ -181,7 +182,9 @@ class SyncWorker:
         self._wake.set()
 
     def recover_in_flight(self) -> int:
-        """Items a crash left in `sending` go back to the queue (the platform is idempotent by key)."""
+        """Items a crash left in `sending` go back to the queue (the platform is idempotent by key); so do
+        items an earlier version parked because the platform refused the kiosk's clock alone."""
+        release_clock_refusals(self._db)
         return self._db.outbox.recover_in_flight()
 
     def _run(self) -> None:

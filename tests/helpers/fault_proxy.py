@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,7 @@ class Fault(enum.StrEnum):
     DROP_AFTER_COMMIT = "drop_after_commit"  # forward, read the answer, close without sending it
     SLOW_DRIP = "slow_drip"  # forward, send the answer one byte at a time
     GARBAGE = "garbage"  # answer 200 with a body that is not JSON, without forwarding
+    CANNED = "canned"  # answer with the bytes `canned()` yields (head and body, any size), without forwarding
 
 
 @dataclass
@@ -63,6 +65,7 @@ class FaultProxy:
         self.drip_delay_s = drip_delay_s
         self.hang_s = hang_s
         self._fault = Fault.NONE
+        self.canned: Callable[[], Iterable[bytes]] = lambda: (b"HTTP/1.1 204 No Content\r\n\r\n",)
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._listener: socket.socket | None = None
@@ -158,6 +161,10 @@ class FaultProxy:
                 if fault is Fault.HTTP_500:
                     self._send(client, b'HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n'
                                        b'Content-Length: 2\r\n\r\n{}')
+                    continue
+                if fault is Fault.CANNED:
+                    for piece in self.canned():  # a reader that stops early ends this with a broken pipe
+                        client.sendall(piece)
                     continue
                 if fault is Fault.GARBAGE:
                     body = b"<html>gateway says hello</html>"

@@ -65,6 +65,25 @@ def test_sync_screen_counts_the_outbox_and_retry_now_sends_it(qtbot, tech_world)
     assert "上次心跳" in panel.heartbeat.text() and "时差" in panel.heartbeat.text()
 
 
+def test_sync_screen_warns_when_the_kiosk_clock_is_off_the_platforms(qtbot, tech_world) -> None:
+    from datetime import UTC, datetime
+
+    from kiosk.sync import STATE_FILE_NAME, SyncStateFile
+
+    world = tech_world
+    # What the worker records after a heartbeat from a kiosk an hour fast (issue 10 item 6).
+    state = SyncStateFile(world.core.settings.data_dir / STATE_FILE_NAME)
+    state.update(last_heartbeat_at=datetime.now(UTC), clock_offset_s=-3600.0)
+    enter_technician(qtbot, world)
+    panel = _tab(qtbot, world, "sync")
+    qtbot.waitUntil(lambda: "本机时钟比平台快 1 小时" in panel.clock.text(), timeout=5000)
+    assert panel.clock.isVisibleTo(panel) and "请校准本机时间" in panel.clock.text()
+    state.update(clock_offset_s=2.0)
+    _click(qtbot, world.ui.window, "techSyncRefresh")
+    qtbot.waitUntil(lambda: panel.clock.text() == "", timeout=5000)
+    assert not panel.clock.isVisibleTo(panel)
+
+
 def test_refetch_needs_a_second_tap_then_reloads_every_feed(qtbot, tech_world) -> None:
     world = tech_world
     enter_technician(qtbot, world)

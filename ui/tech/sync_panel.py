@@ -63,11 +63,12 @@ class SyncPanel(Panel):
         self.body.addWidget(self.result)
         self.network = label("techSyncNetwork", "")
         self.heartbeat = label("techSyncHeartbeat", "")
+        self.clock = label("techSyncClock", "", role="error")  # the kiosk clock is off the platform's
         self.last_error = label("techSyncLastError", "", role="hint")
         self.outbox = label("techSyncOutbox", "")
         self.oldest = label("techSyncOldest", "")
         self.attention = label("techSyncAttention", "", role="error")
-        for w in (self.network, self.heartbeat, self.last_error, self.outbox, self.oldest, self.attention):
+        for w in (self.network, self.heartbeat, self.clock, self.last_error, self.outbox, self.oldest, self.attention):
             self.body.addWidget(w)
         self.body.addWidget(label("techSyncFeedsHeading", tr("tech_sync.feeds_heading"), role="cardTitle"))
         self.feeds = label("techSyncFeeds", "")
@@ -112,6 +113,7 @@ class SyncPanel(Panel):
         self._set(self.heartbeat, tr("tech_sync.heartbeat", when=_when(s.last_heartbeat_at),
                                      offset=s.clock_offset_s if s.clock_offset_s is not None else "—")
                   if s.last_heartbeat_at else tr("tech_sync.heartbeat_none"))
+        self._set(self.clock, s.clock_warning or "")
         self._set(self.last_error, tr("tech_sync.last_error", code=s.last_error) if s.last_error else "")
         lines = [tr("tech_sync.feed_line", feed=f.feed, rows=f.rows, when=_age(f.age_s)) for f in s.feeds]
         self._set(self.feeds, "\n".join(lines))

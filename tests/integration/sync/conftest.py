@@ -34,13 +34,13 @@ def client(sandbox: RunningSandbox) -> Iterator[PlatformClient]:
     c.close()
 
 
-def write_site(folder: Path, url: str, *, start_sandbox: bool = False) -> Path:
-    """A site settings file: data in `folder/data`, the platform at `url`."""
+def write_site(folder: Path, url: str, *, start_sandbox: bool = False, platform_extra: str = "") -> Path:
+    """A site settings file: data in `folder/data`, the platform at `url` (more [platform] lines in platform_extra)."""
     folder.mkdir(parents=True, exist_ok=True)
     site = folder / "site.toml"
     site.write_text(f'[kiosk]\ndemo = true\ndata_dir = "{folder / "data"}"\n\n[platform]\nurl = "{url}"\n'
-                    f"connect_timeout_s = 1.0\nstart_sandbox = {'true' if start_sandbox else 'false'}\n",
-                    encoding="utf-8")
+                    f"connect_timeout_s = 1.0\nstart_sandbox = {'true' if start_sandbox else 'false'}\n"
+                    + platform_extra, encoding="utf-8")
     return site
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
+import tracemalloc
+import zlib
 
 import pytest
 import requests
+import urllib3
 from requests.adapters import BaseAdapter
 
 from kiosk.platform import (
@@ -32,9 +36,10 @@ class CannedAdapter(BaseAdapter):
     """Answers every request with one canned reply (or raises), and remembers the request."""
 
     def __init__(self, status: int = 200, body: bytes = b"{}", raise_: Exception | None = None,
-                 content_type: str = "application/json") -> None:
+                 content_type: str = "application/json", headers: dict[str, str] | None = None) -> None:
         super().__init__()
         self.status, self.body, self.raise_, self.content_type = status, body, raise_, content_type
+        self.headers = headers or {}
         self.requests: list[requests.PreparedRequest] = []
 
     def send(self, request, **kwargs):  # noqa: ANN001 - requests' adapter signature
@@ -44,8 +49,11 @@ class CannedAdapter(BaseAdapter):
             raise self.raise_
         resp = requests.Response()
         resp.status_code = self.status
-        resp._content = self.body
-        resp.headers["Content-Type"] = self.content_type
+        headers = {"Content-Type": self.content_type, **self.headers}
+        # Like a real adapter: the body is a urllib3 stream the client reads itself.
+        resp.raw = urllib3.HTTPResponse(body=io.BytesIO(self.body), headers=headers, status=self.status,
+                                        preload_content=False, decode_content=False)
+        resp.headers.update(headers)
         resp.url = request.url
         resp.request = request
         return resp
@@ -173,3 +181,139 @@ def test_tls_verification_uses_the_configured_ca_bundle(ca_bundle, expected):
                    connect_timeout=2, read_timeout=7).my_cases("t")
     assert adapter.kwargs["verify"] == expected
     assert adapter.kwargs["timeout"] == (2, 7)
+
+
+# ---- hostile replies: bounded, typed (issue 10 item 5) -------------------------------------------
+def capped_client(adapter: CannedAdapter, cap: int = 1 << 20) -> PlatformClient:
+    session = requests.Session()
+    session.mount("http://", adapter)
+    return PlatformClient("http://platform.test", "TZ-YQ-LJZ-01", "x" * 32, session=session, clock=lambda: 1.7e9,
+                          max_reply_bytes=cap)
+
+
+@pytest.mark.parametrize("value", ["2026-12-05T16:00:00", "2026-12-05 16:00:00"])
+def test_a_server_time_without_utc_offset_is_a_bad_response(value):
+    body = json.dumps({"server_time": value, "settings": {}}).encode()
+    err = raised(CannedAdapter(200, body), lambda c: c.heartbeat(HeartbeatReport("1.0", 1, 1)))
+    assert isinstance(err, PlatformBadResponse) and err.code == "BAD_SHAPE"
+
+
+def test_a_session_expiry_without_utc_offset_is_a_bad_response():
+    body = json.dumps({"resident_token": "t", "expires_at": "2026-12-05T16:15:00", "profile": {
+        "person_id": "P1", "name": "n", "id_number": "i", "gender": "男", "birth_date": "1975-03-15", "age": 50,
+        "hard_to_employ": False, "registrations": {}, "has_employment_certificate": False}}).encode()
+    assert isinstance(raised(CannedAdapter(200, body), lambda c: c.login_essc("tok")), PlatformBadResponse)
+
+
+@pytest.mark.parametrize("body", [b"[" * 100_000 + b"]" * 100_000, b'{"a":' * 50_000 + b"1" + b"}" * 50_000,
+                                  b'{"items": ' + b"[" * 70 + b"]" * 70 + b', "next_cursor": "c", "has_more": false}'])
+def test_deeply_nested_json_is_a_bad_response_not_a_recursion_error(body):
+    err = raised(CannedAdapter(200, body))
+    assert isinstance(err, PlatformBadResponse) and err.code == "JSON_TOO_DEEP"
+
+
+def test_a_reply_over_the_cap_is_refused_before_it_is_all_read():
+    body = b'{"items": [], "pad": "' + b"x" * (2 << 20) + b'", "next_cursor": "c", "has_more": false}'
+    with pytest.raises(PlatformBadResponse) as info:
+        capped_client(CannedAdapter(200, body), cap=1 << 20).fetch_feed("fixed_jobs")
+    assert info.value.code == "REPLY_TOO_LARGE"
+
+
+@pytest.mark.parametrize("encoding,wbits", [("gzip", 16 + zlib.MAX_WBITS), ("deflate", zlib.MAX_WBITS),
+                                            ("deflate", -zlib.MAX_WBITS)])
+def test_a_compression_bomb_stops_at_the_cap_counted_after_decompression(encoding, wbits):
+    packer = zlib.compressobj(9, zlib.DEFLATED, wbits)
+    bomb = b"".join(packer.compress(b" " * (1 << 20)) for _ in range(64)) + packer.flush()  # 64 MiB inflated
+    assert len(bomb) < 100_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(PlatformBadResponse) as info:
+            capped_client(CannedAdapter(200, bomb, headers={"Content-Encoding": encoding}),
+                          cap=1 << 20).fetch_feed("fixed_jobs")
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert info.value.code == "REPLY_TOO_LARGE"
+    assert peak < 8 << 20, f"peak {peak >> 20} MiB while refusing a 64 MiB bomb"
+
+
+@pytest.mark.parametrize("encoding,wbits", [("gzip", 16 + zlib.MAX_WBITS), ("deflate", zlib.MAX_WBITS),
+                                            ("deflate", -zlib.MAX_WBITS), ("identity", None)])
+def test_compressed_replies_within_the_cap_are_read(encoding, wbits):
+    body = b'{"items": [], "next_cursor": "c9", "has_more": false}'
+    if wbits is not None:
+        packer = zlib.compressobj(6, zlib.DEFLATED, wbits)
+        body = packer.compress(body) + packer.flush()
+    page = capped_client(CannedAdapter(200, body, headers={"Content-Encoding": encoding})).fetch_feed("fixed_jobs")
+    assert page.next_cursor == "c9"
+
+
+def test_an_unknown_content_encoding_is_a_bad_response():
+    err = raised(CannedAdapter(200, b"\x28\xb5\x2f\xfd", headers={"Content-Encoding": "zstd"}))
+    assert isinstance(err, PlatformBadResponse) and err.code == "BAD_ENCODING"
+    adapter = CannedAdapter(200, b'{"cases": []}')
+    client_with(adapter).my_cases("t")
+    assert adapter.requests[0].headers["Accept-Encoding"] == "gzip, deflate"
+
+
+# ---- a kiosk clock off the platform's (issue 10 item 6) --------------------------------------------
+class ScriptedAdapter(CannedAdapter):
+    """Answers request n with replies[n] (status, body); remembers every request."""
+
+    def __init__(self, *replies: tuple[int, bytes]) -> None:
+        super().__init__()
+        self.replies = list(replies)
+
+    def send(self, request, **kwargs):  # noqa: ANN001 - requests' adapter signature
+        self.status, self.body = self.replies[min(len(self.requests), len(self.replies) - 1)]
+        return super().send(request, **kwargs)
+
+
+STALE = (401, b'{"code": "STALE_TIMESTAMP", "message": "clock"}')
+TIME = (200, b'{"server_time": "2023-11-14T22:13:20+00:00", "unix": 1700000000}')  # 1.7e9 + 0
+FEED = (200, b'{"items": [], "next_cursor": "c", "has_more": false}')
+
+
+def late_client(adapter: CannedAdapter) -> PlatformClient:
+    session = requests.Session()
+    session.mount("http://", adapter)
+    return PlatformClient("http://platform.test", "TZ-YQ-LJZ-01", "x" * 32, session=session,
+                          clock=lambda: 1.7e9 - 3600)  # an hour slow
+
+
+def test_a_stale_timestamp_asks_the_platforms_time_and_signs_again_with_it():
+    adapter = ScriptedAdapter(STALE, TIME, FEED)
+    client = late_client(adapter)
+    assert client.fetch_feed("regions").next_cursor == "c"
+    first, time_call, again = adapter.requests
+    assert time_call.path_url == "/v1/time" and "X-Signature" not in time_call.headers
+    assert first.headers["X-Timestamp"] == str(int(1.7e9 - 3600)) and again.headers["X-Timestamp"] == "1700000000"
+    assert client.clock_offset_s == 3600
+    client.fetch_feed("regions")  # the offset stays: no second time request
+    assert [r.path_url for r in adapter.requests[3:]] == ["/v1/feeds/regions?limit=200"]
+
+
+@pytest.mark.parametrize("time_reply", [(500, b""), (200, b'{"server_time": "2023-11-14T22:13:20"}'), STALE])
+def test_when_the_time_cannot_be_learned_the_refusal_stands_and_is_not_looped(time_reply):
+    adapter = ScriptedAdapter(STALE, time_reply, STALE)
+    with pytest.raises(KioskAuthError) as info:
+        late_client(adapter).fetch_feed("regions")
+    assert info.value.code == "STALE_TIMESTAMP"
+    assert len(adapter.requests) == 2  # the request, the time question: no retry without a time
+
+
+def test_a_refusal_even_with_the_platforms_time_is_raised_after_one_retry():
+    adapter = ScriptedAdapter(STALE, TIME, STALE, TIME, STALE)
+    with pytest.raises(KioskAuthError):
+        late_client(adapter).fetch_feed("regions")
+    assert len(adapter.requests) == 3
+
+
+def test_two_gzip_members_are_read_whole_and_trailing_junk_after_them_is_ignored():
+    def member(text: bytes) -> bytes:
+        packer = zlib.compressobj(6, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+        return packer.compress(text) + packer.flush()
+
+    body = member(b'{"items": [], "next_cursor": ') + member(b'"c7", "has_more": false}') + b"\x00\x00junk"
+    page = capped_client(CannedAdapter(200, body, headers={"Content-Encoding": "gzip"})).fetch_feed("fixed_jobs")
+    assert page.next_cursor == "c7"

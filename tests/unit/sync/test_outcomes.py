@@ -15,7 +15,8 @@ def test_a_duplicate_receipt_is_an_acceptance_of_the_same_case() -> None:
 
 
 EXPECTED = {
-    "UNKNOWN_KIOSK": Action.ATTENTION, "BAD_SIGNATURE": Action.ATTENTION, "STALE_TIMESTAMP": Action.ATTENTION,
+    # STALE_TIMESTAMP: refused for the time alone, retried, never parked (issue 10 item 6)
+    "UNKNOWN_KIOSK": Action.ATTENTION, "BAD_SIGNATURE": Action.ATTENTION, "STALE_TIMESTAMP": Action.RETRY,
     "KIOSK_MISMATCH": Action.ATTENTION, "REPLAYED_NONCE": Action.RETRY, "IDEMPOTENCY_CONFLICT": Action.ATTENTION,
     "VALIDATION_ERROR": Action.REJECT, "PAYLOAD_TOO_LARGE": Action.REJECT, "INTERNAL_ERROR": Action.RETRY,
 }
@@ -26,7 +27,12 @@ def test_every_contract_code_has_a_decision(code: str) -> None:
     status = 500 if code == "INTERNAL_ERROR" else 400
     outcome = from_error(error_for(code, status, server_message="x"))
     assert outcome.action is EXPECTED.get(code, Action.REJECT)
-    assert outcome.unreachable is (outcome.action is Action.RETRY and code != "REPLAYED_NONCE")
+    assert outcome.unreachable is (outcome.action is Action.RETRY and code not in ("REPLAYED_NONCE", "STALE_TIMESTAMP"))
+
+
+def test_a_request_refused_for_the_kiosk_clock_is_retried_and_holds_the_rest_of_the_queue() -> None:
+    o = from_error(error_for("STALE_TIMESTAMP", 401))
+    assert (o.action, o.stop_pushing, o.unreachable) == (Action.RETRY, True, False)
 
 
 @pytest.mark.parametrize("exc", [PlatformUnavailable("NETWORK", "m"), PlatformTlsError("TLS", "m")])

@@ -102,6 +102,31 @@ def test_a_replayed_nonce_is_only_retried(db, platform, clock, tmp_path) -> None
     assert state(db, key) is OutboxState.QUEUED
 
 
+def test_a_refusal_for_the_kiosk_clock_never_parks_however_often_it_comes(db, platform, clock, tmp_path) -> None:
+    keys = queue(db, clock, 2)
+    worker = make_worker(db, platform, clock, tmp_path)
+    for _ in range(8):  # more than max_permanent_failures cycles: still queued, never needs-attention
+        platform.script = [KioskAuthError("STALE_TIMESTAMP", "本机时间不准", http_status=401)]
+        report = worker.run_once()
+        assert report.push.refused and report.push.needs_attention == 0 and not report.unreachable
+        assert [state(db, k) for k in keys] == [OutboxState.QUEUED, OutboxState.QUEUED]
+        clock.advance(hours=2)
+    assert worker.run_once().push.accepted == 2  # the clock (or its correction) is right again
+
+
+def test_items_parked_for_the_clock_alone_go_back_to_the_queue_others_stay(db, platform, clock, tmp_path) -> None:
+    from kiosk.sync.messages import AUDIT_TEXTS
+
+    clock_only, conflict = queue(db, clock, 2)
+    db.outbox.mark_needs_attention(db.outbox.mark_sending(clock_only),
+                                   AUDIT_TEXTS["kiosk_auth"].format(code="STALE_TIMESTAMP"))
+    db.outbox.mark_needs_attention(db.outbox.mark_sending(conflict), AUDIT_TEXTS["idempotency_conflict"])
+    worker = make_worker(db, platform, clock, tmp_path)
+    worker.recover_in_flight()
+    assert (state(db, clock_only), state(db, conflict)) == (OutboxState.QUEUED, OutboxState.NEEDS_ATTENTION)
+    assert worker.run_once().push.accepted == 1 and state(db, clock_only) is OutboxState.ACCEPTED
+
+
 def test_unavailable_platform_keeps_items_queued_with_a_later_attempt_and_goes_offline(db, platform, clock,
                                                                                         tmp_path) -> None:
     keys = queue(db, clock, 2)
