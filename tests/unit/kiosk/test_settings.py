@@ -100,11 +100,12 @@ def test_technician_overrides_in_the_data_folder_apply_last(tmp_path: Path) -> N
                                            ("max_reply_bytes = 8.5", "platform.max_reply_bytes")])
 def test_the_reply_cap_and_call_deadline_are_validated(tmp_path: Path, line: str, key: str) -> None:
     site = tmp_path / "site.toml"
-    site.write_text(f"[platform]\n{line}\n", encoding="utf-8")
+    site.write_text(f"[kiosk]\ndemo = true\n[platform]\n{line}\n", encoding="utf-8")
     with pytest.raises(ConfigError) as err:
         load_settings(site, env={})
     assert key in str(err.value)
-    site.write_text("[platform]\ncall_deadline_s = 12.5\nmax_reply_bytes = 1048576\n", encoding="utf-8")
+    site.write_text("[kiosk]\ndemo = true\n[platform]\ncall_deadline_s = 12.5\nmax_reply_bytes = 1048576\n",
+                    encoding="utf-8")
     s = load_settings(site, env={})
     assert (s.platform.call_deadline_s, s.platform.max_reply_bytes) == (12.5, 1048576)
     assert (load_settings(env={}).platform.call_deadline_s, load_settings(env={}).platform.max_reply_bytes) == (
