@@ -1,4 +1,4 @@
-"""At-rest protection: the key file (0600), AES-GCM payload encryption, salted person keys."""
+"""At-rest protection: the key file (0600), AES-GCM payload encryption, salted person keys (see also keys.py)."""
 
 from __future__ import annotations
 
@@ -83,11 +83,15 @@ class PersonKeyer:
     def __init__(self, salt: bytes) -> None:
         self._salt = salt
 
+    @staticmethod
+    def legacy_salt(key: bytes) -> bytes:
+        """The salt kiosks derived from `outbox.key` before `person.salt` existed (used once, to migrate)."""
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"offline_cache person key salt").derive(key)
+
     @classmethod
     def from_master_key(cls, key: bytes) -> PersonKeyer:
-        """Derive the salt from the payload key, so the kiosk has one secret file to keep."""
-        salt = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"offline_cache person key salt").derive(key)
-        return cls(salt)
+        """A keyer with the legacy salt derived from a payload key."""
+        return cls(cls.legacy_salt(key))
 
     def key_for(self, id_number: str) -> str:
         """Hex person key for `id_number` (spaces dropped, x → X)."""
