@@ -26,7 +26,11 @@ _NONCE_BYTES = 12
 
 
 def load_or_create_key(data_dir: Path) -> bytes:
-    """The kiosk's 256-bit payload key from `data_dir/outbox.key`, created with mode 0600 if missing."""
+    """Key version 1 from `data_dir/outbox.key`, created with mode 0600 if missing (tests and tools only).
+
+    The kiosk itself opens its keys through offline_cache.keys.open_keyring, which never makes a new key
+    while encrypted rows exist.
+    """
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / KEY_FILE_NAME
     try:
