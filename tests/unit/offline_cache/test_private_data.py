@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from offline_cache import CaseStatus, Database, PlatformCase, open_database
 from offline_cache.db import create_kiosk_engine, migrate
 from offline_cache.models import metadata
@@ -44,6 +46,15 @@ def every_text_value(path: Path) -> list[str]:
 
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
+
+
+def database_at_0003(data: Path) -> tuple[Path, Engine]:
+    """A database file as the release before revision 0004 left it (the engine is the caller's to dispose)."""
+    data.mkdir()
+    path = data / "kiosk.sqlite"
+    engine = create_kiosk_engine(path)
+    migrate(engine, path, data / "backups", FakeClock(), target="0003")
+    return path, engine
 
 
 @contextmanager
@@ -82,11 +93,7 @@ def test_a_reason_from_the_platforms_case_list_is_stored_only_encrypted(db: Data
 
 
 def test_plain_reasons_written_before_are_sealed_when_the_database_is_opened(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    data.mkdir()
-    path = data / "kiosk.sqlite"
-    engine = create_kiosk_engine(path)
-    migrate(engine, path, data / "backups", FakeClock(), target="0003")
+    path, engine = database_at_0003(tmp_path / "data")
     stamp = "2025-05-01 08:00:00.000000"
     with engine.begin() as conn:
         conn.exec_driver_sql(
@@ -145,10 +152,7 @@ def test_the_database_its_wal_and_the_keys_are_private_even_under_a_loose_umask(
 
 def test_a_migration_backup_is_private(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    data.mkdir()
-    path = data / "kiosk.sqlite"
-    engine = create_kiosk_engine(path)
-    migrate(engine, path, data / "backups", FakeClock(), target="0003")
+    path, engine = database_at_0003(data)
     engine.dispose()
     with loose_umask():
         open_database(path, backup_dir=data / "backups", clock=FakeClock()).close()
