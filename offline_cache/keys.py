@@ -229,6 +229,7 @@ def open_keyring(data_dir: Path, engine: Engine, clock: Clock) -> tuple[KeyRing,
     """Load and check the payload keys and the person-key salt against the database (see module docstring)."""
     with writing(engine) as conn:  # files read under the write lock: a rotation's new file is seen with its record
         keys = {v: read_secret(p, KEY_BYTES) for v, p in key_files(data_dir).items()}
+        legacy_key = keys.get(1)  # an outbox.key found (not made) here may be what older person keys came from
         used = versions_in_use(conn)
         recorded = _recorded(conn, PAYLOAD)
         ring = KeyRing(data_dir, keys)
@@ -264,7 +265,7 @@ def open_keyring(data_dir: Path, engine: Engine, clock: Clock) -> tuple[KeyRing,
                 conn.execute(delete(CryptoKey).where(CryptoKey.purpose == PAYLOAD, CryptoKey.version.in_(gone)))
                 log.warning("unused payload key version(s) %s missing; version %d is current again",
                             ", ".join(map(str, sorted(gone))), max(keys))
-        salt = _person_salt(data_dir, conn, keys.get(1), clock)
+        salt = _person_salt(data_dir, conn, legacy_key, clock)
     return KeyRing(data_dir, keys), PersonKeyer(salt)
 
 

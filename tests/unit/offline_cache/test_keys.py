@@ -178,6 +178,13 @@ def test_the_person_key_no_longer_depends_on_the_payload_key(tmp_path: Path) -> 
         db.close()
 
 
+def test_a_new_kiosk_gets_a_random_salt_not_one_derived_from_its_key(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    open_db(data).close()
+    salt = (data / "person.salt").read_bytes()
+    assert len(salt) == 32 and salt != PersonKeyer.legacy_salt((data / "outbox.key").read_bytes())
+
+
 def test_a_missing_salt_with_local_cases_stops(tmp_path: Path) -> None:
     data = tmp_path / "data"
     db = open_db(data)
