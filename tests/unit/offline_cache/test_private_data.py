@@ -35,7 +35,7 @@ def every_text_value(path: Path) -> list[str]:
     """Every text stored in any column of any of our tables, read straight from the file."""
     con = sqlite3.connect(path)
     try:
-        values = []
+        values: list[str] = []
         for table in metadata.tables:
             for row in con.execute(f"SELECT * FROM {table}"):
                 values.extend(v for v in row if isinstance(v, str))
