@@ -225,51 +225,73 @@ def _trial_decrypt(conn: Connection, ring: KeyRing, version: int) -> bool:
         return False
 
 
+class _NeedsWriting(Exception):
+    """Raised by a dry (read-only) check that would have to record or create something."""
+
+
 def open_keyring(data_dir: Path, engine: Engine, clock: Clock) -> tuple[KeyRing, PersonKeyer]:
-    """Load and check the payload keys and the person-key salt against the database (see module docstring)."""
-    with writing(engine) as conn:  # files read under the write lock: a rotation's new file is seen with its record
-        keys = {v: read_secret(p, KEY_BYTES) for v, p in key_files(data_dir).items()}
-        legacy_key = keys.get(1)  # an outbox.key found (not made) here may be what older person keys came from
-        used = versions_in_use(conn)
-        recorded = _recorded(conn, PAYLOAD)
-        ring = KeyRing(data_dir, keys)
-        for version in sorted(used):
-            path = key_path(data_dir, version)
-            if version not in keys:
-                raise KeyMissing(f"{path} is missing but {used[version]} encrypted row(s) need key version {version}")
-            digest = check_digest(keys[version])
-            if version in recorded and recorded[version] != digest:
-                raise KeyChanged(f"{path} is not the key {used[version]} encrypted row(s) were written with")
-            if version not in recorded:
-                if not _trial_decrypt(conn, ring, version):
-                    raise KeyChanged(f"{path} does not decrypt the rows of key version {version}")
-                _record(conn, PAYLOAD, version, keys[version], clock)
-        for version, secret in keys.items():
-            if version in used:
-                continue
-            if recorded.get(version) not in (None, check_digest(secret)):
+    """Load and check the payload keys and the person-key salt against the database (see module docstring).
+
+    A read-only pass first, so an up-to-date kiosk opens without writing (a read-only data folder is
+    reported by what fails next, not here). Anything to record, and any missing or replaced key, is done or
+    confirmed under the write lock: a rotation finishing meanwhile cannot be mistaken for a lost key.
+    """
+    try:
+        with reading(engine) as conn:
+            return _load_keys(data_dir, conn, clock, dry=True)
+    except (_NeedsWriting, KeyMissing, KeyChanged):
+        pass
+    with writing(engine) as conn:
+        return _load_keys(data_dir, conn, clock, dry=False)
+
+
+def _load_keys(data_dir: Path, conn: Connection, clock: Clock, *, dry: bool) -> tuple[KeyRing, PersonKeyer]:
+    def record(purpose: str, version: int, secret: bytes) -> None:
+        if dry:
+            raise _NeedsWriting
+        _record(conn, purpose, version, secret, clock)
+
+    keys = {v: read_secret(p, KEY_BYTES) for v, p in key_files(data_dir).items()}
+    legacy_key = keys.get(1)  # an outbox.key found (not made) here may be what older person keys came from
+    used = versions_in_use(conn)
+    recorded = _recorded(conn, PAYLOAD)
+    ring = KeyRing(data_dir, keys)
+    for version in sorted(used):
+        path = key_path(data_dir, version)
+        if version not in keys:
+            raise KeyMissing(f"{path} is missing but {used[version]} encrypted row(s) need key version {version}")
+        digest = check_digest(keys[version])
+        if version in recorded and recorded[version] != digest:
+            raise KeyChanged(f"{path} is not the key {used[version]} encrypted row(s) were written with")
+        if version not in recorded:
+            if not _trial_decrypt(conn, ring, version):
+                raise KeyChanged(f"{path} does not decrypt the rows of key version {version}")
+            record(PAYLOAD, version, keys[version])
+    for version, secret in keys.items():
+        if version not in used and recorded.get(version) != check_digest(secret):
+            if version in recorded:
                 log.warning("%s differs from the key first recorded, but no row needs it; recording it anew",
                             key_path(data_dir, version).name)
-            if recorded.get(version) != check_digest(secret):
-                _record(conn, PAYLOAD, version, secret, clock)
-        if not keys:
-            version = max(recorded, default=0) + 1
-            path = key_path(data_dir, version)
-            keys[version] = write_new_secret(path, os.urandom(KEY_BYTES))
-            ring = KeyRing(data_dir, keys)
-            _record(conn, PAYLOAD, version, keys[version], clock)
-            log.info("no encrypted rows and no key file: made payload key version %d", version)
-        else:
-            gone = [v for v in recorded if v > max(keys)]
-            if gone:  # the newest key files are missing but no row needs them: the newest present key is current
-                conn.execute(delete(CryptoKey).where(CryptoKey.purpose == PAYLOAD, CryptoKey.version.in_(gone)))
-                log.warning("unused payload key version(s) %s missing; version %d is current again",
-                            ", ".join(map(str, sorted(gone))), max(keys))
-        salt = _person_salt(data_dir, conn, legacy_key, clock)
+            record(PAYLOAD, version, secret)
+    if not keys:
+        if dry:
+            raise _NeedsWriting
+        version = max(recorded, default=0) + 1
+        keys[version] = write_new_secret(key_path(data_dir, version), os.urandom(KEY_BYTES))
+        _record(conn, PAYLOAD, version, keys[version], clock)
+        log.info("no encrypted rows and no key file: made payload key version %d", version)
+    elif gone := [v for v in recorded if v > max(keys)]:
+        # The newest key files are missing but no row needs them: the newest present key is current again.
+        if dry:
+            raise _NeedsWriting
+        conn.execute(delete(CryptoKey).where(CryptoKey.purpose == PAYLOAD, CryptoKey.version.in_(gone)))
+        log.warning("unused payload key version(s) %s missing; version %d is current again",
+                    ", ".join(map(str, sorted(gone))), max(keys))
+    salt = _person_salt(data_dir, conn, legacy_key, clock, dry=dry)
     return KeyRing(data_dir, keys), PersonKeyer(salt)
 
 
-def _person_salt(data_dir: Path, conn: Connection, legacy_key: bytes | None, clock: Clock) -> bytes:
+def _person_salt(data_dir: Path, conn: Connection, legacy_key: bytes | None, clock: Clock, *, dry: bool) -> bytes:
     path = data_dir / SALT_FILE_NAME
     recorded = _recorded(conn, PERSON_SALT).get(1)
     if path.exists():
@@ -279,16 +301,20 @@ def _person_salt(data_dir: Path, conn: Connection, legacy_key: bytes | None, clo
                 raise KeyChanged(f"{path} is not the salt the local cases were filed under")
             log.warning("%s differs from the salt first recorded, but there are no local cases", path.name)
         if recorded != check_digest(salt):
+            if dry:
+                raise _NeedsWriting
             _record(conn, PERSON_SALT, 1, salt, clock)
         return salt
+    if recorded is not None and _local_cases(conn):
+        raise KeyMissing(f"{path} is missing; residents' local cases are filed under it")
+    if recorded is None and legacy_key is None and _local_cases(conn):
+        raise KeyMissing(f"{path} and {KEY_FILE_NAME} are missing; residents' local cases are filed under them")
+    if dry:
+        raise _NeedsWriting
     if recorded is None and legacy_key is not None:
         # A kiosk from before person.salt: its person keys were made with a salt derived from outbox.key.
         salt = write_new_secret(path, PersonKeyer.legacy_salt(legacy_key))
         log.info("person-key salt moved out of the payload key into %s", path.name)
-    elif recorded is not None and _local_cases(conn):
-        raise KeyMissing(f"{path} is missing; residents' local cases are filed under it")
-    elif recorded is None and _local_cases(conn):
-        raise KeyMissing(f"{path} and {KEY_FILE_NAME} are missing; residents' local cases are filed under them")
     else:
         salt = write_new_secret(path, os.urandom(SALT_BYTES))
     _record(conn, PERSON_SALT, 1, salt, clock)
@@ -363,7 +389,10 @@ def rotate_keys(data_dir: Path, engine: Engine, ring: KeyRing, clock: Clock, *,
 
 def seal_plain_texts(engine: Engine, ring: KeyRing) -> int:
     """Encrypt rejection texts stored in plain (before revision 0004, or by an older release) and clear them."""
-    sealed = 0
+    with reading(engine) as conn:
+        if not conn.exec_driver_sql("SELECT EXISTS (SELECT 1 FROM outbox WHERE reject_message IS NOT NULL) "
+                                    "OR EXISTS (SELECT 1 FROM local_case WHERE reason IS NOT NULL)").scalar_one():
+            return 0
     with writing(engine) as conn:
         rows = conn.exec_driver_sql(
             "SELECT pk, key, reject_message, payload, key_version FROM outbox WHERE reject_message IS NOT NULL").all()

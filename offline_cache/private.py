@@ -23,8 +23,11 @@ def make_private_dir(path: Path) -> Path:
 
 def touch_private(path: Path) -> None:
     """Make sure `path` exists as a 0600 file before another library (SQLite) creates it with its own mode."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE_MODE)
-    os.close(fd)
+    if not path.exists():  # an existing file is not opened for writing: a read-only folder fails later, plainly
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
+        except FileExistsError:
+            pass  # another process made it meanwhile; tightened below
     tighten(path)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from offline_cache import CaseStatus, Database, PlatformCase, open_database
+from offline_cache.crypto import load_or_create_key
 from offline_cache.db import create_kiosk_engine, migrate
 from offline_cache.models import metadata
 from offline_cache.private import tighten_tree
@@ -54,6 +55,7 @@ def database_at_0003(data: Path) -> tuple[Path, Engine]:
     path = data / "kiosk.sqlite"
     engine = create_kiosk_engine(path)
     migrate(engine, path, data / "backups", FakeClock(), target="0003")
+    load_or_create_key(data)  # that release's only key file
     return path, engine
 
 
