@@ -231,6 +231,8 @@ def _parser() -> argparse.ArgumentParser:
     keys = sub.add_parser("keys", help="the keys of the stored personal data").add_subparsers(dest="keys_command",
                                                                                            required=True)
     keys.add_parser("rotate", help="re-encrypt the outbox and local cases under a new key; old keys deleted after")
+    fl = keys.add_parser("forget-lost", help="last resort for a key that cannot be restored: show what it protected")
+    fl.add_argument("--yes", action="store_true", help="give that up for good, so the kiosk can start again")
     hp = sub.add_parser("hash-pin", help="print the pin_hashes line for a technician PIN (asked twice, never echoed)")
     hp.add_argument("label", help="the technician's label in the audit trail, e.g. T01-张工")
     hp.add_argument("--stdin", action="store_true", help="read the PIN twice from standard input (scripts)")
@@ -269,6 +271,8 @@ def main(argv: Sequence[str] | None = None, run_ui: UiRunner | None = None) -> i
         from kiosk import cli_keys
 
         logging.basicConfig(level=logging.WARNING)
+        if args.keys_command == "forget-lost":
+            return cli_keys.keys_forget_lost(settings, apply=args.yes)
         return cli_keys.keys_rotate(settings)
     if command in ("run", "tour"):
         if run_ui is None:

@@ -1,4 +1,4 @@
-"""Technician command `kiosk keys rotate`: re-encrypt the stored personal data under a new key (JSON out, no UI)."""
+"""Technician commands `kiosk keys rotate` and `kiosk keys forget-lost` (JSON out, no UI)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import IO
 from kiosk.cli_sync import EXIT_INCOMPLETE, EXIT_OK, open_for_cli
 from kiosk.settings import Settings
 from offline_cache import OfflineCacheError
+from offline_cache.db import forget_lost
 
 
 def keys_rotate(settings: Settings, *, out: IO[str] = sys.stdout, err: IO[str] = sys.stderr) -> int:
@@ -33,4 +34,25 @@ def keys_rotate(settings: Settings, *, out: IO[str] = sys.stdout, err: IO[str] =
     print(json.dumps({"key_version": report.version, "outbox_rows": report.outbox_rows,
                       "case_rows": report.case_rows, "removed": list(report.removed)}, ensure_ascii=False),
           file=out)
+    return EXIT_OK
+
+
+def keys_forget_lost(settings: Settings, *, apply: bool, out: IO[str] = sys.stdout, err: IO[str] = sys.stderr) -> int:
+    """Last resort when a key file cannot be restored: report (and with --yes give up) what it protected.
+
+    Prints one JSON object: the key versions lost, how many submissions lose their content (unsent ones go
+    to needs attention: the resident must apply again), reasons and local cases dropped, files set aside.
+    """
+    from kiosk.app import DATABASE_FILE
+
+    try:
+        report = forget_lost(settings.data_dir / DATABASE_FILE, data_dir=settings.data_dir, apply=apply)
+    except OfflineCacheError as exc:
+        print(f"数据库错误：{exc}", file=err)
+        return EXIT_INCOMPLETE
+    print(json.dumps({"applied": report.applied, "lost_key_versions": list(report.lost_versions),
+                      "submissions": report.submissions, "unsent": report.unsent, "reasons": report.reasons,
+                      "cases": report.cases, "set_aside": list(report.set_aside)}, ensure_ascii=False), file=out)
+    if report.anything_lost and not apply:
+        print("以上内容将无法恢复。确认放弃请加 --yes 再运行一次。", file=err)
     return EXIT_OK

@@ -23,7 +23,15 @@ from offline_cache.codes import CodeTables
 from offline_cache.crypto import PersonKeyer
 from offline_cache.errors import DatabaseCorrupt, MigrationFailed, SchemaMismatch
 from offline_cache.ingest import FeedStore
-from offline_cache.keys import KeyRing, RotationReport, open_keyring, rotate_keys, seal_plain_texts
+from offline_cache.keys import (
+    KeyRing,
+    LossReport,
+    RotationReport,
+    forget_lost_keys,
+    open_keyring,
+    rotate_keys,
+    seal_plain_texts,
+)
 from offline_cache.matching import Matcher
 from offline_cache.outbox import Outbox
 from offline_cache.private import make_private_dir, tighten, touch_private
@@ -253,3 +261,20 @@ def open_database(
     return Database(
         engine, path, keys, person, clock=clock, new_key=new_key, max_permanent_failures=max_permanent_failures
     )
+
+
+def forget_lost(path: Path, *, data_dir: Path | None = None, apply: bool, clock: Clock = system_clock) -> LossReport:
+    """Give up what missing or replaced keys protected (offline_cache.keys.forget_lost_keys), without opening
+    the database the usual way (which refuses). `apply` False only reports; no database, nothing lost."""
+    path = Path(path)
+    if not path.exists():
+        return LossReport(apply, (), 0, 0, 0, 0, ())
+    check_readable(path)
+    engine = create_kiosk_engine(path)
+    try:
+        migrate(engine, path, path.parent / "backups", clock)
+        return forget_lost_keys(data_dir or path.parent, engine, clock, apply=apply)
+    except DatabaseError as exc:
+        raise DatabaseCorrupt(f"{path}: {exc.orig}") from exc
+    finally:
+        engine.dispose()

@@ -25,6 +25,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from offline_cache.crypto import KEY_BYTES, KEY_FILE_NAME, PayloadCipher, Person
 from offline_cache.errors import KeyChanged, KeyFileInvalid, KeyMissing, PayloadUnreadable
 from offline_cache.models import CryptoKey
 from offline_cache.private import PRIVATE_FILE_MODE, tighten
+from offline_cache.texts import ERRORS
 from offline_cache.uow import reading, writing
 
 log = logging.getLogger(__name__)
@@ -410,3 +412,96 @@ def seal_plain_texts(engine: Engine, ring: KeyRing) -> int:
     if sealed:
         log.info("sealed %d plain-text rejection reason(s)", sealed)
     return sealed
+
+
+@dataclass(frozen=True)
+class LossReport:
+    """What `forget_lost_keys` gave up (or would give up, when not applied). No personal data."""
+
+    applied: bool
+    lost_versions: tuple[int, ...]  # payload key versions missing or replaced
+    submissions: int  # outbox items whose encrypted content is discarded
+    unsent: int  # of those, not uploaded yet: now needs attention (the resident must apply again)
+    reasons: int  # encrypted rejection reasons discarded from local cases
+    cases: int  # local cases deleted because the person-key salt they were filed under is lost
+    set_aside: tuple[str, ...]  # replaced key/salt files renamed, not deleted
+
+    @property
+    def anything_lost(self) -> bool:
+        return bool(self.lost_versions or self.cases)
+
+
+class _DryRun(Exception):
+    """Rolls back a forget_lost_keys that only counts."""
+
+
+def forget_lost_keys(data_dir: Path, engine: Engine, clock: Clock, *, apply: bool) -> LossReport:
+    """A technician's last resort when a key cannot be restored: give up exactly what it protected.
+
+    Rows needing a missing or replaced key lose their encrypted content (unsent items go to needs
+    attention with a plain audit text); local cases filed under a lost person-key salt are deleted (the
+    platform keeps the cases). Replaced files are renamed aside, never deleted. The next opening makes
+    new keys. With apply=False nothing changes: the report says what would be given up.
+    """
+    now = clock()
+    stamp = now.strftime("%Y%m%dT%H%M%S")
+    aside: list[Path] = []
+    report: LossReport | None = None
+    try:
+        with writing(engine) as conn:
+            keys: dict[int, bytes] = {}
+            for version, path in key_files(data_dir).items():
+                try:
+                    keys[version] = read_secret(path, KEY_BYTES)
+                except KeyFileInvalid:
+                    aside.append(path)
+            ring = KeyRing(data_dir, keys)
+            recorded = _recorded(conn, PAYLOAD)
+            lost = []
+            for version in sorted(versions_in_use(conn)):
+                if version not in keys:
+                    lost.append(version)
+                elif (recorded.get(version) not in (None, check_digest(keys[version]))
+                      or (version not in recorded and not _trial_decrypt(conn, ring, version))):
+                    lost.append(version)
+                    aside.append(key_path(data_dir, version))
+            submissions = unsent = reasons = 0
+            for version in lost:
+                unsent += conn.exec_driver_sql(
+                    "UPDATE outbox SET state = 'needs_attention', last_error = ?, updated_at = ? "
+                    "WHERE coalesce(key_version, 1) = ? AND state IN ('queued', 'sending') AND payload IS NOT NULL",
+                    (ERRORS["key_lost_item"], now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"), version)).rowcount
+                submissions += conn.exec_driver_sql(
+                    "UPDATE outbox SET payload = NULL, reject_sealed = NULL WHERE coalesce(key_version, 1) = ? "
+                    "AND (payload IS NOT NULL OR reject_sealed IS NOT NULL)", (version,)).rowcount
+                reasons += conn.exec_driver_sql(
+                    "UPDATE local_case SET reason_sealed = NULL WHERE coalesce(key_version, 1) = ? "
+                    "AND reason_sealed IS NOT NULL", (version,)).rowcount
+            conn.execute(delete(CryptoKey).where(CryptoKey.purpose == PAYLOAD, CryptoKey.version.in_(lost)))
+            cases = 0
+            salt_path = data_dir / SALT_FILE_NAME
+            try:
+                _person_salt(data_dir, conn, None if 1 in lost else keys.get(1), clock, dry=True)
+            except (KeyMissing, KeyChanged, KeyFileInvalid) as exc:
+                cases = conn.exec_driver_sql("DELETE FROM local_case").rowcount
+                conn.execute(delete(CryptoKey).where(CryptoKey.purpose == PERSON_SALT))
+                if salt_path.exists():
+                    aside.append(salt_path)
+                log.warning("person-key salt given up (%s): %d local case(s) deleted", type(exc).__name__, cases)
+            except _NeedsWriting:
+                pass  # present and unrecorded, or made at the next opening: nothing lost
+            report = LossReport(apply, tuple(lost), submissions, unsent, reasons, cases,
+                                tuple(f"{p.name}.replaced-{stamp}" for p in aside))
+            if not apply:
+                raise _DryRun
+    except _DryRun:
+        pass
+    assert report is not None
+    if apply:
+        for path in aside:
+            path.rename(path.with_name(f"{path.name}.replaced-{stamp}"))
+        if aside:
+            _fsync_dir(data_dir)
+        log.warning("lost keys given up: versions %s, %d submission(s) (%d unsent), %d reason(s), %d case(s)",
+                    list(report.lost_versions), report.submissions, report.unsent, report.reasons, report.cases)
+    return report

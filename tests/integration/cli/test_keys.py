@@ -110,3 +110,13 @@ def test_a_lost_key_stops_the_commands_with_a_technician_message_and_exit_2(tmp_
         assert run.stdout == ""
     assert not (data / "outbox.key").exists()  # no silent new key: the queued submission can still be saved
     assert not list(data.glob("outbox.v*.key"))
+
+    # No backup after all: the technician sees what is lost, confirms, and the kiosk can start again.
+    dry = run_kiosk(site, "keys", "forget-lost")
+    assert dry.returncode == 0 and json.loads(dry.stdout)["unsent"] == 1 and "--yes" in dry.stderr, dry
+    assert run_kiosk(site, "sync", "status").returncode == 2
+    assert run_kiosk(site, "keys", "forget-lost", "--yes").returncode == 0
+    status = run_kiosk(site, "sync", "status")
+    assert status.returncode == 0, status.stderr
+    [item] = json.loads(status.stdout)["outbox"]["needs_attention"]
+    assert "重新办理" in item["error"]

@@ -12,9 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from offline_cache import CaseStatus, Database, KeyChanged, KeyMissing, PayloadUnreadable, open_database
+from offline_cache import (
+    CaseStatus,
+    Database,
+    KeyChanged,
+    KeyMissing,
+    OutboxState,
+    PayloadUnreadable,
+    open_database,
+)
 from offline_cache.crypto import PayloadCipher, PersonKeyer, load_or_create_key
-from offline_cache.db import create_kiosk_engine, migrate
+from offline_cache.db import create_kiosk_engine, forget_lost, migrate
 from tests.unit.offline_cache.conftest import FakeClock
 
 ID_NUMBER = "430124199001011234"
@@ -114,6 +122,56 @@ def test_a_new_key_is_made_only_while_nothing_is_encrypted(tmp_path: Path, clock
         later = fill(db, 1)[0]
         assert db.outbox.get(later, with_payload=True).payload == {"id_number": ID_NUMBER, "n": 0}
         assert (data / "outbox.v2.key").exists()  # a fresh version, never the lost one's number
+    finally:
+        db.close()
+
+
+def test_a_key_that_cannot_be_restored_is_given_up_only_when_the_technician_confirms(
+        tmp_path: Path, clock: FakeClock) -> None:
+    data = tmp_path / "data"
+    db = open_db(data, clock)
+    keys = fill(db, 3, rejected=1)
+    db.close()
+    (data / "outbox.key").write_bytes(os.urandom(32))  # replaced by mistake; the original is gone
+
+    dry = forget_lost(data / "kiosk.sqlite", apply=False, clock=clock)
+    assert (dry.applied, dry.lost_versions, dry.submissions, dry.unsent, dry.reasons, dry.cases) == (
+        False, (1,), 3, 2, 1, 0)
+    with pytest.raises(KeyChanged):
+        open_db(data, clock)  # nothing was changed
+
+    done = forget_lost(data / "kiosk.sqlite", apply=True, clock=clock)
+    assert done.applied and done.set_aside == ("outbox.key.replaced-20250601T020000",)
+    assert (data / "outbox.key.replaced-20250601T020000").exists()
+
+    db = open_db(data, clock)
+    try:
+        states = [db.outbox.get(k, with_payload=True) for k in keys]
+        assert [(i.state, i.payload) for i in states] == [(OutboxState.REJECTED, None),
+                                                           (OutboxState.NEEDS_ATTENTION, None),
+                                                           (OutboxState.NEEDS_ATTENTION, None)]
+        assert "重新办理" in (states[1].last_error or "")
+        assert len(db.cases.list_for_person(db.person_key(ID_NUMBER))) == 2  # the salt was not lost
+        later = fill(db, 1)[0]
+        assert db.outbox.get(later, with_payload=True).payload == {"id_number": ID_NUMBER, "n": 0}
+    finally:
+        db.close()
+
+
+def test_giving_up_a_lost_salt_deletes_the_cases_filed_under_it(tmp_path: Path, clock: FakeClock) -> None:
+    data = tmp_path / "data"
+    db = open_db(data, clock)
+    keys = fill(db, 2)
+    db.close()
+    (data / "person.salt").unlink()
+
+    report = forget_lost(data / "kiosk.sqlite", apply=True, clock=clock)
+
+    assert (report.lost_versions, report.submissions, report.cases) == ((), 0, 2)
+    db = open_db(data, clock)
+    try:
+        assert db.cases.list_for_person(db.person_key(ID_NUMBER)) == []
+        assert [db.outbox.get(k).state for k in keys] == [OutboxState.QUEUED] * 2  # still uploaded
     finally:
         db.close()
 
