@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -115,8 +116,11 @@ def build_core(settings: Settings, *, start_workers: bool = True, console_log: b
     newest first: sync, platform client, devices, database, sandbox. `start_workers=False` starts no
     thread (tests, headless commands); `start_sandbox` None follows settings.platform.start_sandbox.
     """
+    from offline_cache.private import make_private_dir, tighten_tree
+
     names = NameRegistry()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(settings.data_dir)
+    tighten_tree(settings.data_dir)  # database, keys, logs, backups of an older install: the kiosk's user only
     configure_logging(
         settings.data_dir / "logs",
         level=settings.log_level,
@@ -238,6 +242,10 @@ def _parser() -> argparse.ArgumentParser:
     syn = group(sub, "sync", "platform sync diagnostics", "sync_command")
     command(syn, "status", "one JSON object: outbox, feeds, last heartbeat")
     command(syn, "run", "one full sync cycle now (exit 0 done, 1 platform unreachable, 3 items need attention)")
+    keys = group(sub, "keys", "the keys of the stored personal data", "keys_command")
+    command(keys, "rotate", "re-encrypt the outbox and local cases under a new key; old keys deleted after")
+    fl = command(keys, "forget-lost", "last resort for a key that cannot be restored: show what it protected")
+    fl.add_argument("--yes", action="store_true", help="give that up for good, so the kiosk can start again")
     hp = command(sub, "hash-pin", "print the pin_hashes line for a technician PIN (asked twice, never echoed)")
     hp.add_argument("label", help="the technician's label in the audit trail, e.g. T01-张工")
     hp.add_argument("--stdin", action="store_true", help="read the PIN twice from standard input (scripts)")
@@ -252,6 +260,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None, run_ui: UiRunner | None = None) -> int:
     """The `kiosk` command. Exit codes: 0 ok, 1 runtime failure, 2 bad configuration or usage."""
+    from offline_cache.private import PRIVATE_UMASK
+
+    os.umask(PRIVATE_UMASK)  # every file this process creates (database, WAL, keys, logs) is 0600, folders 0700
     args = _parser().parse_args(argv)
     command = args.command or "run"
     if command == "check-config":
@@ -269,6 +280,13 @@ def main(argv: Sequence[str] | None = None, run_ui: UiRunner | None = None) -> i
         return _devices_command(settings, args)
     if command in ("sync", "cache"):
         return _sync_command(settings, args)
+    if command == "keys":
+        from kiosk import cli_keys
+
+        logging.basicConfig(level=logging.WARNING)
+        if args.keys_command == "forget-lost":
+            return cli_keys.keys_forget_lost(settings, apply=args.yes)
+        return cli_keys.keys_rotate(settings)
     if command in ("run", "tour"):
         if run_ui is None:
             print("the UI is started by the `kiosk` command (ui/launch.py), not `python -m kiosk`", file=sys.stderr)

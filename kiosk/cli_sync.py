@@ -13,7 +13,7 @@ from kiosk.platform import CredentialsError
 from kiosk.settings import Settings
 from kiosk.sync import STATE_FILE_NAME, SyncReport, SyncStateFile
 from kiosk.sync.clock_skew import clock_warning
-from offline_cache import Database, OfflineCacheError, OutboxState, SearchQuery
+from offline_cache import Database, KeyFileInvalid, OfflineCacheError, OutboxState, SearchQuery
 from offline_cache.models import OutboxRow
 from offline_cache.search import MAX_PAGE_SIZE
 from offline_cache.uow import reading
@@ -34,14 +34,22 @@ def _iso(t: datetime | None) -> str | None:
     return (t if t.tzinfo else t.replace(tzinfo=UTC)).isoformat()
 
 
-def _open(settings: Settings, err: IO[str]) -> Database | None:
+def open_for_cli(settings: Settings, err: IO[str]) -> Database | int:
+    """The kiosk database, or the exit code after printing why it cannot be opened (no traceback).
+
+    Key trouble (missing or replaced key files) is a setup fault a technician must fix: exit 2, as for
+    bad settings; any other database fault exits 1.
+    """
     from kiosk.app import build_database
 
     try:
         return build_database(settings)
+    except KeyFileInvalid as exc:
+        print(f"密钥错误：{exc}", file=err)
+        return EXIT_CONFIG
     except OfflineCacheError as exc:
         print(f"数据库错误：{exc}", file=err)
-        return None
+        return EXIT_INCOMPLETE
 
 
 def _outbox_details(database: Database, now: datetime) -> dict[str, Any]:
@@ -68,9 +76,9 @@ def _outbox_details(database: Database, now: datetime) -> dict[str, Any]:
 
 def sync_status(settings: Settings, *, out: IO[str] = sys.stdout, err: IO[str] = sys.stderr) -> int:
     """One JSON object: outbox per state, per-feed pull state, last heartbeat and clock offset."""
-    database = _open(settings, err)
-    if database is None:
-        return EXIT_INCOMPLETE
+    database = open_for_cli(settings, err)
+    if isinstance(database, int):
+        return database
     try:
         now = database.clock()
         state = SyncStateFile(settings.data_dir / STATE_FILE_NAME).load()
@@ -139,9 +147,10 @@ def sync_run(settings: Settings, *, out: IO[str] = sys.stdout, err: IO[str] = sy
             except SandboxStartError as exc:
                 print(str(exc), file=err)
                 return EXIT_INCOMPLETE
-        database = _open(settings, err)
-        if database is None:
-            return EXIT_INCOMPLETE
+        opened = open_for_cli(settings, err)
+        if isinstance(opened, int):
+            return opened
+        database = opened
         worker = build_sync_worker(settings, database, client)
         worker.recover_in_flight()
         report = worker.run_once()
@@ -166,9 +175,9 @@ def cache_search(settings: Settings, query: str, *, kind: str = "fixed", town: s
     if limit < 1:
         print("--limit 应为正整数", file=err)
         return EXIT_CONFIG
-    database = _open(settings, err)
-    if database is None:
-        return EXIT_INCOMPLETE
+    database = open_for_cli(settings, err)
+    if isinstance(database, int):
+        return database
     feed = SEARCH_FEEDS[kind]
     low, high = PAY_FIELDS[kind]
     try:

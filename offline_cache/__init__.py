@@ -7,7 +7,9 @@ from offline_cache.errors import (
     DatabaseCorrupt,
     FeedItemInvalid,
     IllegalTransition,
+    KeyChanged,
     KeyFileInvalid,
+    KeyMissing,
     MigrationFailed,
     OfflineCacheError,
     PayloadUnreadable,
@@ -27,7 +29,8 @@ from offline_cache.states import TRANSITIONS, CaseStatus, OutboxState
 
 __all__ = [
     "FEEDS", "TRANSITIONS", "ApplyResult", "CaseBook", "CaseStatus", "CaseView", "Database", "DatabaseCorrupt",
-    "FeedItemInvalid", "FeedStatus", "GigNeed", "IllegalTransition", "JobIntention", "KeyFileInvalid", "Match",
+    "FeedItemInvalid", "FeedStatus", "GigNeed", "IllegalTransition", "JobIntention", "KeyChanged", "KeyFileInvalid",
+    "KeyMissing", "Match",
     "MigrationFailed", "OfflineCacheError", "Outbox", "OutboxItem", "OutboxState", "PayloadCipher",
     "PayloadUnreadable", "PersonKeyer", "PlatformCase", "Record", "SchemaMismatch", "SearchPage", "SearchQuery",
     "ServicePoint", "UnknownFeed", "UnknownSubmission", "UnsupportedFilter", "Weights", "WithdrawNotAllowed",

@@ -1,4 +1,4 @@
-"""At-rest protection: the key file (0600), AES-GCM payload encryption, salted person keys."""
+"""At-rest protection: the key file (0600), AES-GCM payload encryption, salted person keys (see also keys.py)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,11 @@ _NONCE_BYTES = 12
 
 
 def load_or_create_key(data_dir: Path) -> bytes:
-    """The kiosk's 256-bit payload key from `data_dir/outbox.key`, created with mode 0600 if missing."""
+    """Key version 1 from `data_dir/outbox.key`, created with mode 0600 if missing (tests and tools only).
+
+    The kiosk itself opens its keys through offline_cache.keys.open_keyring, which never makes a new key
+    while encrypted rows exist.
+    """
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / KEY_FILE_NAME
     try:
@@ -83,11 +87,15 @@ class PersonKeyer:
     def __init__(self, salt: bytes) -> None:
         self._salt = salt
 
+    @staticmethod
+    def legacy_salt(key: bytes) -> bytes:
+        """The salt kiosks derived from `outbox.key` before `person.salt` existed (used once, to migrate)."""
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"offline_cache person key salt").derive(key)
+
     @classmethod
     def from_master_key(cls, key: bytes) -> PersonKeyer:
-        """Derive the salt from the payload key, so the kiosk has one secret file to keep."""
-        salt = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"offline_cache person key salt").derive(key)
-        return cls(salt)
+        """A keyer with the legacy salt derived from a payload key."""
+        return cls(cls.legacy_salt(key))
 
     def key_for(self, id_number: str) -> str:
         """Hex person key for `id_number` (spaces dropped, x → X)."""

@@ -20,11 +20,21 @@ from offline_cache.bigrams import bigram_tokens
 from offline_cache.cases import CaseBook
 from offline_cache.clock import Clock, system_clock
 from offline_cache.codes import CodeTables
-from offline_cache.crypto import PayloadCipher, PersonKeyer, load_or_create_key
+from offline_cache.crypto import PersonKeyer
 from offline_cache.errors import DatabaseCorrupt, MigrationFailed, SchemaMismatch
 from offline_cache.ingest import FeedStore
+from offline_cache.keys import (
+    KeyRing,
+    LossReport,
+    RotationReport,
+    forget_lost_keys,
+    open_keyring,
+    rotate_keys,
+    seal_plain_texts,
+)
 from offline_cache.matching import Matcher
 from offline_cache.outbox import Outbox
+from offline_cache.private import make_private_dir, tighten, touch_private
 from offline_cache.search import Search
 
 log = logging.getLogger(__name__)
@@ -103,9 +113,10 @@ def check_readable(path: Path, *, full: bool = True) -> None:
 
 def backup_copy(path: Path, backup_dir: Path, label: str, clock: Clock) -> Path:
     """A consistent copy of the database (SQLite online backup, WAL included) under `backup_dir`."""
-    backup_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(backup_dir)
     stamp = clock().strftime("%Y%m%dT%H%M%S%fZ")
     target = backup_dir / f"{path.stem}-{stamp}-{label}{path.suffix or '.sqlite'}"
+    touch_private(target)  # a copy of residents' data: 0600 like the original
     src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         dst = sqlite3.connect(target)
@@ -163,7 +174,8 @@ class Database:
         self,
         engine: Engine,
         path: Path,
-        key: bytes,
+        keys: KeyRing,
+        person: PersonKeyer,
         *,
         clock: Clock = system_clock,
         new_key: Callable[[], str] = lambda: str(uuid.uuid4()),
@@ -176,15 +188,29 @@ class Database:
         self.search = Search(engine, clock)
         self.codes = CodeTables(engine)
         self.matcher = Matcher(engine, clock)
+        self.keys = keys
         self.outbox = Outbox(
-            engine, PayloadCipher(key), clock=clock, new_key=new_key, max_permanent_failures=max_permanent_failures
+            engine, keys, clock=clock, new_key=new_key, max_permanent_failures=max_permanent_failures
         )
-        self.cases = CaseBook(engine, clock)
-        self._person = PersonKeyer.from_master_key(key)
+        self.cases = CaseBook(engine, clock, keys)
+        self._person = person
 
     def person_key(self, id_number: str) -> str:
         """The salted SHA-256 person key 我的办件 uses instead of the ID number."""
         return self._person.key_for(id_number)
+
+    def purge(self, older_than_days: int) -> int:
+        """Drop what is personal in finished submissions and old local cases (Outbox.purge, CaseBook.purge).
+
+        Returns the number of outbox payloads purged (the cases purged are logged).
+        """
+        purged = self.outbox.purge(older_than_days)
+        self.cases.purge(older_than_days)
+        return purged
+
+    def rotate_keys(self, progress: Callable[[str, int], None] | None = None) -> RotationReport:
+        """Re-encrypt every encrypted row under a new key version, then delete the old key files (crash-safe)."""
+        return rotate_keys(self.keys.data_dir, self.engine, self.keys, self.clock, progress=progress)
 
     def revision(self) -> str | None:
         """The schema revision of the file (for `kiosk sync status` / diagnostics)."""
@@ -201,7 +227,6 @@ def open_database(
     *,
     backup_dir: Path | None,
     data_dir: Path | None = None,
-    key: bytes | None = None,
     clock: Clock = system_clock,
     new_key: Callable[[], str] = lambda: str(uuid.uuid4()),
     max_permanent_failures: int = 5,
@@ -209,17 +234,24 @@ def open_database(
 ) -> Database:
     """Open (creating if missing) and migrate the kiosk database.
 
-    `backup_dir` None means `<path's folder>/backups`; `key` None means the key file in `data_dir`
-    (default: the database's folder). A damaged file raises DatabaseCorrupt and is never replaced.
+    `backup_dir` None means `<path's folder>/backups`; the key files are in `data_dir` (default: the
+    database's folder), checked by offline_cache.keys (KeyMissing / KeyChanged stop the opening; a key
+    is made only while nothing is encrypted). A damaged file raises DatabaseCorrupt and is never replaced.
+    The folder is made 0700 and the database, its WAL/SHM files and the keys 0600.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(path.parent)
     check_readable(path, full=integrity_check)
-    if key is None:
-        key = load_or_create_key(data_dir or path.parent)
+    touch_private(path)  # SQLite gives the -wal/-shm files the database file's mode
+    for companion in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        tighten(companion)
+    keys_dir = data_dir or path.parent
+    make_private_dir(keys_dir)
     engine = create_kiosk_engine(path)
     try:
         migrate(engine, path, backup_dir or path.parent / "backups", clock)
+        keys, person = open_keyring(keys_dir, engine, clock)
+        seal_plain_texts(engine, keys)
     except DatabaseError as exc:  # reading the schema failed: damage quick_check could not see
         engine.dispose()
         raise DatabaseCorrupt(f"{path}: {exc.orig}") from exc
@@ -227,5 +259,22 @@ def open_database(
         engine.dispose()
         raise
     return Database(
-        engine, path, key, clock=clock, new_key=new_key, max_permanent_failures=max_permanent_failures
+        engine, path, keys, person, clock=clock, new_key=new_key, max_permanent_failures=max_permanent_failures
     )
+
+
+def forget_lost(path: Path, *, data_dir: Path | None = None, apply: bool, clock: Clock = system_clock) -> LossReport:
+    """Give up what missing or replaced keys protected (offline_cache.keys.forget_lost_keys), without opening
+    the database the usual way (which refuses). `apply` False only reports; no database, nothing lost."""
+    path = Path(path)
+    if not path.exists():
+        return LossReport(apply, (), 0, 0, 0, 0, ())
+    check_readable(path)
+    engine = create_kiosk_engine(path)
+    try:
+        migrate(engine, path, path.parent / "backups", clock)
+        return forget_lost_keys(data_dir or path.parent, engine, clock, apply=apply)
+    except DatabaseError as exc:
+        raise DatabaseCorrupt(f"{path}: {exc.orig}") from exc
+    finally:
+        engine.dispose()

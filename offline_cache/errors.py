@@ -38,9 +38,21 @@ class MigrationFailed(OfflineCacheError):
 
 
 class KeyFileInvalid(OfflineCacheError):
-    """The payload key file exists but cannot be used."""
+    """The payload key file exists but cannot be used. Base of every key trouble that stops the kiosk."""
 
     message_key = "key_file_invalid"
+
+
+class KeyMissing(KeyFileInvalid):
+    """A key (or the person-key salt) that stored rows need is not in the data folder; no new one is made."""
+
+    message_key = "key_missing"
+
+
+class KeyChanged(KeyFileInvalid):
+    """A key (or salt) file is there but is not the one the stored rows were written with."""
+
+    message_key = "key_changed"
 
 
 class PayloadUnreadable(OfflineCacheError):

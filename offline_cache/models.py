@@ -105,6 +105,7 @@ class OutboxRow(Base):
     kind: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(Text)
     payload: Mapped[bytes | None] = mapped_column(LargeBinary)  # nonce + AES-GCM ciphertext
+    key_version: Mapped[int | None] = mapped_column(Integer)  # key of payload and reject_sealed; None: version 1
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -113,7 +114,8 @@ class OutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     case_no: Mapped[str | None] = mapped_column(Text)
     reject_code: Mapped[str | None] = mapped_column(Text)
-    reject_message: Mapped[str | None] = mapped_column(Text)
+    reject_message: Mapped[str | None] = mapped_column(Text)  # before 0004 only: plain text, now always None
+    reject_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)  # the platform's reason, encrypted
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     purged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
@@ -121,7 +123,10 @@ class OutboxRow(Base):
 
 
 class LocalCase(Base):
-    """A case as 我的办件 shows it; `person_key` is a salted hash, never the ID number."""
+    """A case as 我的办件 shows it; `person_key` is a salted hash, never the ID number.
+
+    The platform's rejection reason can name the person: it is kept only encrypted (`reason_sealed`).
+    """
 
     __tablename__ = "local_case"
 
@@ -135,10 +140,27 @@ class LocalCase(Base):
     case_no: Mapped[str | None] = mapped_column(Text, unique=True)
     status: Mapped[str] = mapped_column(Text)
     reason_code: Mapped[str | None] = mapped_column(Text)
-    reason: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)  # before 0004 only: plain text, now always None
+    reason_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    key_version: Mapped[int | None] = mapped_column(Integer)  # key of reason_sealed
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     __table_args__ = (Index(None, "person_key", "month"),)
+
+
+class CryptoKey(Base):
+    """A key (or salt) this database's rows depend on: a check digest only, never the key itself.
+
+    It tells a replaced key file from the right one, and the highest `payload` version is the one
+    new rows are encrypted with (read inside each write transaction, so a rotation is seen at once).
+    """
+
+    __tablename__ = "crypto_key"
+
+    purpose: Mapped[str] = mapped_column(Text, primary_key=True)  # "payload" or "person_salt"
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    digest: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 # FTS5 virtual tables and their shadow tables are created by explicit SQL; autogenerate must skip them.

@@ -10,11 +10,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from offline_cache.clock import Clock, local_month, system_clock
-from offline_cache.crypto import PayloadCipher
 from offline_cache.errors import PayloadUnreadable, UnknownSubmission
+from offline_cache.keys import KeyRing, reason_ad, reject_ad
 from offline_cache.models import LocalCase, OutboxRow
 from offline_cache.states import FINAL_STATES, CaseStatus, OutboxState, check_transition
 from offline_cache.uow import reading, write_session
@@ -43,10 +43,10 @@ class OutboxItem:
     payload: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
 
 
-def _item(row: OutboxRow, payload: Mapping[str, Any] | None = None) -> OutboxItem:
+def _item(row: OutboxRow, payload: Mapping[str, Any] | None = None, reject_message: str | None = None) -> OutboxItem:
     return OutboxItem(
         row.key, row.kind, OutboxState(row.state), row.created_at, row.updated_at, row.next_attempt_at,
-        row.attempts, row.permanent_failures, row.last_error, row.case_no, row.reject_code, row.reject_message,
+        row.attempts, row.permanent_failures, row.last_error, row.case_no, row.reject_code, reject_message,
         row.finished_at, row.purged_at, payload,
     )
 
@@ -58,20 +58,21 @@ def _key(item: OutboxItem | str) -> str:
 class Outbox:
     """Durable queue of submissions. Every method is one transaction; transitions follow states.TRANSITIONS.
 
-    Error texts passed in (`error`) end up in the audit row: never put personal data in them.
+    Error texts passed in (`error`) end up in the audit row: never put personal data in them. Payloads and
+    the platform's rejection messages are stored encrypted with the key ring's current key.
     """
 
     def __init__(
         self,
         engine: Engine,
-        cipher: PayloadCipher,
+        keys: KeyRing,
         *,
         clock: Clock = system_clock,
         new_key: Callable[[], str] = lambda: str(uuid.uuid4()),
         max_permanent_failures: int = 5,
     ) -> None:
         self._engine = engine
-        self._cipher = cipher
+        self._keys = keys
         self._clock = clock
         self._new_key = new_key
         self.max_permanent_failures = max_permanent_failures
@@ -81,15 +82,16 @@ class Outbox:
         """Queue a submission and create its 我的办件 case (待上传) in the same transaction."""
         now = self._clock()
         key = self._new_key()
-        row = OutboxRow(
-            key=key, kind=kind, state=OutboxState.QUEUED.value, payload=self._cipher.encrypt(payload, key),
-            created_at=now, updated_at=now, next_attempt_at=now, attempts=0, permanent_failures=0,
-        )
-        case = LocalCase(
-            key=key, person_key=person_key, kind=kind, title=title, submitted_at=now, month=local_month(now),
-            status=CaseStatus.PENDING.value, updated_at=now,
-        )
         with write_session(self._engine) as session:
+            blob, version = self._keys.seal(session.connection(), payload, key)
+            row = OutboxRow(
+                key=key, kind=kind, state=OutboxState.QUEUED.value, payload=blob, key_version=version,
+                created_at=now, updated_at=now, next_attempt_at=now, attempts=0, permanent_failures=0,
+            )
+            case = LocalCase(
+                key=key, person_key=person_key, kind=kind, title=title, submitted_at=now, month=local_month(now),
+                status=CaseStatus.PENDING.value, updated_at=now,
+            )
             session.add(row)
             session.flush()  # the case's foreign key needs the outbox row first
             session.add(case)
@@ -104,8 +106,8 @@ class Outbox:
             row = session.execute(select(OutboxRow).where(OutboxRow.key == key)).scalar_one_or_none()
             if row is None:
                 raise UnknownSubmission(key)
-            payload = self._cipher.decrypt(row.payload, key) if with_payload and row.payload else None
-            return _item(row, payload)
+            payload = self._keys.open(row.payload, key, row.key_version) if with_payload and row.payload else None
+            return _item(row, payload, self._reject_message(row))
 
     def next_batch(self, limit: int = 10) -> list[OutboxItem]:
         """Queued items due now (next_attempt_at ≤ now), oldest first, payloads decrypted.
@@ -124,7 +126,7 @@ class Outbox:
         batch, unreadable = [], []
         for row in rows:
             try:
-                batch.append(_item(row, self._cipher.decrypt(row.payload or b"", row.key)))
+                batch.append(_item(row, self._keys.open(row.payload or b"", row.key, row.key_version)))
             except PayloadUnreadable as exc:
                 log.error("outbox item %s unreadable: %s", row.key, exc.detail)
                 unreadable.append(row.key)
@@ -139,6 +141,12 @@ class Outbox:
         counts = dict.fromkeys(OutboxState, 0)
         counts.update({OutboxState(s): n for s, n in rows})
         return counts
+
+    def _reject_message(self, row: OutboxRow) -> str | None:
+        """The platform's rejection message (sealed; plain only in rows an older release wrote)."""
+        if row.reject_sealed is None:
+            return row.reject_message
+        return self._keys.open_text(row.reject_sealed, reject_ad(row.key), row.key_version)
 
     # -- transitions ------------------------------------------------------------------------------
     def _transition(self, item: OutboxItem | str, target: OutboxState | Callable[[OutboxRow], OutboxState],
@@ -160,7 +168,7 @@ class Outbox:
             if change is not None:
                 case = session.execute(select(LocalCase).where(LocalCase.key == key)).scalar_one_or_none()
                 change(row, case, now)
-            result = _item(row)
+            result = _item(row, None, self._reject_message(row))
         log.info("outbox %s: %s -> %s", key, previous, target.value)
         return result
 
@@ -183,10 +191,17 @@ class Outbox:
     def mark_rejected(self, item: OutboxItem | str, code: str, message: str) -> OutboxItem:
         """sending → rejected; the code and message show in 我的办件 as 审核不通过."""
         def change(row: OutboxRow, case: LocalCase | None, now: datetime) -> None:
-            row.reject_code, row.reject_message = code, message
+            session = object_session(row)
+            assert session is not None
+            conn = session.connection()
+            row.reject_code, row.reject_message = code, None  # the message can name the person: sealed only
+            row.reject_sealed, row.key_version = self._keys.seal_text(conn, message, reject_ad(row.key),
+                                                                      row.key_version or (1 if row.payload else None))
             if case is not None:
                 case.status = CaseStatus.REJECTED.value
-                case.reason_code, case.reason = code, message
+                case.reason_code, case.reason = code, None
+                case.reason_sealed, case.key_version = self._keys.seal_text(conn, message,
+                                                                            reason_ad(case.key, case.case_no))
                 case.updated_at = now
         return self._transition(item, OutboxState.REJECTED, change)
 
@@ -257,7 +272,7 @@ class Outbox:
                     OutboxRow.finished_at <= cutoff,
                     OutboxRow.purged_at.is_(None),
                 )
-                .values(payload=None, last_error=None, reject_message=None, purged_at=now)
+                .values(payload=None, last_error=None, reject_message=None, reject_sealed=None, purged_at=now)
             )
             purged = result.rowcount  # type: ignore[attr-defined]
         if purged:

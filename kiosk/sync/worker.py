@@ -496,8 +496,8 @@ class SyncWorker:
 
     # ---- maintenance -----------------------------------------------------------------------------
     def purge(self) -> int:
-        """Drop payloads of submissions finished more than purge_after_days ago (audit rows stay)."""
-        purged = self._db.outbox.purge(self._settings.purge_after_days)
+        """Drop payloads of submissions finished, and local cases untouched, for purge_after_days (audit rows stay)."""
+        purged = self._db.purge(self._settings.purge_after_days)
         now = self._clock()
         self._next_purge_at = now + PURGE_EVERY
         self._state.update(last_purge_at=now)

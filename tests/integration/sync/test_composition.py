@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
+import os
+import stat
 import threading
 from pathlib import Path
 
 import pytest
 
-from kiosk.app import build_core
+from kiosk.app import KioskCore, build_core, main
 from kiosk.sandbox_process import SandboxStartError, is_serving
 from kiosk.settings import load_settings
 from tests.helpers.sandbox_server import RunningSandbox, _free_port
@@ -60,3 +63,32 @@ def test_the_demo_sandbox_only_ever_runs_on_the_loopback(tmp_path: Path) -> None
     settings = load_settings(write_site(tmp_path, "https://10.0.0.5:8765", start_sandbox=True), env={})
     with pytest.raises(SandboxStartError):
         build_core(settings, start_workers=False, console_log=False)
+
+
+def test_the_kiosk_keeps_its_data_folder_private_and_tightens_what_an_older_release_left(
+        sandbox: RunningSandbox, tmp_path: Path) -> None:
+    site = write_site(tmp_path, sandbox.base_url)
+    data = tmp_path / "data"
+    (data / "logs").mkdir(parents=True)
+    (data / "logs" / "kiosk.log.1").write_text("an older release's log", encoding="utf-8")
+    for path, mode in ((data / "logs" / "kiosk.log.1", 0o644), (data / "logs", 0o755), (data, 0o755)):
+        path.chmod(mode)
+    modes: dict[str, int] = {}
+
+    def run_ui(core: KioskCore, _args: argparse.Namespace) -> int:
+        assert core.database is not None
+        core.database.outbox.submit("job_seeker_registration", "求职登记", "p", {"n": 1})  # WAL written
+        modes.update({str(p.relative_to(tmp_path)): stat.S_IMODE(p.lstat().st_mode)
+                      for p in (data, *data.rglob("*")) if not p.is_symlink()})
+        return 0
+
+    old = os.umask(0o022)  # a careless installer's shell
+    try:
+        assert main(["--config", str(site), "run"], run_ui=run_ui) == 0
+    finally:
+        os.umask(old)
+    assert {"data/kiosk.db", "data/kiosk.db-wal", "data/outbox.key", "data/logs/kiosk.log",
+            "data/logs/kiosk.log.1"} <= set(modes)
+    folders = {name for name in modes if (tmp_path / name).is_dir()}
+    assert {name: m for name, m in modes.items() if name in folders} == dict.fromkeys(folders, 0o700)
+    assert {name: m for name, m in modes.items() if name not in folders} == dict.fromkeys(set(modes) - folders, 0o600)

@@ -316,6 +316,17 @@ def test_payloads_of_accepted_items_are_purged_once_a_day_after_purge_days(db, p
     assert worker.tick().purged == 1 and db.outbox.get(later).purged_at is not None
 
 
+def test_the_daily_purge_removes_local_cases_on_the_same_schedule(db, platform, clock, tmp_path) -> None:
+    [key] = queue(db, clock)
+    worker = make_worker(db, platform, clock, tmp_path)
+    worker.run_once()
+    person = db.person_key(LI[0])
+    assert [c.key for c in db.cases.list_for_person(person)] == [key]
+    clock.advance(days=30, seconds=1)
+    worker.tick()
+    assert db.cases.list_for_person(person) == []
+
+
 # ---- the thread ------------------------------------------------------------------------------------
 def _wait_for(condition, timeout: float = 10.0) -> bool:
     deadline = time.monotonic() + timeout
