@@ -6,14 +6,14 @@ from pathlib import Path
 from kiosk.logging_setup import NameRegistry, configure_logging
 from kiosk.masking import mask_id_number, mask_name, mask_phone, scrub
 
-FAKE_ID = "140222199003071234"
-FAKE_ID_X = "14022219851112002X"
+FAKE_ID = "140222199003071236"
+FAKE_ID_X = "14022219851112001X"
 FAKE_PHONE = "13812345678"
 FAKE_NAME = "李秀英"
 
 
 def test_mask_helpers() -> None:
-    assert mask_id_number(FAKE_ID) == "140222********1234"
+    assert mask_id_number(FAKE_ID) == "140222********1236"
     assert mask_name("张三") == "张*"
     assert mask_name("欧阳娜娜") == "欧***"
     assert mask_phone("+86 138-1234-5678") == "138****5678"
@@ -24,7 +24,7 @@ def test_scrub_masks_ids_phones_names_and_tokens() -> None:
     out = scrub(line)
     for secret in (FAKE_ID, FAKE_ID_X, FAKE_PHONE, FAKE_NAME, "ABCDEF0123456789"):
         assert secret not in out
-    assert "140222********1234" in out and "138****5678" in out
+    assert "140222********1236" in out and "138****5678" in out
 
 
 def test_log_file_holds_no_personal_data(tmp_path: Path) -> None:
