@@ -23,6 +23,7 @@ from kiosk.settings import ConfigError, Settings, load_settings
 
 if TYPE_CHECKING:
     from kiosk.audit import AuditTrail
+    from kiosk.device_setup import KeyboardWedgeInput
     from kiosk.platform import PlatformClient
     from kiosk.sandbox_process import SandboxProcess
     from kiosk.services import ResidentServices
@@ -50,6 +51,7 @@ class KioskCore:
     sync: SyncWorker | None = None
     sandbox: SandboxProcess | None = None  # demo only: the local sandbox platform child process
     services: ResidentServices | None = None
+    keyboard_wedge: KeyboardWedgeInput | None = None  # qr_scanner = "keyboard": the UI feeds scans here
     # technician mode and platform-pushed settings (kiosk/technician.py, kiosk/audit.py, kiosk/sync/pushed.py)
     audit: AuditTrail | None = None
     maintenance: MaintenanceHolds | None = None
@@ -134,10 +136,11 @@ def build_core(settings: Settings, *, start_workers: bool = True, console_log: b
         core.database = build_database(settings)
         core.closers.append(core.database.close)
 
-        from kiosk.device_setup import build_device_manager
+        from kiosk.device_setup import build_device_manager, keyboard_wedge_input
 
         core.devices = build_device_manager(settings)
         core.closers.append(core.devices.stop)
+        core.keyboard_wedge = keyboard_wedge_input(core.devices)
         if start_workers:
             core.devices.start()
 

@@ -117,6 +117,12 @@ class KioskUi:
 
                 self.demo_panel = DemoPanel(devices.simulators, load_demo_residents())  # type: ignore[attr-defined]
                 self.window.add_side_panel(self.demo_panel, tr("demo.panel_title"))
+        from PySide6.QtWidgets import QApplication
+
+        from ui.qr_wedge import install as install_qr_wedge
+
+        # qr_scanner = "keyboard": scanner keystrokes are caught before any field and become scans.
+        self.qr_wedge = install_qr_wedge(QApplication.instance(), core.keyboard_wedge, self.window)
         from ui.tech import install as install_technician  # technician mode: hidden corner entry (ui/tech)
 
         self.tech = install_technician(self)
@@ -197,6 +203,10 @@ class KioskUi:
 
     def close(self) -> None:
         self.watch.stop()
+        if self.qr_wedge is not None:
+            from PySide6.QtWidgets import QApplication
+
+            QApplication.instance().removeEventFilter(self.qr_wedge)
         if self._unsubscribe is not None:
             self._unsubscribe()
         self.bridge.shutdown()
