@@ -59,6 +59,13 @@ class KeyboardWedgeFilter(QObject):
             self._timer.start()
         return True
 
+    def uninstall(self) -> None:
+        """Stop filtering (the kiosk UI is closing)."""
+        self._timer.stop()
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
     @staticmethod
     def _scan_character(event: QKeyEvent) -> str | None:
         if event.modifiers() & _NOT_TYPING:
@@ -91,9 +98,10 @@ class KeyboardWedgeFilter(QObject):
             self._replaying = False
 
 
-def install(app: QCoreApplication, wedge: KeyboardWedgeInput | None, parent: QObject) -> KeyboardWedgeFilter | None:
-    """Install the filter on the application when the QR scanner is a keyboard wedge."""
-    if wedge is None:
+def install(wedge: KeyboardWedgeInput | None, parent: QObject) -> KeyboardWedgeFilter | None:
+    """Install the filter on the running application when the QR scanner is a keyboard wedge."""
+    app = QCoreApplication.instance()
+    if wedge is None or app is None:
         return None
     wedge_filter = KeyboardWedgeFilter(wedge, parent=parent)
     app.installEventFilter(wedge_filter)
