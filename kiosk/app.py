@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk import __version__
 from kiosk.catalogue import Catalogue, load_catalogue
-from kiosk.logging_setup import NameRegistry, configure_logging
+from kiosk.logging_setup import NameRegistry, configure_console_logging, configure_logging
 from kiosk.settings import ConfigError, Settings, load_settings
 
 if TYPE_CHECKING:
@@ -281,7 +281,7 @@ def main(argv: Sequence[str] | None = None, run_ui: UiRunner | None = None) -> i
 def _devices_command(settings: Settings, args: argparse.Namespace) -> int:
     from kiosk import cli_devices
 
-    logging.basicConfig(level=logging.WARNING)
+    configure_console_logging("WARNING")
     if args.devices_command == "status":
         return cli_devices.devices_status(settings)
     if args.devices_command == "read-card":
@@ -292,7 +292,7 @@ def _devices_command(settings: Settings, args: argparse.Namespace) -> int:
 def _sync_command(settings: Settings, args: argparse.Namespace) -> int:
     from kiosk import cli_sync
 
-    logging.basicConfig(level=logging.WARNING)
+    configure_console_logging("WARNING")
     if args.command == "cache":
         return cli_sync.cache_search(settings, args.query, kind=args.kind, town=args.town, limit=args.limit)
     if args.sync_command == "status":

@@ -10,6 +10,7 @@ import re
 import threading
 from collections import OrderedDict
 from pathlib import Path
+from typing import TextIO
 
 from kiosk.masking import mask_name, scrub
 
@@ -139,3 +140,19 @@ def configure_logging(
         root.addHandler(stream)
     root.setLevel(level.upper())
     return file_handler
+
+
+def configure_console_logging(level: str = "WARNING", stream: TextIO | None = None) -> logging.Handler:
+    """Maintenance commands (`kiosk devices|sync|cache`): only a masked stderr handler on the root logger."""
+    root = logging.getLogger()
+    for h in list(root.handlers):  # logging.basicConfig() would print records unmasked
+        root.removeHandler(h)
+        if getattr(h, "_kiosk_handler", False):
+            h.close()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.addFilter(MaskingFilter())
+    handler._kiosk_handler = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(level.upper())
+    return handler

@@ -168,3 +168,27 @@ def test_a_name_logged_after_its_session_ended_is_still_masked(tmp_path: Path) -
     text = (tmp_path / "kiosk.log").read_text(encoding="utf-8")
     assert FAKE_NAME not in text
     assert text.count("李**") == 2 and "李秀 and 秀英" in text
+
+
+def test_maintenance_commands_log_to_the_console_masked(capsys: pytest.CaptureFixture[str]) -> None:
+    """`kiosk devices|sync|cache` used logging.basicConfig(): an unmasked stderr handler."""
+    from unittest import mock
+
+    from kiosk import app
+
+    root = logging.getLogger()
+    saved = list(root.handlers), root.level
+    for h in saved[0]:  # as in a real command run: nothing installed yet
+        root.removeHandler(h)
+    try:
+        with mock.patch("kiosk.cli_sync.cache_search", return_value=0):
+            app._sync_command(mock.Mock(), app._parser().parse_args(["cache", "search", "保洁"]))
+        logging.getLogger("kiosk.test").warning("resident %s tel %s", FAKE_ID, FAKE_PHONE)
+    finally:
+        for h in list(root.handlers):
+            root.removeHandler(h)
+        for h in saved[0]:
+            root.addHandler(h)
+        root.setLevel(saved[1])
+    err = capsys.readouterr().err
+    assert "resident" in err and FAKE_ID not in err and FAKE_PHONE not in err
