@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk import __version__
 from kiosk.catalogue import Catalogue, load_catalogue
-from kiosk.logging_setup import NameRegistry, configure_logging
+from kiosk.logging_setup import NameRegistry, configure_console_logging, configure_logging
 from kiosk.settings import ConfigError, Settings, load_settings
 
 if TYPE_CHECKING:
     from kiosk.audit import AuditTrail
+    from kiosk.device_setup import KeyboardWedgeInput
     from kiosk.platform import PlatformClient
     from kiosk.sandbox_process import SandboxProcess
     from kiosk.services import ResidentServices
@@ -51,6 +52,7 @@ class KioskCore:
     sync: SyncWorker | None = None
     sandbox: SandboxProcess | None = None  # demo only: the local sandbox platform child process
     services: ResidentServices | None = None
+    keyboard_wedge: KeyboardWedgeInput | None = None  # qr_scanner = "keyboard": the UI feeds scans here
     # technician mode and platform-pushed settings (kiosk/technician.py, kiosk/audit.py, kiosk/sync/pushed.py)
     audit: AuditTrail | None = None
     maintenance: MaintenanceHolds | None = None
@@ -140,10 +142,11 @@ def build_core(settings: Settings, *, start_workers: bool = True, console_log: b
         core.database = build_database(settings)
         core.closers.append(core.database.close)
 
-        from kiosk.device_setup import build_device_manager
+        from kiosk.device_setup import build_device_manager, keyboard_wedge_input
 
         core.devices = build_device_manager(settings)
         core.closers.append(core.devices.stop)
+        core.keyboard_wedge = keyboard_wedge_input(core.devices)
         if start_workers:
             core.devices.start()
 
@@ -310,7 +313,7 @@ def main(argv: Sequence[str] | None = None, run_ui: UiRunner | None = None) -> i
 def _devices_command(settings: Settings, args: argparse.Namespace) -> int:
     from kiosk import cli_devices
 
-    logging.basicConfig(level=logging.WARNING)
+    configure_console_logging("WARNING")
     if args.devices_command == "status":
         return cli_devices.devices_status(settings)
     if args.devices_command == "read-card":
@@ -321,7 +324,7 @@ def _devices_command(settings: Settings, args: argparse.Namespace) -> int:
 def _sync_command(settings: Settings, args: argparse.Namespace) -> int:
     from kiosk import cli_sync
 
-    logging.basicConfig(level=logging.WARNING)
+    configure_console_logging("WARNING")
     if args.command == "cache":
         return cli_sync.cache_search(settings, args.query, kind=args.kind, town=args.town, limit=args.limit)
     if args.sync_command == "status":

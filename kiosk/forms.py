@@ -17,6 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from devices.idnumber import IdNumberFault, InvalidIdNumber, validate_id_number
 from kiosk.masking import mask_id_number, mask_name, mask_phone
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +40,9 @@ MESSAGES: Mapping[str, str] = MappingProxyType({
     "invalid_phone": "请输入11位手机号码",
     "invalid_date": "请用数字键输入完整的日期：2025年3月1日 就按 20250301",
     "invalid_number": "请输入数字",
+    "invalid_id_number": "身份证号码应为18位：17位数字，最后一位是数字或X",
+    "invalid_id_number_date": "身份证号码中的出生日期不对，请核对后重新输入",
+    "invalid_id_number_check": "身份证号码有误（校验位不符），请逐位核对后重新输入",
     "too_small": "不能小于{min}",
     "too_large": "不能大于{max}",
     "too_early": "日期不能早于{limit}",
@@ -70,15 +74,19 @@ class FieldKind(enum.StrEnum):
     AMOUNT = "amount"  # numeric keypad, whole yuan
     NUMBER = "number"  # numeric keypad, a count (e.g. headcount)
     DIGITS = "digits"  # numeric keypad, a number string (e.g. a certificate number)
+    ID_NUMBER = "id_number"  # numeric keypad with X, an 18-character identity number (GB 11643 checked)
     TEXT = "text"  # free text with the pinyin keyboard (rare)
 
 
-KEYPAD_KINDS = frozenset({FieldKind.PHONE, FieldKind.DATE, FieldKind.AMOUNT, FieldKind.NUMBER, FieldKind.DIGITS})
+KEYPAD_KINDS = frozenset({FieldKind.PHONE, FieldKind.DATE, FieldKind.AMOUNT, FieldKind.NUMBER, FieldKind.DIGITS,
+                          FieldKind.ID_NUMBER})
 CARD_SOURCES = ("name", "id_number", "gender", "nation", "birth_date", "address")
 PREFILLS = ("town", "phone", "today")
 CONFIRMATIONS = ("", "commitment", "consent")
 GATES = ("", "employment_certificate")
-_PHONE = re.compile(r"^1[3-9]\d{9}$")
+_PHONE = re.compile(r"1[3-9][0-9]{9}", re.ASCII)
+_ID_NUMBER_MESSAGES = {IdNumberFault.FORM: "invalid_id_number", IdNumberFault.BIRTH_DATE: "invalid_id_number_date",
+                       IdNumberFault.CHECK_DIGIT: "invalid_id_number_check"}
 
 
 @dataclass(frozen=True)
@@ -179,8 +187,9 @@ _FORM_KEYS = ("id", "item", "kind", "constants", "confirmation", "confirmation_t
 _FIELD_KEYS = ("id", "kind", "label", "review_label", "payload", "required", "ask", "hint", "as_list",
                "label_payload", "options", "source", "prefill", "default", "min", "max", "min_days", "max_days",
                "not_before", "min_length", "max_length", "unit", "messages")
-_MESSAGE_KEYS = ("required", "required_choice", "invalid_phone", "invalid_date", "invalid_number", "too_small",
-                 "too_large", "too_early", "too_late", "before_other", "too_long", "too_short", "not_an_option")
+_MESSAGE_KEYS = ("required", "required_choice", "invalid_phone", "invalid_date", "invalid_number", "invalid_id_number",
+                 "invalid_id_number_date", "invalid_id_number_check", "too_small", "too_large", "too_early",
+                 "too_late", "before_other", "too_long", "too_short", "not_an_option")
 
 
 class _Ctx:
@@ -425,7 +434,13 @@ def check_answer(f: FieldDef, value: Any, today: date, answers: Mapping[str, Any
             return f.message("not_an_option")
         return None
     if f.kind is FieldKind.PHONE:
-        return None if isinstance(value, str) and _PHONE.match(value) else f.message("invalid_phone")
+        return None if isinstance(value, str) and _PHONE.fullmatch(value) else f.message("invalid_phone")
+    if f.kind is FieldKind.ID_NUMBER:
+        try:
+            validate_id_number(str(value), today)
+        except InvalidIdNumber as exc:
+            return f.message(_ID_NUMBER_MESSAGES[exc.fault])
+        return None
     if f.kind is FieldKind.DATE:
         d = _as_date(value)
         if d is None:
@@ -452,7 +467,7 @@ def check_answer(f: FieldDef, value: Any, today: date, answers: Mapping[str, Any
             return f.message("too_large", max=f.max)
         return None
     text = str(value)
-    if f.kind is FieldKind.DIGITS and not text.isdigit():
+    if f.kind is FieldKind.DIGITS and not (text.isascii() and text.isdigit()):
         return f.message("invalid_number")
     if f.min_length is not None and len(text.strip()) < f.min_length:
         return f.message("too_short", min=f.min_length)
@@ -528,6 +543,8 @@ def _convert(f: FieldDef, value: Any) -> Any:
     if f.kind is FieldKind.DATE:
         d = _as_date(value)
         return d.isoformat() if d else value
+    if f.kind is FieldKind.ID_NUMBER and isinstance(value, str):
+        return value.strip().upper()
     if isinstance(value, str):
         return value.strip()
     return value
@@ -599,6 +616,8 @@ def display_value(f: FieldDef, value: Any, options: Sequence[Option] | None = No
         return _fmt_date(d) if d else str(value)
     if f.kind in (FieldKind.AMOUNT, FieldKind.NUMBER):
         return f"{value} {f.unit}".strip()
+    if f.kind is FieldKind.ID_NUMBER:
+        return mask_id_number(str(value))  # the review screen is seen by bystanders, as for card values
     if isinstance(value, bool):
         return MESSAGES["yes"] if value else MESSAGES["no"]
     return str(value)

@@ -2,35 +2,85 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import logging.handlers
+import os
+import re
 import threading
+from collections import OrderedDict
 from pathlib import Path
+from typing import TextIO
 
-from kiosk.masking import scrub
+from kiosk.masking import mask_name, scrub
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(threadName)s: %(message)s"
 
 
-class NameRegistry:
-    """Names of the residents currently being served, so free text mentioning them is masked too."""
+# Characters a name is written in: CJK ideographs (with extensions A and B…) and the middle dots of
+# transliterated minority and foreign names (阿依古丽·买买提).
+_NAME_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f·•・]+")
 
-    def __init__(self) -> None:
+
+class NameRegistry:
+    """Names of the residents served by this process, so free text mentioning them is masked in logs.
+
+    The names of the current session are held in clear (and forgotten by `clear()` at session
+    end). Every name also leaves a keyed digest — a random key made at start and never written
+    anywhere — so a line logged after the session (a late sync, a background error) is still
+    masked without keeping the name itself. At most `remember` digests are kept, oldest dropped.
+    """
+
+    def __init__(self, remember: int = 2048, key: bytes | None = None) -> None:
         self._lock = threading.Lock()
         self._names: set[str] = set()
+        self._key = key if key is not None else os.urandom(32)
+        self._digests: OrderedDict[bytes, int] = OrderedDict()  # digest → name length
+        self._remember = remember
+
+    def _digest(self, text: str) -> bytes:
+        return hashlib.blake2b(text.encode("utf-8"), key=self._key, digest_size=16).digest()
 
     def add(self, name: str) -> None:
+        name = (name or "").strip()
+        if len(name) < 2:
+            return
+        digest = self._digest(name)
         with self._lock:
-            if name:
-                self._names.add(name)
+            self._names.add(name)
+            self._digests[digest] = len(name)
+            self._digests.move_to_end(digest)
+            while len(self._digests) > self._remember:
+                self._digests.popitem(last=False)
 
     def clear(self) -> None:
+        """Session end: forget the names in clear (their digests keep masking them)."""
         with self._lock:
             self._names.clear()
 
     def snapshot(self) -> tuple[str, ...]:
+        """The current session's names in clear, longest first."""
         with self._lock:
             return tuple(sorted(self._names, key=len, reverse=True))
+
+    def mask(self, text: str) -> str:
+        """`text` with every current or remembered name masked (张三 → 张*)."""
+        for name in self.snapshot():
+            text = text.replace(name, mask_name(name))
+        with self._lock:
+            lengths = sorted(set(self._digests.values()), reverse=True)
+            known = set(self._digests)
+        if not lengths:
+            return text
+        return _NAME_RUN.sub(lambda m: self._mask_run(m.group(0), lengths, known), text)
+
+    def _mask_run(self, run: str, lengths: list[int], known: set[bytes]) -> str:
+        out = list(run)
+        for n in lengths:  # longest first, so 欧阳娜娜 wins over a remembered 欧阳
+            for i in range(len(run) - n + 1):
+                if out[i] != "*" and self._digest(run[i : i + n]) in known:
+                    out[i + 1 : i + n] = "*" * (n - 1)
+        return "".join(out)
 
 
 class MaskingFilter(logging.Filter):
@@ -51,7 +101,7 @@ class MaskingFilter(logging.Filter):
             message = f"{message} | {record.exc_text}"
             record.exc_text = None
             record.exc_info = None
-        record.msg = scrub(message, self._names.snapshot()).replace("\r", "\\r").replace("\n", " \\n ")
+        record.msg = self._names.mask(scrub(message)).replace("\r", "\\r").replace("\n", " \\n ")
         record.args = None
         return True
 
@@ -90,3 +140,19 @@ def configure_logging(
         root.addHandler(stream)
     root.setLevel(level.upper())
     return file_handler
+
+
+def configure_console_logging(level: str = "WARNING", stream: TextIO | None = None) -> logging.Handler:
+    """Maintenance commands (`kiosk devices|sync|cache`): only a masked stderr handler on the root logger."""
+    root = logging.getLogger()
+    for h in list(root.handlers):  # logging.basicConfig() would print records unmasked
+        root.removeHandler(h)
+        if getattr(h, "_kiosk_handler", False):
+            h.close()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.addFilter(MaskingFilter())
+    handler._kiosk_handler = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(level.upper())
+    return handler

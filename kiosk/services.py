@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from devices.base import DeviceHealth, IdentityRead
+from devices.idnumber import InvalidIdNumber, validate_id_number
 from kiosk.catalogue import Catalogue
 from kiosk.logging_setup import NameRegistry
 from kiosk.platform.errors import (
@@ -49,6 +50,7 @@ MESSAGES = {
     "offline_login": "网络暂时不可用：您可以查看岗位、办理登记（联网后自动上传）；个人参保记录需联网查询。",
     "partial_card": "",
     "essc_needs_network": "电子社保卡需要联网核验。网络暂时不可用，请改用身份证或社保卡。",
+    "essc_bad_id_number": "电子社保卡核验返回的身份证号码有误，无法登录。请改用身份证或社保卡，或到柜台办理。",
     "records_need_network": "个人记录需要联网查询。网络暂时不可用，请稍后再试，或到柜台查询（{counter}）。",
     "not_logged_in": "请先插入身份证或社保卡，或扫描电子社保卡。",
     "card_expired": "您的证件已过有效期，请使用有效证件或到柜台办理。",
@@ -199,6 +201,11 @@ class ResidentServices:
         except PlatformRejected as exc:
             raise ServiceError(exc.message) from exc
         p = remote.profile
+        try:  # the platform's answer is a way in like a card: a malformed number is nobody, not a person
+            validate_id_number(p.id_number, self.today())
+        except InvalidIdNumber as exc:
+            log.warning("e-SSC login refused: the platform's ID number fails %s", exc.fault.value)
+            raise ServiceError(MESSAGES["essc_bad_id_number"]) from exc
         self.names.add(p.name)
         birth = date.fromisoformat(p.birth_date) if p.birth_date else None
         identity = IdentityRead(source="essc", card_type="essc", id_number=p.id_number, name=p.name,

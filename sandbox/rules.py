@@ -10,7 +10,7 @@ from sandbox.contract import RETIREMENT_AGE, WORKING_AGE_MIN
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-_ID = re.compile(r"^\d{17}[\dX]$")
+_ID = re.compile(r"[0-9]{17}[0-9X]", re.ASCII)  # ASCII only: \d would take full-width and other digits
 
 
 class RuleViolation(ValueError):
@@ -25,7 +25,7 @@ def id_check_digit(first17: str) -> str:
 def parse_id_number(id_number: str) -> tuple[date, str]:
     """(birth date, gender) from an 18-character resident ID number, or RuleViolation."""
     v = (id_number or "").strip().upper()
-    if not _ID.match(v) or id_check_digit(v[:17]) != v[17]:
+    if not _ID.fullmatch(v) or id_check_digit(v[:17]) != v[17]:
         raise RuleViolation("身份证号码格式或校验位不正确")
     try:
         born = date(int(v[6:10]), int(v[10:12]), int(v[12:14]))

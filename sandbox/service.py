@@ -314,9 +314,9 @@ class Platform:
 
     # ---- residents ---------------------------------------------------------------------------
     def _person_by_id_number(self, s: Any, id_number: str, name: str, card_number: str | None = None) -> db.Person:
+        born, gender = parse_id_number(id_number)  # every login, not only a new person's: a bad number is nobody
         person = s.scalar(select(db.Person).where(db.Person.id_number == id_number))
         if person is None:
-            born, gender = parse_id_number(id_number)
             count = s.scalar(select(func.count()).select_from(db.Person)) or 0
             person = db.Person(person_id=f"P{count + 1:04d}N{secrets.token_hex(3)}", id_number=id_number, name=name,
                                card_number=card_number, records={},
@@ -364,6 +364,8 @@ class Platform:
         card = body.get("card_number")
         if not card:
             raise ApiError("VALIDATION_ERROR", "社保卡登录需要 card_number")
+        if body.get("id_number"):
+            parse_id_number(body["id_number"])
         person = s.scalar(select(db.Person).where(db.Person.card_number == card))
         if person is not None:
             if body.get("id_number") and body["id_number"].upper() != person.id_number:

@@ -118,6 +118,10 @@ class KioskUi:
 
                 self.demo_panel = DemoPanel(devices.simulators, load_demo_residents())  # type: ignore[attr-defined]
                 self.window.add_side_panel(self.demo_panel, tr("demo.panel_title"))
+        from ui.qr_wedge import install as install_qr_wedge
+
+        # qr_scanner = "keyboard": scanner keystrokes are caught before any field and become scans.
+        self.qr_wedge = install_qr_wedge(core.keyboard_wedge, self.window)
         from ui.tech import install as install_technician  # technician mode: hidden corner entry (ui/tech)
 
         self.tech = install_technician(self)
@@ -198,6 +202,8 @@ class KioskUi:
 
     def close(self) -> None:
         self.watch.stop()
+        if self.qr_wedge is not None:
+            self.qr_wedge.uninstall()
         if self._unsubscribe is not None:
             self._unsubscribe()
         self.bridge.shutdown()

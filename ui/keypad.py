@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 from ui.text import tr
 from ui.widgets import big_button, label
 
-MODES = ("phone", "date", "amount", "number", "digits")
+MODES = ("phone", "date", "amount", "number", "digits", "id_number")
+ID_NUMBER_LENGTH = 18
 
 
 def _format(mode: str, digits: str, unit: str) -> str:
@@ -17,6 +18,9 @@ def _format(mode: str, digits: str, unit: str) -> str:
     if mode == "phone":
         shown = digits + "_" * (11 - len(digits))
         return f"{shown[:3]} {shown[3:7]} {shown[7:]}"
+    if mode == "id_number":
+        shown = digits + "_" * (ID_NUMBER_LENGTH - len(digits))
+        return f"{shown[:6]} {shown[6:14]} {shown[14:]}"
     if mode == "date":
         d = digits + "_" * (8 - len(digits))
         return tr("forms_keypad.date_display", y=d[:4], m=d[4:6], d=d[6:8])
@@ -42,7 +46,7 @@ class Keypad(QWidget):
         self.setObjectName(name)
         self.mode = mode
         self.unit = unit
-        self.max_length = {"phone": 11, "date": 8}.get(mode, max_length or (7 if mode in ("amount", "number") else 24))
+        self.max_length = {"phone": 11, "date": 8, "id_number": ID_NUMBER_LENGTH}.get(mode, max_length or (7 if mode in ("amount", "number") else 24))
         self._digits = ""
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -56,6 +60,8 @@ class Keypad(QWidget):
         grid = QGridLayout()
         grid.setSpacing(8)
         keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "back"]
+        if mode == "id_number":
+            keys.append("X")  # the check character of an identity number
         self.buttons: dict[str, object] = {}
         for i, key in enumerate(keys):
             text = {"clear": tr("forms_keypad.clear"), "back": tr("forms_keypad.back")}.get(key, key)
@@ -77,7 +83,11 @@ class Keypad(QWidget):
             self._digits = ""
         elif key == "back":
             self._digits = self._digits[:-1]
-        elif key.isdigit() and len(key) == 1:
+        elif key in ("X", "x") and self.mode == "id_number":
+            if len(self._digits) != ID_NUMBER_LENGTH - 1:
+                return  # X is only ever the last character
+            self._digits += "X"
+        elif key.isascii() and key.isdigit() and len(key) == 1:
             if len(self._digits) >= self.max_length:
                 return
             if self.mode in ("amount", "number") and not self._digits and key == "0":
@@ -95,7 +105,7 @@ class Keypad(QWidget):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         text = event.text()
-        if text.isdigit():
+        if text.isascii() and text.isdigit() or text in ("X", "x"):
             self.press(text)
         elif event.key() == Qt.Key.Key_Backspace:
             self.press("back")
@@ -117,7 +127,8 @@ class Keypad(QWidget):
     def set_value(self, value: object) -> None:
         """Show an existing answer (prefill, 修改): a date "YYYY-MM-DD" or digits."""
         text = "" if value is None else str(value)
-        self._digits = "".join(ch for ch in text if ch.isdigit())[: self.max_length]
+        keep = "0123456789X" if self.mode == "id_number" else "0123456789"
+        self._digits = "".join(ch for ch in text.upper() if ch in keep)[: self.max_length]
         self._refresh()
 
     def clear(self) -> None:

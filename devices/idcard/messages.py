@@ -36,6 +36,8 @@ EXPIRED_BY_TYPE: dict[str, str] = {
     "foreign_permanent": "您的外国人永久居留身份证已过有效期，请使用有效证件办理",
 }
 TEXT_UNREADABLE = "身份证信息读取不完整，请重新放置身份证"
+# The number failed the form / date of birth / check digit test: usually a misread, rarely a damaged card.
+ID_NUMBER_INVALID = "证件号码读取有误，请重新放置证件；多次仍不行请到柜台办理"
 UNSUPPORTED_CARD = "暂不支持读取这种证件，请使用第二代居民身份证、社保卡或电子社保卡"
 GENDERS: dict[str, str] = {"0": "未知", "1": "男", "2": "女", "9": "未说明"}
 

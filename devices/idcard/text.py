@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from devices.base import CardExpired, CardReadError, CardType, IdentityRead
-from devices.idcard.messages import EXPIRED_BY_TYPE, GENDERS, TEXT_UNREADABLE, UNSUPPORTED_CARD
+from devices.idcard.messages import (
+    EXPIRED_BY_TYPE,
+    GENDERS,
+    ID_NUMBER_INVALID,
+    TEXT_UNREADABLE,
+    UNSUPPORTED_CARD,
+)
+from devices.idnumber import InvalidIdNumber, validate_foreign_permanent_number, validate_id_number
 from devices.nations import nation_name
 
 TEXT_BLOCK_SIZE = 256
@@ -57,6 +64,17 @@ class UnsupportedCardType(CardReadError):
         super().__init__(UNSUPPORTED_CARD, detail)
 
 
+class IdNumberRefused(CardReadError):
+    """The card's number is not a valid identity number (bad form, date or check digit): a misread or a bad card.
+
+    Refused rather than passed on, because a corrupted number is another person's number.
+    """
+
+    def __init__(self, error: InvalidIdNumber) -> None:
+        super().__init__(ID_NUMBER_INVALID, f"id number refused: {error.fault.value} ({error.detail})")
+        self.fault = error.fault
+
+
 class IdCardExpired(CardExpired):
     """The card is past its validity date; `identity` is what it said (expired=True), for the UI to greet by masked name."""
 
@@ -95,7 +113,8 @@ def card_type_flag(block: bytes) -> str:
 def decode_text_block(block: bytes, today: date, photo: bytes = b"") -> IdentityRead:
     """Decode a text block into an IdentityRead (expired computed against `today`).
 
-    Raises TextBlockError for a malformed block and UnsupportedCardType for the 2023 'Y'
+    Raises TextBlockError for a malformed block, IdNumberRefused for a number that fails GB 11643
+    (form, date of birth, check digit) and UnsupportedCardType for the 2023 'Y'
     foreign card, whose layout we have from a single source only and do not decode.
     """
     if len(block) != TEXT_BLOCK_SIZE:
@@ -128,16 +147,23 @@ def decode_text_block(block: bytes, today: date, photo: bytes = b"") -> Identity
                 ("pass_number", _field(block, layout, "pass_number")),
                 ("issue_count", _field(block, layout, "issue_count")),
             )
-    id_number = _field(block, layout, "id_number")
-    if not name or not id_number or not id_number.isalnum():
+    raw_number = _field(block, layout, "id_number")
+    if not name or not raw_number:
         raise TextBlockError("name or number missing")
+    try:
+        if card_type == "foreign_permanent":
+            id_number = validate_foreign_permanent_number(raw_number)
+        else:
+            id_number = validate_id_number(raw_number, today)
+    except InvalidIdNumber as exc:
+        raise IdNumberRefused(exc) from exc
     valid_to = _field(block, layout, "valid_to")
     long_term = valid_to == LONG_TERM
     valid_until = None if long_term else _date(valid_to, "valid_to", required=True)
     identity = IdentityRead(
         source="id_card",
         card_type=card_type,
-        id_number=id_number.upper(),
+        id_number=id_number,
         name=name,
         gender=GENDERS.get(_field(block, layout, "gender"), GENDERS["0"]),
         nation=nation,

@@ -96,7 +96,7 @@ def ef05_records(
 
 def ef06_records(
     *,
-    ssn: str = "11010119900307123X",
+    ssn: str = "11010119900307125X",
     name: str = "张三",
     gender: str = "1",
     nation: str = "01",
@@ -150,7 +150,7 @@ def profile_from_identity(identity: IdentityRead, **overrides: object) -> CardPr
         expiry_date=identity.valid_until or date(2099, 12, 31),
     )
     ef06 = ef06_records(
-        ssn=identity.id_number or "11010119900307123X",
+        ssn=identity.id_number or "11010119900307125X",
         name=identity.name or "张三",
         gender=gender,
         nation=nation_code(identity.nation) or "01",

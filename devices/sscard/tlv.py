@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from devices.base import CardReadError
+from devices.idnumber import IdNumberFault, InvalidIdNumber, validate_id_number
 from devices.nations import nation_name
 from devices.sscard.messages import message
 
@@ -29,8 +30,8 @@ _PADDING = (0x00, 0xFF)
 class TlvError(CardReadError):
     """A record that is truncated, malformed or holds values that cannot be decoded."""
 
-    def __init__(self, detail: str) -> None:
-        super().__init__(message("bad_data"), detail)
+    def __init__(self, detail: str, message_key: str = "bad_data") -> None:
+        super().__init__(message(message_key), detail)
 
 
 @dataclass(frozen=True)
@@ -157,12 +158,28 @@ def join_name(name: bytes, extension: bytes | None) -> str:
     return gbk_text(head)
 
 
+class SsnRefused(TlvError):
+    """The social security number is not a valid identity number (form, date of birth or check digit)."""
+
+    def __init__(self, error: InvalidIdNumber) -> None:
+        super().__init__(f"social security number refused: {error.fault.value} ({error.detail})", "ssn_invalid")
+        self.fault = error.fault
+
+
 def id_number(value: bytes) -> str:
-    """The social security number (= resident ID number): 15 or 18 characters, digits and X."""
-    text = ascii_text(value).upper()
-    if len(text) not in (15, 18) or not (text[:-1].isdigit() and (text[-1].isdigit() or text[-1] == "X")):
-        raise TlvError(f"social security number has an invalid form (length {len(text)})")
-    return text
+    """The social security number (= the 18-character resident ID number), checked like an ID card's.
+
+    SsnRefused when its form, date of birth or GB 11643 check digit is wrong: a corrupted number
+    would be another person's.
+    """
+    try:
+        text = ascii_text(value)
+    except TlvError as exc:
+        raise SsnRefused(InvalidIdNumber(IdNumberFault.FORM, "not ASCII text")) from exc
+    try:
+        return validate_id_number(text)
+    except InvalidIdNumber as exc:
+        raise SsnRefused(exc) from exc
 
 
 # ---- records ------------------------------------------------------------------------------------

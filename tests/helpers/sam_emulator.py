@@ -54,11 +54,27 @@ def encode_text_block(identity: IdentityRead, flag: str | None = None) -> bytes:
     return bytes(block)
 
 
+# Where the ID number's digits sit in a READ_TEXT_PHOTO reply frame: preamble 5, LEN 2, SW 3,
+# two block lengths 4, then the text block with the number at byte 122 (UTF-16-LE, low byte first).
+ID_DIGIT_OFFSET_IN_REPLY = 5 + 2 + 3 + 4 + 122
+FLIPPED_DIGITS = (14, 15)  # two serial digits: the result is another well-formed number
+
+
+def flip_id_digits(reply: bytes, digits: tuple[int, int] = FLIPPED_DIGITS, bit: int = 0) -> bytes:
+    """Flip one bit in the low byte of two ID number digits; XOR over the frame is unchanged."""
+    out = bytearray(reply)
+    for i in digits:
+        out[ID_DIGIT_OFFSET_IN_REPLY + 2 * i] ^= 1 << bit
+    return bytes(out)
+
+
 class SamEmulator:
     """A SAM reader at one baud rate: cards can be placed/taken away, faults scheduled per command.
 
     Faults (`fault_once(command, fault)`): "bad_checksum", "garbage" (noise incl. a false
-    preamble before the reply), "silent" (no reply), or an int SW3 to answer instead.
+    preamble before the reply), "silent" (no reply), "two_bit_flips" (line noise flipping the
+    same bit of two ID number digits in a read reply: the XOR checksum still matches), or an
+    int SW3 to answer instead.
     Persistent: `silent`, `split` (single-byte fragmentation), `sam_status`, `halt_after_read`
     (a real reader's habit: after a read, "find" fails until the card is placed again).
     """
@@ -160,6 +176,8 @@ class SamEmulator:
             reply = self._normal_reply(command)
         if fault == "bad_checksum":
             return reply[:-1] + bytes([reply[-1] ^ 0x5A])
+        if fault == "two_bit_flips":
+            return flip_id_digits(reply)
         if fault == "garbage":
             return b"\x13\x37" + PREAMBLE + b"\xff\xff\x00\xaa\xaa" + reply  # noise with a false frame start
         return reply
@@ -188,12 +206,12 @@ class SamEmulator:
 def sample_identity(card_type: str = "resident_id", **changes: object) -> IdentityRead:
     """A fake but well-formed card holder of the given type (all data invented)."""
     base: dict[str, object] = dict(
-        source="id_card", card_type=card_type, id_number="11010119900307123X", name="张三丰", gender="男",
+        source="id_card", card_type=card_type, id_number="11010119900307125X", name="张三丰", gender="男",
         nation="汉", birth_date=date(1990, 3, 7), valid_from=date(2020, 5, 1), valid_until=date(2040, 5, 1),
         address="北京市东城区景山前街4号", issuer="北京市公安局东城分局",
     )
     if card_type == "hk_mo_tw_permit":
-        base.update(id_number="810000199003071234", name="陈大文", nation="", card_number="H01234567",
+        base.update(id_number="810000199003071237", name="陈大文", nation="", card_number="H01234567",
                     extra=(("pass_number", "H01234567"), ("issue_count", "02")), address="广东省深圳市福田区福华路1号")
     elif card_type == "foreign_permanent":
         base.update(id_number="CAN110090030701", name="马克", nation="", address="", issuer="1500",

@@ -45,3 +45,22 @@ def test_amount_keypad_has_no_leading_zero_and_shows_the_unit(qtbot) -> None:
     assert pad.value() == "250" and pad.display.text() == "250 元/天"
     qtbot.keyClick(pad, Qt.Key.Key_Backspace)
     assert pad.value() == "25"
+
+
+def test_id_number_keypad_takes_x_only_as_the_last_character(qtbot) -> None:
+    pad = Keypad("id_number", name="kid")
+    qtbot.addWidget(pad)
+    _press(qtbot, pad, "X", *"1402221975", "X")
+    assert pad.value() == "1402221975", "X before the 18th character is ignored"
+    _press(qtbot, pad, *"0315002", "X", "9")
+    assert pad.value() == "14022219750315002X"
+    assert pad.display.text() == "140222 19750315 002X"
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+
+    pad.clear()
+    pad.keyPressEvent(QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, "１"))
+    assert pad.value() == "", "a full-width digit from a hardware keyboard is not a digit here"
+    pad.set_value("14022219750315002x")
+    assert pad.value() == "14022219750315002X"
+    assert pad.buttons["X"].accessibleName() == "X"

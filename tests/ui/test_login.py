@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from devices.base import DeviceKind
 from tests.ui.conftest import login_with_id_card
 
@@ -59,3 +61,27 @@ def test_an_unexpected_error_returns_to_the_attract_screen_with_a_plain_message(
     assert "Traceback" not in world.ui.overlay.text.text()
     log_text = (world.core.settings.data_dir / "logs" / "kiosk.log").read_text(encoding="utf-8")
     assert "boom for" in log_text and resident.id_card.id_number not in log_text
+
+
+def test_an_essc_login_whose_platform_answer_has_a_bad_id_number_is_refused(qtbot, world, monkeypatch) -> None:
+    from datetime import datetime, timedelta
+
+    from kiosk.platform.models import Profile
+    from kiosk.platform.models import ResidentSession as RemoteSession
+    from tests.helpers.id_numbers import corrupt, fake_id_number
+
+    platform = world.core.services.platform
+    bad = corrupt(fake_id_number())
+
+    def login_with_a_damaged_number(token: str) -> RemoteSession:  # the platform answers, the number is wrong
+        profile = Profile(person_id="P9999", name="周测试", id_number=bad, gender="男", birth_date="1990-03-07",
+                          age=35, hard_to_employ=False, registrations={}, has_employment_certificate=False)
+        return RemoteSession(token="t" * 32, expires_at=datetime.now(UTC) + timedelta(minutes=10),
+                             profile=profile)
+
+    monkeypatch.setattr(platform, "login_essc", login_with_a_damaged_number)
+    world.sim(DeviceKind.QR_SCANNER).scan("ESSC1.any-token-the-stand-in-answers")
+    qtbot.waitUntil(lambda: world.ui.overlay.kind == "failure", timeout=5000)
+    assert "身份证号码有误" in world.ui.overlay.text.text()
+    assert world.core.services.session is None
+    assert world.ui.window.current_page().page_id == "attract"

@@ -100,13 +100,13 @@ def test_logs_filter_by_level_and_export_to_the_chosen_drive(qtbot, tech_world, 
     import logging
 
     world = tech_world
-    logging.getLogger("tests.tech").error("打印机卡纸 测试行 110101199003071234")
+    logging.getLogger("tests.tech").error("打印机卡纸 测试行 110101199003071233")
     enter_technician(qtbot, world)
     panel = _tab(qtbot, world, "logs")
     _click(qtbot, world.ui.window, "techLogsLevel_ERROR")
     qtbot.waitUntil(lambda: any("打印机卡纸" in line for line in panel.lines), timeout=5000)
     assert all(" ERROR " in line for line in panel.lines)
-    assert "110101199003071234" not in "\n".join(panel.lines), "log lines are masked"
+    assert "110101199003071233" not in "\n".join(panel.lines), "log lines are masked"
     _click(qtbot, world.ui.window, "techLogsExport")
     qtbot.waitUntil(lambda: world.ui.window.findChild(QPushButton, "pickerOption_0") is not None, timeout=5000)
     _click(qtbot, world.ui.window, "pickerOption_0")

@@ -15,7 +15,7 @@ from tests.integration.cli.conftest import KioskRun, Site
 
 pytestmark = pytest.mark.integration
 
-ID_NUMBER = "140222199003071234"
+ID_NUMBER = "140222199003071236"
 NAME = "王小明"
 VALID_CARD = sample_identity(id_number=ID_NUMBER, name=NAME, valid_until=date(2099, 5, 1))
 EXPIRED_CARD = sample_identity(
@@ -34,7 +34,7 @@ def test_an_id_card_is_printed_as_one_masked_json_line(
     [record] = run.records
     assert record["source"] == "id_card"
     assert record["card_type"] == "resident_id"
-    assert record["id_number"] == "140222********1234"
+    assert record["id_number"] == "140222********1236"
     assert record["name"] == "王**"
     assert record["expired"] is False
     assert ID_NUMBER not in run.stdout + run.stderr and NAME not in run.stdout + run.stderr
@@ -66,7 +66,7 @@ def test_a_social_security_card_is_read_when_no_id_card_is_there(
     [record] = run.records
     assert record["source"] == "ss_card"
     assert record["card_type"] == "social_security"
-    assert record["id_number"] == "110101********123X"
+    assert record["id_number"] == "110101********125X"
     assert record["name"] == "张*"
 
 

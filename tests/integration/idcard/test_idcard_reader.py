@@ -10,9 +10,11 @@ import pytest
 
 from devices.base import CardFailed, CardInserted, CardReadError, CardRemoved, DeviceState, HealthChanged
 from devices.idcard.frames import Command
-from devices.idcard.text import IdCardExpired
+from devices.idcard.text import IdCardExpired, IdNumberRefused
+from devices.idnumber import IdNumberFault
+from tests.helpers.id_numbers import iso7064_check
 from tests.helpers.pty_peer import EventLog
-from tests.helpers.sam_emulator import FAKE_PHOTO, SamEmulator, sample_identity
+from tests.helpers.sam_emulator import FAKE_PHOTO, FLIPPED_DIGITS, SamEmulator, sample_identity
 from tests.integration.idcard.conftest import StartReader
 
 pytestmark = pytest.mark.integration
@@ -27,7 +29,7 @@ def test_resident_card_is_read_with_photo(emulator: SamEmulator, start_reader: S
     reader, log = start_reader()
     (event,) = log.wait_count(CardInserted)
     got = event.identity
-    assert (got.name, got.id_number, got.nation, got.gender) == ("张三丰", "11010119900307123X", "汉", "男")
+    assert (got.name, got.id_number, got.nation, got.gender) == ("张三丰", "11010119900307125X", "汉", "男")
     assert got.photo == FAKE_PHOTO and not got.expired
     assert isinstance(log.events[0], HealthChanged) and log.events[0].health.state is DeviceState.ONLINE
     assert reader.health().usable
@@ -57,7 +59,7 @@ def test_removal_then_another_card(emulator: SamEmulator, start_reader: StartRea
     log.wait_count(CardInserted)
     emulator.take_away()
     log.wait_count(CardRemoved)
-    emulator.place(sample_identity(id_number="110101200001011234", name="李四"))
+    emulator.place(sample_identity(id_number="110101200001011232", name="李四"))
     inserted = log.wait_count(CardInserted, 2)
     assert inserted[1].identity.name == "李四"
     assert [type(e) for e in log.events[1:]] == [CardInserted, CardRemoved, CardInserted]
@@ -166,9 +168,9 @@ def test_unplug_and_replug(emulator: SamEmulator, start_reader: StartReader, dev
     log.wait_for(lambda events: DeviceState.NO_DEVICE in states(log))
     assert log.of(CardRemoved)
     with SamEmulator(link=device_link) as again:
-        again.place(sample_identity(id_number="110101200001011234"))
+        again.place(sample_identity(id_number="110101200001011232"))
         inserted = log.wait_count(CardInserted, 2)
-        assert inserted[1].identity.id_number == "110101200001011234"
+        assert inserted[1].identity.id_number == "110101200001011232"
         assert states(log)[-1] is DeviceState.ONLINE
 
 
@@ -244,3 +246,37 @@ def test_personal_data_never_reaches_the_log(
     assert "CardInserted" in caplog.text
     for secret in (card.id_number, card.name, card.address, card.id_number[-6:]):
         assert secret not in caplog.text
+
+
+def test_two_bit_flips_in_one_column_pass_the_xor_but_the_number_is_refused(
+    emulator: SamEmulator, start_reader: StartReader
+) -> None:
+    right = sample_identity().id_number
+    flipped = list(right)
+    for i in FLIPPED_DIGITS:
+        flipped[i] = chr(ord(flipped[i]) ^ 1)
+    wrong = "".join(flipped)
+    # The damage is invisible to everything but the check digit: another person's well-formed number,
+    # and the same XOR over the bytes (so the frame's checksum still matches).
+    assert wrong != right and wrong[:14] == right[:14] and wrong[14:17].isdigit()
+    assert iso7064_check(wrong[:17]) != wrong[17]
+    assert ord(right[14]) ^ ord(right[15]) == ord(wrong[14]) ^ ord(wrong[15])
+    for _ in range(3):  # noise on every read attempt the driver makes before it gives up
+        emulator.fault_once(Command.READ_TEXT_PHOTO, "two_bit_flips")
+    emulator.place(sample_identity())
+    _, log = start_reader()
+    (failed,) = log.wait_count(CardFailed)
+    assert isinstance(failed.error, IdNumberRefused) and failed.error.fault is IdNumberFault.CHECK_DIGIT
+    assert failed.error.message == "证件号码读取有误，请重新放置证件；多次仍不行请到柜台办理"
+    assert not log.of(CardInserted)
+
+
+def test_a_single_noisy_read_is_refused_and_the_retry_reads_the_right_person(
+    emulator: SamEmulator, start_reader: StartReader
+) -> None:
+    emulator.fault_once(Command.READ_TEXT_PHOTO, "two_bit_flips")
+    emulator.place(sample_identity())
+    _, log = start_reader()
+    (inserted,) = log.wait_count(CardInserted)
+    assert inserted.identity.id_number == sample_identity().id_number
+    assert emulator.count(Command.READ_TEXT_PHOTO) >= 2 and not log.of(CardFailed)

@@ -67,6 +67,14 @@ def test_an_unknown_person_with_an_id_card_is_accepted_with_no_records(client):
     assert rec.found is False and rec.data["years"] == []
 
 
+def test_a_number_in_full_width_digits_is_refused(client):
+    """Full-width digits before a check X: the sandbox's own check refuses them, it makes no new person."""
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in "14022219750315002") + "X"
+    with pytest.raises(ValidationRejected) as info:
+        client.login_id_card(wide, "周新人")
+    assert info.value.code == "VALIDATION_ERROR"
+
+
 def test_a_name_that_does_not_match_the_id_number_is_refused(client):
     with pytest.raises(IdentityRejected):
         client.login_id_card(LI[0], "李某某")

@@ -47,5 +47,5 @@ def test_unplug_reports_removal_then_no_device() -> None:
     assert isinstance(log.events[-2], CardRemoved)
     assert log.events[-1].health.state is DeviceState.NO_DEVICE
     sim.stop()
-    sim.place(sample_identity(id_number="110101200001011234"))
+    sim.place(sample_identity(id_number="110101200001011232"))
     assert len(log.events) == 4

@@ -11,11 +11,14 @@ from hypothesis import strategies as st
 from devices.base import CardReadError
 from devices.idcard.text import (
     IdCardExpired,
+    IdNumberRefused,
     TextBlockError,
     UnsupportedCardType,
     decode_text_block,
     expiry_error,
 )
+from devices.idnumber import IdNumberFault
+from tests.helpers.id_numbers import corrupt, fake_id_number, iso7064_check
 from tests.helpers.sam_emulator import encode_text_block, sample_identity
 
 TODAY = date(2025, 6, 1)
@@ -24,7 +27,7 @@ TODAY = date(2025, 6, 1)
 def test_resident_card_decodes_every_field() -> None:
     card = sample_identity()
     got = decode_text_block(encode_text_block(card), TODAY, photo=b"wlt")
-    assert (got.name, got.id_number, got.gender, got.nation) == ("张三丰", "11010119900307123X", "男", "汉")
+    assert (got.name, got.id_number, got.gender, got.nation) == ("张三丰", "11010119900307125X", "男", "汉")
     assert got.birth_date == date(1990, 3, 7)
     assert (got.valid_from, got.valid_until, got.long_term, got.expired) == (date(2020, 5, 1), date(2040, 5, 1), False, False)
     assert got.address == "北京市东城区景山前街4号" and got.issuer == "北京市公安局东城分局"
@@ -37,10 +40,10 @@ def test_reference_layout_offsets() -> None:
     block[0:4] = "李四".encode("utf-16-le")
     block[30:32] = b"2\x00"
     block[32:36] = "03".encode("utf-16-le")
-    block[122:158] = "440301199912310021".encode("utf-16-le")
+    block[122:158] = "440301199912310024".encode("utf-16-le")
     block[204:208] = "长期".encode("utf-16-le")
     got = decode_text_block(bytes(block), TODAY)
-    assert (got.name, got.gender, got.nation, got.id_number) == ("李四", "女", "回", "440301199912310021")
+    assert (got.name, got.gender, got.nation, got.id_number) == ("李四", "女", "回", "440301199912310024")
     assert got.long_term and got.valid_until is None and not got.expired
 
 
@@ -76,7 +79,7 @@ def test_nation_names(nation: str) -> None:
 
 def test_hk_macau_taiwan_permit() -> None:
     got = decode_text_block(encode_text_block(sample_identity("hk_mo_tw_permit")), TODAY)
-    assert got.card_type == "hk_mo_tw_permit" and got.id_number == "810000199003071234"
+    assert got.card_type == "hk_mo_tw_permit" and got.id_number == "810000199003071237"
     assert got.nation == "" and got.card_number == "H01234567"
     assert dict(got.extra) == {"pass_number": "H01234567", "issue_count": "02"}
 
@@ -140,17 +143,60 @@ names = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA
 @settings(max_examples=150, deadline=None)
 @given(
     name=names,
-    number=st.from_regex(r"[1-9][0-9]{16}[0-9X]", fullmatch=True),
+    first17=st.from_regex(r"[1-9][0-9]{5}(19[0-9]{2}|20[01][0-9])(0[1-9]|1[0-2])(0[1-9]|1[0-9]|2[0-8])[0-9]{3}",
+                          fullmatch=True),
     gender=st.sampled_from(["男", "女", "未知", "未说明"]),
     nation=st.sampled_from(["汉", "壮", "满", "回", "苗"]),
     birth=st.dates(date(1900, 1, 1), date(2025, 1, 1)),
     until=st.one_of(st.none(), st.dates(date(2000, 1, 1), date(2060, 1, 1))),
     address=st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), max_size=35),
 )
-def test_resident_round_trip(name, number, gender, nation, birth, until, address) -> None:  # type: ignore[no-untyped-def]
+def test_resident_round_trip(name, first17, gender, nation, birth, until, address) -> None:  # type: ignore[no-untyped-def]
+    number = first17 + iso7064_check(first17)
     card = sample_identity(name=name, id_number=number, gender=gender, nation=nation, birth_date=birth,
                            valid_until=until, long_term=until is None, address=address)
     got = decode_text_block(encode_text_block(card), TODAY)
     assert (got.name, got.id_number, got.gender, got.nation, got.birth_date) == (name, number, gender, nation, birth)
     assert (got.valid_until, got.long_term, got.address) == (until, until is None, address)
     assert got.expired == (until is not None and until < TODAY)
+
+
+def _with_number(number: str, card_type: str = "resident_id") -> bytes:
+    return encode_text_block(sample_identity(card_type, id_number=number))
+
+
+@pytest.mark.parametrize(
+    "number,fault",
+    [
+        (corrupt(fake_id_number()), IdNumberFault.CHECK_DIGIT),
+        ("140222199O03071236", IdNumberFault.FORM),  # a letter O among the digits
+        ("14022219900307123\u4e00", IdNumberFault.FORM),  # CJK: str.isalnum() said yes
+        ("１４０２２２１９９００３０７１２３６", IdNumberFault.FORM),  # full-width digits: str.isdigit() says yes
+        ("140222199002301238", IdNumberFault.BIRTH_DATE),  # 30 February
+        ("14022219900307123", IdNumberFault.FORM),  # 17 characters
+    ],
+    ids=["check-digit", "letter", "cjk", "full-width", "no-such-date", "short"],
+)
+def test_a_card_number_failing_gb11643_is_refused_with_a_plain_message(number: str, fault: IdNumberFault) -> None:
+    with pytest.raises(IdNumberRefused) as info:
+        decode_text_block(_with_number(number), TODAY)
+    assert info.value.fault is fault
+    assert info.value.message == "证件号码读取有误，请重新放置证件；多次仍不行请到柜台办理"
+    assert number not in str(info.value) and number not in info.value.detail
+
+
+def test_a_permit_number_is_checked_too() -> None:
+    with pytest.raises(IdNumberRefused):
+        decode_text_block(_with_number(corrupt("810000199003071237"), "hk_mo_tw_permit"), TODAY)
+
+
+@pytest.mark.parametrize("number", ["CAN11009003070", "CA1110090030701", "CAN110090023001"])
+def test_a_foreign_card_number_of_the_wrong_form_is_refused(number: str) -> None:
+    with pytest.raises(IdNumberRefused):
+        decode_text_block(_with_number(number, "foreign_permanent"), TODAY)
+
+
+def test_a_birth_date_after_today_is_refused() -> None:
+    with pytest.raises(IdNumberRefused) as info:
+        decode_text_block(_with_number(fake_id_number(birth=date(2030, 1, 1))), TODAY)
+    assert info.value.fault is IdNumberFault.BIRTH_DATE

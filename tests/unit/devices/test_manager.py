@@ -120,7 +120,7 @@ def test_a_card_reaches_every_subscriber_even_when_one_of_them_fails(rig: Rig) -
     rig.manager.subscribe(second)
 
     rig.id_card.place(sample_identity())
-    rig.ss_card.insert(sample_identity(source="ss_card", id_number="140222199001011234", name="李四"))
+    rig.ss_card.insert(sample_identity(source="ss_card", id_number="14022219900101123X", name="李四"))
 
     for recorder in (first, second):
         by_id = recorder.wait_for(
@@ -129,7 +129,7 @@ def test_a_card_reaches_every_subscriber_even_when_one_of_them_fails(rig: Rig) -
         by_ss = recorder.wait_for(
             lambda e: isinstance(e, CardInserted) and e.identity.source == "ss_card", WAIT
         )
-        assert by_id.identity.id_number == "11010119900307123X"  # type: ignore[attr-defined]
+        assert by_id.identity.id_number == "11010119900307125X"  # type: ignore[attr-defined]
         assert by_ss.identity.card_type == "social_security"  # type: ignore[attr-defined]
     assert any(isinstance(e, CardInserted) for e in calls)  # the broken one was called too
 

@@ -44,7 +44,7 @@ def test_second_generation_card_reads_everything():
     model = CardModel(CardProfile(ef06=ef06_records(name="李堃", gender="2", nation="03")))
     ident = session(model).read_identity()
     assert (ident.source, ident.card_type) == ("ss_card", "social_security")
-    assert ident.name == "李堃" and ident.id_number == "11010119900307123X"
+    assert ident.name == "李堃" and ident.id_number == "11010119900307125X"
     assert ident.gender == "女" and ident.nation == "回" and ident.birth_date == date(1990, 3, 7)
     assert ident.valid_until == date(2030, 3, 1) and ident.card_number == "A00000001"
     assert not ident.partial and ("card_version", "2.00") in ident.extra
@@ -177,14 +177,14 @@ def test_card_without_tries_query_still_verifies():
 
 def test_pin_and_personal_data_are_never_logged(caplog):
     caplog.set_level(logging.DEBUG)
-    model = CardModel(CardProfile(pin="975310", ef06=ef06_records(name="王喆", ssn="110101199003071234")))
+    model = CardModel(CardProfile(pin="975310", ef06=ef06_records(name="王喆", ssn="110101199003071233")))
     s = session(model)
     s.read_identity()
     with pytest.raises(PinError):
         s.verify_pin("135799")
     s.verify_pin("975310")
     text = caplog.text
-    for secret in ("975310", "135799", "97 53 10", "0020000003975310", "王喆", "110101199003071234"):
+    for secret in ("975310", "135799", "97 53 10", "0020000003975310", "王喆", "110101199003071233"):
         assert secret not in text
     assert "PIN verified" in text
 
@@ -205,3 +205,14 @@ def test_any_card_answers_end_in_an_identity_or_a_typed_error(answers):
     except DeviceError as exc:
         assert exc.message
     assert count < 500
+
+
+@pytest.mark.parametrize("ssn", ["110101199003071250", "11010119900230125X", "1101011990030712 X", "1101011990030712"])
+def test_a_social_security_number_failing_gb11643_is_refused(ssn: str) -> None:
+    from devices.sscard.tlv import SsnRefused
+
+    model = CardModel(CardProfile(ef06=ef06_records(ssn=ssn)))
+    with pytest.raises(SsnRefused) as info:
+        session(model).read_identity()
+    assert info.value.message == "社保卡上的社会保障号码读取有误，请取出后重新插入；多次仍不行请到柜台核查"
+    assert ssn not in str(info.value)

@@ -38,11 +38,11 @@ def test_sim_is_a_card_reader_driver():
 
 def test_insert_identity_then_remove(sim):
     reader, rec = sim
-    person = IdentityRead(source="ss_card", card_type="social_security", id_number="33030219800101002X",
+    person = IdentityRead(source="ss_card", card_type="social_security", id_number="33030219800101006X",
                           name="陈喆", gender="女", nation="畲族", birth_date=date(1980, 1, 1))
     reader.insert(person)
     got = rec.wait_type(CardInserted).identity
-    assert (got.name, got.id_number, got.gender, got.nation) == ("陈喆", "33030219800101002X", "女", "畲")
+    assert (got.name, got.id_number, got.gender, got.nation) == ("陈喆", "33030219800101006X", "女", "畲")
     reader.remove()
     rec.wait_type(CardRemoved)
     assert rec.kinds() == ["HealthChanged(online)", "CardInserted", "CardRemoved"]

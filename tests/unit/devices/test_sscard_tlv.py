@@ -54,7 +54,7 @@ def test_ef06_decodes_cardholder_with_rare_gbk_character():
     assert holder.name == "王喆堃"  # 喆/堃 are in GBK but not in GB2312
     assert holder.gender == "女" and holder.nation == "维吾尔" and holder.nation_code == "05"
     assert holder.birth_date == date(1985, 1, 2)
-    assert holder.ssn == "11010119900307123X"
+    assert holder.ssn == "11010119900307125X"
     assert holder.birthplace == "110101"
     assert "王" not in repr(holder)
 

@@ -38,10 +38,10 @@ def test_each_action_is_a_file_line_and_an_outbox_item(tmp_path: Path, db) -> No
 
 def test_personal_data_in_a_detail_is_masked(tmp_path: Path, db) -> None:
     trail = AuditTrail(tmp_path, db.outbox, clock=lambda: datetime.now(CN))
-    entry = trail.record("T01", "self_test_card", {"note": "读到 110101199003071234 电话 13812345678"})
+    entry = trail.record("T01", "self_test_card", {"note": "读到 110101199003071233 电话 13812345678"})
     text = (tmp_path / "audit" / "audit.jsonl").read_text(encoding="utf-8")
-    assert "110101199003071234" not in text and "13812345678" not in text
-    assert "110101********1234" in entry.detail["note"]
+    assert "110101199003071233" not in text and "13812345678" not in text
+    assert "110101********1233" in entry.detail["note"]
 
 
 def test_without_an_outbox_the_file_still_keeps_the_entry(tmp_path: Path) -> None:
@@ -61,4 +61,4 @@ def test_recent_is_newest_first_and_skips_a_damaged_line(tmp_path: Path) -> None
 
 def test_the_audit_row_belongs_to_no_resident(tmp_path: Path, db) -> None:
     AuditTrail(tmp_path, db.outbox, clock=lambda: datetime.now(CN)).record("T01", "enter")
-    assert db.cases.list_for_person(db.person_key("110101199003071234")) == []
+    assert db.cases.list_for_person(db.person_key("110101199003071233")) == []

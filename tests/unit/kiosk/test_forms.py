@@ -164,3 +164,31 @@ def test_parse_form_accepts_a_minimal_definition() -> None:
                                   "options": [{"value": "社会保险补贴", "label": "社会保险补贴"}]}]},
                       Path("x.toml"))
     assert [f.id for f in form.steps] == ["policy"]
+
+
+def _id_form():  # type: ignore[no-untyped-def]
+    return parse_form({"form": {"id": "x", "item": "S000-04", "kind": "employment_support_registration"},
+                       "field": [{"id": "member_id", "kind": "id_number", "label": "家庭成员身份证号码",
+                                  "payload": "member_id_number"}]}, Path("x.toml"))
+
+
+@pytest.mark.parametrize("typed,message", [
+    ("14022219750315001", "身份证号码应为18位：17位数字，最后一位是数字或X"),
+    ("1402221975031500１1", "身份证号码应为18位：17位数字，最后一位是数字或X"),  # one full-width digit
+    ("140222197502300011", "身份证号码中的出生日期不对，请核对后重新输入"),
+    ("140222197503150012", "身份证号码有误（校验位不符），请逐位核对后重新输入"),
+    ("140222197503150101", "身份证号码有误（校验位不符），请逐位核对后重新输入"),  # two digits swapped
+])
+def test_a_typed_id_number_is_checked_with_a_plain_message(typed: str, message: str) -> None:
+    form = _id_form()
+    assert form.field("member_id").keypad
+    assert check_answers(form, {"member_id": typed}, TODAY) == {"member_id": message}
+
+
+def test_a_valid_typed_id_number_goes_into_the_payload_normalised_and_shows_masked() -> None:
+    from kiosk.forms import display_value
+
+    form = _id_form()
+    assert check_answers(form, {"member_id": "14022219750315002x"}, TODAY) == {}
+    assert build_payload(form, {"member_id": "14022219750315002x"}, card=CARD) == {"member_id_number": "14022219750315002X"}
+    assert display_value(form.field("member_id"), "14022219750315002X") == "140222********002X"

@@ -11,7 +11,7 @@ from tests.unit.offline_cache.conftest import FakeClock
 
 
 def test_cases_by_month_newest_first_with_platform_statuses(db: Database, clock: FakeClock) -> None:
-    me, other = db.person_key("430124199001011234"), db.person_key("430124199202022345")
+    me, other = db.person_key("430124199001011236"), db.person_key("430124199202022345")
     may = db.outbox.submit("unemployment_registration", "失业登记", me, {"x": 1}).key
     clock.advance(days=31)  # into July (local time)
     july = db.outbox.submit("job_seeker_registration", "求职登记", me, {"x": 2}).key
@@ -37,7 +37,7 @@ def test_cases_by_month_newest_first_with_platform_statuses(db: Database, clock:
 
 
 def test_withdraw_only_while_pending(db: Database) -> None:
-    me = db.person_key("430124199001011234")
+    me = db.person_key("430124199001011236")
     key = db.outbox.submit("job_seeker_registration", "求职登记", me, {}).key
     db.outbox.mark_sending(key)
     db.outbox.mark_accepted(key, "C1")
@@ -49,6 +49,6 @@ def test_withdraw_only_while_pending(db: Database) -> None:
 
 def test_month_follows_local_time_not_utc(db: Database, clock: FakeClock) -> None:
     clock.now = datetime(2025, 6, 30, 17, 0, tzinfo=UTC)  # 1 July 01:00 at the kiosk
-    me = db.person_key("430124199001011234")
+    me = db.person_key("430124199001011236")
     db.outbox.submit("k", "求职登记", me, {})
     assert db.cases.list_for_person(me)[0].month == "2025-07"

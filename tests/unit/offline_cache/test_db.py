@@ -29,7 +29,7 @@ def make_first_revision_db(path: Path, clock: FakeClock) -> list[str]:
             conn.exec_driver_sql(
                 "INSERT INTO outbox (key, kind, state, payload, created_at, updated_at, next_attempt_at, attempts) "
                 "VALUES (?, 'job_seeker_registration', 'queued', ?, ?, ?, ?, 0)",
-                (key, cipher.encrypt({"id_number": "430124199001011234", "n": i}, key), stamp, stamp, stamp))
+                (key, cipher.encrypt({"id_number": "430124199001011236", "n": i}, key), stamp, stamp, stamp))
             conn.exec_driver_sql(
                 "INSERT INTO local_case (key, person_key, kind, title, submitted_at, month, status, updated_at) "
                 "VALUES (?, 'p', 'job_seeker_registration', '求职登记', ?, '2025-05', 'pending', ?)",

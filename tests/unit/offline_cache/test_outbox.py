@@ -9,7 +9,7 @@ import pytest
 from offline_cache import CaseStatus, Database, IllegalTransition, OutboxState, UnknownSubmission
 from tests.unit.offline_cache.conftest import FakeClock
 
-ID_NUMBER = "430124199001011234"
+ID_NUMBER = "430124199001011236"
 
 
 def submit(db: Database, name: str = "李四") -> str:

@@ -20,7 +20,9 @@ def test_a_well_formed_id_number_gives_birth_date_and_gender():
 
 
 @pytest.mark.parametrize("value", ["", "14022219750315001", "140222197503150012", "1402221975031500AX",
-                                   "140222197513450011"])
+                                   "140222197513450011",
+                                   # full-width and Arabic-Indic digits before the check X of 14022219750315002X
+                                   "１４０２２２１９７５０３１５００２X", "١٤٠٢٢٢١٩٧٥٠٣١٥٠٠٢X"])
 def test_malformed_id_numbers_are_rejected(value):
     with pytest.raises(RuleViolation):
         parse_id_number(value)

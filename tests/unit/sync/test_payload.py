@@ -12,10 +12,10 @@ from tests.unit.sync.fakes import LI, FakeClock
 
 
 def test_payload_keeps_person_body_and_local_submission_time(clock: FakeClock) -> None:
-    p = make_outbox_payload("job_seeker_registration", {"id_number": " 14022219750315001x ", "name": " 李建军 "},
+    p = make_outbox_payload("job_seeker_registration", {"id_number": " 14022219750315002X ", "name": " 李建军 "},
                             {"job_type": "fixed"}, clock())
     assert p["submitted_at"] == "2025-06-01T10:00:00+08:00"  # 02:00 UTC is 10:00 at the kiosk
-    assert p["person"] == {"id_number": "14022219750315001X", "name": "李建军"}
+    assert p["person"] == {"id_number": "14022219750315002X", "name": "李建军"}
     assert p["payload"] == {"job_type": "fixed"} and p["kind"] == "job_seeker_registration"
 
 
