@@ -63,22 +63,38 @@ def test_removal_then_another_card(emulator: SamEmulator, start_reader: StartRea
     assert [type(e) for e in log.events[1:]] == [CardInserted, CardRemoved, CardInserted]
 
 
-def test_same_card_again_within_seconds_is_not_reported_again(
+def test_same_card_put_back_within_seconds_after_its_removal_is_reported_again(
+    emulator: SamEmulator, start_reader: StartReader
+) -> None:
+    # Issue 16 item 4: 退出登录, card taken away, the same card put back at once → read into a new session.
+    now = [1000.0]  # the clock stands still: everything happens "within the repeat window"
+    emulator.place(sample_identity())
+    _, log = start_reader(clock=lambda: now[0])
+    log.wait_count(CardInserted)
+    emulator.take_away()
+    log.wait_count(CardRemoved)
+    emulator.place(sample_identity())
+    inserted = log.wait_count(CardInserted, 2)
+    assert inserted[1].identity.id_number == sample_identity().id_number
+    assert [type(e) for e in log.events[1:]] == [CardInserted, CardRemoved, CardInserted]
+
+
+def test_same_card_after_the_reader_came_back_within_seconds_is_not_reported_again(
     emulator: SamEmulator, start_reader: StartReader
 ) -> None:
     now = [1000.0]
     emulator.place(sample_identity())
     _, log = start_reader(clock=lambda: now[0])
     log.wait_count(CardInserted)
-    emulator.take_away()
-    log.wait_count(CardRemoved)
+    emulator.silent = True  # the reader stops answering: the card on it counts as removed
+    log.wait_for(lambda events: DeviceState.OFFLINE in states(log))
+    assert log.of(CardRemoved)
     reads = emulator.count(Command.READ_TEXT_PHOTO)
-    emulator.place(sample_identity())
-    # Two more reads mean the first re-read has been fully handled by the driver.
+    emulator.silent = False  # back, with the same card still lying on it
     emulator.peer.wait_received(lambda _: emulator.count(Command.READ_TEXT_PHOTO) >= reads + 2)
     assert len(log.of(CardInserted)) == 1
-    now[0] += 10
-    emulator.take_away()
+    emulator.take_away()  # now seen taken away: putting it back is a new placement
+    emulator.peer.wait_received(lambda _: emulator.count(Command.FIND_CARD) >= emulator.count(Command.READ_TEXT_PHOTO) + 5)
     emulator.place(sample_identity())
     assert len(log.wait_count(CardInserted, 2)) == 2
 
@@ -89,10 +105,11 @@ def test_real_reader_habit_card_halted_after_read(emulator: SamEmulator, start_r
     _, log = start_reader()
     log.wait_count(CardRemoved)  # "find" now fails although the card lies there
     assert emulator.count(Command.READ_TEXT_PHOTO) == 1
-    emulator.place(sample_identity())  # put down again at once
-    emulator.peer.wait_received(lambda _: emulator.count(Command.READ_TEXT_PHOTO) >= 2)
     emulator.peer.wait_received(lambda _: emulator.count(Command.FIND_CARD) >= emulator.count(Command.READ_TEXT_PHOTO) + 5)
-    assert len(log.of(CardInserted)) == 1
+    assert len(log.of(CardInserted)) == 1  # lying there halted: not read again
+    emulator.place(sample_identity())  # lifted and put down again: a new placement, read again
+    log.wait_count(CardInserted, 2)
+    assert emulator.count(Command.READ_TEXT_PHOTO) == 2
 
 
 def test_garbage_before_frames_is_skipped(emulator: SamEmulator, start_reader: StartReader) -> None:
