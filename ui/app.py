@@ -108,9 +108,6 @@ class KioskUi:
         devices = core.devices
         self._unsubscribe: Callable[[], None] | None = None
         if devices is not None:
-            self._unsubscribe = devices.subscribe(self.bridge.device_sink)  # type: ignore[attr-defined]
-            for h in devices.health().values():  # type: ignore[attr-defined]
-                self.window.set_device_health(h)
             if s.demo and devices.simulators:  # type: ignore[attr-defined]
                 from kiosk.demo_residents import load_demo_residents
                 from ui.demo_panel import DemoPanel
@@ -120,6 +117,10 @@ class KioskUi:
         from ui.tech import install as install_technician  # technician mode: hidden corner entry (ui/tech)
 
         self.tech = install_technician(self)
+        if devices is not None:
+            # Last, when every screen is ready: the manager first replays each device's health and the
+            # card already lying on a reader (e.g. after a restart), then reports every change.
+            self._unsubscribe = devices.subscribe(self.bridge.device_sink)  # type: ignore[attr-defined]
 
     # ---- resident session ----
     def on_device_event(self, event: object) -> None:

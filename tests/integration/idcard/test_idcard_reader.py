@@ -261,3 +261,36 @@ def test_personal_data_never_reaches_the_log(
     assert "CardInserted" in caplog.text
     for secret in (card.id_number, card.name, card.address, card.id_number[-6:]):
         assert secret not in caplog.text
+
+
+def test_card_on_the_reader_before_start_reaches_a_subscriber_who_listens_later(
+    emulator: SamEmulator, device_link: Path
+) -> None:
+    # Issue 16 item 4b: after a restart the card already lies there; the driver reports it at once,
+    # before the screens subscribe. The device manager replays it to them.
+    from devices.base import DeviceKind
+    from devices.idcard.driver import IdCardReader
+    from devices.manager import DeviceManager
+    from devices.printer.sim import SimPrinter
+    from tests.integration.idcard.conftest import FAST, TODAY
+
+    emulator.place(sample_identity())
+    reader = IdCardReader(f"serial://{device_link}", today=lambda: TODAY, timing=FAST)
+    manager = DeviceManager({DeviceKind.ID_CARD: reader}, SimPrinter(), status_interval_s=60)
+    first = EventLog()
+    manager.subscribe(first)
+    manager.start()
+    try:
+        first.wait_count(CardInserted)  # reported before the late subscriber exists
+        late = EventLog()
+        manager.subscribe(late)
+        (event,) = late.of(CardInserted)  # replayed during subscribe, on this thread
+        assert event.identity.id_number == sample_identity().id_number
+        assert late.of(HealthChanged)[0].health.state is DeviceState.ONLINE
+        emulator.take_away()
+        late.wait_count(CardRemoved)
+        after_removal = EventLog()
+        manager.subscribe(after_removal)
+        assert not after_removal.of(CardInserted) and not after_removal.of(CardRemoved)
+    finally:
+        manager.stop()
