@@ -66,7 +66,7 @@ class KioskUi:
         s = core.settings
         self.services = core.services
         self.bridge = CoreBridge()
-        self.window = MainWindow(s.service_point.name, s.kiosk_id, kiosk_mode=kiosk_mode)
+        self.window = MainWindow(s.service_point.name, s.kiosk_id, now=core.clock.now, kiosk_mode=kiosk_mode)
         self.overlay = MessageOverlay(self.window)
         self.ctx = UiContext(services=core.services, bridge=self.bridge, window=self.window,
                              catalogue=core.catalogue, settings=s, overlay=self.overlay)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 
-from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -64,8 +65,11 @@ class MainWindow(QMainWindow):
     logout_requested = Signal()
     elderly_changed = Signal(bool)
 
-    def __init__(self, service_point_name: str, kiosk_id: str, *, kiosk_mode: bool = True) -> None:
+    def __init__(self, service_point_name: str, kiosk_id: str, *, now: Callable[[], datetime],
+                 kiosk_mode: bool = True) -> None:
+        """`now` is the service point's clock (core.clock.now): the header shows its time, not the OS zone's."""
         super().__init__()
+        self._now = now
         self.setObjectName("mainWindow")
         self.setWindowTitle(tr("app.title"))
         self.kiosk_mode = kiosk_mode
@@ -310,7 +314,8 @@ class MainWindow(QMainWindow):
             event.ignore()
 
     def _tick(self) -> None:
-        self.header_clock.setText(QDateTime.currentDateTime().toString("M月d日 HH:mm"))
+        n = self._now()
+        self.header_clock.setText(tr("header.clock", month=n.month, day=n.day, hour=n.hour, minute=n.minute))
 
 
 def walk_widgets(root: QWidget, visit: Callable[[QWidget], None]) -> None:

@@ -90,3 +90,20 @@ def test_technician_overrides_in_the_data_folder_apply_last(tmp_path: Path) -> N
     with pytest.raises(ConfigError) as err:
         load_settings(site, env={})
     assert "site-overrides.toml" in str(err.value) and "devices.printer" in str(err.value)
+
+
+def test_the_service_points_time_zone_is_shanghai_unless_the_site_says_otherwise(tmp_path: Path) -> None:
+    assert load_settings(env={}).service_point.timezone == "Asia/Shanghai"
+    site = tmp_path / "site.toml"
+    site.write_text('[service_point]\ntimezone = "Asia/Urumqi"\n', encoding="utf-8")
+    s = load_settings(site, env={})
+    assert s.service_point.timezone == "Asia/Urumqi" and str(s.service_point.zone) == "Asia/Urumqi"
+
+
+@pytest.mark.parametrize("zone", ["Asia/Beijing", "asia/shanghai", "", "../etc/passwd"])
+def test_an_unknown_time_zone_names_the_key(tmp_path: Path, zone: str) -> None:
+    site = tmp_path / "site.toml"
+    site.write_text(f'[service_point]\ntimezone = "{zone}"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_settings(site, env={})
+    assert "service_point.timezone" in str(err.value) and "Asia/Shanghai" in str(err.value)
