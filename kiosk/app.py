@@ -137,7 +137,7 @@ def build_core(settings: Settings, *, start_workers: bool = True, console_log: b
 
         from kiosk.device_setup import build_device_manager
 
-        core.devices = build_device_manager(settings)
+        core.devices = build_device_manager(settings, today=core.clock.today)
         core.closers.append(core.devices.stop)
         if start_workers:
             core.devices.start()

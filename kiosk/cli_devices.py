@@ -66,7 +66,7 @@ def _addresses(settings: Settings) -> dict[str, str]:
 def _build(settings: Settings, err) -> DeviceManager | None:  # noqa: ANN001
     """The device manager, or None after telling the technician which device address is wrong."""
     try:
-        return build_device_manager(settings)
+        return build_device_manager(settings, today=ServicePointClock(settings.service_point.zone).today)
     except (DeviceUriError, PrinterProfileError) as exc:
         print(f"配置错误：{exc.args[0]}", file=err)
         return None

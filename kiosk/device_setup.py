@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+
 from devices.factory import DeviceAddresses
 from devices.factory import build_device_manager as _build
 from devices.manager import DeviceManager
@@ -16,5 +19,6 @@ def device_addresses(settings: Settings) -> DeviceAddresses:
     )
 
 
-def build_device_manager(settings: Settings) -> DeviceManager:
-    return _build(device_addresses(settings))
+def build_device_manager(settings: Settings, *, today: Callable[[], date]) -> DeviceManager:
+    """The manager over the configured devices; `today` is the service point's date (card expiry)."""
+    return _build(device_addresses(settings), today=today)

@@ -294,3 +294,27 @@ def test_card_on_the_reader_before_start_reaches_a_subscriber_who_listens_later(
         assert not after_removal.of(CardInserted) and not after_removal.of(CardRemoved)
     finally:
         manager.stop()
+
+
+@pytest.mark.parametrize(("today", "expired"), [(date(2026, 12, 5), True), (date(2026, 12, 4), False)])
+def test_the_kiosk_judges_expiry_by_the_date_it_is_given(
+    emulator: SamEmulator, device_link: Path, today: date, expired: bool
+) -> None:
+    """The factory hands the service point's date (kiosk/clock.py) to the driver, not the system's date.
+
+    At 05:17 on 5 December in China a machine set to UTC still says 4 December: a card valid until
+    the 4th must be refused then.
+    """
+    from devices.base import DeviceKind
+    from devices.factory import make_reader
+
+    emulator.place(sample_identity(valid_until=date(2026, 12, 4)))
+    reader = make_reader(DeviceKind.ID_CARD, f"serial://{device_link}", today=lambda: today)
+    assert reader is not None
+    log = EventLog()
+    reader.start(log)
+    try:
+        log.wait_for(lambda events: any(isinstance(e, CardInserted | CardFailed) for e in events))
+        assert bool(log.of(CardFailed)) is expired and bool(log.of(CardInserted)) is not expired
+    finally:
+        reader.stop()
