@@ -112,7 +112,7 @@ class KioskUi:
                 from kiosk.demo_residents import load_demo_residents
                 from ui.demo_panel import DemoPanel
 
-                self.demo_panel = DemoPanel(devices.simulators, load_demo_residents())  # type: ignore[attr-defined]
+                self.demo_panel = DemoPanel(devices.simulators, load_demo_residents(today=core.clock.today()))  # type: ignore[attr-defined]
                 self.window.add_side_panel(self.demo_panel, tr("demo.panel_title"))
         from ui.tech import install as install_technician  # technician mode: hidden corner entry (ui/tech)
 
