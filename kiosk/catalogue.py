@@ -162,6 +162,12 @@ class ServiceItem:
     prerequisites: tuple[Prerequisite, ...] = ()
     notes: tuple[str, ...] = ()
     source_note: str = ""
+    short_name: str = ""  # the plain words a villager says ("查养老保险缴费"); the official name stays beneath
+
+    @property
+    def display_name(self) -> str:
+        """What a tile shows first: the short name when the catalogue gives one, else the official name."""
+        return self.short_name or self.name
 
     @property
     def is_kiosk_item(self) -> bool:
@@ -375,6 +381,7 @@ _ITEM_KEYS: dict[str, tuple[_Check, bool]] = {
     "no": (_pos_int, False),
     "group": (_text, True),
     "name": (_text, True),
+    "short_name": (_opt_text, False),
     "code": (_text, True),
     "variant": (_text, False),
     "kind": (_enum(ItemKind), True),
@@ -401,6 +408,7 @@ _ITEM_KEYS: dict[str, tuple[_Check, bool]] = {
 }
 # what a province profile may change (an override replaces the whole value)
 OVERRIDABLE = (
+    "short_name",
     "audience",
     "conditions",
     "time_limit",

@@ -93,6 +93,7 @@ class KioskUi:
         for slug, group in groups:
             page = GroupPage(slug, group, list(core.catalogue.items_in(group)), self.router.open)
             self.group_pages[slug] = page
+            self.window.elderly_changed.connect(page.set_elderly)
             self.window.add_page(page)
         self.home.group_chosen.connect(lambda slug: self.window.go(f"group_{slug}"))
         self.attract.browse_requested.connect(self.browse)

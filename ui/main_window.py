@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
         hl.addWidget(self.header_title, 2)
         hl.addSpacing(30)
         hl.addWidget(self.header_place, 3)
+        hl.addSpacing(30)  # the service point's name and the clock never touch
         hl.addWidget(self.header_clock)
         root.addWidget(header)
 
@@ -234,6 +235,7 @@ class MainWindow(QMainWindow):
         self.elderly_button.setText(tr("nav.elderly_off") if on else tr("nav.elderly_on"))
         self.elderly_button.setAccessibleName(self.elderly_button.text())
         self._apply_theme()
+        self._tick()
         self.elderly_changed.emit(on)
 
     @property
@@ -252,6 +254,7 @@ class MainWindow(QMainWindow):
             self._portrait = portrait
             self.header_title.setVisible(not portrait)  # the service point's name matters more
             self.status_kiosk.setVisible(not portrait)
+            self._tick()
             for p in self._pages.values():
                 p.set_portrait(portrait)
 
@@ -315,7 +318,9 @@ class MainWindow(QMainWindow):
 
     def _tick(self) -> None:
         n = self._now()
-        self.header_clock.setText(tr("header.clock", month=n.month, day=n.day, hour=n.hour, minute=n.minute))
+        # 长辈模式 portrait has no room for the date beside the service point's name: the time stays, the date goes
+        key = "header.clock_time" if self._elderly and self._portrait else "header.clock"
+        self.header_clock.setText(tr(key, month=n.month, day=n.day, hour=n.hour, minute=n.minute))
 
 
 def walk_widgets(root: QWidget, visit: Callable[[QWidget], None]) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QScrollArea
 
 from kiosk.demo_residents import load_demo_residents
 
@@ -60,6 +60,10 @@ class Tour:
             ("form-fixed-job-seeker", lambda: self._open("job_seeker_registration", "fixed")),
             ("form-unemployment", lambda: self._open("unemployment_registration")),
             ("group-social-insurance", lambda: ui.window.go("group_social_insurance")),
+            ("group-social-insurance-counter", lambda: self._scroll_to_end("group_social_insurance")),
+            ("group-learn-skills", lambda: ui.window.go("group_learn_skills")),
+            ("group-ss-card", lambda: ui.window.go("group_ss_card")),
+            ("group-internship", lambda: ui.window.go("group_internship")),
             ("record-employee-pension", lambda: self._open("employee_pension_query")),
             ("my-cases", lambda: self._open("my_cases")),
             ("guidance-counter-item", lambda: self._open_item("16")),
@@ -77,6 +81,13 @@ class Tour:
 
     def _open_item(self, item_id: str) -> None:
         self.ui.router.open(self.ui.core.catalogue.item(item_id))
+
+    def _scroll_to_end(self, page_id: str) -> None:
+        """The lower part of a long group page (its 柜台办理 section)."""
+        self.ui.window.go(page_id)
+        page = self.ui.window.current_page()
+        for area in page.findChildren(QScrollArea):
+            area.verticalScrollBar().setValue(area.verticalScrollBar().maximum())
 
     def _open_first_row(self) -> None:
         page = self.ui.window.current_page()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 
 def _round_pen(colour: str, width: int) -> QPen:
@@ -129,3 +129,77 @@ class CardPictogram(QWidget):
             for x, bit in enumerate(row):
                 if bit == "1":
                     p.drawRect(QRectF(q.left() + x * cell, q.top() + y * cell, cell, cell))
+
+
+class TextTile(QPushButton):
+    """A big touch tile whose words wrap: a title line and an optional smaller line beneath.
+
+    A plain QPushButton cannot wrap, so long item names were cut off at both ends. Here two word-wrapped
+    labels sit inside the button (clicks pass through them) and the tile reports the height its text
+    needs for a given width, so a grid gives every tile room for its whole name.
+    """
+
+    def __init__(self, object_name: str, title: str, subtitle: str = "", accessible: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.setProperty("role", "tile")
+        self.setAccessibleName(accessible or " ".join(t for t in (title, subtitle) if t))
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        sp = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)  # a button's is Fixed
+        sp.setHeightForWidth(True)
+        self.setSizePolicy(sp)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(20, 14, 20, 14)
+        lay.setSpacing(6)
+        self.title = self._line(f"{object_name}_title", title, "tileTitle")
+        self.subtitle = self._line(f"{object_name}_subtitle", subtitle, "tileSubtitle")
+        self.subtitle.setVisible(bool(subtitle))
+        lay.addStretch(1)
+        lay.addWidget(self.title)
+        lay.addWidget(self.subtitle)
+        lay.addStretch(1)
+        self.pressed.connect(lambda: self._set_down_look(True))
+        self.released.connect(lambda: self._set_down_look(False))
+
+    def _line(self, name: str, text: str, role: str) -> QLabel:
+        lbl = label(name, text, role=role, parent=self)
+        lbl.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        lbl.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        lbl.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        return lbl
+
+    def _set_down_look(self, down: bool) -> None:
+        """Labels do not follow the button's :pressed colours by themselves."""
+        for lbl in (self.title, self.subtitle):
+            lbl.setProperty("down", down)
+            lbl.style().unpolish(lbl)
+            lbl.style().polish(lbl)
+
+    def texts(self) -> tuple[str, str]:
+        return self.title.text(), self.subtitle.text()
+
+    def event(self, e: QEvent) -> bool:
+        handled = super().event(e)
+        if e.type() == QEvent.Type.LayoutRequest:
+            # A label's font changed (长辈模式) or its text: the height this tile needs changed with it,
+            # and the grid above caches that height until told.
+            self.updateGeometry()
+        return handled
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        lay = self.layout()
+        need = lay.totalHeightForWidth(width) if lay is not None else 0
+        return max(need, self.minimumHeight())
+
+    def sizeHint(self) -> QSize:
+        w = max(self.title.sizeHint().width(), self.subtitle.sizeHint().width() if self.subtitle.isVisible() else 0)
+        w += 40
+        return QSize(w, self.heightForWidth(w))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.minimumWidth() or 200, self.minimumHeight())

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStyle,
+    QStyleOptionButton,
+    QWidget,
+)
 
 
 @dataclass(frozen=True)
@@ -54,3 +63,54 @@ def unnamed_interactive(root: QWidget) -> list[str]:
         if isinstance(w, QAbstractButton | QLineEdit) and (not w.objectName() or not w.accessibleName()):
             missing.append(f"{type(w).__name__}:{getattr(w, 'text', lambda: '')()}")
     return missing
+
+
+def _label_cut(lbl: QLabel) -> str | None:
+    text = lbl.text()
+    rich = lbl.textFormat() == Qt.TextFormat.RichText or (
+        lbl.textFormat() == Qt.TextFormat.AutoText and text.lstrip().startswith("<"))
+    if not text or rich:  # rich text lays out differently; none of the pages measured here uses it
+        return None
+    lbl.ensurePolished()
+    fm = lbl.fontMetrics()
+    room = lbl.contentsRect().adjusted(lbl.margin(), lbl.margin(), -lbl.margin(), -lbl.margin())
+    if lbl.wordWrap():  # wrapped lines always fit the width; what can be cut is the height they need
+        need = lbl.heightForWidth(lbl.width())
+        if need > lbl.height():
+            return f"needs {need} px high for its lines, has {lbl.height()} px"
+        return None
+    widest = max(fm.horizontalAdvance(line) for line in text.split("\n"))
+    if widest > room.width():
+        return f"widest line {widest} px, has {room.width()} px"
+    return None
+
+
+def _button_cut(btn: QPushButton) -> str | None:
+    text = btn.text()
+    if not text:
+        return None
+    btn.ensurePolished()
+    opt = QStyleOptionButton()
+    btn.initStyleOption(opt)
+    room = btn.style().subElementRect(QStyle.SubElement.SE_PushButtonContents, opt, btn)
+    icon = btn.iconSize().width() + 4 if not btn.icon().isNull() else 0
+    widest = max(btn.fontMetrics().horizontalAdvance(line) for line in text.split("\n")) + icon
+    if widest > room.width():
+        return f"widest line {widest} px, has {room.width()} px"
+    return None
+
+
+def cut_off_texts(root: QWidget) -> list[str]:
+    """Every visible label or push button whose text does not fit its widget (it would be clipped or elided).
+
+    Measured with the widget's own font (after the style sheet): a plain label or button by its widest
+    line against the width it has, a word-wrapped label by the size its wrapped text needs.
+    """
+    cut = []
+    for w in [root, *root.findChildren(QWidget)]:
+        if not _visible(w) or not w.isVisibleTo(root.window()):
+            continue
+        why = _label_cut(w) if isinstance(w, QLabel) else _button_cut(w) if isinstance(w, QPushButton) else None
+        if why:
+            cut.append(f"{w.objectName() or type(w).__name__} «{w.text()}»: {why}")
+    return cut

@@ -159,9 +159,13 @@ def test_an_open_choice_panel_closes_when_the_page_changes(window, qtbot) -> Non
     assert chosen == []
 
 
+@pytest.mark.parametrize("demo", [False, True], ids=["site", "demo"])
 @pytest.mark.parametrize("elderly", [False, True])
 @pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
-def test_status_and_header_texts_are_not_cut_off(window, qtbot, elderly, size) -> None:
+def test_status_and_header_texts_are_not_cut_off(window, qtbot, elderly, size, demo) -> None:
+    if demo:  # the demo's presenter toggle takes room in the header
+        from PySide6.QtWidgets import QWidget
+        window.add_side_panel(QWidget(), "演示控制")
     window.setGeometry(0, 0, *size)
     window.set_elderly(elderly)
     window.set_network(True)
@@ -172,4 +176,8 @@ def test_status_and_header_texts_are_not_cut_off(window, qtbot, elderly, size) -
         assert item.text.width() >= need, (item.text.text(), item.text.width(), need)
     place = window.header_place
     assert place.width() >= place.fontMetrics().horizontalAdvance(place.text()), "the service point's name is cut"
+    clock = window.header_clock
+    name_ends = place.x() + place.fontMetrics().horizontalAdvance(place.text())
+    assert clock.x() - name_ends >= 20, f"the name and the clock touch: «{place.text()}{clock.text()}»"
+    assert clock.width() >= clock.fontMetrics().horizontalAdvance(clock.text()), "the clock is cut"
     window.set_elderly(False)

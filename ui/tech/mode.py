@@ -219,11 +219,7 @@ class TechnicianMode(QObject):
         self.ui.ctx.catalogue = catalogue
         home_tiles = list(self.ui.home.tiles)
         for index, page in enumerate(self.ui.group_pages.values()):
-            visible = 0
-            for item, tile in zip(page.items, page.tiles, strict=False):
-                on = item.id in catalogue
-                tile.setVisible(on)
-                visible += on
+            visible = page.show_only(catalogue)
             if index < len(home_tiles):
                 home_tiles[index].setVisible(visible > 0)
 

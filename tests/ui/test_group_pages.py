@@ -1,0 +1,75 @@
+"""Group pages: every service's name is readable whole, in every orientation and mode (issue 16 item 0)."""
+
+from __future__ import annotations
+
+from tests.helpers.usability import cut_off_texts
+from ui.widgets import TextTile
+
+SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
+
+
+# Walked in one go, in the order a kiosk meets them (the mode switched while pages exist), so a tile
+# that keeps the height it had in the other mode shows up as cut.
+COMBINATIONS = [("portrait", False), ("portrait", True), ("landscape", True), ("landscape", False),
+                ("landscape", False)]
+
+
+def test_no_service_name_is_cut_off_on_any_group_page(qtbot, world) -> None:
+    window = world.ui.window
+    found = []
+    try:
+        for orientation, elderly in COMBINATIONS:
+            window.setGeometry(0, 0, *SIZES[orientation])
+            window.set_elderly(elderly)
+            for slug, page in world.ui.group_pages.items():
+                window.go(f"group_{slug}", remember=False)
+                qtbot.wait(30)
+                assert window.current_page() is page
+                where = f"{slug} ({orientation}, 长辈模式={elderly})"
+                found += [f"{where}: {c}" for c in cut_off_texts(page)]
+                found += [f"{where}: {t.objectName()} is {t.height()} px high, its lines need {t.heightForWidth(t.width())}"
+                          for t in page.tiles if t.isVisible() and t.height() < t.heightForWidth(t.width())]
+    finally:
+        window.set_elderly(False)
+    assert not found, "\n".join(found)
+
+
+def test_tiles_say_the_plain_name_big_and_the_official_name_beneath(world) -> None:
+    page = world.ui.group_pages["social_insurance"]
+    tile = next(t for t in page.tiles if t.objectName() == "item_25")
+    assert isinstance(tile, TextTile)
+    assert tile.texts() == ("查职工养老保险缴费", "企业职工基本养老保险参保情况查询")
+    assert tile.title.font().pixelSize() > tile.subtitle.font().pixelSize()
+    assert "企业职工基本养老保险参保情况查询" in tile.accessibleName()
+
+
+def test_kiosk_items_come_first_and_counter_items_under_their_own_heading(qtbot, world) -> None:
+    window = world.ui.window
+    page = world.ui.group_pages["social_insurance"]
+    window.go("group_social_insurance", remember=False)
+    qtbot.wait(30)
+    kinds = [item.is_kiosk_item for item in page.items]
+    assert kinds == sorted(kinds, reverse=True), "a counter item stands before a kiosk item"
+    first_counter = page.tiles[kinds.index(False)]
+    heading = page.counter_heading
+    assert heading.isVisible() and "柜台" in heading.text()
+    assert heading.y() > page.tiles[0].y() and heading.y() < first_counter.y()
+
+
+def test_a_group_of_only_counter_items_shows_just_the_counter_heading(qtbot, world) -> None:
+    window = world.ui.window
+    page = world.ui.group_pages["ss_card"]
+    window.go("group_ss_card", remember=False)
+    qtbot.wait(30)
+    assert all(not i.is_kiosk_item for i in page.items)
+    assert page.counter_heading.isVisible() and not page.kiosk_heading.isVisible()
+
+
+def test_a_service_switched_off_leaves_no_gap_and_its_heading_follows(qtbot, world) -> None:
+    page = world.ui.group_pages["social_insurance"]
+    world.ui.window.go("group_social_insurance", remember=False)
+    kiosk_ids = [i.id for i in page.items if i.is_kiosk_item]
+    assert page.show_only(kiosk_ids) == len(kiosk_ids)
+    qtbot.wait(30)
+    assert not page.counter_heading.isVisible()
+    assert [t.objectName() for t in page.tiles if t.isVisible()] == [f"item_{i}" for i in kiosk_ids]
