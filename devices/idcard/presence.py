@@ -21,8 +21,9 @@ class CardPresence:
     unreadable card), then exactly one CardRemoved when it is taken away — so the UI can clear
     what it showed. Expired cards give CardFailed(IdCardExpired): the resident never logs in
     with one, and the UI shows error.message ("您的身份证已过有效期…") as is.
-    Readers halt a card after reading it, so "find" fails while it still lies there; removal is
-    therefore N consecutive misses.
+    Removal is N consecutive misses. Many readers halt a card after reading it, so "find" fails
+    while it still lies there: such a card counts as taken away, and putting it down again is a
+    new placement.
 
     Repeat window: when the reader itself went away (unplugged, stopped answering, restarted) the
     card on it counts as removed (`card_gone`), but the card usually still lies there; when the
