@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from devices.base import CardReaderDriver, DeviceKind
@@ -57,8 +59,11 @@ def check_address(kind: DeviceKind, address: str) -> None:
         )
 
 
-def make_reader(kind: DeviceKind, address: str) -> CardReaderDriver | None:
-    """The driver for one card reader or scanner address; None for `none`."""
+def make_reader(kind: DeviceKind, address: str, *, today: Callable[[], date] = date.today) -> CardReaderDriver | None:
+    """The driver for one card reader or scanner address; None for `none`.
+
+    `today` is the calendar date card expiry is judged by: the kiosk passes the service point's date.
+    """
     check_address(kind, address)
     uri = parse_device_uri(address)
     if uri.scheme == "none":
@@ -70,15 +75,15 @@ def make_reader(kind: DeviceKind, address: str) -> CardReaderDriver | None:
             return SimIdCardReader()
         from devices.idcard.driver import IdCardReader
 
-        return IdCardReader(uri)
+        return IdCardReader(uri, today=today)
     if kind == DeviceKind.SS_CARD:
         if uri.scheme == "sim":
             from devices.sscard.sim import SimSsCardReader
 
-            return SimSsCardReader()
+            return SimSsCardReader(today=today)
         from devices.sscard.pcsc_driver import SsCardReader
 
-        return SsCardReader.from_uri(uri)
+        return SsCardReader.from_uri(uri, today=today)
     if kind == DeviceKind.QR_SCANNER:
         if uri.scheme == "sim":
             from devices.qr.sim import SimQrScanner
@@ -94,8 +99,10 @@ def make_reader(kind: DeviceKind, address: str) -> CardReaderDriver | None:
     raise DeviceUriError(f"{kind.value} is not a card reader")
 
 
-def build_device_manager(addresses: DeviceAddresses) -> DeviceManager:
+def build_device_manager(addresses: DeviceAddresses, *, today: Callable[[], date] = date.today) -> DeviceManager:
     """Every configured driver, owned by one manager; simulators are exposed for the demo panel.
+
+    `today` (the service point's date, from the kiosk) decides whether a card has expired.
 
     Raises DeviceUriError naming the key when an address is not a form its device accepts.
     """
@@ -114,7 +121,7 @@ def build_device_manager(addresses: DeviceAddresses) -> DeviceManager:
         (DeviceKind.SS_CARD, addresses.ss_card),
         (DeviceKind.QR_SCANNER, addresses.qr_scanner),
     ):
-        driver = make_reader(kind, address)
+        driver = make_reader(kind, address, today=today)
         if driver is None:
             continue
         readers[kind] = driver

@@ -7,7 +7,10 @@ import threading
 from collections.abc import Callable
 
 from devices.base import (
+    CardFailed,
+    CardInserted,
     CardReaderDriver,
+    CardRemoved,
     DeviceError,
     DeviceEvent,
     DeviceGone,
@@ -23,6 +26,9 @@ log = logging.getLogger(__name__)
 
 MAINTENANCE_MESSAGE = "设备维护中，请稍后再来，或到柜台办理"
 START_FAILED_MESSAGE = "设备启动失败，请联系工作人员"
+# Card sources whose readers report the card's removal: only their last card event is current state.
+# (An e-SSC scan or a refused QR code is a moment, not something lying on a reader: never replayed.)
+PRESENCE_SOURCES = ("id_card", "ss_card")
 
 
 class DeviceManager:
@@ -31,6 +37,12 @@ class DeviceManager:
     Card readers run their own supervised threads and report through `_on_event`; the printer is
     asked for its status by the manager's poller every `status_interval_s`. Subscribers are called on
     the thread that produced the event (the UI bridges them to its own thread).
+
+    Late listeners learn the current state: `subscribe` first replays, to the new sink only, the
+    health each device has reported and the card lying on each reader (its CardInserted or
+    CardFailed, until its CardRemoved) — a card already on the reader when the kiosk starts is
+    reported by the driver before the screens listen. Remembering an event and handing it to the
+    sinks happen under one lock, so a new sink gets every change exactly once, in order.
     """
 
     def __init__(
@@ -46,6 +58,9 @@ class DeviceManager:
         self._interval = status_interval_s
         self._sinks: list[EventSink] = []
         self._lock = threading.RLock()
+        self._delivery = threading.RLock()  # remember + publish, and subscribe + replay, one at a time
+        self._cards: dict[str, CardInserted | CardFailed] = {}  # by source: the card on that reader now
+        self._reported: set[DeviceKind] = set()  # devices that have reported a health (not the placeholder)
         self._print_lock = threading.Lock()
         self._health: dict[DeviceKind, DeviceHealth] = {
             k: DeviceHealth(k, DeviceState.UNKNOWN, "") for k in (*self._readers, DeviceKind.PRINTER)
@@ -89,8 +104,17 @@ class DeviceManager:
 
     # ---- events ----
     def subscribe(self, sink: EventSink) -> Callable[[], None]:
-        with self._lock:
-            self._sinks.append(sink)
+        """Add a sink; it first gets the current state (see the class docstring), then every event."""
+        with self._delivery:
+            with self._lock:
+                self._sinks.append(sink)
+                health = self.health()
+                replay: list[DeviceEvent] = [
+                    HealthChanged(h) for k, h in health.items() if k in self._reported or self._maintenance
+                ]
+                replay += self._cards.values()
+            for event in replay:
+                self._deliver(sink, event)
 
         def unsubscribe() -> None:
             with self._lock:
@@ -100,30 +124,45 @@ class DeviceManager:
         return unsubscribe
 
     def _publish(self, event: DeviceEvent) -> None:
-        with self._lock:
-            sinks = list(self._sinks)
-        for sink in sinks:
-            try:
-                sink(event)
-            except Exception:
-                log.exception("a device event subscriber failed on %s", type(event).__name__)
+        with self._delivery:
+            with self._lock:
+                sinks = list(self._sinks)
+            for sink in sinks:
+                self._deliver(sink, event)
+
+    @staticmethod
+    def _deliver(sink: EventSink, event: DeviceEvent) -> None:
+        try:
+            sink(event)
+        except Exception:
+            log.exception("a device event subscriber failed on %s", type(event).__name__)
 
     def _on_event(self, event: DeviceEvent) -> None:
         if isinstance(event, HealthChanged):
             self._set_health(event.health)
             return
-        self._publish(event)
+        with self._delivery:
+            with self._lock:
+                if isinstance(event, CardInserted) and event.identity.source in PRESENCE_SOURCES:
+                    self._cards[event.identity.source] = event
+                elif isinstance(event, CardFailed) and event.source in PRESENCE_SOURCES:
+                    self._cards[event.source] = event
+                elif isinstance(event, CardRemoved):
+                    self._cards.pop(event.source, None)
+            self._publish(event)
 
     def _set_health(self, health: DeviceHealth) -> None:
-        with self._lock:
-            if self._maintenance is not None and health.state != DeviceState.MAINTENANCE:
-                self._health[health.kind] = health  # remembered, shown again when maintenance ends
-                return
-            changed = self._health.get(health.kind) != health
-            self._health[health.kind] = health
-        if changed:
-            log.info("%s: %s %s", health.kind.value, health.state.value, health.detail or health.message)
-            self._publish(HealthChanged(health))
+        with self._delivery:
+            with self._lock:
+                self._reported.add(health.kind)
+                if self._maintenance is not None and health.state != DeviceState.MAINTENANCE:
+                    self._health[health.kind] = health  # remembered, shown again when maintenance ends
+                    return
+                changed = self._health.get(health.kind) != health
+                self._health[health.kind] = health
+            if changed:
+                log.info("%s: %s %s", health.kind.value, health.state.value, health.detail or health.message)
+                self._publish(HealthChanged(health))
 
     # ---- health ----
     def health(self) -> dict[DeviceKind, DeviceHealth]:
@@ -193,11 +232,12 @@ class DeviceManager:
     # ---- maintenance ----
     def set_maintenance(self, on: bool, message: str = MAINTENANCE_MESSAGE) -> None:
         """A technician holds (or releases) the devices; residents are told they are under maintenance."""
-        with self._lock:
-            self._maintenance = message if on else None
-            snapshot = self.health()
-        for h in snapshot.values():
-            self._publish(HealthChanged(h))
+        with self._delivery:
+            with self._lock:
+                self._maintenance = message if on else None
+                snapshot = self.health()
+            for h in snapshot.values():
+                self._publish(HealthChanged(h))
 
     @property
     def in_maintenance(self) -> bool:

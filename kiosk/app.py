@@ -13,12 +13,12 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk import __version__
 from kiosk.catalogue import Catalogue, load_catalogue
+from kiosk.clock import ServicePointClock
 from kiosk.logging_setup import NameRegistry, configure_console_logging, configure_logging
 from kiosk.settings import ConfigError, Settings, load_settings
 
@@ -46,6 +46,7 @@ class KioskCore:
     settings: Settings
     names: NameRegistry
     catalogue: Catalogue
+    clock: ServicePointClock  # the service point's time: everything shown or printed goes through it
     devices: object | None = None  # devices.manager.DeviceManager
     database: Database | None = None
     platform: PlatformClient | None = None
@@ -134,7 +135,7 @@ def build_core(settings: Settings, *, start_workers: bool = True, console_log: b
     catalogue = load_catalogue(
         profile=settings.province_profile, enabled=settings.enabled_services, disabled_items=settings.disabled_items
     )
-    core = KioskCore(settings=settings, names=names, catalogue=catalogue)
+    core = KioskCore(settings=settings, names=names, catalogue=catalogue, clock=ServicePointClock(settings.service_point.zone))
     try:
         if settings.platform.start_sandbox if start_sandbox is None else start_sandbox:
             core.sandbox = start_demo_sandbox(settings)
@@ -144,7 +145,7 @@ def build_core(settings: Settings, *, start_workers: bool = True, console_log: b
 
         from kiosk.device_setup import build_device_manager, keyboard_wedge_input
 
-        core.devices = build_device_manager(settings)
+        core.devices = build_device_manager(settings, today=core.clock.today)
         core.closers.append(core.devices.stop)
         core.keyboard_wedge = keyboard_wedge_input(core.devices)
         if start_workers:
@@ -177,7 +178,7 @@ def wire_technician(core: KioskCore) -> None:
     assert core.database is not None and core.sync is not None
     devices = core.devices
     core.audit = AuditTrail(core.settings.data_dir, core.database.outbox,
-                            clock=lambda: datetime.now().astimezone(), kick=core.sync.kick)
+                            clock=core.clock.now, kick=core.sync.kick)
     core.maintenance = MaintenanceHolds(
         lambda on, message: devices.set_maintenance(on, message) if devices is not None else None,  # type: ignore[attr-defined]
         MAINTENANCE_MESSAGE)
@@ -198,12 +199,12 @@ def build_services(core: KioskCore) -> ResidentServices:
     from kiosk.sync.payload import queue_submission
 
     assert core.database is not None and core.platform is not None and core.sync is not None
-    database, sync = core.database, core.sync
+    database, sync, clock = core.database, core.sync, core.clock
     return ResidentServices(
         settings=core.settings, catalogue=core.catalogue, database=database, platform=core.platform,
-        devices=core.devices, names=core.names,
+        devices=core.devices, names=core.names, clock=clock,
         queue_submission=lambda kind, title, id_number, name, payload: queue_submission(
-            database, kind, title, id_number, name, payload, clock=lambda: datetime.now().astimezone()),
+            database, kind, title, id_number, name, payload, clock=clock.now),
         kick_sync=sync.kick,
         is_online=lambda: None if sync.network_state is None else sync.network_state.value == "online",
     )

@@ -22,6 +22,7 @@ from devices.base import (
 from devices.manager import DeviceManager
 from devices.printer.profiles import PrinterProfileError
 from devices.uri import DeviceUriError
+from kiosk.clock import ServicePointClock
 from kiosk.device_setup import build_device_manager
 from kiosk.masking import mask_id_number, mask_name
 from kiosk.receipts import printer_test_receipt
@@ -65,7 +66,7 @@ def _addresses(settings: Settings) -> dict[str, str]:
 def _build(settings: Settings, err) -> DeviceManager | None:  # noqa: ANN001
     """The device manager, or None after telling the technician which device address is wrong."""
     try:
-        return build_device_manager(settings)
+        return build_device_manager(settings, today=ServicePointClock(settings.service_point.zone).today)
     except (DeviceUriError, PrinterProfileError) as exc:
         print(f"配置错误：{exc.args[0]}", file=err)
         return None
@@ -147,7 +148,7 @@ def print_test(settings: Settings, *, out=sys.stdout, err=sys.stderr, now: datet
         print(json.dumps({"phase": "before", **health_json(before, settings.devices.printer)},
                          ensure_ascii=False), file=out)
         try:
-            after = manager.print_document(printer_test_receipt(settings, now or datetime.now()))
+            after = manager.print_document(printer_test_receipt(settings, now or ServicePointClock(settings.service_point.zone).now()))
         except DeviceError as exc:
             print(json.dumps({"phase": "failed", "message": exc.message, "detail": exc.detail},
                              ensure_ascii=False), file=out)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from devices.base import DeviceKind
 from devices.factory import DeviceAddresses
@@ -24,8 +25,9 @@ def device_addresses(settings: Settings) -> DeviceAddresses:
     )
 
 
-def build_device_manager(settings: Settings) -> DeviceManager:
-    return _build(device_addresses(settings))
+def build_device_manager(settings: Settings, *, today: Callable[[], date]) -> DeviceManager:
+    """The manager over the configured devices; `today` is the service point's date (card expiry)."""
+    return _build(device_addresses(settings), today=today)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from devices.base import DeviceHealth, IdentityRead
 from devices.idnumber import InvalidIdNumber, validate_id_number
 from kiosk.catalogue import Catalogue
+from kiosk.clock import ServicePointClock
 from kiosk.logging_setup import NameRegistry
 from kiosk.platform.errors import (
     PlatformError,
@@ -119,8 +120,7 @@ class ResidentServices:
         queue_submission: QueueSubmission,
         kick_sync: Callable[[], None] = lambda: None,
         is_online: Callable[[], bool | None] = lambda: None,
-        today: Callable[[], date] = date.today,
-        now: Callable[[], datetime] = lambda: datetime.now().astimezone(),
+        clock: ServicePointClock,
     ) -> None:
         self.settings = settings
         self.catalogue = catalogue
@@ -131,8 +131,9 @@ class ResidentServices:
         self._queue = queue_submission
         self._kick = kick_sync
         self._is_online = is_online
-        self.today = today
-        self.now = now
+        self.clock = clock  # the service point's time (kiosk/clock.py), for everything shown or printed
+        self.today: Callable[[], date] = clock.today
+        self.now: Callable[[], datetime] = clock.now
         self._lock = threading.Lock()
         self._session: ResidentSession | None = None
         sp = settings.service_point

@@ -13,9 +13,11 @@ import os
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from devices.uri import DeviceUriError, parse_device_uri
 
@@ -161,6 +163,17 @@ def _device(kind: str) -> Callable[[Any], str]:
     return check
 
 
+def _timezone(v: Any) -> str:
+    """An IANA zone name the system's zone database knows (Debian package tzdata)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(v)
+    except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
+        raise ValueError("时区名称，如 \"Asia/Shanghai\"（区分大小写）") from exc
+    return str(v)
+
+
 def _str_list(v: Any) -> tuple[str, ...]:
     if not isinstance(v, list) or not all(isinstance(x, str) and x for x in v):
         raise ValueError("字符串列表，如 [\"all\"]")
@@ -209,6 +222,7 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], bool]]] = {
         "lon": (_float(-180, 180), True),
         "counter": (_str(), True),
         "phone": (_str(nonempty=False), False),
+        "timezone": (_timezone, False),  # the clock shown and printed, whatever the system's own zone
     },
     "platform": {
         "url": (_url, True),
@@ -270,6 +284,12 @@ class ServicePoint:
     lon: float
     counter: str
     phone: str = ""
+    timezone: str = "Asia/Shanghai"
+
+    @property
+    def zone(self) -> tzinfo:
+        """The service point's time zone (validated when the settings were loaded)."""
+        return ZoneInfo(self.timezone)
 
 
 @dataclass(frozen=True)

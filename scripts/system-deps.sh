@@ -20,6 +20,8 @@ PACKAGES=(
   zbar-tools socat
   # isolated pcscd uses unshare/mount from util-linux
   util-linux mount
+  # time zone data: zoneinfo reads /usr/share/zoneinfo for service_point.timezone (Asia/Shanghai)
+  tzdata
 )
 
 missing=()

@@ -66,7 +66,7 @@ class KioskUi:
         s = core.settings
         self.services = core.services
         self.bridge = CoreBridge()
-        self.window = MainWindow(s.service_point.name, s.kiosk_id, kiosk_mode=kiosk_mode)
+        self.window = MainWindow(s.service_point.name, s.kiosk_id, now=core.clock.now, kiosk_mode=kiosk_mode)
         self.overlay = MessageOverlay(self.window)
         self.ctx = UiContext(services=core.services, bridge=self.bridge, window=self.window,
                              catalogue=core.catalogue, settings=s, overlay=self.overlay)
@@ -109,14 +109,11 @@ class KioskUi:
         devices = core.devices
         self._unsubscribe: Callable[[], None] | None = None
         if devices is not None:
-            self._unsubscribe = devices.subscribe(self.bridge.device_sink)  # type: ignore[attr-defined]
-            for h in devices.health().values():  # type: ignore[attr-defined]
-                self.window.set_device_health(h)
             if s.demo and devices.simulators:  # type: ignore[attr-defined]
                 from kiosk.demo_residents import load_demo_residents
                 from ui.demo_panel import DemoPanel
 
-                self.demo_panel = DemoPanel(devices.simulators, load_demo_residents())  # type: ignore[attr-defined]
+                self.demo_panel = DemoPanel(devices.simulators, load_demo_residents(today=core.clock.today()))  # type: ignore[attr-defined]
                 self.window.add_side_panel(self.demo_panel, tr("demo.panel_title"))
         from ui.qr_wedge import install as install_qr_wedge
 
@@ -125,6 +122,10 @@ class KioskUi:
         from ui.tech import install as install_technician  # technician mode: hidden corner entry (ui/tech)
 
         self.tech = install_technician(self)
+        if devices is not None:
+            # Last, when every screen is ready: the manager first replays each device's health and the
+            # card already lying on a reader (e.g. after a restart), then reports every change.
+            self._unsubscribe = devices.subscribe(self.bridge.device_sink)  # type: ignore[attr-defined]
 
     # ---- resident session ----
     def on_device_event(self, event: object) -> None:

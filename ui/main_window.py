@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 
-from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -64,8 +65,11 @@ class MainWindow(QMainWindow):
     logout_requested = Signal()
     elderly_changed = Signal(bool)
 
-    def __init__(self, service_point_name: str, kiosk_id: str, *, kiosk_mode: bool = True) -> None:
+    def __init__(self, service_point_name: str, kiosk_id: str, *, now: Callable[[], datetime],
+                 kiosk_mode: bool = True) -> None:
+        """`now` is the service point's clock (core.clock.now): the header shows its time, not the OS zone's."""
         super().__init__()
+        self._now = now
         self.setObjectName("mainWindow")
         self.setWindowTitle(tr("app.title"))
         self.kiosk_mode = kiosk_mode
@@ -313,9 +317,10 @@ class MainWindow(QMainWindow):
             event.ignore()
 
     def _tick(self) -> None:
+        n = self._now()
         # 长辈模式 portrait has no room for the date beside the service point's name: the time stays, the date goes
-        fmt = "HH:mm" if self._elderly and self._portrait else "M月d日 HH:mm"
-        self.header_clock.setText(QDateTime.currentDateTime().toString(fmt))
+        key = "header.clock_time" if self._elderly and self._portrait else "header.clock"
+        self.header_clock.setText(tr(key, month=n.month, day=n.day, hour=n.hour, minute=n.minute))
 
 
 def walk_widgets(root: QWidget, visit: Callable[[QWidget], None]) -> None:

@@ -41,7 +41,7 @@ class Tour:
     # ---- the script ----
     def _script(self) -> list[Step]:
         ui = self.ui
-        residents = load_demo_residents()
+        residents = load_demo_residents(today=ui.core.clock.today())
         panel = getattr(ui, "demo_panel", None)
         first = residents[0] if residents else None
         steps: list[Step] = [("attract", lambda: None)]

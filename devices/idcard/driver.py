@@ -41,7 +41,7 @@ class IdCardTiming:
     probe_timeout: float = 0.3  # per baud rate while detecting
     reconnect_interval: float = 1.0  # between attempts to reopen a gone/silent reader
     removal_misses: int = 3  # consecutive "no card" answers before CardRemoved
-    repeat_window: float = 4.0  # the same ID number read again within this is not reported
+    repeat_window: float = 4.0  # after the reader came back, the same ID number within this is not new
     offline_after: int = 3  # consecutive unanswered/garbled commands before the reader counts as offline
     stop_join: float = 2.0
 

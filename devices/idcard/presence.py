@@ -21,9 +21,17 @@ class CardPresence:
     unreadable card), then exactly one CardRemoved when it is taken away — so the UI can clear
     what it showed. Expired cards give CardFailed(IdCardExpired): the resident never logs in
     with one, and the UI shows error.message ("您的身份证已过有效期…") as is.
-    Readers halt a card after reading it, so "find" fails while it still lies there; removal is
-    therefore N consecutive misses, and a re-read of the same ID number within
-    `repeat_window` seconds of its last read is not reported again.
+    Removal is N consecutive misses. Many readers halt a card after reading it, so "find" fails
+    while it still lies there: such a card counts as taken away, and putting it down again is a
+    new placement.
+
+    Repeat window: when the reader itself went away (unplugged, stopped answering, restarted) the
+    card on it counts as removed (`card_gone`), but the card usually still lies there; when the
+    reader is back and reads the same ID number within `repeat_window` seconds of its last read,
+    it is the same placement, not a new one, and is not reported again. A removal the reader has
+    seen (`no_card` N times in a row, or `taken_away`) ends the window: putting the same card back
+    after that, however quickly, is a new placement and reported (a resident who logged out,
+    took the card and put it back wants to log in again).
     """
 
     def __init__(
@@ -63,12 +71,17 @@ class CardPresence:
         return events
 
     def no_card(self) -> list[DeviceEvent]:
-        """The reader found no card this poll."""
+        """The reader found no card this poll; N in a row mean the card was taken away."""
         self._failures = 0
-        if not self.present:
-            return []
         self._misses += 1
-        return self.card_gone() if self._misses >= self._removal_misses else []
+        if self._misses < self._removal_misses:
+            return []
+        return self.taken_away()  # also ends a repeat window left by a reader loss while no card was present
+
+    def taken_away(self) -> list[DeviceEvent]:
+        """The card was seen to go: report the removal (if a card was reported) and end the repeat window."""
+        self._last_id = None
+        return self.card_gone()
 
     def card_unreadable(self, error: CardReadError) -> list[DeviceEvent]:
         """A card is there but select/read/decoding failed; report it after a few tries in a row."""
@@ -83,7 +96,7 @@ class CardPresence:
         return [CardFailed("id_card", error)]
 
     def card_gone(self) -> list[DeviceEvent]:
-        """The card is gone for sure (taken away, or the reader itself disappeared)."""
+        """The reader itself disappeared: a card on it counts as removed, the repeat window stays."""
         self._misses = self._failures = 0
         if not self.present:
             return []

@@ -56,9 +56,9 @@ class SimIdCardReader:
             self._emit(self._presence.card_read(identity))
 
     def take_away(self) -> None:
-        """Take the card off the reader."""
+        """Take the card off the reader (putting the same card back, however soon, is a new placement)."""
         with self._lock:
-            self._emit(self._presence.card_gone())
+            self._emit(self._presence.taken_away())
 
     def unplug(self) -> None:
         """Simulate the reader being unplugged (a card on it counts as removed)."""

@@ -23,13 +23,21 @@ TEXT = {
 }
 
 
+def time_text(settings: Settings, moment: datetime) -> str:
+    """"2026-12-05 05:17" at the service point: an aware moment is turned into its zone, a naive one is
+    taken as already local there (kiosk/clock.py gives aware ones)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(settings.service_point.zone)
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
 def header(settings: Settings, title: str, now: datetime) -> list[object]:
     return [
         Title(title),
         Rule(),
         KeyValue(TEXT["point"], settings.service_point.name),
         KeyValue(TEXT["kiosk"], settings.kiosk_id),
-        KeyValue(TEXT["time"], now.strftime("%Y-%m-%d %H:%M")),
+        KeyValue(TEXT["time"], time_text(settings, now)),
         Rule(),
     ]
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from devices.printer.document import Cut, Feed, KeyValue, QrCode, ReceiptDocument, Rule, Text
 from kiosk.masking import mask_id_number, mask_name
-from kiosk.receipts import header
+from kiosk.receipts import header, time_text
 from kiosk.settings import Settings
 
 # Receipt wording (data, in one place).
@@ -40,7 +40,7 @@ def submission_receipt(settings: Settings, *, item_name: str, local_no: str, sta
         KeyValue(TEXT["status"], status_text),
         KeyValue(TEXT["name"], mask_name(name)),
         KeyValue(TEXT["id_number"], mask_id_number(id_number)),
-        KeyValue(TEXT["submitted"], submitted_at.strftime("%Y-%m-%d %H:%M")),
+        KeyValue(TEXT["submitted"], time_text(settings, submitted_at)),
         Rule(),
     ]
     if note:

@@ -19,7 +19,7 @@ from devices.printer.document import (
     Text,
 )
 from kiosk.masking import mask_id_number, mask_name
-from kiosk.receipts import header
+from kiosk.receipts import header, time_text
 from kiosk.settings import Settings
 
 # What each record is called in "没有查到您的…记录" and on paper (data, in one place).
@@ -224,7 +224,7 @@ def record_statement_receipt(settings: Settings, title: str, kind: str, data: Ma
     elements += [
         KeyValue(TEXT["name"], mask_name(name)),
         KeyValue(TEXT["id_number"], mask_id_number(id_number)),
-        KeyValue(TEXT["as_of"], _as_of_text(as_of)),
+        KeyValue(TEXT["as_of"], _as_of_text(settings, as_of)),
         KeyValue(TEXT["period"], period_title(period)),
         Rule(),
     ]
@@ -265,7 +265,7 @@ def certificate_receipt(settings: Settings, data: Mapping[str, Any], *, name: st
     elements += [KeyValue(TEXT["name"], mask_name(name)), KeyValue(TEXT["id_number"], mask_id_number(id_number))]
     elements += [KeyValue(k, v) for k, v in certificate_lines(data)]
     elements += [
-        KeyValue(TEXT["as_of"], _as_of_text(as_of)),
+        KeyValue(TEXT["as_of"], _as_of_text(settings, as_of)),
         Rule(),
         QrCode(certificate_verify_payload(data, as_of), TEXT["cert_qr"]),
         Text(TEXT["cert_note"], align="center"),
@@ -275,15 +275,13 @@ def certificate_receipt(settings: Settings, data: Mapping[str, Any], *, name: st
     return ReceiptDocument(elements=tuple(elements))
 
 
-def _as_of_text(as_of: str) -> str:
-    """ISO time from the platform → 2026-11-22 08:30 (as given when it does not parse)."""
+def _as_of_text(settings: Settings, as_of: str) -> str:
+    """ISO time from the platform → 2026-11-22 08:30 at the service point (as given when it does not parse)."""
     try:
         moment = datetime.fromisoformat(as_of)
     except ValueError:
         return as_of
-    if moment.tzinfo is not None:
-        moment = moment.astimezone()
-    return moment.strftime("%Y-%m-%d %H:%M")
+    return time_text(settings, moment)
 
 
 def filter_rows(rows: Sequence[StatementRow], period: str) -> list[StatementRow]:

@@ -85,3 +85,36 @@ def test_an_essc_login_whose_platform_answer_has_a_bad_id_number_is_refused(qtbo
     assert "身份证号码有误" in world.ui.overlay.text.text()
     assert world.core.services.session is None
     assert world.ui.window.current_page().page_id == "attract"
+
+
+def test_a_card_lying_on_the_reader_before_the_screens_exist_is_read_into_a_session(qtbot, kiosk_core) -> None:
+    """Issue 16 item 4b: after a restart with an ID card on the reader, the resident is greeted."""
+    from kiosk.demo_residents import load_demo_residents
+    from ui.app import KioskUi
+
+    resident = load_demo_residents()[0]
+    kiosk_core.devices.simulators[DeviceKind.ID_CARD].place(resident.id_card)  # reported before the UI listens
+    ui = KioskUi(kiosk_core, kiosk_mode=False)
+    qtbot.addWidget(ui.window)
+    try:
+        ui.window.setGeometry(0, 0, 1920, 1080)
+        ui.window.show()
+        qtbot.waitUntil(lambda: ui.window.current_page().page_id == "home"
+                        and resident.label in ui.home.greeting.text(), timeout=5000)
+        assert kiosk_core.services.session is not None
+        assert kiosk_core.services.session.login_method == "id_card"
+    finally:
+        ui.close()
+
+
+def test_the_same_card_put_back_at_once_after_logout_logs_in_again(qtbot, world) -> None:
+    """Issue 16 item 4: 退出登录, take the card away, put it back within seconds → greeted again."""
+    resident = login_with_id_card(qtbot, world, 0)
+    qtbot.mouseClick(world.ui.window.logout_button, qtbot_button())
+    assert world.core.services.session is None
+    reader = world.sim(DeviceKind.ID_CARD)
+    reader.take_away()
+    reader.place(resident.id_card)  # well within the old 4-second repeat window
+    qtbot.waitUntil(lambda: world.ui.window.current_page().page_id == "home"
+                    and resident.label in world.ui.home.greeting.text(), timeout=5000)
+    assert world.core.services.session is not None

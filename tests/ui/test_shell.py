@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
+from kiosk.clock import ServicePointClock
 from tests.helpers.usability import smallest_font, smallest_target, unnamed_interactive
 from ui.app import service_groups
 from ui.kiosk_guard import KioskGuard, is_escape_route
@@ -20,7 +23,7 @@ POINT = "李家庄村就业社保服务点"
 
 @pytest.fixture
 def window(qtbot):
-    w = MainWindow(POINT, "TZ-YQ-LJZ-01", kiosk_mode=True)
+    w = MainWindow(POINT, "TZ-YQ-LJZ-01", now=ServicePointClock(ZoneInfo("Asia/Shanghai")).now, kiosk_mode=True)
     w.add_page(AttractPage(POINT))
     w.add_page(HomePage(service_groups()))
     w.go("attract", remember=False)
@@ -86,7 +89,7 @@ def test_escape_routes_are_swallowed_in_kiosk_mode(window, qtbot) -> None:
 
 
 def test_windowed_mode_can_close(qtbot) -> None:
-    w = MainWindow(POINT, "K", kiosk_mode=False)
+    w = MainWindow(POINT, "K", now=ServicePointClock(ZoneInfo("Asia/Shanghai")).now, kiosk_mode=False)
     qtbot.addWidget(w)
     w.show()
     w.close()

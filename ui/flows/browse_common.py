@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Hashable, Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -403,5 +403,3 @@ class DetailPage(Page):
         self.show_item("", "", [])
 
 
-def now() -> datetime:
-    return datetime.now().astimezone()

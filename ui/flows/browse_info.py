@@ -19,7 +19,7 @@ from kiosk.receipts.jobs import (
 from kiosk.services import NeedsNetwork
 from offline_cache import Record, SearchQuery
 from ui.context import UiContext, plain_message
-from ui.flows.browse_common import BrowsePage, DetailPage, existing_page, month_day, now
+from ui.flows.browse_common import BrowsePage, DetailPage, existing_page, month_day
 from ui.result_list import ResultRow
 from ui.text import tr
 from ui.widgets import big_button, label
@@ -100,7 +100,7 @@ class FairsPage(BrowsePage):
         settings = self.ctx.settings
         page.show_item(f.get("title", ""), soon, fields, text=f.get("description") or "",
                        qr_payload=detail_url("job_fairs", rec.id),
-                       build=lambda: fair_receipt(settings, rec.id, f, when, now()))
+                       build=lambda: fair_receipt(settings, rec.id, f, when, self.ctx.services.now()))
         self.ctx.show(page)
 
 
@@ -146,7 +146,7 @@ class PoliciesPage(BrowsePage):
                   (tr("jobs_policies.detail_body"), f.get("body") or "")]
         settings = self.ctx.settings
         page.show_item(f.get("title", ""), f.get("doc_no") or "", fields, qr_payload=detail_url("policies", rec.id),
-                       build=lambda: policy_receipt(settings, rec.id, f, now()))
+                       build=lambda: policy_receipt(settings, rec.id, f, self.ctx.services.now()))
         self.ctx.show(page)
 
 
@@ -221,7 +221,7 @@ class ArchivesPage(BrowsePage):
         def build() -> object:  # runs off the GUI thread
             directory = services.search("archive_institutions", SearchQuery(page_size=ALL)).items
             chosen = [r.fields for r in directory if r.get("name") == mine.get("institution")]
-            return archive_receipt(settings, chosen, now(), mine=mine, holder_name=name, holder_id=id_number)
+            return archive_receipt(settings, chosen, services.now(), mine=mine, holder_name=name, holder_id=id_number)
 
         self.ctx.print_document(build)
 
@@ -251,7 +251,7 @@ class ArchivesPage(BrowsePage):
                   (tr("jobs_archives.detail_hours"), f.get("hours") or ""),
                   (tr("jobs_archives.detail_scope"), f.get("scope") or "")]
         settings = self.ctx.settings
-        page.show_item(f.get("name", ""), "", fields, build=lambda: archive_receipt(settings, [f], now()))
+        page.show_item(f.get("name", ""), "", fields, build=lambda: archive_receipt(settings, [f], self.ctx.services.now()))
         self.ctx.show(page)
 
     def clear_personal(self) -> None:
@@ -324,7 +324,7 @@ class InternshipsPage(BrowsePage):
         settings = self.ctx.settings
         right = tr(t + "stipend", v=f["stipend"]) if f.get("stipend") else ""
         page.show_item(f.get("title", ""), right, fields, qr_payload=detail_url("internship_posts", rec.id),
-                       build=lambda: internship_receipt(settings, rec.id, f, now()))
+                       build=lambda: internship_receipt(settings, rec.id, f, self.ctx.services.now()))
         self.ctx.show(page)
 
 

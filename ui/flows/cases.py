@@ -238,7 +238,7 @@ class CasesPage(PersonalPage):
         status = label(f"casesRowStatus_{i}", tr("personal_cases.status", status=case.status_label),
                        role="error" if case.status is CaseStatus.REJECTED else "guidance")
         text.addWidget(status)
-        when = case.submitted_at.astimezone() if case.submitted_at.tzinfo else case.submitted_at
+        when = self.ctx.services.clock.local(case.submitted_at)
         line = tr("personal_cases.submitted", time=f"{when:%Y-%m-%d %H:%M}")
         number = case.case_no or (_local_no(case.key) if case.key else "")
         if number:

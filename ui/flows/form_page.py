@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -360,13 +359,13 @@ class FormPage(Page):
         result, identity = self.result, getattr(self, "_submitted_identity", None)
         if result is None or identity is None:
             return
-        settings, name, note = self.ctx.settings, self.item.name, self.done_note()
+        settings, name, note, now = self.ctx.settings, self.item.name, self.done_note(), self.ctx.services.now
         id_number, person = identity.id_number, identity.name
 
         def build() -> object:
             return submission_receipt(settings, item_name=name, local_no=result.local_no,
                                       status_text=result.status_text, id_number=id_number, name=person,
-                                      submitted_at=result.submitted_at, now=datetime.now().astimezone(), note=note)
+                                      submitted_at=result.submitted_at, now=now(), note=note)
 
         self.ctx.print_document(build)
 

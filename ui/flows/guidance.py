@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QScroller, QVBoxLayout, QWidget
 
 from kiosk.catalogue import ServiceItem
@@ -68,7 +66,7 @@ class GuidancePage(Page):
         bar.setValue(bar.value() + direction * max(1, self.scroll.viewport().height() - 60))
 
     def print_slip(self) -> None:
-        self.ctx.print_document(lambda: guidance_slip_receipt(self.ctx.settings, self.slip, datetime.now()))
+        self.ctx.print_document(lambda: guidance_slip_receipt(self.ctx.settings, self.slip, self.ctx.services.now()))
 
 
 def register(router: Router) -> None:

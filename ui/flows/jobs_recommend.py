@@ -10,7 +10,7 @@ from kiosk.catalogue import ServiceItem
 from kiosk.receipts.jobs import pay_text, seeker_receipt
 from offline_cache import GigNeed, JobIntention, Match, Record, SearchQuery
 from ui.context import UiContext
-from ui.flows.browse_common import BrowsePage, DetailPage, existing_page, month_day, now, place_text
+from ui.flows.browse_common import BrowsePage, DetailPage, existing_page, month_day, place_text
 from ui.flows.jobs_search import DAILY_RANGES, PAGE_SIZE, WITHIN_DAYS, code_options, open_job, range_options
 from ui.picker import pick
 from ui.result_list import ResultRow
@@ -168,7 +168,7 @@ class SeekerPages:
             (tr("jobs_seekers.detail_how"), tr("jobs_seekers.how_text", counter=ctx.settings.service_point.counter)),
         ]
         settings = ctx.settings
-        page.show_item(row.title, row.right, fields, build=lambda: seeker_receipt(settings, rec.id, f, now()))
+        page.show_item(row.title, row.right, fields, build=lambda: seeker_receipt(settings, rec.id, f, ctx.services.now()))
         ctx.show(page)
 
 

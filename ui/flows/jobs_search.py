@@ -15,7 +15,6 @@ from ui.flows.browse_common import (
     days_ago_text,
     existing_page,
     month_day,
-    now,
     place_text,
 )
 from ui.result_list import ResultRow
@@ -153,7 +152,7 @@ def show_job(ctx: UiContext, page: DetailPage, feed: str, rec: Record) -> None:
     ]
     settings = ctx.settings
     page.show_item(f.get("title", ""), pay_text(feed, f), fields, qr_payload=detail_url(feed, rec.id),
-                   build=lambda: job_receipt(settings, feed, rec.id, f, now()))
+                   build=lambda: job_receipt(settings, feed, rec.id, f, ctx.services.now()))
 
 
 def fixed_search(ctx: UiContext, item: ServiceItem) -> BrowsePage:

@@ -11,6 +11,7 @@ from shiboken6 import isValid
 
 from devices.base import PinError
 from kiosk.catalogue import ServiceItem
+from kiosk.clock import ServicePointClock
 from kiosk.receipts.records import (
     PERIOD_OF_KIND,
     RECORD_NOUNS,
@@ -49,12 +50,13 @@ SHORT_LINE = 20  # characters; longer lines of a row take the whole width (lands
 SHORT_LINE_ELDERLY = 15
 
 
-def _as_of(text: str) -> str:
+def _as_of(text: str, clock: ServicePointClock) -> str:
+    """The platform's ISO time as the service point's local time (as given when it does not parse)."""
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
         return text
-    return (moment.astimezone() if moment.tzinfo else moment).strftime("%Y-%m-%d %H:%M")
+    return clock.local(moment).strftime("%Y-%m-%d %H:%M")
 
 
 class LiveRecordPage(PersonalPage):
@@ -242,7 +244,7 @@ class RecordPage(LiveRecordPage):
             self.period = ""
         self.rows = filter_rows(all_rows, self.period)
         sep = tr("personal_records.summary_sep")
-        as_of = tr("personal_records.as_of", time=_as_of(self.record.as_of))
+        as_of = tr("personal_records.as_of", time=_as_of(self.record.as_of, self.ctx.services.clock))
         summary = "\n".join(x for x in (sep.join(summary_lines(self.kind, data)), as_of) if x)
         self.summary.setText(summary)  # the record's state and when it was asked, beside the year/month choice
         self.summary.setAccessibleName(summary)
@@ -319,9 +321,10 @@ class RecordPage(LiveRecordPage):
             return
         name, id_number = self._masked_person()
         record, period, settings, kind, title = self.record, self.period, self.ctx.settings, self.kind, self.item.name
+        now = self.ctx.services.now
         self.ctx.print_document(lambda: record_statement_receipt(
             settings, title, kind, record.data, name=name, id_number=id_number, as_of=record.as_of, period=period,
-            now=datetime.now()))
+            now=now()))
 
     def forget_content(self) -> None:
         self.rows = []
@@ -370,7 +373,7 @@ class CertificatePage(LiveRecordPage):
             line = label(f"certLine_{i}", f"{k}：{v}", role="cardTitle" if i == 0 else "")
             self.card_lines.addWidget(line)
             line.show()
-        as_of = tr("personal_records.as_of", time=_as_of(self.record.as_of))
+        as_of = tr("personal_records.as_of", time=_as_of(self.record.as_of, self.ctx.services.clock))
         self.as_of.setText(as_of)
         self.as_of.setAccessibleName(as_of)
         printable = bool(data.get("printable"))
@@ -390,9 +393,9 @@ class CertificatePage(LiveRecordPage):
         if self.record is None or not self.record.data.get("printable"):
             return
         name, id_number = self._masked_person()
-        record, settings = self.record, self.ctx.settings
+        record, settings, now = self.record, self.ctx.settings, self.ctx.services.now
         self.ctx.print_document(lambda: certificate_receipt(settings, record.data, name=name, id_number=id_number,
-                                                            as_of=record.as_of, now=datetime.now()))
+                                                            as_of=record.as_of, now=now()))
 
     def forget_content(self) -> None:
         clear_layout(self.card_lines)

@@ -26,9 +26,9 @@ class TechEnv:
     ctx: UiContext
     who: str
     audit: Callable[[str, dict[str, Any]], None]
+    now: Callable[[], datetime]  # the service point's clock (core.clock.now)
     last_errors: dict[DeviceKind, str] = field(default_factory=dict)
     mount_roots: Sequence[Path] = ()
-    now: Callable[[], datetime] = lambda: datetime.now().astimezone()
 
 
 class Panel(QWidget):

@@ -172,7 +172,7 @@ class FaultsPanel(Panel):
     def _show(self, result: tuple[list[Any], tuple[FaultReport, ...] | None]) -> None:
         local, remote = result
         self.remote = remote or ()
-        lines = [tr("tech_faults.row_pending", title=r.title, when=r.submitted_at.astimezone().strftime("%m-%d %H:%M"))
+        lines = [tr("tech_faults.row_pending", title=r.title, when=self.env.core.clock.local(r.submitted_at).strftime("%m-%d %H:%M"))
                  for r in local if not r.uploaded]
         for r in self.remote:
             lines.append(tr("tech_faults.row_sent", report_no=r.report_no, category=r.category, routed_to=r.routed_to,

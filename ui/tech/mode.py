@@ -56,7 +56,7 @@ class TechnicianMode(QObject):
     def __init__(self, kiosk_ui: Any, *, clock: Callable[[], float] = time.time,
                  monotonic: Callable[[], float] = time.monotonic, mount_roots: Sequence[Path] = MOUNT_ROOTS,
                  idle_leave_s: float = IDLE_LEAVE_S, corner: str = "top_left",
-                 now: Callable[[], datetime] = lambda: datetime.now().astimezone()) -> None:
+                 now: Callable[[], datetime] | None = None) -> None:
         super().__init__(kiosk_ui.window)
         self.ui = kiosk_ui
         self.core = kiosk_ui.core
@@ -64,7 +64,7 @@ class TechnicianMode(QObject):
         self.window = kiosk_ui.window
         self.mount_roots = tuple(mount_roots)
         self._monotonic = monotonic
-        self._now = now
+        self._now = now or self.core.clock.now  # the service point's time, not the system zone's
         self.who: str | None = None
         self.page: TechPage | None = None
         self.last_errors: dict[DeviceKind, str] = {}

@@ -7,6 +7,7 @@ from datetime import datetime
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout
 
+from kiosk.clock import ServicePointClock
 from kiosk.sync.diagnostics import Reachability, SyncDiagnostics, SyncSnapshot
 from ui.tech.env import Panel, TechEnv
 from ui.text import tr
@@ -28,8 +29,8 @@ def _age(seconds: float | None) -> str:
     return f"{s // 86400} 天前"
 
 
-def _when(t: datetime | None) -> str:
-    return t.astimezone().strftime("%m-%d %H:%M:%S") if t else tr("tech_sync.never")
+def _when(t: datetime | None, clock: ServicePointClock) -> str:
+    return clock.local(t).strftime("%m-%d %H:%M:%S") if t else tr("tech_sync.never")
 
 
 class SyncPanel(Panel):
@@ -110,7 +111,7 @@ class SyncPanel(Panel):
         self._set(self.attention, tr("tech_sync.attention", count=len(s.needs_attention), items=items)
                   if s.needs_attention else "")
         self._set(self.network, tr("tech_sync.network", state=tr(f"tech_sync.{s.network or 'unknown'}")))
-        self._set(self.heartbeat, tr("tech_sync.heartbeat", when=_when(s.last_heartbeat_at),
+        self._set(self.heartbeat, tr("tech_sync.heartbeat", when=_when(s.last_heartbeat_at, self.env.core.clock),
                                      offset=s.clock_offset_s if s.clock_offset_s is not None else "—")
                   if s.last_heartbeat_at else tr("tech_sync.heartbeat_none"))
         self._set(self.clock, s.clock_warning or "")

@@ -131,8 +131,9 @@ def site(tmp_path: Path, sam: SamEmulator, qr_peer: PtyPeer, sink: EscposTcpSink
 def run_kiosk(pcscd: IsolatedPcscd) -> Callable[..., KioskRun]:  # noqa: F811
     """Run `python -m kiosk --config SITE devices ARGS…` as a child process on the isolated pcscd."""
 
-    def run(site: Site, *args: str) -> KioskRun:
+    def run(site: Site, *args: str, env_extra: dict[str, str] | None = None) -> KioskRun:
         env = {k: v for k, v in os.environ.items() if k not in ("KIOSK_CONFIG", "KIOSK_PLATFORM_SECRET")}
+        env.update(env_extra or {})  # e.g. TZ: the system zone the child runs in
         # The child's PC/SC client must talk to our isolated pcscd, never the system one.
         env["PCSCLITE_CSOCK_NAME"] = str(pcscd.socket_path)
         env["PYTHONIOENCODING"] = "utf-8"

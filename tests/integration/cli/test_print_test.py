@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -49,3 +51,21 @@ def test_paper_out_prints_nothing_and_says_why(
     assert "缺纸" in run.stderr
     decoded = sink.decoded()
     assert "打印测试" not in decoded.text and not decoded.qr_codes and not decoded.cuts
+
+
+@pytest.mark.parametrize("system_zone", ["UTC", "America/New_York"])
+def test_the_slip_prints_the_service_points_time_whatever_the_system_zone(
+    site: Site, sink: EscposTcpSink, run_kiosk: Callable[..., KioskRun], system_zone: str
+) -> None:
+    """Issue 16 item 7: on a machine set to UTC the 时间 line read UTC; it must read China time."""
+    shanghai = ZoneInfo("Asia/Shanghai")
+    before = datetime.now(shanghai)
+    run = run_kiosk(site, "print-test", env_extra={"TZ": system_zone})
+    after = datetime.now(shanghai)
+    assert run.returncode == 0, run
+
+    [line] = [line for line in sink.decoded().lines if line.startswith(TEXT["time"])]
+    printed = line.removeprefix(TEXT["time"]).strip()
+    assert printed in {before.strftime("%Y-%m-%d %H:%M"), after.strftime("%Y-%m-%d %H:%M")}, line
+    system_now = datetime.now(ZoneInfo(system_zone)).strftime("%Y-%m-%d %H:%M")
+    assert printed != system_now  # the system's own time is 8 or 13 hours off

@@ -65,22 +65,38 @@ def test_removal_then_another_card(emulator: SamEmulator, start_reader: StartRea
     assert [type(e) for e in log.events[1:]] == [CardInserted, CardRemoved, CardInserted]
 
 
-def test_same_card_again_within_seconds_is_not_reported_again(
+def test_same_card_put_back_within_seconds_after_its_removal_is_reported_again(
+    emulator: SamEmulator, start_reader: StartReader
+) -> None:
+    # Issue 16 item 4: 退出登录, card taken away, the same card put back at once → read into a new session.
+    now = [1000.0]  # the clock stands still: everything happens "within the repeat window"
+    emulator.place(sample_identity())
+    _, log = start_reader(clock=lambda: now[0])
+    log.wait_count(CardInserted)
+    emulator.take_away()
+    log.wait_count(CardRemoved)
+    emulator.place(sample_identity())
+    inserted = log.wait_count(CardInserted, 2)
+    assert inserted[1].identity.id_number == sample_identity().id_number
+    assert [type(e) for e in log.events[1:]] == [CardInserted, CardRemoved, CardInserted]
+
+
+def test_same_card_after_the_reader_came_back_within_seconds_is_not_reported_again(
     emulator: SamEmulator, start_reader: StartReader
 ) -> None:
     now = [1000.0]
     emulator.place(sample_identity())
     _, log = start_reader(clock=lambda: now[0])
     log.wait_count(CardInserted)
-    emulator.take_away()
-    log.wait_count(CardRemoved)
+    emulator.silent = True  # the reader stops answering: the card on it counts as removed
+    log.wait_for(lambda events: DeviceState.OFFLINE in states(log))
+    assert log.of(CardRemoved)
     reads = emulator.count(Command.READ_TEXT_PHOTO)
-    emulator.place(sample_identity())
-    # Two more reads mean the first re-read has been fully handled by the driver.
+    emulator.silent = False  # back, with the same card still lying on it
     emulator.peer.wait_received(lambda _: emulator.count(Command.READ_TEXT_PHOTO) >= reads + 2)
     assert len(log.of(CardInserted)) == 1
-    now[0] += 10
-    emulator.take_away()
+    emulator.take_away()  # now seen taken away: putting it back is a new placement
+    emulator.peer.wait_received(lambda _: emulator.count(Command.FIND_CARD) >= emulator.count(Command.READ_TEXT_PHOTO) + 5)
     emulator.place(sample_identity())
     assert len(log.wait_count(CardInserted, 2)) == 2
 
@@ -91,10 +107,11 @@ def test_real_reader_habit_card_halted_after_read(emulator: SamEmulator, start_r
     _, log = start_reader()
     log.wait_count(CardRemoved)  # "find" now fails although the card lies there
     assert emulator.count(Command.READ_TEXT_PHOTO) == 1
-    emulator.place(sample_identity())  # put down again at once
-    emulator.peer.wait_received(lambda _: emulator.count(Command.READ_TEXT_PHOTO) >= 2)
     emulator.peer.wait_received(lambda _: emulator.count(Command.FIND_CARD) >= emulator.count(Command.READ_TEXT_PHOTO) + 5)
-    assert len(log.of(CardInserted)) == 1
+    assert len(log.of(CardInserted)) == 1  # lying there halted: not read again
+    emulator.place(sample_identity())  # lifted and put down again: a new placement, read again
+    log.wait_count(CardInserted, 2)
+    assert emulator.count(Command.READ_TEXT_PHOTO) == 2
 
 
 def test_garbage_before_frames_is_skipped(emulator: SamEmulator, start_reader: StartReader) -> None:
@@ -280,3 +297,60 @@ def test_a_single_noisy_read_is_refused_and_the_retry_reads_the_right_person(
     (inserted,) = log.wait_count(CardInserted)
     assert inserted.identity.id_number == sample_identity().id_number
     assert emulator.count(Command.READ_TEXT_PHOTO) >= 2 and not log.of(CardFailed)
+
+
+def test_card_on_the_reader_before_start_reaches_a_subscriber_who_listens_later(
+    emulator: SamEmulator, device_link: Path
+) -> None:
+    # Issue 16 item 4b: after a restart the card already lies there; the driver reports it at once,
+    # before the screens subscribe. The device manager replays it to them.
+    from devices.base import DeviceKind
+    from devices.idcard.driver import IdCardReader
+    from devices.manager import DeviceManager
+    from devices.printer.sim import SimPrinter
+    from tests.integration.idcard.conftest import FAST, TODAY
+
+    emulator.place(sample_identity())
+    reader = IdCardReader(f"serial://{device_link}", today=lambda: TODAY, timing=FAST)
+    manager = DeviceManager({DeviceKind.ID_CARD: reader}, SimPrinter(), status_interval_s=60)
+    first = EventLog()
+    manager.subscribe(first)
+    manager.start()
+    try:
+        first.wait_count(CardInserted)  # reported before the late subscriber exists
+        late = EventLog()
+        manager.subscribe(late)
+        (event,) = late.of(CardInserted)  # replayed during subscribe, on this thread
+        assert event.identity.id_number == sample_identity().id_number
+        assert late.of(HealthChanged)[0].health.state is DeviceState.ONLINE
+        emulator.take_away()
+        late.wait_count(CardRemoved)
+        after_removal = EventLog()
+        manager.subscribe(after_removal)
+        assert not after_removal.of(CardInserted) and not after_removal.of(CardRemoved)
+    finally:
+        manager.stop()
+
+
+@pytest.mark.parametrize(("today", "expired"), [(date(2026, 12, 5), True), (date(2026, 12, 4), False)])
+def test_the_kiosk_judges_expiry_by_the_date_it_is_given(
+    emulator: SamEmulator, device_link: Path, today: date, expired: bool
+) -> None:
+    """The factory hands the service point's date (kiosk/clock.py) to the driver, not the system's date.
+
+    At 05:17 on 5 December in China a machine set to UTC still says 4 December: a card valid until
+    the 4th must be refused then.
+    """
+    from devices.base import DeviceKind
+    from devices.factory import make_reader
+
+    emulator.place(sample_identity(valid_until=date(2026, 12, 4)))
+    reader = make_reader(DeviceKind.ID_CARD, f"serial://{device_link}", today=lambda: today)
+    assert reader is not None
+    log = EventLog()
+    reader.start(log)
+    try:
+        log.wait_for(lambda events: any(isinstance(e, CardInserted | CardFailed) for e in events))
+        assert bool(log.of(CardFailed)) is expired and bool(log.of(CardInserted)) is not expired
+    finally:
+        reader.stop()

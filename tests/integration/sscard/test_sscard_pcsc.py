@@ -182,6 +182,41 @@ def test_card_already_present_at_start(make_card, start_reader, pcscd):
     assert rec.kinds() == ["HealthChanged(online)", "CardInserted"]
 
 
+def test_card_in_the_slot_before_start_reaches_a_subscriber_who_listens_later(make_card, pcscd):
+    # Issue 16 item 4b: a social security card left in the slot across a restart is reported by the
+    # driver before the screens subscribe; the device manager replays it to them.
+    from devices.base import DeviceKind
+    from devices.manager import DeviceManager
+    from devices.printer.sim import SimPrinter
+    from tests.helpers.vcard import EventRecorder
+    from tests.integration.sscard.conftest import TODAY
+
+    card = make_card()
+    card.insert()
+    pcscd.wait_card(present=True)
+    reader = SsCardReader(pcscd.reader_names[0], today=lambda: TODAY)
+    manager = DeviceManager({DeviceKind.SS_CARD: reader}, SimPrinter(), status_interval_s=60)
+    first = EventRecorder()
+    manager.subscribe(first)
+    manager.start()
+    try:
+        first.wait_type(CardInserted)  # reported before the late subscriber exists
+        late = EventRecorder()
+        manager.subscribe(late)
+        (inserted,) = [e for e in late.events if not isinstance(e, HealthChanged)]  # replayed during subscribe
+        assert isinstance(inserted, CardInserted) and inserted.identity.source == "ss_card"
+        assert inserted.identity.name == "张三"
+        health = {e.health.kind: e.health.state for e in late.events if isinstance(e, HealthChanged)}
+        assert health[DeviceKind.SS_CARD] is DeviceState.ONLINE
+        card.remove()
+        late.wait_type(CardRemoved)
+        after_removal = EventRecorder()
+        manager.subscribe(after_removal)
+        assert all(isinstance(e, HealthChanged) for e in after_removal.events)
+    finally:
+        manager.stop()
+
+
 def test_pcscd_restart_while_waiting_then_a_card_is_read(make_card, start_reader, pcscd):
     reader, rec = start_reader()
     rec.wait_for(health_is(DeviceState.ONLINE))

@@ -38,14 +38,36 @@ def test_a_card_read_between_misses_resets_the_count() -> None:
     assert p.no_card() == []
 
 
-def test_same_id_within_window_is_not_greeted_again_but_later_is() -> None:
+def test_the_same_card_put_back_at_once_after_its_removal_is_greeted_again() -> None:
+    # Issue 16 item 4: 退出登录, card taken away, the same card put back within seconds → a new placement.
     clock = FakeClock()
     p = CardPresence(clock, removal_misses=1, repeat_window=4.0)
     p.card_read(sample_identity())
-    p.no_card()
+    assert kinds(p.no_card()) == ["CardRemoved"]
+    clock.now += 0.5
+    assert kinds(p.card_read(sample_identity())) == ["CardInserted"]
+    assert kinds(p.taken_away()) == ["CardRemoved"]
+    assert kinds(p.card_read(sample_identity())) == ["CardInserted"]
+
+
+def test_after_a_reader_loss_the_same_card_within_the_window_is_the_same_placement() -> None:
+    clock = FakeClock()
+    p = CardPresence(clock, removal_misses=2, repeat_window=4.0)
+    p.card_read(sample_identity())
+    assert kinds(p.card_gone()) == ["CardRemoved"]  # the reader went away; the card still lies there
     clock.now += 2
-    assert p.card_read(sample_identity()) == []  # reader re-found the halted card
-    p.no_card()
+    assert p.card_read(sample_identity()) == []  # the reader is back and finds the same card: not greeted again
+    clock.now += 1
+    assert p.card_read(sample_identity()) == []
+    assert p.no_card() == [] and p.no_card() == []  # now it is seen taken away: the window ends
+    assert kinds(p.card_read(sample_identity())) == ["CardInserted"]
+
+
+def test_after_a_reader_loss_the_same_card_later_than_the_window_is_greeted() -> None:
+    clock = FakeClock()
+    p = CardPresence(clock, repeat_window=4.0)
+    p.card_read(sample_identity())
+    p.card_gone()
     clock.now += 5
     assert kinds(p.card_read(sample_identity())) == ["CardInserted"]
 

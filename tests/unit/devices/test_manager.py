@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from devices.base import (
+    CardFailed,
     CardInserted,
     DeviceError,
     DeviceGone,
@@ -152,23 +153,72 @@ def test_an_unsubscribed_sink_hears_nothing_more(rig: Rig) -> None:
 def test_health_changed_is_published_only_when_the_health_really_changes(rig: Rig) -> None:
     recorder = EventRecorder()
     rig.manager.subscribe(recorder)
+    mark = recorder.mark()  # after the replay of the current health (see the replay tests below)
 
     rig.id_card.plug_in()  # the simulator says ONLINE again: nothing new for the manager's subscribers
     rig.manager.refresh_printer()
     rig.manager.refresh_printer()  # the same printer status twice
-    assert not [e for e in recorder.events if isinstance(e, HealthChanged)]
+    assert not [e for e in recorder.events[mark:] if isinstance(e, HealthChanged)]
 
     rig.id_card.unplug()
     rig.id_card.unplug()  # reported twice by the driver, published once
     rig.printer.set_paper_out(True)
     rig.manager.refresh_printer()
     rig.manager.refresh_printer()
-    changes = [(e.health.kind, e.health.state) for e in recorder.events if isinstance(e, HealthChanged)]
+    changes = [(e.health.kind, e.health.state) for e in recorder.events[mark:] if isinstance(e, HealthChanged)]
     assert changes == [
         (DeviceKind.ID_CARD, DeviceState.NO_DEVICE),
         (DeviceKind.PRINTER, DeviceState.USER_ERROR),
     ]
     assert rig.manager.health()[DeviceKind.ID_CARD].state == DeviceState.NO_DEVICE
+
+
+# ---- late subscribers learn the current state (issue 16 item 4b) --------------------------------
+
+
+def test_a_late_subscriber_first_gets_every_reported_health_and_the_cards_lying_on_the_readers(rig: Rig) -> None:
+    early = EventRecorder()
+    rig.manager.subscribe(early)
+    rig.id_card.place(sample_identity())  # reported before the late one listens, as at start-up
+    rig.ss_card.insert(sample_identity(source="ss_card", id_number="140222199001011234", name="李四"))
+    early.wait_for(lambda e: isinstance(e, CardInserted) and e.identity.source == "ss_card", WAIT)
+
+    late = EventRecorder()
+    rig.manager.subscribe(late)  # the replay is synchronous: it is all there when subscribe returns
+
+    health = {e.health.kind: e.health.state for e in late.events if isinstance(e, HealthChanged)}
+    assert health == {k: DeviceState.ONLINE for k in DeviceKind}
+    cards = [e for e in late.events if isinstance(e, CardInserted)]
+    assert sorted(e.identity.source for e in cards) == ["id_card", "ss_card"]
+    assert all(isinstance(e, HealthChanged) for e in late.events[: len(health)])  # health first, then cards
+
+
+def test_a_removed_card_a_failed_card_and_a_qr_scan_are_replayed_as_the_state_they_leave(rig: Rig) -> None:
+    from dataclasses import replace as changed
+
+    rig.id_card.place(sample_identity())
+    rig.id_card.take_away()
+    rig.qr.scan(TOKEN)  # a moment, not a state: never replayed
+    expired = changed(sample_identity(id_number="110101200001011234"), valid_until=date(2020, 1, 1), expired=True)
+    rig.id_card.place(expired)
+
+    late = EventRecorder()
+    rig.manager.subscribe(late)
+    (failed,) = [e for e in late.events if not isinstance(e, HealthChanged)]
+    assert isinstance(failed, CardFailed) and failed.source == "id_card"
+
+    rig.id_card.take_away()
+    later = EventRecorder()
+    rig.manager.subscribe(later)
+    assert all(isinstance(e, HealthChanged) for e in later.events)
+
+
+def test_during_maintenance_a_late_subscriber_hears_maintenance_for_every_device(rig: Rig) -> None:
+    rig.manager.set_maintenance(True)
+    late = EventRecorder()
+    rig.manager.subscribe(late)
+    states = {e.health.kind: e.health.state for e in late.events if isinstance(e, HealthChanged)}
+    assert states == {k: DeviceState.MAINTENANCE for k in DeviceKind}
 
 
 # ---- printer -----------------------------------------------------------------------------------

@@ -110,3 +110,20 @@ def test_the_reply_cap_and_call_deadline_are_validated(tmp_path: Path, line: str
     assert (s.platform.call_deadline_s, s.platform.max_reply_bytes) == (12.5, 1048576)
     assert (load_settings(env={}).platform.call_deadline_s, load_settings(env={}).platform.max_reply_bytes) == (
         30.0, 8 * 1024 * 1024)
+
+
+def test_the_service_points_time_zone_is_shanghai_unless_the_site_says_otherwise(tmp_path: Path) -> None:
+    assert load_settings(env={}).service_point.timezone == "Asia/Shanghai"
+    site = tmp_path / "site.toml"
+    site.write_text('[kiosk]\ndemo = true\n[service_point]\ntimezone = "Asia/Urumqi"\n', encoding="utf-8")
+    s = load_settings(site, env={})
+    assert s.service_point.timezone == "Asia/Urumqi" and str(s.service_point.zone) == "Asia/Urumqi"
+
+
+@pytest.mark.parametrize("zone", ["Asia/Beijing", "asia/shanghai", "", "../etc/passwd"])
+def test_an_unknown_time_zone_names_the_key(tmp_path: Path, zone: str) -> None:
+    site = tmp_path / "site.toml"
+    site.write_text(f'[service_point]\ntimezone = "{zone}"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_settings(site, env={})
+    assert "service_point.timezone" in str(err.value) and "Asia/Shanghai" in str(err.value)
