@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self._elderly = False
         self._portrait = False
         self.session_active = False
+        self.session_generation = 0
 
         central = QWidget()
         central.setObjectName("central")
@@ -220,6 +221,7 @@ class MainWindow(QMainWindow):
     def end_session(self) -> None:
         """Wipe every personal page and return to the attract screen (logout, timeout, card out)."""
         self.session_active = False
+        self.session_generation += 1  # answers to work started before now no longer land (UiContext.run)
         self.close_panels()
         self.go("attract", remember=False)
         for page in list(self._pages.values()):
