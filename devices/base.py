@@ -18,6 +18,10 @@ class DeviceKind(enum.StrEnum):
     PRINTER = "printer"
 
 
+# The detail every simulator reports, so a technician sees at once that no real device is behind it.
+SIMULATED_DETAIL = "模拟设备"
+
+
 class DeviceState(enum.StrEnum):
     """One status vocabulary for every device (XFS4IoT/UnifiedPOS practice)."""
 

@@ -42,21 +42,36 @@ class UiContext:
 
     def run(self, work: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
             on_error: Callable[[BaseException], None] | None = None, *, busy: str | None = "") -> None:
-        """Run blocking work off the GUI thread; show 请稍候 meanwhile and any failure plainly."""
+        """Run blocking work off the GUI thread; show 请稍候 meanwhile and any failure plainly.
+
+        An answer that arrives after the session ended is dropped: its page may be gone, and the next
+        resident must not see the last one's results (or a navigation they did not ask for).
+        """
         if busy is not None:
             self.overlay.busy(busy or None)
+        generation = self.window.session_generation
+
+        def current() -> bool:
+            if generation == self.window.session_generation:
+                return True
+            log.debug("an answer for an ended session was dropped")
+            return False
 
         def done(result: Any) -> None:
+            if not current():
+                return
             if busy is not None:
                 self.overlay.clear()
             if on_done is not None:
                 on_done(result)
 
         def failed(exc: BaseException) -> None:
-            if busy is not None:
-                self.overlay.clear()
             if not isinstance(exc, ServiceError | DeviceError | PlatformError):
                 log.error("unexpected failure in background work", exc_info=exc)
+            if not current():
+                return
+            if busy is not None:
+                self.overlay.clear()
             if on_error is not None:
                 on_error(exc)
             else:

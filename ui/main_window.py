@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self._elderly = False
         self._portrait = False
         self.session_active = False
+        self.session_generation = 0
 
         central = QWidget()
         central.setObjectName("central")
@@ -136,9 +137,17 @@ class MainWindow(QMainWindow):
 
         status = QFrame()
         status.setObjectName("statusBar")
-        sl = QHBoxLayout(status)
-        sl.setContentsMargins(24, 4, 24, 4)
+        outer = QVBoxLayout(status)
+        outer.setContentsMargins(24, 4, 24, 4)
+        outer.setSpacing(4)
+        # The lamps say a short state; what a resident must know (printer out of paper, maintenance)
+        # is said once, whole, on its own line above them.
+        self.status_notice = label("statusNotice", "", role="statusNotice")
+        self.status_notice.hide()
+        outer.addWidget(self.status_notice)
+        sl = QHBoxLayout()
         sl.setSpacing(12)
+        outer.addLayout(sl)
         self.status_network = StatusItem("network", tr("status.network"))
         self.status_printer = StatusItem("printer", tr("status.printer"))
         self.status_reader = StatusItem("reader", tr("status.reader"))
@@ -151,6 +160,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._reader_health: dict[DeviceKind, DeviceHealth] = {}
+        self._printer_health: DeviceHealth | None = None
         self.set_network(None)
         self.set_device_health(DeviceHealth(DeviceKind.PRINTER, DeviceState.UNKNOWN, ""))
         self.set_device_health(DeviceHealth(DeviceKind.ID_CARD, DeviceState.UNKNOWN, ""))
@@ -215,6 +225,7 @@ class MainWindow(QMainWindow):
     def end_session(self) -> None:
         """Wipe every personal page and return to the attract screen (logout, timeout, card out)."""
         self.session_active = False
+        self.session_generation += 1  # answers to work started before now no longer land (UiContext.run)
         self.close_panels()
         self.go("attract", remember=False)
         for page in list(self._pages.values()):
@@ -270,24 +281,34 @@ class MainWindow(QMainWindow):
             self.status_network.set("ok" if online else "warn",
                                     tr("status.network_ok") if online else tr("status.network_down"))
 
-    @staticmethod
-    def _state_text(health: DeviceHealth) -> str:
-        """正常 when all is well; otherwise the device's own plain message (e.g. 打印机缺纸，请联系工作人员)."""
-        if health.state in (DeviceState.ONLINE, DeviceState.UNKNOWN, DeviceState.BUSY) or not health.message:
-            return tr(f"status.{health.state.value}")
-        return health.message
-
     def set_device_health(self, health: DeviceHealth) -> None:
-        text = self._state_text(health)
         if health.kind == DeviceKind.PRINTER:
-            self.status_printer.set(_LEVEL[health.state], text)
-            return
-        if health.kind in (DeviceKind.ID_CARD, DeviceKind.SS_CARD):
+            self._printer_health = health
+            self.status_printer.set(_LEVEL[health.state], tr(f"status.{health.state.value}"))
+        elif health.kind in (DeviceKind.ID_CARD, DeviceKind.SS_CARD):
             self._reader_health[health.kind] = health
             # one reader item: the worst of the card readers
             worst = max(self._reader_health.values(), key=lambda h: ["ok", "unknown", "warn", "bad"].index(
                 _LEVEL[h.state]))
-            self.status_reader.set(_LEVEL[worst.state], self._state_text(worst))
+            self.status_reader.set(_LEVEL[worst.state], tr(f"status.{worst.state.value}"))
+        else:
+            return
+        self._show_notice()
+
+    def _show_notice(self) -> None:
+        """The devices' own plain messages when something needs attention, each once (maintenance: one notice)."""
+        quiet = (DeviceState.ONLINE, DeviceState.UNKNOWN, DeviceState.BUSY)
+        healths = [h for h in (self._printer_health, *self._reader_health.values()) if h is not None]
+        messages: list[str] = []
+        for h in healths:
+            if h.state not in quiet and h.message and h.message not in messages:
+                messages.append(h.message)
+        if any(h.state == DeviceState.MAINTENANCE for h in healths):
+            messages = [next(h.message for h in healths if h.state == DeviceState.MAINTENANCE) or tr("status.maintenance")]
+        text = tr("status.notice_separator").join(messages)
+        self.status_notice.setText(text)
+        self.status_notice.setAccessibleName(text)
+        self.status_notice.setVisible(bool(text))
 
     def add_side_panel(self, widget: QWidget, toggle_text: str) -> None:
         """A presenter's panel at the side, hidden until the status bar's toggle shows it (demo only)."""

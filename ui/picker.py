@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from ui.text import tr
-from ui.widgets import big_button, label
+from ui.widgets import TextTile, big_button, label
 
 
 class ChoicePanel(QFrame):
@@ -80,9 +80,8 @@ class ChoicePanel(QFrame):
         start = self.page * self.per_page
         for i, (value, text) in enumerate(self.options[start:start + self.per_page]):
             shown = f"✔ {text}" if value == self.current else text
-            b = big_button(f"pickerOption_{start + i}", shown, role="tile")
+            b = TextTile(f"pickerOption_{start + i}", shown, accessible=text)  # long options wrap, never cut
             b.setProperty("selected", value == self.current)
-            b.setAccessibleName(text)
             b.clicked.connect(lambda _=False, v=value: self._choose(v))
             self._grid.addWidget(b, i // self.columns, i % self.columns)
             self.buttons.append(b)

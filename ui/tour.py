@@ -73,6 +73,13 @@ class Tour:
         steps.append(("home-elderly", lambda: (ui.window.go_home(), ui.window.set_elderly(True))))
         steps += [(f"{name}-elderly", action) for name, action in main[1:]]
         steps.append(("attract-after-logout", ui.logout))
+        # What residents see while a technician holds the devices: one notice, lamps 维护中.
+        devices = ui.core.devices
+        if devices is not None:
+            steps.append(("attract-maintenance", lambda: devices.set_maintenance(True)))
+            steps.append(("attract-maintenance-elderly", lambda: ui.window.set_elderly(True)))
+            steps.append(("attract-maintenance-over", lambda: (devices.set_maintenance(False),
+                                                               ui.window.set_elderly(False))))
         return steps
 
     def _open(self, code: str, variant: str | None = None) -> None:

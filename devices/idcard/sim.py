@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 
 from devices.base import (
+    SIMULATED_DETAIL,
     DeviceEvent,
     DeviceHealth,
     DeviceKind,
@@ -40,7 +41,7 @@ class SimIdCardReader:
     def start(self, sink: EventSink) -> None:
         """Go online and start delivering events to `sink`."""
         self._sink = sink
-        self._set_health(DeviceHealth(self.kind, DeviceState.ONLINE, messages.HEALTH_ONLINE, "simulated"))
+        self._set_health(DeviceHealth(self.kind, DeviceState.ONLINE, messages.HEALTH_ONLINE, SIMULATED_DETAIL))
 
     def stop(self) -> None:
         """Stop delivering events."""
@@ -65,12 +66,12 @@ class SimIdCardReader:
         with self._lock:
             self._emit(self._presence.card_gone())
             self._set_health(
-                DeviceHealth(self.kind, DeviceState.NO_DEVICE, messages.HEALTH_NO_DEVICE, "simulated")
+                DeviceHealth(self.kind, DeviceState.NO_DEVICE, messages.HEALTH_NO_DEVICE, SIMULATED_DETAIL)
             )
 
     def plug_in(self) -> None:
         """Simulate the reader coming back."""
-        self._set_health(DeviceHealth(self.kind, DeviceState.ONLINE, messages.HEALTH_ONLINE, "simulated"))
+        self._set_health(DeviceHealth(self.kind, DeviceState.ONLINE, messages.HEALTH_ONLINE, SIMULATED_DETAIL))
 
     def _set_health(self, health: DeviceHealth) -> None:
         self._health = health

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from devices.base import DeviceHealth, DeviceKind, PrinterOffline
+from devices.base import SIMULATED_DETAIL, DeviceHealth, DeviceKind, PrinterOffline
 from devices.printer.document import ReceiptDocument
 from devices.printer.messages import message
 from devices.printer.profiles import PrinterProfile
@@ -114,7 +114,7 @@ class SimPrinter:
             return reading(Condition.PAPER_OUT, "sim: paper out")
         if self._paper_near_end:
             return reading(Condition.PAPER_NEAR_END, "sim: paper near end")
-        return reading(Condition.READY, "sim")
+        return reading(Condition.READY, SIMULATED_DETAIL)
 
     def health(self) -> DeviceHealth:
         """The simulated printer's health (same states and messages as the real driver)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from devices.base import DeviceHealth, DeviceState, EventSink
+from devices.base import SIMULATED_DETAIL, DeviceHealth, DeviceState, EventSink
 from devices.qr import messages
 from devices.qr.driver import QrScannerBase
 from devices.qr.linereader import DEFAULT_MAX_LENGTH, LineReader
@@ -31,7 +31,7 @@ class SimQrScanner(QrScannerBase):
         """Go online and deliver events to `sink`."""
         self._sink = sink
         self._started = True
-        self._set_health(DeviceState.ONLINE, messages.HEALTH_ONLINE, "simulated")
+        self._set_health(DeviceState.ONLINE, messages.HEALTH_ONLINE, SIMULATED_DETAIL)
 
     def stop(self) -> None:
         """Stop delivering events."""

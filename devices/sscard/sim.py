@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from devices.base import (
+    SIMULATED_DETAIL,
     CardFailed,
     CardInserted,
     CardReadError,
@@ -165,7 +166,7 @@ class SimSsCardReader:
     def _set_health(self, state: DeviceState) -> None:
         if self._health.state == state:
             return
-        self._health = DeviceHealth(DeviceKind.SS_CARD, state, message(_HEALTH_KEYS[state]), "simulated")
+        self._health = DeviceHealth(DeviceKind.SS_CARD, state, message(_HEALTH_KEYS[state]), SIMULATED_DETAIL)
         self._emit(HealthChanged(self._health))
 
     def _run(self) -> None:

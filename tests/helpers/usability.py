@@ -114,3 +114,46 @@ def cut_off_texts(root: QWidget) -> list[str]:
         if why:
             cut.append(f"{w.objectName() or type(w).__name__} «{w.text()}»: {why}")
     return cut
+
+
+# What may stand in Latin letters on a Chinese screen: kiosk ids (TZ-YQ-LJZ-01), units, and names that are
+# written that way in China too.
+LATIN_ALLOWED = frozenset({"TZ", "YQ", "LJZ", "km", "kg", "cm", "mm", "MB", "KB", "GB", "QR", "USB", "PIN", "ID",
+                           "IC", "PC", "SC", "SAM", "PSAM", "ESC", "POS", "TCP", "HTTP", "HTTPS", "URL", "IP",
+                           "CPU", "PDF", "CA", "UTC", "GB18030", "GBK", "UTF", "APP", "WiFi", "Python", "PySide6", "Qt"})
+
+
+def _texts_of(w: QWidget) -> list[str]:
+    from PySide6.QtWidgets import QAbstractItemView, QPlainTextEdit, QTextEdit
+
+    if isinstance(w, QLabel | QAbstractButton):
+        return [w.text()]
+    if isinstance(w, QLineEdit):
+        return [w.text(), w.placeholderText()]
+    if isinstance(w, QPlainTextEdit):
+        return [w.toPlainText(), w.placeholderText()]
+    if isinstance(w, QTextEdit):
+        return [w.toPlainText()]
+    if isinstance(w, QAbstractItemView) and w.model() is not None:
+        m = w.model()
+        return [str(m.index(r, 0).data() or "") for r in range(min(m.rowCount(), 200))]
+    return []
+
+
+def latin_words(root: QWidget) -> list[str]:
+    """English (Latin-letter) words a person would read among the visible texts under `root`.
+
+    Not counted: paths and addresses (they contain '/'), codes of one letter or letters and digits
+    (A1 driving licence, T01 technician), and widgets marked `verbatim` (a settings file shown as written).
+    """
+    import re
+
+    found = []
+    for w in [root, *root.findChildren(QWidget)]:
+        if not _visible(w) or not w.isVisibleTo(root.window()) or w.property("verbatim"):
+            continue
+        for text in _texts_of(w):
+            for word in re.findall(r"[A-Za-z][A-Za-z0-9]*", re.sub(r"\S*/\S*", " ", text)):
+                if word not in LATIN_ALLOWED and len(word) > 1 and not re.fullmatch(r"[A-Z]+[0-9]+", word):
+                    found.append(f"{w.objectName() or type(w).__name__}: «{word}» in «{text[:60]}»")
+    return found

@@ -452,3 +452,17 @@ def test_logout_wipes_personal_browse_pages(qtbot, world) -> None:
     taps.button("navLogout")
     assert world.core.services.session is None
     qtbot.waitUntil(lambda: page_id not in taps.window._pages, timeout=3000)
+
+
+def test_the_next_resident_can_switch_to_elderly_mode_after_a_job_search(qtbot, world) -> None:
+    """A search page is gone with its session; switching 长辈模式 later must not reach it (it raised, and the
+    next resident got 系统出了点问题)."""
+    login_with_id_card(qtbot, world)
+    item = world.core.catalogue.by_code("fixed_job_search")
+    world.ui.router.open(item)
+    qtbot.waitUntil(lambda: world.ui.window.current_page().page_id.endswith(f"_{item.id}"), timeout=5000)
+    world.ui.logout()
+    qtbot.wait(50)  # the page's deleteLater runs
+    world.ui.window.set_elderly(True)
+    world.ui.window.set_elderly(False)
+    assert world.ui.window.current_page().page_id == "attract"

@@ -181,3 +181,38 @@ def test_status_and_header_texts_are_not_cut_off(window, qtbot, elderly, size, d
     assert clock.x() - name_ends >= 20, f"the name and the clock touch: «{place.text()}{clock.text()}»"
     assert clock.width() >= clock.fontMetrics().horizontalAdvance(clock.text()), "the clock is cut"
     window.set_elderly(False)
+
+
+MAINTENANCE = "设备维护中，请稍后再来，或到柜台办理"
+
+
+@pytest.mark.parametrize("situation", ["maintenance", "paper_out_and_reader_fault"])
+def test_status_bar_says_a_device_problem_whole_in_every_mode(window, qtbot, situation) -> None:
+    from devices.base import DeviceHealth, DeviceKind, DeviceState
+    from tests.helpers.usability import cut_off_texts
+
+    if situation == "maintenance":
+        healths = [DeviceHealth(k, DeviceState.MAINTENANCE, MAINTENANCE)
+                   for k in (DeviceKind.PRINTER, DeviceKind.ID_CARD, DeviceKind.SS_CARD)]
+        expected = MAINTENANCE
+    else:
+        healths = [DeviceHealth(DeviceKind.PRINTER, DeviceState.USER_ERROR, "打印机缺纸，请联系工作人员"),
+                   DeviceHealth(DeviceKind.SS_CARD, DeviceState.HARDWARE_ERROR, "社保卡读卡器故障，请到柜台办理")]
+        expected = "打印机缺纸，请联系工作人员；社保卡读卡器故障，请到柜台办理"
+    for h in healths:
+        window.set_device_health(h)
+    window.go("home", remember=False)
+    try:
+        for size in ((1920, 1080), (1080, 1920)):
+            for elderly in (False, True):
+                window.setGeometry(0, 0, *size)
+                window.set_elderly(elderly)
+                qtbot.wait(30)
+                assert window.status_notice.isVisible() and window.status_notice.text() == expected
+                cut = cut_off_texts(window.status_bar_frame)
+                assert not cut, f"{size} 长辈模式={elderly}: {cut}"
+    finally:
+        window.set_elderly(False)
+    for kind in (DeviceKind.PRINTER, DeviceKind.ID_CARD, DeviceKind.SS_CARD):
+        window.set_device_health(DeviceHealth(kind, DeviceState.ONLINE, ""))
+    assert not window.status_notice.isVisible()

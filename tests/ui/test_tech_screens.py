@@ -55,7 +55,7 @@ def test_sync_screen_counts_the_outbox_and_retry_now_sends_it(qtbot, tech_world)
     panel = _tab(qtbot, world, "sync")
     qtbot.waitUntil(lambda: "排队" in panel.outbox.text(), timeout=5000)
     assert "排队 1" in panel.outbox.text(), "the technician's own 'enter' audit entry waits"
-    assert "fixed_jobs" in panel.feeds.text()
+    assert "固定工岗位" in panel.feeds.text()
     _click(qtbot, world.ui.window, "techSyncProbe")
     qtbot.waitUntil(lambda: "平台可达" in panel.result.text(), timeout=8000)
     _click(qtbot, world.ui.window, "techSyncRetry")
@@ -137,6 +137,34 @@ def test_config_edits_are_validated_saved_as_overrides_and_secrets_hidden(qtbot,
     assert world.core.settings.devices.printer == "sim://", "applied on restart, not now"
     entry = next(e for e in world.core.audit.recent() if e.action == "config_change")
     assert entry.detail["changes"]["timeouts"] == {"idle_warning_s": 90}
+
+
+def test_printer_model_is_chosen_by_its_chinese_description_shown_whole(qtbot, tech_world) -> None:
+    from tests.helpers.usability import cut_off_texts
+    from ui.picker import ChoicePanel
+    from ui.tech.diagnostics import read_overrides
+
+    world = tech_world
+    window = world.ui.window
+    enter_technician(qtbot, world)
+    _tab(qtbot, world, "config")
+    button = window.findChild(QPushButton, "techCfg_devices_printer_profile")
+    assert button.accessibleName().endswith("通用 80 毫米热敏票据打印机（GB18030 汉字模式，原生二维码，半切）")
+    for elderly in (False, True):
+        window.set_elderly(elderly)
+        _click(qtbot, window, "techCfg_devices_printer_profile")
+        qtbot.waitUntil(lambda: any(p.isVisible() for p in window.findChildren(ChoicePanel)), timeout=3000)
+        panel = next(p for p in window.findChildren(ChoicePanel) if p.isVisible())
+        qtbot.wait(30)
+        assert not cut_off_texts(panel), cut_off_texts(panel)
+        if not elderly:
+            panel.close_panel()
+    window.set_elderly(False)
+    qtbot.mouseClick(panel.option_button("通用 58 毫米热敏票据打印机（GB18030 汉字模式，原生二维码，无切刀）"),
+                     Qt.MouseButton.LeftButton)
+    _click(qtbot, window, "techConfigSave")
+    qtbot.waitUntil(lambda: read_overrides(world.core.settings) != {}, timeout=5000)
+    assert read_overrides(world.core.settings) == {"devices": {"printer_profile": "generic-58"}}
 
 
 def test_a_platform_pushed_message_shows_on_the_attract_screen_and_services_follow(qtbot, tech_world,

@@ -87,7 +87,7 @@ def test_print_self_test_prints_the_slip_and_reports_status_before_and_after(qtb
     qtbot.waitUntil(lambda: "打印完成" in panel.result.text(), timeout=8000)
     assert any("打印测试" in p for p in printer.printed)
     assert "打印前" in panel.result.text() and "打印后" in panel.result.text()
-    assert "generic-80" in panel.profile.text()
+    assert "通用 80 毫米热敏票据打印机" in panel.profile.text()  # the model by its Chinese description
     # residents' prints stay refused while the technician holds the printer
     assert world.core.devices.in_maintenance
 

@@ -184,7 +184,11 @@ class BrowsePage(Page):
         self.filters: list[FilterButton] = []
         self.chips: list[QPushButton] = []
         self.keyword = ""
-        ctx.window.elderly_changed.connect(lambda _on: self._place())
+        # a bound method, not a lambda: Qt drops the connection when this page is deleted at session end
+        ctx.window.elderly_changed.connect(self._mode_changed)
+
+    def _mode_changed(self, _elderly: bool) -> None:
+        self._place()
 
     # ---- filters and chips ----
     def add_filter(self, key: str, title: str, options: Options = (), current: Hashable = None,

@@ -31,7 +31,8 @@ class AboutPanel(Panel):
             revision = core.database.revision() if core.database is not None else None
             return about_facts(settings, app_version=__version__, started_at=started, now=self.env.now(),
                                schema_revision=revision,
-                               technicians=summary(settings.technician_pin_hashes)["technicians"])
+                               technicians=summary(settings.technician_pin_hashes)["technicians"],
+                               profile_title=core.catalogue.profile.title)
 
         self.run(work, self._show, busy=None)
 

@@ -72,6 +72,7 @@ class ConfigPanel(Panel):
         self.effective.setObjectName("techConfigEffective")
         self.effective.setAccessibleName(tr("tech_config.effective"))
         self.effective.setReadOnly(True)
+        self.effective.setProperty("verbatim", True)  # the settings file's own text, keys as the file writes them
         self.effective.setMinimumHeight(500)
         self.body.addWidget(self.effective)
 
@@ -86,17 +87,22 @@ class ConfigPanel(Panel):
 
     def _show_value(self, e: Editable, value: Any) -> None:
         w = self.fields[(e.section, e.key)]
-        text = str(value)
-        w.setText(text)
-        if isinstance(w, QPushButton):
+        if isinstance(w, QPushButton):  # a printer profile: its Chinese description shown, its name kept
+            text = dict(printer_profiles()).get(str(value), str(value))
+            w.setProperty("value", str(value))
+            w.setText(text)
             w.setAccessibleName(f"{tr('tech_config.devices_printer_profile')}：{text}")
+        else:
+            w.setText(str(value))
+
+    def _field_text(self, e: Editable) -> str:
+        w = self.fields[(e.section, e.key)]
+        return str(w.property("value")) if isinstance(w, QPushButton) else w.text()
 
     def _pick_profile(self) -> None:
         e = EDITABLE[0]
-        current = self.fields[(e.section, e.key)].text()
-        pick(self.env.ctx.window, tr("tech_config.pick_profile"),
-             [(name, f"{name}\n{desc}") for name, desc in printer_profiles()],
-             lambda v: self._show_value(e, v), current=current, columns=2)
+        pick(self.env.ctx.window, tr("tech_config.pick_profile"), list(printer_profiles()),
+             lambda v: self._show_value(e, v), current=self._field_text(e), columns=2)
 
     def _say(self, text: str) -> None:
         self.result.setText(text)
@@ -107,7 +113,7 @@ class ConfigPanel(Panel):
         """Fields that differ from what is in force (or already saved); ConfigError for a non-number."""
         out: dict[str, dict[str, Any]] = {}
         for e in EDITABLE:
-            text = self.fields[(e.section, e.key)].text().strip()
+            text = self._field_text(e).strip()
             value: Any = text
             if e.kind in ("int", "float"):
                 try:

@@ -208,7 +208,7 @@ def flatten(data: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:
 
 # ---- about ------------------------------------------------------------------------------------------
 def about_facts(settings: Settings, *, app_version: str, started_at: datetime, now: datetime,
-                schema_revision: str | None, technicians: Iterable[str]) -> list[tuple[str, str]]:
+                schema_revision: str | None, technicians: Iterable[str], profile_title: str = "") -> list[tuple[str, str]]:
     """(label key, value) pairs for the 关于 screen."""
     try:
         du = shutil.disk_usage(settings.data_dir)
@@ -225,7 +225,7 @@ def about_facts(settings: Settings, *, app_version: str, started_at: datetime, n
         ("kiosk_id", settings.kiosk_id),
         ("service_point", f"{settings.service_point.name}（{settings.service_point.county}{settings.service_point.town}）"),
         ("platform", settings.platform.url),
-        ("profile", settings.province_profile),
+        ("profile", profile_title or settings.province_profile),
         ("disk", disk),
         ("uptime", f"{up // 86400} 天 {up % 86400 // 3600} 小时 {up % 3600 // 60} 分"),
         ("schema", schema_revision or "—"),

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout
 from kiosk.clock import ServicePointClock
 from kiosk.sync.diagnostics import Reachability, SyncDiagnostics, SyncSnapshot
 from ui.tech.env import Panel, TechEnv
-from ui.text import tr
+from ui.text import has, tr
 from ui.widgets import big_button, label
 
 CONFIRM_MS = 5000
@@ -116,7 +116,7 @@ class SyncPanel(Panel):
                   if s.last_heartbeat_at else tr("tech_sync.heartbeat_none"))
         self._set(self.clock, s.clock_warning or "")
         self._set(self.last_error, tr("tech_sync.last_error", code=s.last_error) if s.last_error else "")
-        lines = [tr("tech_sync.feed_line", feed=f.feed, rows=f.rows, when=_age(f.age_s)) for f in s.feeds]
+        lines = [tr("tech_sync.feed_line", feed=_feed_name(f.feed), rows=f.rows, when=_age(f.age_s)) for f in s.feeds]
         self._set(self.feeds, "\n".join(lines))
 
     # ---- actions ----
@@ -161,3 +161,9 @@ class SyncPanel(Panel):
         self._confirm.stop()
         self.refetch_button.setText(tr("tech_sync.refetch"))
         self.refetch_button.setAccessibleName(tr("tech_sync.refetch"))
+
+
+def _feed_name(feed: str) -> str:
+    """The Chinese name of a cached table (固定工岗位); the raw name only for a feed the texts do not know yet."""
+    key = f"feed_names.{feed}"
+    return tr(key) if has(key) else feed
