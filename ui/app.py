@@ -27,6 +27,9 @@ def prepare_environment(data_dir: Path) -> None:
         d = qt_home / sub
         d.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.environ.setdefault(var, str(d))
+    from ui.vkb import block_user_dictionary
+
+    block_user_dictionary(Path(os.environ["XDG_CONFIG_HOME"]))
 
 
 # Stable objectNames for the catalogue's groups (the names themselves are catalogue data).
