@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from kiosk.platform import CredentialsError
 from kiosk.settings import Settings
 from kiosk.sync import STATE_FILE_NAME, SyncReport, SyncStateFile
-from offline_cache import Database, OfflineCacheError, OutboxState, SearchQuery
+from offline_cache import Database, OfflineCacheError, OutboxState, SearchQuery, StorageFault
 from offline_cache.models import OutboxRow
 from offline_cache.search import MAX_PAGE_SIZE
 from offline_cache.uow import reading
@@ -38,6 +38,8 @@ def _open(settings: Settings, err: IO[str]) -> Database | None:
 
     try:
         return build_database(settings)
+    except StorageFault:
+        raise  # full, read-only or damaged: `kiosk` says 暂停服务 and exits 2, as the kiosk itself would
     except OfflineCacheError as exc:
         print(f"数据库错误：{exc}", file=err)
         return None

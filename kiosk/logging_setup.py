@@ -65,14 +65,21 @@ def configure_logging(
     backups: int = 10,
     console: bool = True,
 ) -> logging.Handler:
-    """Install the masking rotating file handler (and a masked console handler) on the root logger."""
-    log_dir.mkdir(parents=True, exist_ok=True)
+    """Install the masking rotating file handler (and a masked console handler) on the root logger.
+
+    When the log folder cannot be written (full or read-only disk) the console handler is installed
+    anyway, so the technician's message still reaches the system journal; the first handler is returned.
+    """
     mask = MaskingFilter(names)
-    file_handler = logging.handlers.RotatingFileHandler(
-        log_dir / "kiosk.log", maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
-    )
-    file_handler.setFormatter(logging.Formatter(LOG_FORMAT))
-    file_handler.addFilter(mask)
+    file_handler: logging.Handler | None = None
+    unwritable: OSError | None = None
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        file_handler = logging.handlers.RotatingFileHandler(
+            log_dir / "kiosk.log", maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
+        )
+    except OSError as exc:
+        unwritable, console = exc, True
     root = logging.getLogger()
     # Only our masked handlers may write: libraries that call logging.basicConfig() on import
     # (python-escpos does) would otherwise print every record, unmasked, to stderr.
@@ -80,13 +87,16 @@ def configure_logging(
         root.removeHandler(h)
         if getattr(h, "_kiosk_handler", False):
             h.close()
-    file_handler._kiosk_handler = True  # type: ignore[attr-defined]
-    root.addHandler(file_handler)
+    handlers: list[logging.Handler] = [file_handler] if file_handler is not None else []
     if console:
-        stream = logging.StreamHandler()
-        stream.setFormatter(logging.Formatter(LOG_FORMAT))
-        stream.addFilter(mask)
-        stream._kiosk_handler = True  # type: ignore[attr-defined]
-        root.addHandler(stream)
+        handlers.append(logging.StreamHandler())
+    for handler in handlers:
+        handler.setFormatter(logging.Formatter(LOG_FORMAT))
+        handler.addFilter(mask)
+        handler._kiosk_handler = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
     root.setLevel(level.upper())
-    return file_handler
+    if unwritable is not None:
+        logging.getLogger(__name__).error("log folder %s cannot be written (%s); logging to the console only",
+                                          log_dir, unwritable.strerror)
+    return handlers[0]
