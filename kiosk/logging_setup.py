@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import sys
 import threading
 from pathlib import Path
 
@@ -56,6 +57,22 @@ class MaskingFilter(logging.Filter):
         return True
 
 
+class DiskLogHandler(logging.handlers.RotatingFileHandler):
+    """The rotating log file; when the disk refuses a write (full, read-only) it says so once, without a traceback."""
+
+    _refused = False
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (logging's name)
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, OSError):
+            super().handleError(record)
+            return
+        if not self._refused:  # the console handler still carries every message to the journal
+            self._refused = True
+            sys.stderr.write(f"log file {self.baseFilename} cannot be written ({exc.strerror}); "
+                             "messages continue on the console only\n")
+
+
 def configure_logging(
     log_dir: Path,
     *,
@@ -75,7 +92,7 @@ def configure_logging(
     unwritable: OSError | None = None
     try:
         log_dir.mkdir(parents=True, exist_ok=True)
-        file_handler = logging.handlers.RotatingFileHandler(
+        file_handler = DiskLogHandler(
             log_dir / "kiosk.log", maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
         )
     except OSError as exc:

@@ -266,10 +266,11 @@ class Lockout:
                 changed = replace(changed, locked_until=None, lock_s=0.0)
             elif state.locked_until - now > max(state.lock_s, self.lockout_s):
                 changed = replace(changed, locked_until=now + max(state.lock_s, self.lockout_s))
-        if changed.day_start is not None and changed.locked_until is None:
-            if now >= changed.day_start + DAY_S:  # a day without reaching the cap: start afresh
+        day_start = changed.day_start
+        if day_start is not None and changed.locked_until is None:
+            if now >= day_start + DAY_S:  # a day without reaching the cap: start afresh
                 changed = LockoutState()
-            elif now < changed.day_start:  # the clock was set back: the day starts now
+            elif now < day_start:  # the clock was set back: the day starts now
                 changed = replace(changed, day_start=now)
         if changed != state:
             self._save(changed)
