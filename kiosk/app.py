@@ -21,6 +21,7 @@ from kiosk.catalogue import Catalogue, load_catalogue
 from kiosk.clock import ServicePointClock
 from kiosk.logging_setup import NameRegistry, configure_console_logging, configure_logging
 from kiosk.settings import ConfigError, Settings, load_settings
+from offline_cache import StorageFault, storage_fault
 
 if TYPE_CHECKING:
     from kiosk.audit import AuditTrail
@@ -37,6 +38,13 @@ log = logging.getLogger(__name__)
 
 DATABASE_FILE = "kiosk.db"
 SANDBOX_DATABASE_FILE = "sandbox.db"
+EXIT_CONFIG = 2  # bad configuration, or a data folder the kiosk cannot use
+
+# What a technician reads when the kiosk cannot start for a reason that is not a storage fault.
+MESSAGES = {
+    "startup_failed": "程序启动失败，详情见日志（数据文件夹 logs/kiosk.log）。请技术人员处理。",
+    "out_of_service": "暂停服务：{message}",
+}
 
 
 @dataclass
@@ -122,8 +130,6 @@ def build_core(settings: Settings, *, start_workers: bool = True, console_log: b
     from offline_cache.private import make_private_dir, tighten_tree
 
     names = NameRegistry()
-    make_private_dir(settings.data_dir)
-    tighten_tree(settings.data_dir)  # database, keys, logs, backups of an older install: the kiosk's user only
     configure_logging(
         settings.data_dir / "logs",
         level=settings.log_level,
@@ -137,6 +143,8 @@ def build_core(settings: Settings, *, start_workers: bool = True, console_log: b
     )
     core = KioskCore(settings=settings, names=names, catalogue=catalogue, clock=ServicePointClock(settings.service_point.zone))
     try:
+        make_private_dir(settings.data_dir)
+        tighten_tree(settings.data_dir)  # database, keys, logs, backups of an older install: the kiosk's user only
         if settings.platform.start_sandbox if start_sandbox is None else start_sandbox:
             core.sandbox = start_demo_sandbox(settings)
             core.closers.append(core.sandbox.stop)
@@ -161,8 +169,11 @@ def build_core(settings: Settings, *, start_workers: bool = True, console_log: b
         core.closers.append(core.sync.stop)
         core.services = build_services(core)
         wire_technician(core)
-    except BaseException:
+    except BaseException as exc:
         core.close()
+        fault = storage_fault(exc, settings.data_dir) if isinstance(exc, Exception) else None
+        if fault is not None and fault is not exc:
+            raise fault from exc  # a full or read-only disk says so, whichever step hit it
         raise
     log.info("kiosk %s %s core ready (demo=%s)", settings.kiosk_id, __version__, settings.demo)
     return core
@@ -211,6 +222,9 @@ def build_services(core: KioskCore) -> ResidentServices:
 
 
 UiRunner = Callable[[KioskCore, argparse.Namespace], int]
+# Shows the 暂停服务 screen (service point name and phone from the settings) until quit; gets the
+# technician message. Handed in by ui/launch.py like UiRunner.
+OutOfServiceRunner = Callable[[Settings, str, argparse.Namespace], int]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -262,8 +276,9 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Sequence[str] | None = None, run_ui: UiRunner | None = None) -> int:
-    """The `kiosk` command. Exit codes: 0 ok, 1 runtime failure, 2 bad configuration or usage."""
+def main(argv: Sequence[str] | None = None, run_ui: UiRunner | None = None,
+         run_out_of_service: OutOfServiceRunner | None = None) -> int:
+    """The `kiosk` command. Exit codes: 0 ok, 1 runtime failure, 2 bad configuration, usage or unusable data folder."""
     from offline_cache.private import PRIVATE_UMASK
 
     os.umask(PRIVATE_UMASK)  # every file this process creates (database, WAL, keys, logs) is 0600, folders 0700
@@ -280,14 +295,19 @@ def main(argv: Sequence[str] | None = None, run_ui: UiRunner | None = None) -> i
     except ConfigError as exc:
         print(f"配置错误：{exc}", file=sys.stderr)
         return 2
-    if command == "devices":
-        return _devices_command(settings, args)
-    if command in ("sync", "cache"):
-        return _sync_command(settings, args)
+    if command in ("devices", "sync", "cache"):
+        try:
+            return _devices_command(settings, args) if command == "devices" else _sync_command(settings, args)
+        except (StorageFault, OSError) as exc:
+            fault = storage_fault(exc, settings.data_dir)
+            if fault is None:
+                raise
+            print(MESSAGES["out_of_service"].format(message=fault.message), file=sys.stderr)
+            return EXIT_CONFIG
     if command == "keys":
         from kiosk import cli_keys
 
-        logging.basicConfig(level=logging.WARNING)
+        configure_console_logging()
         if args.keys_command == "forget-lost":
             return cli_keys.keys_forget_lost(settings, apply=args.yes)
         return cli_keys.keys_rotate(settings)
@@ -303,12 +323,27 @@ def main(argv: Sequence[str] | None = None, run_ui: UiRunner | None = None) -> i
         except (CredentialsError, SandboxStartError) as exc:
             print(f"配置错误：{exc}", file=sys.stderr)
             return 2
+        except StorageFault as fault:
+            log.error("kiosk out of service: %s (%s)", fault.message, fault.detail)
+            return _out_of_service(settings, fault.message, args, run_out_of_service)
+        except Exception:  # never a traceback on the kiosk's screen, never an empty desktop
+            log.exception("kiosk could not start")
+            return _out_of_service(settings, MESSAGES["startup_failed"], args, run_out_of_service)
         try:
             return run_ui(core, args)
         finally:
             core.close()
     print(f"unknown command {command}", file=sys.stderr)
     return 2
+
+
+def _out_of_service(settings: Settings, message: str, args: argparse.Namespace,
+                    runner: OutOfServiceRunner | None) -> int:
+    """Say why on stderr (the journal), show the 暂停服务 screen when there is a UI; exit 2."""
+    print(MESSAGES["out_of_service"].format(message=message), file=sys.stderr)
+    if runner is not None and args.command != "tour":
+        runner(settings, message, args)
+    return EXIT_CONFIG
 
 
 def _devices_command(settings: Settings, args: argparse.Namespace) -> int:
@@ -339,6 +374,13 @@ def _check_config(path: Path | None, *, demo: bool = False) -> int:
     except ConfigError as exc:
         print(f"配置错误：{exc}", file=sys.stderr)
         return 2
+    from offline_cache.db import check_storage
+
+    try:
+        check_storage(settings.data_dir / DATABASE_FILE)
+    except StorageFault as fault:
+        print(MESSAGES["out_of_service"].format(message=fault.message), file=sys.stderr)
+        return EXIT_CONFIG
     print(f"配置有效：{', '.join(str(s) for s in settings.sources)}")
     print(json.dumps(settings.redacted(), ensure_ascii=False, indent=2))
     return 0

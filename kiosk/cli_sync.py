@@ -13,7 +13,7 @@ from kiosk.platform import CredentialsError
 from kiosk.settings import Settings
 from kiosk.sync import STATE_FILE_NAME, SyncReport, SyncStateFile
 from kiosk.sync.clock_skew import clock_warning
-from offline_cache import Database, KeyFileInvalid, OfflineCacheError, OutboxState, SearchQuery
+from offline_cache import Database, KeyFileInvalid, OfflineCacheError, OutboxState, SearchQuery, StorageFault
 from offline_cache.models import OutboxRow
 from offline_cache.search import MAX_PAGE_SIZE
 from offline_cache.uow import reading
@@ -47,6 +47,8 @@ def open_for_cli(settings: Settings, err: IO[str]) -> Database | int:
     except KeyFileInvalid as exc:
         print(f"密钥错误：{exc}", file=err)
         return EXIT_CONFIG
+    except StorageFault:
+        raise  # full, read-only or damaged: `kiosk` says 暂停服务 and exits 2, as the kiosk itself would
     except OfflineCacheError as exc:
         print(f"数据库错误：{exc}", file=err)
         return EXIT_INCOMPLETE

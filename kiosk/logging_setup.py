@@ -7,6 +7,7 @@ import logging
 import logging.handlers
 import os
 import re
+import sys
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -106,6 +107,22 @@ class MaskingFilter(logging.Filter):
         return True
 
 
+class DiskLogHandler(logging.handlers.RotatingFileHandler):
+    """The rotating log file; when the disk refuses a write (full, read-only) it says so once, without a traceback."""
+
+    _refused = False
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (logging's name)
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, OSError):
+            super().handleError(record)
+            return
+        if not self._refused:  # the console handler still carries every message to the journal
+            self._refused = True
+            sys.stderr.write(f"log file {self.baseFilename} cannot be written ({exc.strerror}); "
+                             "messages continue on the console only\n")
+
+
 def configure_logging(
     log_dir: Path,
     *,
@@ -115,14 +132,21 @@ def configure_logging(
     backups: int = 10,
     console: bool = True,
 ) -> logging.Handler:
-    """Install the masking rotating file handler (and a masked console handler) on the root logger."""
-    log_dir.mkdir(parents=True, exist_ok=True)
+    """Install the masking rotating file handler (and a masked console handler) on the root logger.
+
+    When the log folder cannot be written (full or read-only disk) the console handler is installed
+    anyway, so the technician's message still reaches the system journal; the first handler is returned.
+    """
     mask = MaskingFilter(names)
-    file_handler = logging.handlers.RotatingFileHandler(
-        log_dir / "kiosk.log", maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
-    )
-    file_handler.setFormatter(logging.Formatter(LOG_FORMAT))
-    file_handler.addFilter(mask)
+    file_handler: logging.Handler | None = None
+    unwritable: OSError | None = None
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        file_handler = DiskLogHandler(
+            log_dir / "kiosk.log", maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
+        )
+    except OSError as exc:
+        unwritable, console = exc, True
     root = logging.getLogger()
     # Only our masked handlers may write: libraries that call logging.basicConfig() on import
     # (python-escpos does) would otherwise print every record, unmasked, to stderr.
@@ -130,16 +154,19 @@ def configure_logging(
         root.removeHandler(h)
         if getattr(h, "_kiosk_handler", False):
             h.close()
-    file_handler._kiosk_handler = True  # type: ignore[attr-defined]
-    root.addHandler(file_handler)
+    handlers: list[logging.Handler] = [file_handler] if file_handler is not None else []
     if console:
-        stream = logging.StreamHandler()
-        stream.setFormatter(logging.Formatter(LOG_FORMAT))
-        stream.addFilter(mask)
-        stream._kiosk_handler = True  # type: ignore[attr-defined]
-        root.addHandler(stream)
+        handlers.append(logging.StreamHandler())
+    for handler in handlers:
+        handler.setFormatter(logging.Formatter(LOG_FORMAT))
+        handler.addFilter(mask)
+        handler._kiosk_handler = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
     root.setLevel(level.upper())
-    return file_handler
+    if unwritable is not None:
+        logging.getLogger(__name__).error("log folder %s cannot be written (%s); logging to the console only",
+                                          log_dir, unwritable.strerror)
+    return handlers[0]
 
 
 def configure_console_logging(level: str = "WARNING", stream: TextIO | None = None) -> logging.Handler:

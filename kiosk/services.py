@@ -136,6 +136,7 @@ class ResidentServices:
         self.now: Callable[[], datetime] = clock.now
         self._lock = threading.Lock()
         self._session: ResidentSession | None = None
+        self._pin_identity: IdentityRead | None = None  # the card read whose PIN was given (this session only)
         sp = settings.service_point
         self.point = CachePoint(lat=sp.lat, lon=sp.lon, county=sp.county, town=sp.town, village=sp.village)
 
@@ -229,6 +230,7 @@ class ResidentServices:
         """Forget the resident: session, token, and the names the log filter was masking."""
         with self._lock:
             self._session = None
+            self._pin_identity = None
         self.names.clear()
 
     # ---- public information (cached) ----
@@ -414,7 +416,7 @@ class ResidentServices:
         if s is None or s.login_method != "ss_card":
             return False
         # The identity object is the card read of this login: a new login (even of the same card) asks again.
-        return getattr(self, "_pin_identity", None) is not s.identity
+        return self._pin_identity is not s.identity
 
 
     def ss_pin_tries_left(self) -> int | None:
@@ -430,7 +432,7 @@ class ResidentServices:
         del pin
         with self._lock:
             if self._session is not None and self._session.identity is s.identity:
-                self._pin_identity = s.identity  # type: ignore[attr-defined]
+                self._pin_identity = s.identity
 
 
     def case_payload(self, case: CaseView) -> dict[str, Any]:

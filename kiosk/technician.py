@@ -16,20 +16,25 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
 log = logging.getLogger(__name__)
 
 SCHEME = "scrypt"
-DEFAULT_N = 2**14  # ~16 MB, tens of ms per try: slow for a guesser, quick for one technician
+# 64 MiB and about 0.2 s of CPU per try on the reference kiosk (measured: 2**14 took 0.04 s, 2**15 0.09 s):
+# at least 0.1 s per guess. Older hashes keep their own cost (it is part of the hash line).
+DEFAULT_N = 2**16
 DEFAULT_R = 8
 DEFAULT_P = 1
 KEY_LEN = 32
 SALT_LEN = 16
 PIN_MIN, PIN_MAX = 6, 12
-MAX_FAILURES = 5
+MAX_FAILURES = 5  # wrong PINs in a row before a lockout
+DAILY_MAX_FAILURES = 20  # wrong PINs in one day before the entry stays locked for the rest of that day
+MAX_LOCK_S = 24 * 3600.0  # the longest a doubled lockout gets
+DAY_S = 24 * 3600.0
 LOCKOUT_FILE = "technician_lockout.json"
 _LABEL = re.compile(r"^[^\s:]{1,32}$")
 _PIN = re.compile(rf"^\d{{{PIN_MIN},{PIN_MAX}}}$")
@@ -42,6 +47,7 @@ MESSAGES = {
     "no_pins": "本机未配置技术员 PIN（technician.pin_hashes），无法进入维护模式",
     "wrong": "PIN 不正确，还可以再试 {left} 次",
     "locked": "错误次数过多，维护入口已锁定，请 {minutes} 分钟后再试",
+    "locked_hours": "错误次数过多，维护入口已锁定，请 {hours} 小时后再试",
 }
 
 
@@ -157,41 +163,84 @@ def match_pin(pin: str, hashes: Sequence[PinHash]) -> str | None:
 # ---- lockout -------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class LockoutState:
-    """Consecutive wrong PINs and, once locked, until when (Unix seconds)."""
+    """Wrong PINs and lockouts, kept across restarts (all times Unix seconds).
+
+    `failures` counts wrong PINs since the last lock ended; every `max_failures`-th locks the entry,
+    each lockout of the same day twice as long as the one before. `day_failures` counts every wrong
+    PIN since `day_start`: at the daily cap the entry stays locked until that day is over.
+    """
 
     failures: int = 0
     locked_until: float | None = None
+    lockouts: int = 0
+    day_failures: int = 0
+    day_start: float | None = None
+    lock_s: float = 0.0  # the length of the current lock: a clock set back cannot stretch it
+
+    def to_json(self) -> dict[str, Any]:
+        return {"failures": self.failures, "locked_until": self.locked_until, "lockouts": self.lockouts,
+                "day_failures": self.day_failures, "day_start": self.day_start, "lock_s": self.lock_s}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LockoutState:
+        def number(key: str) -> float | None:
+            value = data.get(key)
+            return float(value) if value is not None else None
+
+        return cls(int(data.get("failures", 0)), number("locked_until"), int(data.get("lockouts", 0)),
+                   int(data.get("day_failures", 0)), number("day_start"), float(data.get("lock_s") or 0.0))
 
 
 class Lockout:
-    """Counts wrong PINs in a JSON file so a restart does not reset the lock; the clock is injected."""
+    """Escalating lockout of the technician entry, kept in memory and saved to a JSON file.
+
+    The file only carries the state over a restart: when it cannot be written (disk full, read-only
+    folder) the state in memory still counts every wrong PIN and a right PIN still opens the entry.
+    """
 
     def __init__(self, path: Path, lockout_s: float, *, max_failures: int = MAX_FAILURES,
+                 daily_max_failures: int = DAILY_MAX_FAILURES, max_lock_s: float = MAX_LOCK_S,
                  clock: Callable[[], float] = time.time) -> None:
         self.path = Path(path)
         self.lockout_s = float(lockout_s)
         self.max_failures = max_failures
+        self.daily_max_failures = daily_max_failures
+        self.max_lock_s = float(max_lock_s)
         self._clock = clock
         self._lock = threading.Lock()
+        self._memory: LockoutState | None = None
+        self.save_failed = False  # the last save did not reach the disk (diagnostics may say so)
 
     def _load(self) -> LockoutState:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            until = data.get("locked_until")
-            return LockoutState(int(data.get("failures", 0)), float(until) if until is not None else None)
-        except FileNotFoundError:
+            return LockoutState.from_json(data)
+        except (FileNotFoundError, NotADirectoryError):  # no file (or no folder) yet: nothing counted
             return LockoutState()
         except (OSError, ValueError, TypeError, AttributeError) as exc:
             # A damaged file must not unlock the entry: treat it as locked now.
             log.warning("technician lockout file unreadable (%s); locking the entry", type(exc).__name__)
-            return LockoutState(self.max_failures, self._clock() + self.lockout_s)
+            now = self._clock()
+            return LockoutState(0, now + self.lockout_s, 1, self.max_failures, now, self.lockout_s)
 
     def _save(self, state: LockoutState) -> None:
+        """Keep `state`; write it through to the file when the disk lets us (never raises OSError)."""
+        self._memory = state
+        try:
+            self._write(state)
+        except OSError as exc:
+            self.save_failed = True
+            log.error("technician lockout state not saved (%s, errno %s); kept in memory",
+                      type(exc).__name__, exc.errno)
+        else:
+            self.save_failed = False
+
+    def _write(self, state: LockoutState) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".lockout.", dir=self.path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"failures": state.failures, "locked_until": state.locked_until}, fh)
+                json.dump(state.to_json(), fh)
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, self.path)
@@ -203,21 +252,29 @@ class Lockout:
             raise
 
     def state(self) -> LockoutState:
-        """The current state; an expired lock is cleared, a lock far in the future (clock set back) is capped."""
+        """The current state; an expired lock or day is cleared, a lock stretched by a clock set back is capped."""
         with self._lock:
             return self._current()
 
     def _current(self) -> LockoutState:
-        state = self._load()
+        state = self._memory if self._memory is not None else self._load()
+        self._memory = state
         now = self._clock()
+        changed = state
         if state.locked_until is not None:
             if now >= state.locked_until:
-                state = LockoutState()
-                self._save(state)
-            elif state.locked_until - now > self.lockout_s:
-                state = LockoutState(state.failures, now + self.lockout_s)
-                self._save(state)
-        return state
+                changed = replace(changed, locked_until=None, lock_s=0.0)
+            elif state.locked_until - now > max(state.lock_s, self.lockout_s):
+                changed = replace(changed, locked_until=now + max(state.lock_s, self.lockout_s))
+        day_start = changed.day_start
+        if day_start is not None and changed.locked_until is None:
+            if now >= day_start + DAY_S:  # a day without reaching the cap: start afresh
+                changed = LockoutState()
+            elif now < day_start:  # the clock was set back: the day starts now
+                changed = replace(changed, day_start=now)
+        if changed != state:
+            self._save(changed)
+        return changed
 
     def locked_for(self) -> float:
         """Seconds left of the lock (0 when the entry is open)."""
@@ -225,26 +282,42 @@ class Lockout:
         return max(0.0, state.locked_until - self._clock()) if state.locked_until else 0.0
 
     def failed(self) -> LockoutState:
-        """One more wrong PIN; the max_failures-th locks the entry for lockout_s."""
+        """One more wrong PIN; every max_failures-th locks the entry, longer each time, all day at the daily cap."""
         with self._lock:
             state = self._current()
-            failures = state.failures + 1
-            until = self._clock() + self.lockout_s if failures >= self.max_failures else None
-            state = LockoutState(failures, until)
+            now = self._clock()
+            day_start = state.day_start if state.day_start is not None else now
+            failures, day_failures = state.failures + 1, state.day_failures + 1
+            state = replace(state, failures=failures, day_failures=day_failures, day_start=day_start)
+            if day_failures >= self.daily_max_failures:
+                lock_s = max(day_start + DAY_S - now, self.lockout_s)
+            elif failures >= self.max_failures:
+                lock_s = min(self.lockout_s * 2 ** state.lockouts, self.max_lock_s)
+            else:
+                self._save(state)
+                return state
+            state = replace(state, failures=0, lockouts=state.lockouts + 1, locked_until=now + lock_s,
+                            lock_s=lock_s)
             self._save(state)
             return state
 
     def succeeded(self) -> None:
+        """The right PIN: the technician is here, every count starts again."""
         with self._lock:
             self._save(LockoutState())
 
 
 class TechnicianGate:
-    """Checks a PIN against the configured hashes under the lockout; returns the technician's label."""
+    """Checks a PIN against the configured hashes under the lockout; returns the technician's label.
 
-    def __init__(self, hash_lines: Sequence[str], lockout: Lockout) -> None:
+    `on_lockout` hears of every new lockout (the audit trail records it); it may not stop the check.
+    """
+
+    def __init__(self, hash_lines: Sequence[str], lockout: Lockout, *,
+                 on_lockout: Callable[[LockoutState], None] | None = None) -> None:
         self._hashes = parse_hashes(hash_lines)
         self.lockout = lockout
+        self._on_lockout = on_lockout
 
     @property
     def configured(self) -> bool:
@@ -255,7 +328,7 @@ class TechnicianGate:
         left = self.lockout.locked_for()
         if left > 0:
             until = self.lockout.state().locked_until or 0.0
-            raise EntryLocked(MESSAGES["locked"].format(minutes=max(1, -(-int(left) // 60))), until)
+            raise EntryLocked(_locked_message(left), until)
 
     def verify(self, pin: str) -> str:
         """The technician label for a right PIN; WrongPin / EntryLocked / TechnicianError otherwise (blocks: scrypt)."""
@@ -268,14 +341,34 @@ class TechnicianGate:
             if not _PIN.match(pin):
                 match_pin("0" * PIN_MIN, self._hashes)
             state = self.lockout.failed()
-            log.warning("technician PIN wrong (%d of %d)", state.failures, self.lockout.max_failures)
+            log.warning("technician PIN wrong (%d of %d; %d today)", state.failures, self.lockout.max_failures,
+                        state.day_failures)
             if state.locked_until is not None:
+                log.warning("technician entry locked for %d s (lockout %d today)", int(state.lock_s),
+                            state.lockouts)
+                self._report_lockout(state)
                 self.check_open()
-            raise WrongPin(MESSAGES["wrong"].format(left=self.lockout.max_failures - state.failures),
-                           self.lockout.max_failures - state.failures)
+            left = min(self.lockout.max_failures - state.failures,
+                       self.lockout.daily_max_failures - state.day_failures)
+            raise WrongPin(MESSAGES["wrong"].format(left=left), left)
         self.lockout.succeeded()
         log.info("technician %s entered the PIN", label)
         return label
+
+    def _report_lockout(self, state: LockoutState) -> None:
+        if self._on_lockout is None:
+            return
+        try:
+            self._on_lockout(state)
+        except Exception as exc:  # the audit failing (full disk) must not change what the PIN check says
+            log.error("technician lockout not recorded: %s", type(exc).__name__)
+
+
+def _locked_message(left_s: float) -> str:
+    minutes = max(1, -(-int(left_s) // 60))
+    if minutes >= 120:
+        return MESSAGES["locked_hours"].format(hours=-(-minutes // 60))
+    return MESSAGES["locked"].format(minutes=minutes)
 
 
 # ---- maintenance holds ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from offline_cache.crypto import PayloadCipher, PersonKeyer, load_or_create_key
 from offline_cache.db import Database, open_database
 from offline_cache.errors import (
     DatabaseCorrupt,
+    DiskFull,
     FeedItemInvalid,
     IllegalTransition,
     KeyChanged,
@@ -14,6 +15,8 @@ from offline_cache.errors import (
     OfflineCacheError,
     PayloadUnreadable,
     SchemaMismatch,
+    StorageFault,
+    StorageReadOnly,
     UnknownFeed,
     UnknownSubmission,
     UnsupportedFilter,
@@ -26,13 +29,14 @@ from offline_cache.outbox import Outbox, OutboxItem
 from offline_cache.records import Record
 from offline_cache.search import SearchPage, SearchQuery
 from offline_cache.states import TRANSITIONS, CaseStatus, OutboxState
+from offline_cache.storage import probe_folder, storage_fault
 
 __all__ = [
     "FEEDS", "TRANSITIONS", "ApplyResult", "CaseBook", "CaseStatus", "CaseView", "Database", "DatabaseCorrupt",
-    "FeedItemInvalid", "FeedStatus", "GigNeed", "IllegalTransition", "JobIntention", "KeyChanged", "KeyFileInvalid",
-    "KeyMissing", "Match",
+    "DiskFull", "FeedItemInvalid", "FeedStatus", "GigNeed", "IllegalTransition", "JobIntention", "KeyChanged",
+    "KeyFileInvalid", "KeyMissing", "Match",
     "MigrationFailed", "OfflineCacheError", "Outbox", "OutboxItem", "OutboxState", "PayloadCipher",
     "PayloadUnreadable", "PersonKeyer", "PlatformCase", "Record", "SchemaMismatch", "SearchPage", "SearchQuery",
-    "ServicePoint", "UnknownFeed", "UnknownSubmission", "UnsupportedFilter", "Weights", "WithdrawNotAllowed",
-    "load_or_create_key", "open_database",
+    "ServicePoint", "StorageFault", "StorageReadOnly", "UnknownFeed", "UnknownSubmission", "UnsupportedFilter", "Weights", "WithdrawNotAllowed",
+    "load_or_create_key", "open_database", "probe_folder", "storage_fault",
 ]

@@ -21,7 +21,7 @@ from offline_cache.cases import CaseBook
 from offline_cache.clock import Clock, system_clock
 from offline_cache.codes import CodeTables
 from offline_cache.crypto import PersonKeyer
-from offline_cache.errors import DatabaseCorrupt, MigrationFailed, SchemaMismatch
+from offline_cache.errors import DatabaseCorrupt, MigrationFailed, SchemaMismatch, StorageFault
 from offline_cache.ingest import FeedStore
 from offline_cache.keys import (
     KeyRing,
@@ -36,6 +36,7 @@ from offline_cache.matching import Matcher
 from offline_cache.outbox import Outbox
 from offline_cache.private import make_private_dir, tighten, touch_private
 from offline_cache.search import Search
+from offline_cache.storage import probe_folder, storage_fault
 
 log = logging.getLogger(__name__)
 
@@ -106,9 +107,26 @@ def check_readable(path: Path, *, full: bool = True) -> None:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        raise DatabaseCorrupt(f"{path}: {exc}") from exc
+        # A full or read-only disk is not a damaged file: say which it is.
+        raise (storage_fault(exc, path.parent) or DatabaseCorrupt(f"{path}: {exc}")) from exc
     if full and rows != [("ok",)]:
         raise DatabaseCorrupt(f"{path}: quick_check: {'; '.join(str(r[0]) for r in rows[:3])}")
+
+
+def check_storage(path: Path) -> None:
+    """StorageFault (full, read-only, damaged) when the database at `path` could not serve; creates nothing."""
+    try:
+        unusable = probe_folder(path.parent)
+        if unusable is not None:
+            raise unusable
+        check_readable(path, full=True)
+    except StorageFault:
+        raise
+    except (OSError, sqlite3.Error) as exc:
+        fault = storage_fault(exc, path.parent)
+        if fault is None:
+            raise
+        raise fault from exc
 
 
 def backup_copy(path: Path, backup_dir: Path, label: str, clock: Clock) -> Path:
@@ -159,9 +177,14 @@ def migrate(engine: Engine, path: Path, backup_dir: Path, clock: Clock, target: 
                     raise MigrationFailed(f"{current} -> {target}: foreign key check failed; backup: {backup}")
                 conn.commit()
             finally:
+                if conn.get_transaction() is not None:  # a failed commit (disk full) must be rolled back
+                    conn.rollback()
                 conn.exec_driver_sql("PRAGMA foreign_keys=ON")
     except DBAPIError as exc:
         log.error("migration %s -> %s failed: %s", current, target, exc)
+        fault = storage_fault(exc, path.parent)
+        if fault is not None and not isinstance(fault, DatabaseCorrupt):
+            raise fault from exc
         raise MigrationFailed(f"{current} -> {target}: {exc.orig}; backup: {backup}") from exc
     log.info("database migrated %s -> %s", current, wanted)
     return backup
@@ -240,7 +263,24 @@ def open_database(
     The folder is made 0700 and the database, its WAL/SHM files and the keys 0600.
     """
     path = Path(path)
+    try:
+        return _open(path, backup_dir=backup_dir, data_dir=data_dir, clock=clock, new_key=new_key,
+                     max_permanent_failures=max_permanent_failures, integrity_check=integrity_check)
+    except StorageFault:
+        raise
+    except (OSError, sqlite3.Error, DBAPIError) as exc:  # full disk, read-only folder: typed, never "damaged"
+        fault = storage_fault(exc, path.parent)
+        if fault is None:
+            raise
+        raise fault from exc
+
+
+def _open(path: Path, *, backup_dir: Path | None, data_dir: Path | None, clock: Clock,
+          new_key: Callable[[], str], max_permanent_failures: int, integrity_check: bool) -> Database:
     make_private_dir(path.parent)
+    unusable = probe_folder(path.parent)
+    if unusable is not None:  # the kiosk writes at once (WAL, outbox): a full or read-only disk cannot serve
+        raise unusable
     check_readable(path, full=integrity_check)
     touch_private(path)  # SQLite gives the -wal/-shm files the database file's mode
     for companion in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
@@ -254,7 +294,7 @@ def open_database(
         seal_plain_texts(engine, keys)
     except DatabaseError as exc:  # reading the schema failed: damage quick_check could not see
         engine.dispose()
-        raise DatabaseCorrupt(f"{path}: {exc.orig}") from exc
+        raise (storage_fault(exc, path.parent) or DatabaseCorrupt(f"{path}: {exc.orig}")) from exc
     except BaseException:
         engine.dispose()
         raise

@@ -19,25 +19,46 @@ class OfflineCacheError(Exception):
         return f"{self.message} ({self.detail})" if self.detail else self.message
 
 
-class DatabaseCorrupt(OfflineCacheError):
+class StorageFault(OfflineCacheError):
+    """The kiosk's data folder cannot be used: the kiosk stops serving (暂停服务) until a technician comes.
+
+    `message` is the technician's plain explanation (it says which fault: full, read-only, damaged).
+    """
+
+    message_key = "storage_io"
+
+
+class DiskFull(StorageFault):
+    """No space left where the data folder lives."""
+
+    message_key = "disk_full"
+
+
+class StorageReadOnly(StorageFault):
+    """The data folder cannot be written (mounted read-only, or no permission)."""
+
+    message_key = "storage_read_only"
+
+
+class DatabaseCorrupt(StorageFault):
     """The SQLite file is not a readable database; it is left untouched for a technician."""
 
     message_key = "database_corrupt"
 
 
-class SchemaMismatch(OfflineCacheError):
+class SchemaMismatch(StorageFault):
     """The file's schema is newer than this program or not one of ours."""
 
     message_key = "schema_mismatch"
 
 
-class MigrationFailed(OfflineCacheError):
+class MigrationFailed(StorageFault):
     """An Alembic upgrade failed; the backup copy made before it is named in `detail`."""
 
     message_key = "migration_failed"
 
 
-class KeyFileInvalid(OfflineCacheError):
+class KeyFileInvalid(StorageFault):
     """The payload key file exists but cannot be used. Base of every key trouble that stops the kiosk."""
 
     message_key = "key_file_invalid"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 # Errors a resident, operator or technician reads (keys are used by offline_cache.errors).
 ERRORS: dict[str, str] = {
+    "disk_full": "本机存储空间已满，无法保存数据。请技术人员清理磁盘空间（不要删除 kiosk.db 和 outbox.key）后重新启动。",
+    "storage_read_only": "本机数据文件夹不能写入（只读或没有权限）。请技术人员检查磁盘挂载和文件夹权限后重新启动。",
+    "storage_io": "本机数据文件夹读写出错。请技术人员检查磁盘后重新启动。",
     "database_corrupt": "本机数据文件已损坏，无法打开。请联系技术人员处理，不要删除数据文件（其中可能有未上传的办件）。",
     "schema_mismatch": "本机数据文件的版本与程序不符，无法打开。请联系技术人员处理。",
     "migration_failed": "本机数据升级失败，原数据已备份。请联系技术人员处理。",

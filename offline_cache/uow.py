@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+
+from offline_cache.errors import DiskFull, StorageReadOnly
+from offline_cache.storage import storage_fault
 
 
 @contextmanager
@@ -19,10 +24,18 @@ def reading(engine: Engine) -> Iterator[Connection]:
 @contextmanager
 def writing(engine: Engine) -> Iterator[Connection]:
     """A write transaction taken with BEGIN IMMEDIATE, so read-check-update cannot race another thread."""
-    with engine.connect() as conn:
-        conn.execution_options(oc_begin="IMMEDIATE")
-        with conn.begin():
-            yield conn
+    try:
+        with engine.connect() as conn:
+            conn.execution_options(oc_begin="IMMEDIATE")
+            with conn.begin():
+                yield conn
+    except OperationalError as exc:
+        # A full or read-only disk is a typed storage fault (callers already handle OfflineCacheError).
+        folder = Path(engine.url.database).parent if engine.url.database else None
+        fault = storage_fault(exc, folder)
+        if isinstance(fault, DiskFull | StorageReadOnly):
+            raise fault from exc
+        raise
 
 
 @contextmanager

@@ -13,20 +13,41 @@ from pathlib import Path
 from devices.base import CardFailed, CardInserted, CardRemoved, HealthChanged, IdentityRead, QrScanned
 from kiosk.app import KioskCore
 from kiosk.session import ResidentSession
+from kiosk.settings import Settings
 from ui.text import tr
 
 log = logging.getLogger(__name__)
 
 
 def prepare_environment(data_dir: Path) -> None:
-    """Set what Qt reads at start-up; must run before the QApplication exists."""
+    """Set what Qt reads at start-up; must run before the QApplication exists.
+
+    When the data folder cannot be written (full or read-only disk: the 暂停服务 case) Qt's folders go
+    to a fresh temporary folder instead, so the screen still comes up.
+    """
     os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
     os.environ.setdefault("QT_VIRTUALKEYBOARD_DESKTOP_DISABLE", "1")
-    qt_home = data_dir / "qt"
+    from ui.vkb import block_user_dictionary
+
+    try:
+        _qt_folders(data_dir / "qt")
+        block_user_dictionary(Path(os.environ["XDG_CONFIG_HOME"]))
+    except OSError as exc:
+        log.error("Qt folders under the data folder unusable (%s); using a temporary folder", exc.strerror)
+        import tempfile
+
+        _qt_folders(Path(tempfile.mkdtemp(prefix="kiosk-qt-")), force=True)
+        block_user_dictionary(Path(os.environ["XDG_CONFIG_HOME"]))
+
+
+def _qt_folders(qt_home: Path, *, force: bool = False) -> None:
     for var, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_CACHE_HOME", "cache"), ("XDG_RUNTIME_DIR", "run")):
         d = qt_home / sub
         d.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.environ.setdefault(var, str(d))
+        if force:
+            os.environ[var] = str(d)
+        else:
+            os.environ.setdefault(var, str(d))
 
 
 # Stable objectNames for the catalogue's groups (the names themselves are catalogue data).
@@ -224,6 +245,30 @@ def _show(window: object, kiosk_mode: bool) -> None:
         window.showFullScreen()  # type: ignore[attr-defined]
     else:
         window.show()  # type: ignore[attr-defined]
+
+
+def run_out_of_service(settings: Settings, technician_message: str, args: argparse.Namespace) -> int:
+    """Show the 暂停服务 screen until quit (the kiosk cannot serve; the reason is already logged)."""
+    prepare_environment(settings.data_dir)
+    from PySide6.QtWidgets import QApplication
+
+    from ui.kiosk_guard import KioskGuard
+    from ui.out_of_service import OutOfServiceWindow
+    from ui.theme import ELDERLY, apply_theme
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    apply_theme(app, ELDERLY)  # the largest, plainest text: whoever comes must understand at once
+    kiosk_mode = not args.windowed
+    window = OutOfServiceWindow(settings.service_point, technician_message, kiosk_mode=kiosk_mode)
+    guard = KioskGuard(app)
+    if kiosk_mode:
+        app.installEventFilter(guard)
+    _show(window, kiosk_mode)
+    rc = app.exec()
+    window.allow_close()
+    window.close()
+    return rc
 
 
 def run_ui(core: KioskCore, args: argparse.Namespace) -> int:

@@ -29,6 +29,7 @@ class Sizes:
     status_h: int
     scrollbar_px: int
     spacing_px: int  # ≥ 8 between targets
+    banner_px: int = 128  # the 暂停服务 title: read from across the room
 
 
 @dataclass(frozen=True)

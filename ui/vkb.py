@@ -13,6 +13,31 @@ log = logging.getLogger(__name__)
 
 QML_FILE = Path(__file__).with_name("vkb_panel.qml")
 IM_MODULE = "qtvirtualkeyboard"
+# Where Qt's pinyin engine keeps the words it learns (under QStandardPaths' ConfigLocation, i.e.
+# $XDG_CONFIG_HOME): what one resident typed would be the next resident's first suggestion.
+USER_DICTIONARY = Path("qtvirtualkeyboard") / "pinyin" / "usr_dict.dat"
+# Qt's pinyin input method closes its user dictionary while the focused field says "sensitive data".
+PRIVATE_HINTS = Qt.InputMethodHint.ImhSensitiveData
+
+
+def keep_private(field: QWidget) -> None:
+    """Mark a text field so the pinyin keyboard learns nothing from what is typed into it."""
+    field.setInputMethodHints(field.inputMethodHints() | PRIVATE_HINTS)
+
+
+def block_user_dictionary(config_home: Path) -> Path:
+    """Remove a learned pinyin dictionary and put a folder in its place, so none can be written again.
+
+    A second guard beside `keep_private`: with a folder where the file would be, the engine's user
+    dictionary fails to open and the pinyin keyboard runs on its system dictionary alone. Must run
+    before the keyboard first loads (ui/app.py prepare_environment).
+    """
+    path = config_home / USER_DICTIONARY
+    if path.is_file() or path.is_symlink():
+        path.unlink()
+        log.info("removed a learned pinyin user dictionary")
+    path.mkdir(parents=True, exist_ok=True, mode=0o500)
+    return path
 
 
 def keyboard_available() -> bool:
@@ -67,8 +92,21 @@ class VirtualKeyboard(QWidget):
         """Type latin letters as key clicks and pick the first candidate; returns that candidate."""
         return str(self._call("typeAndPick", letters) or "")
 
+    def type_letters(self, letters: str) -> list[str]:
+        """Type latin letters as key clicks (nothing picked); returns the candidates offered, best first."""
+        return _split(self._call("typeLetters", letters))
+
+    def pick(self, index: int) -> list[str]:
+        """Pick candidate `index`; returns the candidates offered next (the rest of the spelling, if any)."""
+        return _split(self._call("pickCandidate", index))
+
     def panel_active(self) -> bool:
         return bool(self._call("panelActive"))
 
     def locale(self) -> str:
         return str(self._call("locale") or "")
+
+
+def _split(joined: object) -> list[str]:
+    text = str(joined or "")
+    return text.split("\n") if text else []

@@ -28,6 +28,24 @@ Item {
             m.selectItem(0)
         return first
     }
+    // For tests: type letters without picking, pick one candidate; both return the candidates, one a line.
+    function typeLetters(txt) {
+        var ie = InputContext.inputEngine
+        for (var i = 0; i < txt.length; ++i)
+            ie.virtualKeyClick(Qt.Key_A + (txt.charCodeAt(i) - 97), txt[i], 0)
+        return candidates()
+    }
+    function pickCandidate(index) {
+        InputContext.inputEngine.wordCandidateListModel.selectItem(index)
+        return candidates()
+    }
+    function candidates() {
+        var m = InputContext.inputEngine.wordCandidateListModel
+        var out = []
+        for (var i = 0; i < Math.min(m.count, 30); ++i)
+            out.push(m.dataAt(i, 0))
+        return out.join("\n")
+    }
     function panelActive() { return panel.active }
     function locale() { return InputContext.locale }
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Callable
 
 from devices.base import CardFailed, CardInserted, CardReadError, CardRemoved, DeviceEvent, IdentityRead
@@ -46,26 +47,33 @@ class CardPresence:
         self._repeat_window = repeat_window
         self._read_attempts = read_attempts
         self.present = False
-        self._current: str | None = None  # ID number of the present card; None if unreadable
+        # Cards are told apart by a keyed digest of the number, never the number itself: the last
+        # resident's ID number must not stay in the reader's memory after they left.
+        self._key = secrets.token_bytes(16)
+        self._current: bytes | None = None  # digest of the present card's number; None if unreadable
         self._misses = 0
         self._failures = 0
-        self._last_id: str | None = None
+        self._last_id: bytes | None = None
         self._last_seen = 0.0
+
+    def _digest(self, id_number: str) -> bytes:
+        return hashlib.blake2b(id_number.encode(), key=self._key, digest_size=16).digest()
 
     def card_read(self, identity: IdentityRead) -> list[DeviceEvent]:
         """A card was read successfully."""
         now = self._clock()
         self._misses = self._failures = 0
-        repeat = identity.id_number == self._last_id and now - self._last_seen < self._repeat_window
-        self._last_id, self._last_seen = identity.id_number, now
-        if self.present and self._current == identity.id_number:
+        digest = self._digest(identity.id_number)
+        repeat = digest == self._last_id and now - self._last_seen < self._repeat_window
+        self._last_id, self._last_seen = digest, now
+        if self.present and self._current == digest:
             return []  # the same card still lies there
         events: list[DeviceEvent] = []
         if self.present:
             events += self.card_gone()  # another card replaced it without a visible gap
         elif repeat:
             return []
-        self.present, self._current = True, identity.id_number
+        self.present, self._current = True, digest
         error = expiry_error(identity)
         events.append(CardFailed("id_card", error) if error else CardInserted(identity))
         return events

@@ -15,7 +15,7 @@ from kiosk.technician import hash_pin
 
 TECH_PIN = "246810"
 TECH_LABEL = "T01-测试技术员"
-FAST_N = 2**10  # scrypt cost for tests; the real default is 2**14
+FAST_N = 2**10  # scrypt cost for tests; the real default is kiosk.technician.DEFAULT_N
 
 
 def technician_toml(pins: tuple[tuple[str, str], ...] = ((TECH_PIN, TECH_LABEL),), lockout_s: int = 60,

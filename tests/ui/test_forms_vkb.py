@@ -65,3 +65,98 @@ def test_pinyin_keyboard_types_chinese_into_a_form_text_field() -> None:
     assert result["locale"].startswith("zh")
     assert result["candidate"] == "你好"
     assert result["text"] == "你好"
+
+
+# Two residents, one after the other, at a real form text field: the first spells a rare name
+# piecewise (李 + 雨 + 涵, none of them the engine's first guess), which Qt's pinyin engine would
+# learn and offer the next resident first. Qt's folders are those prepare_environment sets up.
+PRIVACY_CHILD = textwrap.dedent("""
+    import os, sys
+    from pathlib import Path
+    from tests.helpers.qt_env import configure_offscreen
+    configure_offscreen()
+    os.environ["XDG_CONFIG_HOME"] = os.environ["TEST_CONFIG_HOME"]
+    from ui.app import prepare_environment
+    prepare_environment(Path(os.environ["TEST_DATA_DIR"]))
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+    app = QApplication(sys.argv[:1])
+    from kiosk.forms import load_forms
+    from ui.flows.form_steps import QuestionStep
+    from ui.vkb import VirtualKeyboard
+    form = load_forms()["7"]
+    w = QWidget(); lay = QVBoxLayout(w)
+    w.setGeometry(0, 0, 1920, 1080); w.show()
+    out = {}
+    steps = []
+    def new_session():
+        if steps:
+            old = steps.pop(); lay.removeWidget(old); old.deleteLater()
+        step = QuestionStep(form.field("description"), [], window=w, elderly=False, portrait=False,
+                            keyboard_factory=VirtualKeyboard)
+        lay.addWidget(step); steps.append(step)
+        w.activateWindow(); step.edit.setFocus(); QTest.mouseClick(step.edit, Qt.MouseButton.LeftButton)
+    def first():
+        new_session()
+        QTimer.singleShot(500, learn if os.environ["TEST_LEARN"] == "1" else next_resident_types)
+    def learn():
+        kb = steps[0].keyboard
+        out["first_offer"] = kb.type_letters("liyuhan")
+        kb.pick(out["first_offer"].index("李"))
+        QTimer.singleShot(100, learn2)
+    def learn2():
+        kb = steps[0].keyboard
+        kb.pick(kb.type_letters("").index("雨"))
+        QTimer.singleShot(100, learn3)
+    def learn3():
+        kb = steps[0].keyboard
+        kb.pick(kb.type_letters("").index("涵"))
+        QTimer.singleShot(200, end_session)
+    def end_session():
+        out["typed"] = steps[0].edit.text()
+        new_session()
+        QTimer.singleShot(500, next_resident_types)
+    def next_resident_types():
+        out["next_offer"] = steps[-1].keyboard.type_letters("liyuhan")[:8]
+        print("RESULT", repr(out), flush=True)
+        app.quit()
+    QTimer.singleShot(300, first)
+    QTimer.singleShot(20000, app.quit)
+    app.exec()
+""")
+
+
+def _run_privacy_child(config_home: Path, data_dir: Path, learn: bool) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "TEST_CONFIG_HOME": str(config_home),
+           "TEST_DATA_DIR": str(data_dir), "TEST_LEARN": "1" if learn else "0"}
+    env.pop("QT_QPA_PLATFORM", None)
+    env.pop("QT_IM_MODULE", None)  # prepare_environment sets it, as in the real start-up
+    proc = subprocess.run([sys.executable, "-c", PRIVACY_CHILD], cwd=PROJECT_ROOT, env=env, capture_output=True,
+                          text=True, timeout=50)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT")]
+    assert lines, proc.stdout[-2000:] + proc.stderr[-3000:]
+    return eval(lines[-1][len("RESULT "):])  # our own child's repr of a dict of str/list
+
+
+@pytest.mark.timeout(120)
+def test_the_pinyin_keyboard_never_offers_one_residents_words_to_the_next(tmp_path: Path) -> None:
+    from ui.vkb import USER_DICTIONARY
+
+    config_home, data_dir = tmp_path / "config", tmp_path / "data"
+    learned = config_home / USER_DICTIONARY
+    learned.parent.mkdir(parents=True)
+    learned.write_bytes(b"an older version's learned words")  # must be gone after start-up
+    rare = "李雨涵"
+    result = _run_privacy_child(config_home, data_dir, learn=True)
+    assert result["first_offer"][0] != rare, "the phrase is rare: not the engine's own first guess"
+    assert result["typed"] == rare, "the first resident typed it through the keyboard"
+    assert result["next_offer"] and rare not in result["next_offer"], "the next resident is not offered it"
+    # Nothing on disk: no user dictionary file, and the phrase in no file Qt or the kiosk wrote.
+    assert not learned.is_file()
+    for path in [p for p in tmp_path.rglob("*") if p.is_file()]:
+        body = path.read_bytes()
+        assert rare.encode("utf-16-le") not in body and rare.encode("utf-8") not in body, path
+    # A restart learns nothing from the first run either.
+    again = _run_privacy_child(config_home, data_dir, learn=False)
+    assert again["next_offer"] and rare not in again["next_offer"]

@@ -120,3 +120,79 @@ def test_timeout_leaves_nothing_personal_behind(qtbot, world, monkeypatch) -> No
                          (PHONE, "phone"), (resident.label, "masked name")):
         assert secret not in leftover, f"the resident's {what} is still on a widget or in a model"
     assert world.core.names.snapshot() == (), "the log filter's name list was not cleared"
+    # Not only widgets: no core service object or UI page object keeps the person either.
+    gone = personal_data_reachable_from({"core": world.core, "ui": ui},
+                                        {"name": name, "ID number": id_number, "phone": PHONE})
+    assert gone == [], "\n".join(gone[:20])
+
+
+def _is_physical_card(obj: object) -> bool:
+    """A simulator's card object is the card itself lying on the reader, not the kiosk's memory of it."""
+    return type(obj).__name__ in ("CardModel", "CardProfile", "DemoResident")
+
+
+def personal_data_reachable_from(roots: dict[str, object], secrets: dict[str, str],
+                                 max_objects: int = 400_000) -> list[str]:
+    """Walk attributes, containers and closures from `roots`; the paths of strings holding any secret."""
+    import types
+
+    found: list[str] = []
+    seen: set[int] = set()
+    stack: list[tuple[str, object]] = list(roots.items())
+    skip_types = (types.ModuleType, type, types.FunctionType, types.BuiltinFunctionType, int, float, bool,
+                  bytes, type(None))
+    while stack and len(seen) < max_objects:
+        path, obj = stack.pop()
+        if id(obj) in seen or isinstance(obj, skip_types) or _is_physical_card(obj):
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, str):
+            found += [f"{path} holds the {what}" for what, s in secrets.items() if s in obj]
+            continue
+        children: list[tuple[str, object]] = []
+        if isinstance(obj, dict):
+            children = [(f"{path}[{k!r}]", v) for k, v in obj.items()] + [(f"{path}.key", k) for k in obj]
+        elif isinstance(obj, list | tuple | set | frozenset):
+            children = [(f"{path}[{i}]", v) for i, v in enumerate(obj)]
+        elif isinstance(obj, types.MethodType):
+            children = [(f"{path}.__self__", obj.__self__)]
+        else:
+            attrs = getattr(obj, "__dict__", None)
+            if isinstance(attrs, dict):
+                children = [(f"{path}.{k}", v) for k, v in attrs.items()]
+            for slot in getattr(type(obj), "__slots__", ()):
+                if hasattr(obj, slot):
+                    children.append((f"{path}.{slot}", getattr(obj, slot)))
+            if hasattr(type(obj), "__dataclass_fields__"):
+                children += [(f"{path}.{f}", getattr(obj, f, None)) for f in type(obj).__dataclass_fields__]
+        stack.extend(children)
+    return found
+
+
+def test_the_last_social_security_card_resident_is_forgotten_at_logout(qtbot, world) -> None:
+    """A card login with the card PIN given, then logout: no service object still holds the person."""
+    resident = world.residents[0]
+    services = world.core.services
+    from devices.base import DeviceKind
+
+    sim = world.sim(DeviceKind.SS_CARD)
+    sim.insert(resident.ss_card)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: services.session is not None and services.session.login_method == "ss_card",
+                    timeout=5000)
+    qtbot.waitUntil(lambda: services.session is not None and (services.session.online
+                                                            or bool(services.session.notice)), timeout=8000)
+    assert services.ss_pin_needed()
+    services.verify_ss_pin("123456")  # the simulated card's PIN (devices/sscard/cardmodel.py)
+    assert not services.ss_pin_needed()
+    secrets = {"name": resident.ss_card.name, "ID number": resident.ss_card.id_number}
+    if services.session.phone:
+        secrets["phone"] = services.session.phone
+    assert personal_data_reachable_from({"core": world.core}, secrets), "the walk does find the session"
+
+    world.ui.logout()
+    sim.remove()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: world.ui.window.current_page().page_id == "attract", timeout=3000)
+    qtbot.wait(200)
+    assert services.session is None
+    leftover = personal_data_reachable_from({"core": world.core, "ui": world.ui}, secrets)
+    assert leftover == [], "\n".join(leftover[:20])

@@ -22,6 +22,7 @@ from kiosk.forms import FieldDef, FieldKind, Option, is_empty
 from ui.keypad import Keypad
 from ui.picker import pick
 from ui.text import tr
+from ui.vkb import keep_private
 from ui.widgets import big_button, label
 
 INLINE_OPTIONS = 9  # more options than this open the paged picker instead of buttons on the screen
@@ -138,6 +139,7 @@ class QuestionStep(QWidget):
             if f.max_length:
                 self.edit.setMaxLength(f.max_length)
             self.edit.setMinimumHeight(80)
+            keep_private(self.edit)  # the pinyin keyboard must not learn a resident's words
             self.edit.textChanged.connect(self._typed)
             self.edit.returnPressed.connect(self._next)
             self.answer_box.addWidget(self.edit)

@@ -19,6 +19,7 @@ from ui.tech.diagnostics import (
 )
 from ui.tech.env import Panel, TechEnv
 from ui.text import tr
+from ui.vkb import keep_private
 from ui.widgets import big_button, label
 
 
@@ -49,6 +50,7 @@ class ConfigPanel(Panel):
                 w.setObjectName(f"techCfg_{name}")
                 w.setAccessibleName(tr(f"tech_config.{name}"))
                 w.setMinimumHeight(96)  # ≥ the 长辈模式 target size
+                keep_private(w)
             self.fields[(e.section, e.key)] = w
             grid.addWidget(w, row, 1)
         grid.setColumnStretch(1, 1)

@@ -20,6 +20,7 @@ from kiosk.sync.diagnostics import SyncDiagnostics
 from ui.tech.devices_panel import real_health
 from ui.tech.env import Panel, TechEnv
 from ui.text import tr
+from ui.vkb import keep_private
 from ui.widgets import big_button, label
 
 
@@ -93,6 +94,7 @@ class FaultsPanel(Panel):
         w.setAccessibleName(tr(f"tech_faults.{key}"))
         w.setPlaceholderText(tr(f"tech_faults.{key}_placeholder"))
         w.setFixedHeight(150)
+        keep_private(w)  # a fault description may name a resident: the keyboard learns nothing from it
         return w
 
     @staticmethod

@@ -26,6 +26,7 @@ from kiosk.technician import (
     LOCKOUT_FILE,
     EntryLocked,
     Lockout,
+    LockoutState,
     PinHashInvalid,
     TechnicianError,
     TechnicianGate,
@@ -72,7 +73,7 @@ class TechnicianMode(QObject):
         self.gate_problem = ""
         lockout = Lockout(settings.data_dir / LOCKOUT_FILE, settings.technician_lockout_s, clock=clock)
         try:
-            self.gate = TechnicianGate(settings.technician_pin_hashes, lockout)
+            self.gate = TechnicianGate(settings.technician_pin_hashes, lockout, on_lockout=self._audit_lockout)
         except PinHashInvalid as exc:
             log.error("technician PINs unusable: %s", exc.message)
             self.gate_problem = tr("tech_pin.config_broken")
@@ -146,9 +147,8 @@ class TechnicianMode(QObject):
         self.ui.ctx.run(lambda: gate.verify(pin), self.enter, self._refused, busy=None)
 
     def _refused(self, exc: BaseException) -> None:
-        if isinstance(exc, EntryLocked):
+        if isinstance(exc, EntryLocked):  # a new lockout was audited by the gate (_audit_lockout)
             self.pin_page.set_locked(exc.message)
-            self._audit(UNKNOWN_ACTOR, "locked", {"until": int(exc.until)})
         elif isinstance(exc, WrongPin):
             self.pin_page.show_wrong(exc.message)
             self._audit(UNKNOWN_ACTOR, "pin_wrong", {"left": exc.left})
@@ -224,6 +224,11 @@ class TechnicianMode(QObject):
                 home_tiles[index].setVisible(visible > 0)
 
     # ---- audit ----
+    def _audit_lockout(self, state: LockoutState) -> None:
+        """Every lockout in the trail: how long, the how-many-th today, wrong PINs today (runs on the worker)."""
+        self._audit(UNKNOWN_ACTOR, "locked", {"until": int(state.locked_until or 0), "lock_s": int(state.lock_s),
+                                              "lockout": state.lockouts, "failures_today": state.day_failures})
+
     def _audit(self, who: str, action: str, detail: dict[str, Any]) -> None:
         trail = getattr(self.core, "audit", None)
         if trail is None:

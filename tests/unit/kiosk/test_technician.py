@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.technician import (
+    DAILY_MAX_FAILURES,
     EntryLocked,
     Lockout,
     MaintenanceHolds,
@@ -162,3 +163,114 @@ def test_maintenance_holds_release_only_when_nobody_holds() -> None:
     assert calls[-1] == (True, "平台维护")
     holds.release("platform")
     assert calls[-1][0] is False and not holds.active
+
+
+# ---- escalation, daily cap, audit of lockouts, a disk that cannot be written, scrypt cost ----------
+def _five_wrong(g: TechnicianGate) -> None:
+    for _ in range(4):
+        with pytest.raises(WrongPin):
+            g.verify("000000")
+    with pytest.raises(EntryLocked):
+        g.verify("000000")
+
+
+def test_each_further_lockout_is_twice_as_long(tmp_path: Path) -> None:
+    clock = Clock()
+    g = gate(tmp_path, clock)
+    for expected in (300, 600, 1200):
+        _five_wrong(g)
+        assert g.lockout.locked_for() == pytest.approx(expected)
+        clock.t += expected + 1
+    restarted = gate(tmp_path, clock)  # the escalation survives a restart
+    _five_wrong(restarted)
+    assert restarted.lockout.locked_for() > 1200
+
+
+def test_a_guesser_gets_at_most_the_daily_cap_in_a_day(tmp_path: Path) -> None:
+    clock = Clock()
+    g = gate(tmp_path, clock)
+    start, guesses = clock.t, 0
+    while clock.t < start + 24 * 3600:  # try whenever the entry is open, all day long
+        left = g.lockout.locked_for()
+        if left > 0:
+            clock.t += left + 1
+            continue
+        with pytest.raises((WrongPin, EntryLocked)):
+            g.verify("000000")
+        guesses += 1
+        if guesses == DAILY_MAX_FAILURES:  # the cap: locked for the rest of the day, even the right PIN
+            assert g.lockout.locked_for() > 20 * 3600
+            with pytest.raises(EntryLocked) as locked:
+                g.verify("246810")
+            assert "24 小时" in locked.value.message
+    assert guesses <= DAILY_MAX_FAILURES == 20, f"{guesses} guesses in a day"
+    clock.t += 2
+    assert g.verify("246810") == "T01-张工", "the next day the entry opens again"
+
+
+def test_the_right_pin_starts_every_count_again(tmp_path: Path) -> None:
+    clock = Clock()
+    g = gate(tmp_path, clock)
+    _five_wrong(g)
+    clock.t += 301
+    assert g.verify("246810") == "T01-张工"
+    _five_wrong(g)
+    assert g.lockout.locked_for() == pytest.approx(300), "no escalation left over after a right PIN"
+
+
+def test_every_lockout_is_reported_for_the_audit(tmp_path: Path) -> None:
+    clock = Clock()
+    heard: list[tuple[int, int]] = []
+    lines = [hash_pin("246810", "T01", n=N)]
+    g = TechnicianGate(lines, Lockout(tmp_path / "l.json", 300, clock=clock),
+                       on_lockout=lambda s: heard.append((s.lockouts, int(s.lock_s))))
+    for _ in range(3):
+        _five_wrong(g)
+        clock.t += g.lockout.locked_for() + 1
+    assert heard == [(1, 300), (2, 600), (3, 1200)]
+
+
+def test_a_failing_audit_does_not_change_the_answer(tmp_path: Path) -> None:
+    def broken(_state: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    g = TechnicianGate([hash_pin("246810", "T01", n=N)], Lockout(tmp_path / "l.json", 300, clock=Clock()),
+                       on_lockout=broken)
+    _five_wrong(g)
+
+
+def test_an_unwritable_lockout_file_neither_blocks_the_right_pin_nor_forgets_wrong_ones(tmp_path: Path) -> None:
+    """A real failing write: the lockout file's folder is a plain file, so every save raises OSError.
+
+    (A full disk is the same code path, tested for real in a tiny tmpfs in
+    tests/integration/tech/test_storage_faults.py; a read-only folder cannot be made here as root.)
+    """
+    blocker = tmp_path / "data"
+    blocker.write_text("not a folder", encoding="utf-8")
+    clock = Clock()
+    lines = [hash_pin("246810", "T01", n=N)]
+    g = TechnicianGate(lines, Lockout(blocker / "lock.json", 300, clock=clock))
+    assert g.verify("246810") == "T01"
+    assert g.lockout.save_failed
+    for left in (4, 3, 2, 1):
+        with pytest.raises(WrongPin) as exc:
+            g.verify("000000")
+        assert exc.value.left == left, "wrong PINs still count (in memory)"
+    with pytest.raises(EntryLocked):
+        g.verify("000000")
+    clock.t += 301
+    assert g.verify("246810") == "T01"
+
+
+def test_one_guess_costs_at_least_100_ms_and_old_hashes_still_verify() -> None:
+    import time
+
+    from kiosk.technician import DEFAULT_N
+
+    h = PinHash.parse(hash_pin("246810", "T01"))
+    assert h.n == DEFAULT_N
+    started = time.process_time()  # CPU time: other programs on the machine do not shorten or stretch it
+    assert h.matches("246810")
+    assert time.process_time() - started >= 0.1
+    old = PinHash.parse(hash_pin("246810", "T00", n=2**14))  # made before the cost was raised
+    assert old.n == 2**14 and old.matches("246810") and not old.matches("246811")
