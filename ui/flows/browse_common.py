@@ -184,7 +184,9 @@ class BrowsePage(Page):
         self.filters: list[FilterButton] = []
         self.chips: list[QPushButton] = []
         self.keyword = ""
-        ctx.window.elderly_changed.connect(lambda _on: self._place())
+        # A bound method, not a lambda: Qt drops the connection when this page is deleted, while a lambda
+        # would keep the page's Python side (and all it holds) alive in the window for good.
+        ctx.window.elderly_changed.connect(self._elderly_changed)
 
     # ---- filters and chips ----
     def add_filter(self, key: str, title: str, options: Options = (), current: Hashable = None,
@@ -219,6 +221,9 @@ class BrowsePage(Page):
             b.setProperty("role", "primary" if on else "")
             b.style().unpolish(b)
             b.style().polish(b)
+
+    def _elderly_changed(self, _on: bool) -> None:
+        self._place()
 
     def set_portrait(self, portrait: bool) -> None:
         self._portrait = portrait
