@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QListView,
-    QScroller,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -37,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from ui.text import tr
 from ui.theme import Theme, theme_for
-from ui.widgets import big_button, label
+from ui.widgets import big_button, label, touch_scroll
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 PAD = 18  # inside a row card
@@ -227,7 +226,7 @@ class ResultList(QWidget):
         self.view.setUniformItemSizes(False)
         self.view.setFrameShape(QListView.Shape.NoFrame)
         self.view.clicked.connect(self._clicked)
-        QScroller.grabGesture(self.view.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        touch_scroll(self.view.viewport())
         lay.addWidget(self.view, 1)
         self.empty = label(f"{name}Empty", "", role="heading")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)

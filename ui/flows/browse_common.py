@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QScroller,
     QVBoxLayout,
     QWidget,
 )
@@ -28,7 +27,7 @@ from ui.picker import pick
 from ui.qr_widget import QrLabel
 from ui.result_list import ResultList, ResultRow
 from ui.text import tr
-from ui.widgets import big_button, label
+from ui.widgets import big_button, label, touch_scroll
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +159,7 @@ class BrowsePage(Page):
         self.side.setWidgetResizable(True)
         self.side.setFrameShape(QScrollArea.Shape.NoFrame)
         self.side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        QScroller.grabGesture(self.side.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        touch_scroll(self.side.viewport())
         self.side_inner = QWidget()
         self.side_lay = QVBoxLayout(self.side_inner)
         self.side_lay.setContentsMargins(0, 0, 0, 0)
@@ -337,7 +336,7 @@ class DetailPage(Page):
         self.scroll.setObjectName(f"{prefix}Scroll")
         self.scroll.setWidgetResizable(True)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        QScroller.grabGesture(self.scroll.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        touch_scroll(self.scroll.viewport())
         self.inner = QWidget()
         self.fields = QGridLayout(self.inner)
         self.fields.setHorizontalSpacing(24)
