@@ -16,6 +16,7 @@ Usage: .venv/bin/python bench/bench_soak.py [--sessions 60] [--warmup 10] [--no-
 from __future__ import annotations
 
 import argparse
+import ctypes
 import socket
 import sys
 import tempfile
@@ -37,6 +38,24 @@ def rss_mib() -> float:
     import resource
 
     return pages * resource.getpagesize() / 2**20
+
+
+class MallInfo2(ctypes.Structure):
+    """glibc's struct mallinfo2."""
+
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+
+def malloc_in_use_mib() -> float | None:
+    """Bytes glibc's malloc has handed out and not had back (mallinfo2), or None off glibc."""
+    try:
+        mallinfo2 = ctypes.CDLL("libc.so.6").mallinfo2
+    except (OSError, AttributeError):
+        return None
+    mallinfo2.restype = MallInfo2
+    info = mallinfo2()
+    return (info.uordblks + info.hblkhd) / 2**20
 
 
 def quiet_offscreen_warnings() -> None:
@@ -97,12 +116,14 @@ def main(argv: list[str] | None = None) -> int:
             t1 = time.monotonic()
             for i in range(args.warmup):
                 d.session(i)
+            # Counting first at both points, so both RSS figures include what counting itself costs.
             before_types = live_counts_by_type()
             before_qt = live_qt_wrappers()
             if not args.no_trace:
                 tracemalloc.start(8)
             trace_mem = tracemalloc.get_tracemalloc_memory() if tracemalloc.is_tracing() else 0
             rss_warm = rss_mib() - trace_mem / 2**20
+            heap_warm = malloc_in_use_mib()
             snap_warm = tracemalloc.take_snapshot() if tracemalloc.is_tracing() else None
             print(f"warm-up: {args.warmup} sessions in {time.monotonic() - t1:.1f} s, RSS {rss_warm:.1f} MiB")
 
@@ -110,13 +131,16 @@ def main(argv: list[str] | None = None) -> int:
             for i in range(args.warmup, args.warmup + args.sessions):
                 d.session(i)
                 if (i - args.warmup + 1) % 50 == 0:
-                    print(f"  … {i - args.warmup + 1} sessions, RSS {rss_mib():.1f} MiB", flush=True)
+                    heap = malloc_in_use_mib()
+                    print(f"  … {i - args.warmup + 1} sessions, RSS {rss_mib():.1f} MiB"
+                          + (f", malloc'd in use {heap:.1f} MiB" if heap is not None else ""), flush=True)
             elapsed = time.monotonic() - t2
-            snap_end = tracemalloc.take_snapshot() if tracemalloc.is_tracing() else None
-            trace_mem = tracemalloc.get_tracemalloc_memory() if tracemalloc.is_tracing() else 0
             after_types = live_counts_by_type()
             after_qt = live_qt_wrappers()
+            snap_end = tracemalloc.take_snapshot() if tracemalloc.is_tracing() else None
+            trace_mem = tracemalloc.get_tracemalloc_memory() if tracemalloc.is_tracing() else 0
             rss_end = rss_mib() - trace_mem / 2**20
+            heap_end = malloc_in_use_mib()
             growth = rss_end - rss_warm
             per = growth / args.sessions * 1024
             budget = BUDGET_MIB_PER_500 / 500 * 1024
@@ -124,6 +148,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"RSS after warm-up {rss_warm:.1f} MiB, at end {rss_end:.1f} MiB, growth {growth:+.2f} MiB "
                   f"= {per:+.1f} KiB/session; budget {budget:.1f} KiB/session → ratio {per / budget:.2f}x"
                   + ("" if args.no_trace else " (tracemalloc's own memory subtracted)"))
+            if heap_warm is not None and heap_end is not None:
+                print(f"malloc'd and in use (C and Python heap, not freed memory the allocator keeps): "
+                      f"{heap_warm:.1f} → {heap_end:.1f} MiB, {(heap_end - heap_warm) / args.sessions * 1024:+.1f} "
+                      f"KiB/session" + ("" if args.no_trace else " (tracemalloc's traces included)"))
             print(f"Python wrappers of QObjects: {before_qt[0]} → {after_qt[0]}; "
                   f"of them with the C++ object deleted: {before_qt[1]} → {after_qt[1]}")
             grown = [(t, after_types[t] - before_types.get(t, 0)) for t in after_types]
@@ -132,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
             for name, n in grown or [("(none)", 0)]:
                 print(f"  {n:+8d}  {n / args.sessions:+7.2f}/session  {name}")
             if snap_warm is not None and snap_end is not None:
-                skip = [tracemalloc.Filter(False, tracemalloc.__file__), tracemalloc.Filter(False, "<frozen *>")]
+                skip = [tracemalloc.Filter(False, tracemalloc.__file__), tracemalloc.Filter(False, "<frozen *>"),
+                        tracemalloc.Filter(False, "*/tests/helpers/soak.py")]  # the counting itself
                 stats = snap_end.filter_traces(skip).compare_to(snap_warm.filter_traces(skip), "lineno")
                 print("allocation sites, growth (tracemalloc):")
                 for st in [s for s in stats if s.size_diff > 0][: args.top]:

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import atexit
+
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QLabel, QPushButton, QScroller, QSizePolicy, QWidget
 
 TOUCH_SCROLL_ANCHOR = "touchScrollAnchor"
+
+
+def _release_touch_scroll_anchor(anchor: QObject) -> None:
+    if shiboken6.isValid(anchor):
+        shiboken6.delete(anchor)
 
 
 def touch_scroll(viewport: QWidget) -> None:
@@ -24,9 +32,13 @@ def touch_scroll(viewport: QWidget) -> None:
         anchor = QObject(app)
         anchor.setObjectName(TOUCH_SCROLL_ANCHOR)
         gesture = QScroller.grabGesture(anchor, QScroller.ScrollerGestureType.TouchGesture)
-        anchor.setProperty("gestureType", gesture)
+        anchor.setProperty("gestureType", int(gesture))
+        # Left to the QApplication's destructor, the anchor's scroller would unregister its recogniser
+        # from a gesture manager already gone (a crash at exit): release it first. Python runs exit
+        # handlers newest first, so this runs before PySide6 destroys the application.
+        atexit.register(_release_touch_scroll_anchor, anchor)
     QScroller.scroller(viewport)  # the flick gesture drives the scroller its target already has
-    viewport.grabGesture(anchor.property("gestureType"))
+    viewport.grabGesture(Qt.GestureType(int(anchor.property("gestureType"))))
     viewport.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
 
 

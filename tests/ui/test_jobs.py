@@ -471,3 +471,19 @@ def test_logout_wipes_personal_browse_pages(qtbot, world) -> None:
     taps.button("navLogout")
     assert world.core.services.session is None
     qtbot.waitUntil(lambda: page_id not in taps.window._pages, timeout=3000)
+
+
+def test_the_touch_scroll_recogniser_is_released_before_the_application_at_exit(project_root) -> None:
+    """The shared recogniser's anchor belongs to the QApplication; destroyed with it, it crashed at exit."""
+    import os
+    import subprocess
+    import sys
+
+    script = ("from PySide6.QtWidgets import QApplication, QScrollArea\n"
+              "from ui.widgets import touch_scroll\n"
+              "app = QApplication([])\n"
+              "area = QScrollArea()\n"
+              "touch_scroll(area.viewport())\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=project_root, capture_output=True, text=True,
+                          timeout=60, env={**os.environ, "PYTHONPATH": str(project_root)})
+    assert done.returncode == 0, done.stderr[-2000:]
