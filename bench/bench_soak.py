@@ -58,6 +58,19 @@ def malloc_in_use_mib() -> float | None:
     return (info.uordblks + info.hblkhd) / 2**20
 
 
+def sqlite_in_use_mib() -> float | None:
+    """Memory SQLite holds (page caches, statements) in the library Python's sqlite3 module uses."""
+    import _sqlite3
+
+    try:
+        lib = ctypes.CDLL(_sqlite3.__file__)  # resolves sqlite3_* through the library it links to
+        used = lib.sqlite3_memory_used
+    except (OSError, AttributeError):
+        return None
+    used.restype = ctypes.c_int64
+    return used() / 2**20
+
+
 def quiet_offscreen_warnings() -> None:
     """Drop the offscreen platform's one harmless warning, printed for every top-level widget shown."""
     from PySide6.QtCore import qInstallMessageHandler
@@ -123,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
                 tracemalloc.start(8)
             trace_mem = tracemalloc.get_tracemalloc_memory() if tracemalloc.is_tracing() else 0
             rss_warm = rss_mib() - trace_mem / 2**20
-            heap_warm = malloc_in_use_mib()
+            heap_warm, lite_warm = malloc_in_use_mib(), sqlite_in_use_mib()
             snap_warm = tracemalloc.take_snapshot() if tracemalloc.is_tracing() else None
             print(f"warm-up: {args.warmup} sessions in {time.monotonic() - t1:.1f} s, RSS {rss_warm:.1f} MiB")
 
@@ -131,16 +144,17 @@ def main(argv: list[str] | None = None) -> int:
             for i in range(args.warmup, args.warmup + args.sessions):
                 d.session(i)
                 if (i - args.warmup + 1) % 50 == 0:
-                    heap = malloc_in_use_mib()
+                    heap, lite = malloc_in_use_mib(), sqlite_in_use_mib()
                     print(f"  … {i - args.warmup + 1} sessions, RSS {rss_mib():.1f} MiB"
-                          + (f", malloc'd in use {heap:.1f} MiB" if heap is not None else ""), flush=True)
+                          + (f", malloc'd in use {heap:.1f} MiB" if heap is not None else "")
+                          + (f", SQLite {lite:.1f} MiB" if lite is not None else ""), flush=True)
             elapsed = time.monotonic() - t2
             after_types = live_counts_by_type()
             after_qt = live_qt_wrappers()
             snap_end = tracemalloc.take_snapshot() if tracemalloc.is_tracing() else None
             trace_mem = tracemalloc.get_tracemalloc_memory() if tracemalloc.is_tracing() else 0
             rss_end = rss_mib() - trace_mem / 2**20
-            heap_end = malloc_in_use_mib()
+            heap_end, lite_end = malloc_in_use_mib(), sqlite_in_use_mib()
             growth = rss_end - rss_warm
             per = growth / args.sessions * 1024
             budget = BUDGET_MIB_PER_500 / 500 * 1024
@@ -152,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"malloc'd and in use (C and Python heap, not freed memory the allocator keeps): "
                       f"{heap_warm:.1f} → {heap_end:.1f} MiB, {(heap_end - heap_warm) / args.sessions * 1024:+.1f} "
                       f"KiB/session" + ("" if args.no_trace else " (tracemalloc's traces included)"))
+            if lite_warm is not None and lite_end is not None:
+                print(f"of which SQLite's page caches and statements: {lite_warm:.1f} → {lite_end:.1f} MiB")
             print(f"Python wrappers of QObjects: {before_qt[0]} → {after_qt[0]}; "
                   f"of them with the C++ object deleted: {before_qt[1]} → {after_qt[1]}")
             grown = [(t, after_types[t] - before_types.get(t, 0)) for t in after_types]
