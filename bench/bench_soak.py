@@ -5,10 +5,12 @@ child process on 127.0.0.1, simulated devices, ui.app.KioskUi) and drives N sess
 ID card on the simulated reader → 我要找工作 → 固定工岗位信息查询 (results shown) → 返回 → 首页 → 我要办社保 →
 退出登录 → card taken away. Waiting is on events (worker results are queued Qt signals), not on sleeps.
 
-Prints the resident set size after the warm-up and at the end, the growth per session, the Python
-object types whose live count grew most (gc), and the allocation sites that grew most (tracemalloc,
-started after the warm-up; its own bookkeeping is subtracted from the RSS figures). The baseline is
-the budget: ≤ 2 MiB of growth after the warm-up over 500 sessions (ratio = measured / budget).
+Prints the resident set size after the warm-up and at the end, the growth per session, malloc's bytes
+in use (kept memory, as opposed to freed memory the allocator holds on to) and SQLite's share, the
+Python object types whose live count grew most (gc), and the allocation sites that grew most
+(tracemalloc, started after the warm-up; its own bookkeeping is subtracted from the RSS figures).
+The baseline is the budget: ≤ 2 MiB of growth after the warm-up over 500 sessions (ratio = measured /
+budget). The session script is tests/helpers/soak.py, shared with tests/ui/test_soak.py.
 
 Usage: .venv/bin/python bench/bench_soak.py [--sessions 60] [--warmup 10] [--no-trace]
 """
