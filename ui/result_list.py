@@ -193,6 +193,11 @@ class _TouchListView(QListView):
         self.doItemsLayout()
 
 
+def row_width_of(view: QListView) -> int:
+    """The width a row card is laid out to in `view`."""
+    return max(300, view.viewport().width() - 4)
+
+
 class ResultList(QWidget):
     """Touch list + 上一页/下一页 + position text + empty-state text. `name` prefixes every objectName."""
 
@@ -216,7 +221,9 @@ class ResultList(QWidget):
         self.view.setObjectName(f"{name}List")
         self.view.setAccessibleName(tr("jobs_list.accessible"))
         self.view.setModel(self.model)
-        self.delegate = RowDelegate(lambda: theme_for(self._elderly()), self._row_width, self.view)
+        # The closures name the view and the `elderly` callable, never this widget: see row_width_of.
+        view = self.view
+        self.delegate = RowDelegate(lambda: theme_for(elderly()), lambda: row_width_of(view), self.view)
         self.view.setItemDelegate(self.delegate)
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -249,9 +256,6 @@ class ResultList(QWidget):
         self.view.verticalScrollBar().rangeChanged.connect(lambda _a, _b: self._update_nav())
 
     # ---- content ----
-    def _row_width(self) -> int:
-        return max(300, self.view.viewport().width() - 4)
-
     def show_page(self, rows: Sequence[ResultRow], *, page: int = 1, page_size: int | None = None,
                   total: int | None = None, empty_text: str = "", at_end: bool = False) -> None:
         """Show one data page of rows; `at_end` scrolls to its last screen (when paging backwards)."""

@@ -55,3 +55,29 @@ def test_sessions_in_a_row_keep_no_pages_widgets_or_objects_behind(world) -> Non
     pages = [o for o in gc.get_objects() if isinstance(o, Page)]
     assert len(pages) <= len(world.ui.window._pages) + 1, "no pages alive besides the stack's (and one on its way)"
     assert not grown, f"object types grown by at least one per session: {grown}"
+
+
+def test_a_session_leaves_no_qt_objects_to_the_cycle_collector(world) -> None:
+    """Pages and their widgets are freed by reference counting when deleted, not by the cycle collector.
+
+    PySide6 keeps ~0.5 KiB of C memory behind for every Qt object whose Python wrapper the cycle
+    collector frees (a callback or closure on a child naming its page or list, e.g. a filter's
+    on_change or the row delegate's width function); issue 16 item 5 measured it in bench_soak.py.
+    """
+    import gc
+
+    from PySide6.QtCore import QObject
+
+    driver = SessionDriver(world)
+    driver.session(0)
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        driver.session(1)
+        driver.session(2)
+        gc.collect()
+        cycled = collections.Counter(type(o).__qualname__ for o in gc.garbage if isinstance(o, QObject))
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert not cycled, f"Qt objects freed by the cycle collector: {dict(cycled)}"

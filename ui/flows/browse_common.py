@@ -7,7 +7,7 @@ from collections.abc import Callable, Hashable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QBoxLayout,
     QGridLayout,
@@ -78,8 +78,13 @@ def place_text(f: Any) -> str:
 class FilterButton(QPushButton):
     """A big button showing a filter and its value ('乡镇：玉泉镇'); tapping it opens the tap-to-choose panel.
 
-    Options may arrive later (code tables load off the GUI thread): `set_options`.
+    Options may arrive later (code tables load off the GUI thread): `set_options`. A chosen value is
+    announced by the `changed` signal (connected to `on_change`), not kept as a callback: a callback
+    naming the page would tie the page and its buttons in a reference cycle, and PySide6 keeps some
+    memory of every Qt object whose wrapper is freed by the cycle collector.
     """
+
+    changed = Signal(object)
 
     def __init__(self, ctx: UiContext, object_name: str, title: str, options: Options,
                  on_change: Callable[[Hashable], None], current: Hashable = None) -> None:
@@ -91,7 +96,7 @@ class FilterButton(QPushButton):
         if not options and current is not None:  # until the code table arrives: 不限 and the preselected value
             options = [(None, tr("jobs_browse.any")), (current, str(current))]
         self._options: list[tuple[Hashable, str]] = list(options)
-        self._on_change = on_change
+        self.changed.connect(on_change)
         self.value: Hashable = current
         self.clicked.connect(self.open_picker)
         self.set_value(current, notify=False)
@@ -111,7 +116,7 @@ class FilterButton(QPushButton):
         self.setText(tr("jobs_browse.filter", title=self.title, value=label_text))
         self.setAccessibleName(self.text())
         if notify:
-            self._on_change(value)
+            self.changed.emit(value)
 
     def open_picker(self) -> None:
         pick(self.ctx.window, tr("jobs_browse.pick_title", title=self.title), self.options(),
@@ -191,7 +196,7 @@ class BrowsePage(Page):
     def add_filter(self, key: str, title: str, options: Options = (), current: Hashable = None,
                    on_change: Callable[[Hashable], None] | None = None) -> FilterButton:
         """A filter button named f"{prefix}{key}"; a change reloads the results unless `on_change` is given."""
-        b = FilterButton(self.ctx, f"{self.prefix}{key}", title, options, on_change or (lambda _v: self.reload()),
+        b = FilterButton(self.ctx, f"{self.prefix}{key}", title, options, on_change or self._filter_changed,
                          current)
         self.filters.append(b)
         self._place()
@@ -220,6 +225,9 @@ class BrowsePage(Page):
             b.setProperty("role", "primary" if on else "")
             b.style().unpolish(b)
             b.style().polish(b)
+
+    def _filter_changed(self, _value: Hashable) -> None:
+        self.reload()
 
     def _elderly_changed(self, _on: bool) -> None:
         self._place()
