@@ -131,13 +131,12 @@ def main(argv: list[str] | None = None) -> int:
             t1 = time.monotonic()
             for i in range(args.warmup):
                 d.session(i)
-            # Counting first at both points, so both RSS figures include what counting itself costs.
+            # RSS first at both points: counting objects needs memory of its own.
+            rss_warm = rss_mib()
             before_types = live_counts_by_type()
             before_qt = live_qt_wrappers()
             if not args.no_trace:
                 tracemalloc.start(8)
-            trace_mem = tracemalloc.get_tracemalloc_memory() if tracemalloc.is_tracing() else 0
-            rss_warm = rss_mib() - trace_mem / 2**20
             heap_warm, lite_warm = malloc_in_use_mib(), sqlite_in_use_mib()
             snap_warm = tracemalloc.take_snapshot() if tracemalloc.is_tracing() else None
             print(f"warm-up: {args.warmup} sessions in {time.monotonic() - t1:.1f} s, RSS {rss_warm:.1f} MiB")
@@ -151,11 +150,13 @@ def main(argv: list[str] | None = None) -> int:
                           + (f", malloc'd in use {heap:.1f} MiB" if heap is not None else "")
                           + (f", SQLite {lite:.1f} MiB" if lite is not None else ""), flush=True)
             elapsed = time.monotonic() - t2
+            trace_mem = tracemalloc.get_tracemalloc_memory() if tracemalloc.is_tracing() else 0
+            rss_end = rss_mib() - trace_mem / 2**20  # before counting: that grows the heap by itself
             after_types = live_counts_by_type()
             after_qt = live_qt_wrappers()
             snap_end = tracemalloc.take_snapshot() if tracemalloc.is_tracing() else None
             trace_mem = tracemalloc.get_tracemalloc_memory() if tracemalloc.is_tracing() else 0
-            rss_end = rss_mib() - trace_mem / 2**20
+            rss_counted = rss_mib() - trace_mem / 2**20
             heap_end, lite_end = malloc_in_use_mib(), sqlite_in_use_mib()
             growth = rss_end - rss_warm
             per = growth / args.sessions * 1024
@@ -164,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"RSS after warm-up {rss_warm:.1f} MiB, at end {rss_end:.1f} MiB, growth {growth:+.2f} MiB "
                   f"= {per:+.1f} KiB/session; budget {budget:.1f} KiB/session → ratio {per / budget:.2f}x"
                   + ("" if args.no_trace else " (tracemalloc's own memory subtracted)"))
+            print(f"RSS once the objects are counted again: {rss_counted:.1f} MiB (counting needs memory of its own)")
             if heap_warm is not None and heap_end is not None:
                 print(f"malloc'd and in use (C and Python heap, not freed memory the allocator keeps): "
                       f"{heap_warm:.1f} → {heap_end:.1f} MiB, {(heap_end - heap_warm) / args.sessions * 1024:+.1f} "
