@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QListView,
-    QScroller,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -37,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from ui.text import tr
 from ui.theme import Theme, theme_for
-from ui.widgets import big_button, label
+from ui.widgets import big_button, label, touch_scroll
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 PAD = 18  # inside a row card
@@ -194,6 +193,11 @@ class _TouchListView(QListView):
         self.doItemsLayout()
 
 
+def row_width_of(view: QListView) -> int:
+    """The width a row card is laid out to in `view`."""
+    return max(300, view.viewport().width() - 4)
+
+
 class ResultList(QWidget):
     """Touch list + 上一页/下一页 + position text + empty-state text. `name` prefixes every objectName."""
 
@@ -217,7 +221,9 @@ class ResultList(QWidget):
         self.view.setObjectName(f"{name}List")
         self.view.setAccessibleName(tr("jobs_list.accessible"))
         self.view.setModel(self.model)
-        self.delegate = RowDelegate(lambda: theme_for(self._elderly()), self._row_width, self.view)
+        # The closures name the view and the `elderly` callable, never this widget: see row_width_of.
+        view = self.view
+        self.delegate = RowDelegate(lambda: theme_for(elderly()), lambda: row_width_of(view), self.view)
         self.view.setItemDelegate(self.delegate)
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -227,7 +233,7 @@ class ResultList(QWidget):
         self.view.setUniformItemSizes(False)
         self.view.setFrameShape(QListView.Shape.NoFrame)
         self.view.clicked.connect(self._clicked)
-        QScroller.grabGesture(self.view.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        touch_scroll(self.view.viewport())
         lay.addWidget(self.view, 1)
         self.empty = label(f"{name}Empty", "", role="heading")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -250,9 +256,6 @@ class ResultList(QWidget):
         self.view.verticalScrollBar().rangeChanged.connect(lambda _a, _b: self._update_nav())
 
     # ---- content ----
-    def _row_width(self) -> int:
-        return max(300, self.view.viewport().width() - 4)
-
     def show_page(self, rows: Sequence[ResultRow], *, page: int = 1, page_size: int | None = None,
                   total: int | None = None, empty_text: str = "", at_end: bool = False) -> None:
         """Show one data page of rows; `at_end` scrolls to its last screen (when paging backwards)."""

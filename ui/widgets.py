@@ -1,10 +1,45 @@
-"""Small reusable widgets: big buttons, headings, status lamps and drawn card pictograms."""
+"""Small reusable widgets: big buttons, headings, status lamps, drawn card pictograms, touch scrolling."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
+import atexit
+
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QScroller, QSizePolicy, QVBoxLayout, QWidget
+
+TOUCH_SCROLL_ANCHOR = "touchScrollAnchor"
+
+
+def _release_touch_scroll_anchor(anchor: QObject) -> None:
+    if shiboken6.isValid(anchor):
+        shiboken6.delete(anchor)
+
+
+def touch_scroll(viewport: QWidget) -> None:
+    """Let a finger flick the content of a scroll area's `viewport` (QScroller's touch gesture).
+
+    QScroller.grabGesture registers a new gesture recognizer on every call, under a new gesture type
+    number that Qt never hands out again, and PySide6 builds a Python enum class for each new number:
+    pages built for every resident session would each leave that behind. Qt's flick recognizer makes
+    its gesture per target widget, so one recognizer — registered once, on an anchor object owned by the
+    application — serves every viewport; each viewport only grabs that gesture type.
+    """
+    app = QCoreApplication.instance()
+    anchor = app.findChild(QObject, TOUCH_SCROLL_ANCHOR, Qt.FindChildOption.FindDirectChildrenOnly)
+    if anchor is None:
+        anchor = QObject(app)
+        anchor.setObjectName(TOUCH_SCROLL_ANCHOR)
+        gesture = QScroller.grabGesture(anchor, QScroller.ScrollerGestureType.TouchGesture)
+        anchor.setProperty("gestureType", int(gesture))
+        # Left to the QApplication's destructor, the anchor's scroller would unregister its recogniser
+        # from a gesture manager already gone (a crash at exit): release it first. Python runs exit
+        # handlers newest first, so this runs before PySide6 destroys the application.
+        atexit.register(_release_touch_scroll_anchor, anchor)
+    QScroller.scroller(viewport)  # the flick gesture drives the scroller its target already has
+    viewport.grabGesture(Qt.GestureType(int(anchor.property("gestureType"))))
+    viewport.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
 
 
 def _round_pen(colour: str, width: int) -> QPen:

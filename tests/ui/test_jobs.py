@@ -197,7 +197,11 @@ def test_touch_swipe_scrolls_the_list(qtbot, world) -> None:
     taps = guest(qtbot, world)
     page = open_item(taps, "find_work", "3")
     wait_rows(qtbot, page, 5)
-    view = page.results.view
+    swipe_up_scrolls(qtbot, page.results.view)
+
+
+def swipe_up_scrolls(qtbot, view) -> None:
+    """A finger flicks the list upwards: it scrolls."""
     bar = view.verticalScrollBar()
     assert bar.maximum() > 0 and bar.value() == 0
     device = QTest.createTouchDevice()
@@ -210,6 +214,21 @@ def test_touch_swipe_scrolls_the_list(qtbot, world) -> None:
         QTest.touchEvent(vp, device).move(0, QPoint(x, y0 - step * 30), vp).commit()
     QTest.touchEvent(vp, device).release(0, QPoint(x, y0 - 300), vp).commit()
     qtbot.waitUntil(lambda: bar.value() > 0, timeout=3000)
+
+
+def test_a_list_built_after_earlier_ones_were_deleted_still_scrolls_by_touch(qtbot, world) -> None:
+    """All scroll areas share one touch-flick recogniser (ui.widgets.touch_scroll): it outlives every page."""
+    import shiboken6
+
+    taps = guest(qtbot, world)
+    first = open_item(taps, "find_work", "3")
+    wait_rows(qtbot, first, 5)
+    world.ui.logout()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(first), timeout=3000)  # the page was deleted with the session
+    taps = guest(qtbot, world)
+    page = open_item(taps, "find_work", "3")
+    wait_rows(qtbot, page, 5)
+    swipe_up_scrolls(qtbot, page.results.view)
 
 
 def test_paper_out_is_said_plainly_and_the_page_stays(qtbot, world) -> None:
@@ -466,3 +485,19 @@ def test_the_next_resident_can_switch_to_elderly_mode_after_a_job_search(qtbot, 
     world.ui.window.set_elderly(True)
     world.ui.window.set_elderly(False)
     assert world.ui.window.current_page().page_id == "attract"
+
+
+def test_the_touch_scroll_recogniser_is_released_before_the_application_at_exit(project_root) -> None:
+    """The shared recogniser's anchor belongs to the QApplication; destroyed with it, it crashed at exit."""
+    import os
+    import subprocess
+    import sys
+
+    script = ("from PySide6.QtWidgets import QApplication, QScrollArea\n"
+              "from ui.widgets import touch_scroll\n"
+              "app = QApplication([])\n"
+              "area = QScrollArea()\n"
+              "touch_scroll(area.viewport())\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=project_root, capture_output=True, text=True,
+                          timeout=60, env={**os.environ, "PYTHONPATH": str(project_root)})
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -7,7 +7,7 @@ from collections.abc import Callable, Hashable, Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QBoxLayout,
     QGridLayout,
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QScroller,
     QVBoxLayout,
     QWidget,
 )
@@ -28,7 +27,7 @@ from ui.picker import pick
 from ui.qr_widget import QrLabel
 from ui.result_list import ResultList, ResultRow
 from ui.text import tr
-from ui.widgets import big_button, label
+from ui.widgets import big_button, label, touch_scroll
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +78,13 @@ def place_text(f: Any) -> str:
 class FilterButton(QPushButton):
     """A big button showing a filter and its value ('乡镇：玉泉镇'); tapping it opens the tap-to-choose panel.
 
-    Options may arrive later (code tables load off the GUI thread): `set_options`.
+    Options may arrive later (code tables load off the GUI thread): `set_options`. A chosen value is
+    announced by the `changed` signal (connected to `on_change`), not kept as a callback: a callback
+    naming the page would tie the page and its buttons in a reference cycle, and PySide6 keeps some
+    memory of every Qt object whose wrapper is freed by the cycle collector.
     """
+
+    changed = Signal(object)
 
     def __init__(self, ctx: UiContext, object_name: str, title: str, options: Options,
                  on_change: Callable[[Hashable], None], current: Hashable = None) -> None:
@@ -92,7 +96,7 @@ class FilterButton(QPushButton):
         if not options and current is not None:  # until the code table arrives: 不限 and the preselected value
             options = [(None, tr("jobs_browse.any")), (current, str(current))]
         self._options: list[tuple[Hashable, str]] = list(options)
-        self._on_change = on_change
+        self.changed.connect(on_change)
         self.value: Hashable = current
         self.clicked.connect(self.open_picker)
         self.set_value(current, notify=False)
@@ -112,7 +116,7 @@ class FilterButton(QPushButton):
         self.setText(tr("jobs_browse.filter", title=self.title, value=label_text))
         self.setAccessibleName(self.text())
         if notify:
-            self._on_change(value)
+            self.changed.emit(value)
 
     def open_picker(self) -> None:
         pick(self.ctx.window, tr("jobs_browse.pick_title", title=self.title), self.options(),
@@ -160,7 +164,7 @@ class BrowsePage(Page):
         self.side.setWidgetResizable(True)
         self.side.setFrameShape(QScrollArea.Shape.NoFrame)
         self.side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        QScroller.grabGesture(self.side.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        touch_scroll(self.side.viewport())
         self.side_inner = QWidget()
         self.side_lay = QVBoxLayout(self.side_inner)
         self.side_lay.setContentsMargins(0, 0, 0, 0)
@@ -184,17 +188,15 @@ class BrowsePage(Page):
         self.filters: list[FilterButton] = []
         self.chips: list[QPushButton] = []
         self.keyword = ""
-        # a bound method, not a lambda: Qt drops the connection when this page is deleted at session end
-        ctx.window.elderly_changed.connect(self._mode_changed)
-
-    def _mode_changed(self, _elderly: bool) -> None:
-        self._place()
+        # A bound method, not a lambda: Qt drops the connection when this page is deleted, while a lambda
+        # would keep the page's Python side (and all it holds) alive in the window for good.
+        ctx.window.elderly_changed.connect(self._elderly_changed)
 
     # ---- filters and chips ----
     def add_filter(self, key: str, title: str, options: Options = (), current: Hashable = None,
                    on_change: Callable[[Hashable], None] | None = None) -> FilterButton:
         """A filter button named f"{prefix}{key}"; a change reloads the results unless `on_change` is given."""
-        b = FilterButton(self.ctx, f"{self.prefix}{key}", title, options, on_change or (lambda _v: self.reload()),
+        b = FilterButton(self.ctx, f"{self.prefix}{key}", title, options, on_change or self._filter_changed,
                          current)
         self.filters.append(b)
         self._place()
@@ -223,6 +225,12 @@ class BrowsePage(Page):
             b.setProperty("role", "primary" if on else "")
             b.style().unpolish(b)
             b.style().polish(b)
+
+    def _filter_changed(self, _value: Hashable) -> None:
+        self.reload()
+
+    def _elderly_changed(self, _on: bool) -> None:
+        self._place()
 
     def set_portrait(self, portrait: bool) -> None:
         self._portrait = portrait
@@ -336,7 +344,7 @@ class DetailPage(Page):
         self.scroll.setObjectName(f"{prefix}Scroll")
         self.scroll.setWidgetResizable(True)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        QScroller.grabGesture(self.scroll.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        touch_scroll(self.scroll.viewport())
         self.inner = QWidget()
         self.fields = QGridLayout(self.inner)
         self.fields.setHorizontalSpacing(24)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QScroller, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.catalogue import ServiceItem
 from kiosk.receipts.guidance import guidance_slip_receipt
@@ -10,7 +10,7 @@ from ui.context import UiContext
 from ui.pages.base import Page
 from ui.router import Router
 from ui.text import tr
-from ui.widgets import big_button, label
+from ui.widgets import big_button, label, touch_scroll
 
 
 class GuidancePage(Page):
@@ -44,7 +44,7 @@ class GuidancePage(Page):
                 body.addWidget(label(f"guidanceLine{i}_{j}", line))
         body.addStretch(1)
         scroll.setWidget(inner)
-        QScroller.grabGesture(scroll.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        touch_scroll(scroll.viewport())
         self.scroll = scroll
         lay.addWidget(scroll, 1)
         row = QHBoxLayout()

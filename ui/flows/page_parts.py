@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLayout,
     QPushButton,
     QScrollArea,
-    QScroller,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -25,7 +24,7 @@ from kiosk.catalogue import ServiceItem
 from ui.context import UiContext
 from ui.pages.base import Page
 from ui.text import tr
-from ui.widgets import big_button, label
+from ui.widgets import big_button, label, touch_scroll
 
 
 def clear_layout(layout: QLayout) -> None:
@@ -182,7 +181,7 @@ def rows_scroll(prefix: str) -> tuple[QScrollArea, QVBoxLayout]:
     scroll.setObjectName(f"{prefix}Scroll")
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
-    QScroller.grabGesture(scroll.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+    touch_scroll(scroll.viewport())
     inner = QWidget()
     inner.setObjectName(f"{prefix}Rows")
     column = QVBoxLayout(inner)
