@@ -216,3 +216,21 @@ def test_status_bar_says_a_device_problem_whole_in_every_mode(window, qtbot, sit
     for kind in (DeviceKind.PRINTER, DeviceKind.ID_CARD, DeviceKind.SS_CARD):
         window.set_device_health(DeviceHealth(kind, DeviceState.ONLINE, ""))
     assert not window.status_notice.isVisible()
+
+
+@pytest.mark.parametrize("elderly", [False, True])
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)])
+def test_the_welcome_never_breaks_the_service_points_name(window, qtbot, elderly, size) -> None:
+    from tests.helpers.usability import cut_off_texts
+
+    window.setGeometry(0, 0, *size)
+    window.set_elderly(elderly)
+    window.go("attract", remember=False)
+    qtbot.wait(30)
+    try:
+        welcome = window.current_page().welcome
+        (line,) = [line for line in welcome.text().split("\n") if POINT in line]
+        assert welcome.fontMetrics().horizontalAdvance(line) <= welcome.contentsRect().width(), "the name is broken"
+        assert not cut_off_texts(window.current_page())
+    finally:
+        window.set_elderly(False)

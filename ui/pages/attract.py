@@ -41,7 +41,8 @@ class AttractPage(Page):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(60, 16, 60, 16)
         outer.setSpacing(14)
-        self.welcome = label("attractWelcome", f"{tr('attract.welcome')} · {service_point_name}", role="heading")
+        self._point = service_point_name
+        self.welcome = label("attractWelcome", tr("attract.welcome_line", point=service_point_name), role="heading")
         self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.guidance = label("attractGuidance", tr("attract.guidance"), role="guidance")
         self.guidance.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -68,6 +69,8 @@ class AttractPage(Page):
         self.set_portrait(False)
 
     def set_portrait(self, portrait: bool) -> None:
+        # narrow screens: the service point's name on a line of its own, never broken before its last word
+        self.welcome.setText(tr("attract.welcome_lines" if portrait else "attract.welcome_line", point=self._point))
         for p in self._panels:
             self._grid.removeWidget(p)
         for i, p in enumerate(self._panels):
