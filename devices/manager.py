@@ -123,6 +123,12 @@ class DeviceManager:
 
         return unsubscribe
 
+    def forget_cards(self) -> None:
+        """Drop the remembered card reads (name, ID number) at a session's end; a card still lying there is
+        not replayed to later listeners, and nothing personal stays in memory."""
+        with self._lock:
+            self._cards.clear()
+
     def _publish(self, event: DeviceEvent) -> None:
         with self._delivery:
             with self._lock:

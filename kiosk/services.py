@@ -232,6 +232,8 @@ class ResidentServices:
             self._session = None
             self._pin_identity = None
         self.names.clear()
+        if self.devices is not None:
+            self.devices.forget_cards()  # the manager's replay memory of the card read
 
     # ---- public information (cached) ----
     def search(self, feed: str, query: SearchQuery) -> SearchPage:

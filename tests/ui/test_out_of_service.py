@@ -29,7 +29,7 @@ COUNTER = "玉泉镇便民服务中心一楼人社窗口"
 def _site(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     site = folder / "site.toml"
-    site.write_text(f'[kiosk]\ndata_dir = "{folder / "data"}"\n[platform]\nurl = "http://127.0.0.1:9"\n'
+    site.write_text(f'[kiosk]\ndemo = true\ndata_dir = "{folder / "data"}"\n[platform]\nurl = "http://127.0.0.1:9"\n'
                     "start_sandbox = false\n", encoding="utf-8")
     return site
 

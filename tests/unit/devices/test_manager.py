@@ -458,3 +458,15 @@ def test_a_technician_prints_and_sees_real_health_while_holding_the_devices(tmp_
     assert any("自检" in p for p in printer.printed)
     assert manager.health()[DeviceKind.PRINTER].state == DeviceState.MAINTENANCE
     assert manager.device_health()[DeviceKind.PRINTER].state == DeviceState.ONLINE
+
+
+def test_a_card_read_is_forgotten_at_session_end_and_not_replayed_after(rig: Rig) -> None:
+    rig.id_card.place(sample_identity())
+    early = EventRecorder()
+    rig.manager.subscribe(early)
+    early.wait_for(lambda e: isinstance(e, CardInserted), WAIT)
+    rig.manager.forget_cards()  # the resident's session ended; the card may still lie there
+    assert rig.manager._cards == {}, "name and ID number stay in memory"
+    late = EventRecorder()
+    rig.manager.subscribe(late)
+    assert not [e for e in late.events if not isinstance(e, HealthChanged)]
