@@ -71,3 +71,16 @@ def test_taking_the_card_out_at_the_pin_pad_returns_to_the_start(qtbot, world) -
     world.sim(DeviceKind.SS_CARD).remove()
     qtbot.waitUntil(lambda: world.ui.window.current_page().page_id == "attract", timeout=5000)
     assert world.core.services.session is None
+
+
+def test_the_demo_panel_inserts_a_third_generation_card_the_platform_knows(qtbot, world) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+
+    button = world.ui.demo_panel.findChild(QPushButton, "demoInsertSsThirdGen0")
+    assert button is not None and world.ui.demo_panel.findChild(QPushButton, "demoInsertSsThirdGen1") is None  # P0002: 2.00
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: world.ui.window.current_page().page_id == "card_holder", timeout=5000)
+    type_pin(qtbot, world, DEMO_PIN)
+    qtbot.waitUntil(lambda: world.ui.window.current_page().page_id == "home", timeout=8000)
+    assert world.core.services.session.identity.id_number == "140222197503150011"

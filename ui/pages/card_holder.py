@@ -45,7 +45,7 @@ class CardHolderPage(Page):
         self.states = QStackedWidget()
         outer.addWidget(self.states, 1)
 
-        self.pin_pad = PinPad(self._verify)
+        self.pin_pad = PinPad(self.verify_pin)
         self.pin_pad.title.setText(tr("card_holder.title"))
         self.pin_pad.why.setText(tr("card_holder.why"))
         self.pin_pad.why.setAccessibleName(tr("card_holder.why"))
@@ -95,7 +95,8 @@ class CardHolderPage(Page):
         self.pin_pad.set_tries(tries)
         self.pin_pad.set_busy(False)
 
-    def _verify(self, pin: str) -> None:
+    def verify_pin(self, pin: str) -> None:
+        """The PIN pad's digits: checked by the card, then the platform names the holder (off the GUI thread)."""
         identity = self._identity
         if identity is None:
             return
