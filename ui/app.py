@@ -151,7 +151,7 @@ class KioskUi:
             if session is not None and event.source == "ss_card" and session.login_method == "ss_card":
                 self.logout()
             elif session is None and event.source == "ss_card" and self.window.current_page() is self.card_holder:
-                self.logout()  # the card whose PIN was being asked left the reader
+                self.card_holder.card_removed()  # at the PIN pad: back to the start; offline: the ID-card offer stays
         elif isinstance(event, CardFailed):
             log.info("card read failed on %s: %s", event.source, event.error.detail or event.error.message)
             if self.services.session is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from devices.base import DeviceKind
+from devices.base import CardRemoved, DeviceKind
 from devices.sscard.cardmodel import CardProfile, ef05_records, ef06_records
 from tests.helpers.forms_ui import dead_platform
 from tests.ui.conftest import login_with_id_card
@@ -53,6 +53,11 @@ def test_offline_says_the_card_needs_the_network_and_offers_the_id_card(qtbot, w
     assert page.id_card_offer.isVisible() and "身份证" in page.id_card_offer.text()
     assert page.id_card_picture.isVisible()
     assert world.core.services.session is None
+    # the resident takes the social security card out: the offer stays on the screen
+    with qtbot.waitSignal(world.ui.bridge.device_event, timeout=3000,
+                          check_params_cb=lambda event: isinstance(event, CardRemoved)):
+        world.sim(DeviceKind.SS_CARD).remove()
+    assert world.ui.window.current_page() is page and page.states.currentWidget() is page.offline_panel
     # the offer holds: an ID card placed now logs in as usual
     login_with_id_card(qtbot, world, 0)
     assert world.core.services.session.login_method == "id_card"

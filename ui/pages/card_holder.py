@@ -122,6 +122,12 @@ class CardHolderPage(Page):
         self.cancelled.emit()
         self.ctx.overlay.failure(plain_message(exc))
 
+    def card_removed(self) -> None:
+        """The card left the reader: at the PIN pad that ends the attempt; the offline offer of the ID card stays."""
+        self._identity = None
+        if self.states.currentWidget() is not self.offline_panel:
+            self.cancelled.emit()
+
     def show_offline(self, message: str) -> None:
         """The card can be read only with the network: say so and offer the ID card here."""
         self.offline_message.setText(message)
