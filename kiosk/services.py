@@ -146,6 +146,7 @@ class ResidentServices:
         self.now: Callable[[], datetime] = clock.now
         self._lock = threading.Lock()
         self._session: ResidentSession | None = None
+        self._logouts = 0  # a login still under way when this moves belongs to a resident who left
         sp = settings.service_point
         self.point = CachePoint(lat=sp.lat, lon=sp.lon, county=sp.county, town=sp.town, village=sp.village)
 
@@ -240,13 +241,16 @@ class ResidentServices:
             raise CardNeedsNetwork(MESSAGES["third_gen_needs_network"])
         return self._ss_reader().pin_tries_left()
 
-    def login_card_holder(self, identity: IdentityRead, pin: str) -> ResidentSession:
+    def login_card_holder(self, identity: IdentityRead, pin: str) -> ResidentSession | None:
         """Verify the PIN on the card (possession), then let the platform name the holder from what the card
         gives freely; the session then holds the full identity, like any other login.
 
-        PinError when the card refuses the PIN; CardNeedsNetwork when the platform cannot be reached; the
-        PIN is neither logged nor kept.
+        PinError when the card refuses the PIN; CardNeedsNetwork when the platform cannot be reached; None
+        when the resident left (logout, card out) before the platform answered. The PIN is neither logged
+        nor kept.
         """
+        with self._lock:
+            started = self._logouts
         self._ss_reader().verify_pin(pin)
         del pin
         extra = dict(identity.extra)
@@ -263,14 +267,17 @@ class ResidentServices:
         except InvalidIdNumber as exc:
             log.warning("card holder login refused: the platform's ID number fails %s", exc.fault.value)
             raise ServiceError(MESSAGES["third_gen_bad_id_number"]) from exc
-        self.names.add(p.name)
         birth = date.fromisoformat(p.birth_date) if p.birth_date else None
         full = replace(identity, id_number=p.id_number, name=p.name, gender=p.gender, birth_date=birth,
                        partial=False, notice="", extra=(*identity.extra, ("holder_from", "platform")))
         session = self._from_remote(full, self.database.person_key(p.id_number), "ss_card", remote)
         with self._lock:
+            if self._logouts != started or self._session is not None:
+                log.info("3rd-generation card holder login dropped: the resident left meanwhile")
+                return None
             self._session = session
             self._pin_identity = full  # type: ignore[attr-defined]  # PIN given at this login: records do not ask again
+        self.names.add(p.name)
         log.info("3rd-generation card holder logged in through the platform")
         return session
 
@@ -287,6 +294,7 @@ class ResidentServices:
         """Forget the resident: session, token, and the names the log filter was masking."""
         with self._lock:
             self._session = None
+            self._logouts += 1
         self.names.clear()
 
     # ---- public information (cached) ----

@@ -106,7 +106,8 @@ class CardHolderPage(Page):
 
     def _done(self, session: Any) -> None:
         self._identity = None
-        self.logged_in.emit(session)
+        if session is not None:  # None: the resident left before the platform answered
+            self.logged_in.emit(session)
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, PinError):

@@ -162,3 +162,20 @@ def test_offline_with_a_psam_the_card_logs_in_and_the_registration_arrives_later
     k.restore_network()
     k.core.sync.run_once()  # type: ignore[union-attr]
     _assert_arrived_as_p0001(sandbox, key)
+
+
+def test_a_resident_who_leaves_while_the_platform_answers_leaves_no_session_behind(kiosk, make_card, monkeypatch):
+    k = kiosk()
+    make_card(P0001_CARD).insert()
+    identity = k.card_read()
+    services = k.core.services
+    platform = k.core.platform
+    real = platform.login_card_holder
+
+    def answer_after_the_resident_left(*args):  # the card came out (logout) while the platform was answering
+        services.logout()
+        return real(*args)
+
+    monkeypatch.setattr(platform, "login_card_holder", answer_after_the_resident_left)
+    assert services.login_card_holder(identity, PIN) is None
+    assert services.session is None  # the next resident's card is not ignored as "during a session"
