@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from devices.base import CardRemoved, DeviceKind
 from devices.sscard.cardmodel import CardProfile, ef05_records, ef06_records
 from tests.helpers.forms_ui import dead_platform
@@ -89,3 +91,20 @@ def test_the_demo_panel_inserts_a_third_generation_card_the_platform_knows(qtbot
     type_pin(qtbot, world, DEMO_PIN)
     qtbot.waitUntil(lambda: world.ui.window.current_page().page_id == "home", timeout=8000)
     assert world.core.services.session.identity.id_number == "140222197503150011"
+
+
+@pytest.mark.parametrize("portrait", [False, True])
+def test_the_pin_pad_and_the_offline_offer_meet_the_usability_numbers(qtbot, world, portrait: bool) -> None:
+    from tests.helpers.usability import cut_off_texts, smallest_font, smallest_target, unnamed_interactive
+
+    if portrait:
+        world.ui.window.setGeometry(0, 0, 1080, 1920)
+    page = insert_third_gen(qtbot, world)
+    qtbot.waitUntil(lambda: page.pin_pad.keys["1"].isEnabled(), timeout=5000)
+    for state in (page.pin_pad, page.offline_panel):
+        if state is page.offline_panel:
+            page.show_offline("这张社保卡（第三代）只能在联网时读取，现在网络暂时不可用。")
+        qtbot.wait(50)
+        assert smallest_font(page).value >= 28, smallest_font(page)
+        assert smallest_target(page).value >= 60, smallest_target(page)
+        assert unnamed_interactive(page) == [] and cut_off_texts(page) == []
