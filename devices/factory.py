@@ -40,6 +40,7 @@ class DeviceAddresses:
     qr_scanner: str
     printer: str
     printer_profile: str
+    ss_card_sam: str = "none"  # the PSAM for 3rd-generation cards: a second PC/SC reader, or none
     status_timeout_s: float = 1.0
     status_interval_s: float = 5.0
     profiles_path: Path = DEFAULT_PROFILES_PATH
@@ -59,10 +60,33 @@ def check_address(kind: DeviceKind, address: str) -> None:
         )
 
 
-def make_reader(kind: DeviceKind, address: str, *, today: Callable[[], date] = date.today) -> CardReaderDriver | None:
+SAM_SCHEMES = ("pcsc", "none")
+WRONG_SAM = "devices.ss_card_sam = {address!r}：社保卡 PSAM 应为 pcsc://读卡器名称（第二个读卡槽）或 none"
+
+
+def check_sam_address(address: str) -> None:
+    """Raise DeviceUriError unless address is `none` or a PSAM reader `pcsc://<name>` (with its options)."""
+    try:
+        uri = parse_device_uri(address)
+    except DeviceUriError as exc:
+        raise DeviceUriError(f"devices.ss_card_sam = {address!r}：{exc.args[0]}") from exc
+    if uri.scheme not in SAM_SCHEMES:
+        raise DeviceUriError(WRONG_SAM.format(address=address))
+    if uri.scheme == "pcsc":
+        from devices.sscard.psam import PsamAuthenticator
+
+        try:
+            PsamAuthenticator.from_uri(uri)
+        except DeviceUriError as exc:
+            raise DeviceUriError(f"devices.ss_card_sam = {address!r}：{exc.args[0]}") from exc
+
+
+def make_reader(kind: DeviceKind, address: str, *, today: Callable[[], date] = date.today,
+                sam: str = "none") -> CardReaderDriver | None:
     """The driver for one card reader or scanner address; None for `none`.
 
     `today` is the calendar date card expiry is judged by: the kiosk passes the service point's date.
+    `sam` (social security card reader only) is the PSAM's reader, which unlocks 3rd-generation cards.
     """
     check_address(kind, address)
     uri = parse_device_uri(address)
@@ -83,6 +107,13 @@ def make_reader(kind: DeviceKind, address: str, *, today: Callable[[], date] = d
             return SimSsCardReader(today=today)
         from devices.sscard.pcsc_driver import SsCardReader
 
+        check_sam_address(sam)
+        sam_uri = parse_device_uri(sam)
+        if sam_uri.scheme == "pcsc":
+            from devices.sscard.psam import PsamAuthenticator
+
+            return SsCardReader.from_uri(uri, today=today, authenticator=PsamAuthenticator.from_uri(sam_uri),
+                                         exclude=sam_uri.target)
         return SsCardReader.from_uri(uri, today=today)
     if kind == DeviceKind.QR_SCANNER:
         if uri.scheme == "sim":
@@ -113,6 +144,7 @@ def build_device_manager(addresses: DeviceAddresses, *, today: Callable[[], date
         (DeviceKind.PRINTER, addresses.printer),
     ):
         check_address(kind, address)  # all of them before any driver is built
+    check_sam_address(addresses.ss_card_sam)
     profile = profile_named(load_profiles(addresses.profiles_path), addresses.printer_profile)
     readers: dict[DeviceKind, CardReaderDriver] = {}
     sims: dict[DeviceKind, object] = {}
@@ -121,7 +153,7 @@ def build_device_manager(addresses: DeviceAddresses, *, today: Callable[[], date
         (DeviceKind.SS_CARD, addresses.ss_card),
         (DeviceKind.QR_SCANNER, addresses.qr_scanner),
     ):
-        driver = make_reader(kind, address, today=today)
+        driver = make_reader(kind, address, today=today, sam=addresses.ss_card_sam)
         if driver is None:
             continue
         readers[kind] = driver

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from devices.base import IdentityRead
+from devices.sscard.cardmodel import CardProfile, ef05_records, profile_from_identity
 from kiosk.settings import PROJECT_ROOT
 
 DEMO_PERSONS_FILE = PROJECT_ROOT / "sandbox" / "demo_persons.json"
@@ -22,6 +23,9 @@ class DemoResident:
     id_card: IdentityRead
     ss_card: IdentityRead
     essc_token: str
+    # The same social security card as the 3rd-generation chip it is (spec 3.00): it hides its holder from a
+    # kiosk without a PSAM. None for 2nd-generation cards.
+    ss_card_third_gen: CardProfile | None = None
 
 
 def _date(text: str | None) -> date | None:
@@ -58,5 +62,16 @@ def load_demo_residents(path: Path = DEMO_PERSONS_FILE, today: date | None = Non
         )
         name = p["name"]
         out.append(DemoResident(p["person_id"], name[0] + "*" * (len(name) - 1), id_card, ss_card,
-                                p.get("essc_demo_token", "")))
+                                p.get("essc_demo_token", ""), _third_gen_card(ss, ss_card)))
     return out
+
+
+def _third_gen_card(ss: dict, ss_card: IdentityRead) -> CardProfile | None:
+    """The card as a 3rd-generation chip with the card record the sandbox holds (number, code, region)."""
+    if not str(ss.get("spec_version", "")).startswith("3") or not ss.get("card_id"):
+        return None
+    ef05 = ef05_records(version="3.00", card_number=ss_card.card_number,
+                        issue_date=ss_card.valid_from or date(2020, 3, 1),
+                        expiry_date=ss_card.valid_until or date(2099, 12, 31),
+                        identification_code=bytes.fromhex(ss["card_id"]), card_type=ss.get("card_type", "1"))
+    return profile_from_identity(replace(ss_card, partial=True), ef05=ef05)

@@ -49,7 +49,9 @@ log = logging.getLogger(__name__)
 # Plain messages of this module (data, in one place).
 MESSAGES = {
     "offline_login": "网络暂时不可用：您可以查看岗位、办理登记（联网后自动上传）；个人参保记录需联网查询。",
-    "partial_card": "",
+    "partial_card": "这张社保卡需要先输入密码，再由平台核对持卡人。",
+    "third_gen_needs_network": "这张社保卡（第三代）只能在联网时读取，现在网络暂时不可用。",
+    "third_gen_bad_id_number": "平台返回的持卡人身份证号码有误，无法登录。请改用身份证，或到柜台办理。",
     "essc_needs_network": "电子社保卡需要联网核验。网络暂时不可用，请改用身份证或社保卡。",
     "essc_bad_id_number": "电子社保卡核验返回的身份证号码有误，无法登录。请改用身份证或社保卡，或到柜台办理。",
     "records_need_network": "个人记录需要联网查询。网络暂时不可用，请稍后再试，或到柜台查询（{counter}）。",
@@ -82,6 +84,14 @@ class NotLoggedIn(ServiceError):
 
 class NeedsNetwork(ServiceError):
     """A live personal query while the platform is unreachable."""
+
+
+class CardNeedsNetwork(NeedsNetwork):
+    """A 3rd-generation social security card without a PSAM: only the platform can name its holder."""
+
+
+class PartialCardRead(ServiceError):
+    """A card read that does not name the holder cannot start a session (use the card holder login)."""
 
 
 class QueueSubmission(Protocol):
@@ -137,6 +147,7 @@ class ResidentServices:
         self._lock = threading.Lock()
         self._session: ResidentSession | None = None
         self._pin_identity: IdentityRead | None = None  # the card read whose PIN was given (this session only)
+        self._logouts = 0  # a login still under way when this moves belongs to a resident who left
         sp = settings.service_point
         self.point = CachePoint(lat=sp.lat, lon=sp.lon, county=sp.county, town=sp.town, village=sp.village)
 
@@ -155,6 +166,8 @@ class ResidentServices:
         """Start a session from a card read at once (greeting within a second); the platform comes after."""
         if identity.expired:
             raise ServiceError(MESSAGES["card_expired"])
+        if identity.partial or not identity.id_number or not identity.name:
+            raise PartialCardRead(MESSAGES["partial_card"])  # never a session with an empty identity
         self.names.add(identity.name)
         session = ResidentSession(identity, self.database.person_key(identity.id_number), identity.source,
                                   notice=identity.notice if identity.partial else "")
@@ -217,6 +230,58 @@ class ResidentServices:
             self._session = session
         return session
 
+    # ---- 3rd-generation social security card without a PSAM: PIN on the card, holder from the platform ----
+    def card_holder_login_start(self, identity: IdentityRead) -> int | None:
+        """Before asking the PIN of a card that hides its holder: the card's PIN tries left (blocking, card I/O).
+
+        CardNeedsNetwork when the kiosk knows it is offline (asking a PIN that cannot be used helps nobody).
+        """
+        if identity.expired:
+            raise ServiceError(MESSAGES["card_expired"])
+        if self._is_online() is False:
+            raise CardNeedsNetwork(MESSAGES["third_gen_needs_network"])
+        return self._ss_reader().pin_tries_left()
+
+    def login_card_holder(self, identity: IdentityRead, pin: str) -> ResidentSession | None:
+        """Verify the PIN on the card (possession), then let the platform name the holder from what the card
+        gives freely; the session then holds the full identity, like any other login.
+
+        PinError when the card refuses the PIN; CardNeedsNetwork when the platform cannot be reached; None
+        when the resident left (logout, card out) before the platform answered. The PIN is neither logged
+        nor kept.
+        """
+        with self._lock:
+            started = self._logouts
+        self._ss_reader().verify_pin(pin)
+        del pin
+        extra = dict(identity.extra)
+        try:
+            remote = self.platform.login_card_holder(identity.card_number, extra.get("card_identification_code", ""),
+                                                     extra.get("region_code", ""))
+        except PlatformUnavailable as exc:
+            raise CardNeedsNetwork(MESSAGES["third_gen_needs_network"]) from exc
+        except PlatformRejected as exc:
+            raise ServiceError(exc.message) from exc
+        p = remote.profile
+        try:  # the platform's answer is a way in like a card: a malformed number is nobody, not a person
+            validate_id_number(p.id_number, self.today())
+        except InvalidIdNumber as exc:
+            log.warning("card holder login refused: the platform's ID number fails %s", exc.fault.value)
+            raise ServiceError(MESSAGES["third_gen_bad_id_number"]) from exc
+        birth = date.fromisoformat(p.birth_date) if p.birth_date else None
+        full = replace(identity, id_number=p.id_number, name=p.name, gender=p.gender, birth_date=birth,
+                       partial=False, notice="", extra=(*identity.extra, ("holder_from", "platform")))
+        session = self._from_remote(full, self.database.person_key(p.id_number), "ss_card", remote)
+        with self._lock:
+            if self._logouts != started or self._session is not None:
+                log.info("3rd-generation card holder login dropped: the resident left meanwhile")
+                return None
+            self._session = session
+            self._pin_identity = full  # PIN given at this login: records do not ask again
+        self.names.add(p.name)
+        log.info("3rd-generation card holder logged in through the platform")
+        return session
+
     @staticmethod
     def _from_remote(identity: IdentityRead, person_key: str, method: str, remote: Any) -> ResidentSession:
         p = remote.profile
@@ -231,6 +296,7 @@ class ResidentServices:
         with self._lock:
             self._session = None
             self._pin_identity = None
+            self._logouts += 1
         self.names.clear()
         if self.devices is not None:
             self.devices.forget_cards()  # the manager's replay memory of the card read

@@ -163,6 +163,19 @@ def _device(kind: str) -> Callable[[Any], str]:
     return check
 
 
+def _sam_device(v: Any) -> str:
+    """The social security card PSAM: `pcsc://<its reader>` (options key_usage, key_version, df) or `none`."""
+    from devices.factory import check_sam_address
+
+    if not isinstance(v, str):
+        raise ValueError("设备地址字符串")
+    try:
+        check_sam_address(v)
+    except DeviceUriError as exc:
+        raise _WholeMessage(exc.args[0]) from exc
+    return v
+
+
 def _timezone(v: Any) -> str:
     """An IANA zone name the system's zone database knows (Debian package tzdata)."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -237,6 +250,7 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], bool]]] = {
     "devices": {
         "id_card": (_device("id_card"), True),
         "ss_card": (_device("ss_card"), True),
+        "ss_card_sam": (_sam_device, False),  # the PSAM for 3rd-generation cards (second PC/SC slot) or none
         "qr_scanner": (_device("qr_scanner"), True),
         "printer": (_device("printer"), True),
         "printer_profile": (_str(), True),
@@ -312,6 +326,7 @@ class DeviceSettings:
     qr_scanner: str
     printer: str
     printer_profile: str
+    ss_card_sam: str = "none"  # the PSAM's PC/SC reader for 3rd-generation cards, or none
 
 
 @dataclass(frozen=True)

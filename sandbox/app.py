@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sandbox import schemas
-from sandbox.contract import API_PREFIX, ERROR_CODES, FEED_FIELDS, RECORD_KINDS
+from sandbox.contract import API_PREFIX, CARD_HOLDER_SESSION_PATH, ERROR_CODES, FEED_FIELDS, RECORD_KINDS
 from sandbox.service import ApiError, Platform
 from sandbox.signing import SignatureRejected, verify
 
@@ -255,6 +255,14 @@ def create_app(platform: Platform) -> FastAPI:
             raise ApiError("KIOSK_MISMATCH", "签名的自助机与路径中的自助机不一致")
         status, out = platform.audit(kiosk_id, body.model_dump(mode="json"))
         return JSONResponse(out, status_code=status)
+
+    # ---- 3rd-generation social security card holder login (issue 11 §1; kept apart on purpose) ----
+    @app.post(CARD_HOLDER_SESSION_PATH, response_model=schemas.SessionOut, responses=err, tags=["residents"],
+              summary="Resident login by a 3rd-generation social security card whose PIN the kiosk verified on "
+                      "the card: the platform names the holder from the card number, identification code and "
+                      "issuing region (CARD_NOT_FOUND / IDENTITY_MISMATCH)")
+    def card_holder_session(body: schemas.CardHolderSessionIn, request: Request) -> dict[str, Any]:
+        return platform.login_card_holder(kiosk_of(request), body.model_dump())
 
     # ---- sandbox-only administration (unsigned; the server listens on 127.0.0.1 only) ----
     admin = f"{API_PREFIX}/admin"

@@ -5,6 +5,7 @@ from __future__ import annotations
 API_PREFIX = "/v1"
 SIGNATURE_WINDOW_S = 300
 RESIDENT_TOKEN_TTL_S = 15 * 60
+CARD_HOLDER_SESSION_PATH = f"{API_PREFIX}/sessions/ss-card-holder"  # 3rd-generation card, PIN verified on the card
 ESSC_TOKEN_TTL_S = 60
 
 # Every feed item also carries: id, version, updated_at, deleted.

@@ -202,3 +202,19 @@ def make_sessionmaker(engine: Engine) -> sessionmaker:
     """Create the tables if needed and return a session factory."""
     Base.metadata.create_all(engine)
     return sessionmaker(engine, expire_on_commit=False)
+
+
+# ---- 3rd-generation social security cards (issue 11 §1) ----------------------------------------------
+class SsCard(Base):
+    """A social security card the platform issued: what the card gives without authentication, and whose it is.
+
+    A 3rd-generation card hides its holder (EF06) from a kiosk without a PSAM; the kiosk verifies the
+    card's PIN and sends these three values, and the platform names the person from this record.
+    """
+
+    __tablename__ = "ss_cards"
+    card_number: Mapped[str] = mapped_column(String(20), primary_key=True)
+    card_identification_code: Mapped[str] = mapped_column(String(32), unique=True)  # 32 hex digits (EF05 tag 01)
+    issuing_region: Mapped[str] = mapped_column(String(6))  # 6 digits: the first 3 bytes of the code
+    spec_version: Mapped[str] = mapped_column(String(8))
+    person_id: Mapped[str] = mapped_column(String(32), index=True)

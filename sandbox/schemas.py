@@ -247,3 +247,21 @@ class EsscIssueOut(BaseModel):
 class AnswerIn(Strict):
     response: str = Field(max_length=4000)
     deadline: str | None = Field(default=None, max_length=10)
+
+
+# ---- 3rd-generation social security card holder login (issue 11 §1; kept apart on purpose) ----
+class CardHolderSessionIn(Strict):
+    """Login with a 3rd-generation social security card whose holder file the kiosk cannot read.
+
+    The kiosk sends what the card gives freely (EF05) after the resident's PIN was verified on the
+    card itself (VERIFY answered 9000): that is the proof of possession. The platform names the
+    person from its card record; the kiosk never sends or keeps the PIN.
+    """
+
+    card_number: str = Field(min_length=1, max_length=20, description="EF05 tag 07 (ASCII)")
+    card_identification_code: str = Field(
+        pattern="^[0-9A-Fa-f]{32}$", description="EF05 tag 01 as 32 hex digits")
+    issuing_region: str = Field(
+        pattern="^[0-9]{6}$", description="the first 3 bytes of the identification code (BCD), 6 digits")
+    holder_verified_by: Literal["card_pin"] = Field(
+        description="how the kiosk checked the holder: the card's own PIN check (VERIFY → 9000)")

@@ -133,6 +133,7 @@ class Platform:
     def seed_demo(self) -> bool:
         """Fill an empty database with the demo data of 天镇县; False when it was already seeded."""
         self.register_demo_kiosks()
+        self.seed_demo_ss_cards()
         with self._lock, self.Session.begin() as s:
             if s.get(db.Meta, "seeded") is not None:
                 return False
@@ -350,15 +351,21 @@ class Platform:
                         raise ApiError("IDENTITY_MISMATCH", "证件信息与平台登记信息不一致")
                 else:  # ss_card
                     person = self._ss_card_person(s, body)
-                token = secrets.token_urlsafe(32)
-                expires = now + RESIDENT_TOKEN_TTL_S
-                s.add(db.ResidentSession(token_sha256=hashlib.sha256(token.encode()).hexdigest(),
-                                         person_id=person.person_id, kiosk_id=kiosk_id, expires_at=expires))
-                s.execute(delete(db.ResidentSession).where(db.ResidentSession.expires_at < now - 86400))
+                token, expires = self._issue_resident_token(s, person, kiosk_id, now)
                 profile = self._profile(person)
         except RuleViolation as exc:
             raise ApiError("VALIDATION_ERROR", str(exc)) from exc
         return {"resident_token": token, "expires_at": iso(expires), "profile": profile}
+
+    @staticmethod
+    def _issue_resident_token(s: Any, person: db.Person, kiosk_id: str, now: float) -> tuple[str, float]:
+        """A new resident token for person (stored only as its hash); old expired tokens are dropped."""
+        token = secrets.token_urlsafe(32)
+        expires = now + RESIDENT_TOKEN_TTL_S
+        s.add(db.ResidentSession(token_sha256=hashlib.sha256(token.encode()).hexdigest(),
+                                 person_id=person.person_id, kiosk_id=kiosk_id, expires_at=expires))
+        s.execute(delete(db.ResidentSession).where(db.ResidentSession.expires_at < now - 86400))
+        return token, expires
 
     def _ss_card_person(self, s: Any, body: dict[str, Any]) -> db.Person:
         card = body.get("card_number")
@@ -649,3 +656,43 @@ class Platform:
             r.answered_at = now
             return {"report_no": r.report_no, "response": r.response, "deadline": r.deadline}
 
+    # ---- 3rd-generation social security cards (issue 11 §1) -------------------------------------
+    def seed_demo_ss_cards(self) -> int:
+        """Record the demo persons' social security cards (once; also into a database seeded before cards were
+        recorded); returns how many were added."""
+        added = 0
+        with self._lock, self.Session.begin() as s:
+            for p in load_demo_persons():
+                card = p.get("ss_card") or {}
+                if not card.get("card_number") or s.get(db.SsCard, card["card_number"]) is not None:
+                    continue
+                s.add(db.SsCard(card_number=card["card_number"], card_identification_code=card["card_id"].upper(),
+                                issuing_region=card["issuing_region"], spec_version=card.get("spec_version", ""),
+                                person_id=p["person_id"]))
+                added += 1
+        return added
+
+    def login_card_holder(self, kiosk_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """A resident session for the holder of a 3rd-generation card whose PIN the kiosk verified on the card.
+
+        All three values the card gives freely must match the platform's card record: the number alone
+        (printed on the card) names nobody.
+        """
+        code = body["card_identification_code"].upper()
+        region = body["issuing_region"]
+        if not code.startswith(region):
+            raise ApiError("VALIDATION_ERROR", "发卡地区与卡识别码不符")
+        now = self.clock()
+        with self._lock, self.Session.begin() as s:
+            card = s.get(db.SsCard, body["card_number"])
+            if card is None:
+                raise ApiError("CARD_NOT_FOUND", "平台上没有这张社保卡的记录")
+            if card.card_identification_code != code or card.issuing_region != region:
+                log.info("card holder login refused: the card's identification code does not match the record")
+                raise ApiError("IDENTITY_MISMATCH", "社保卡信息与平台登记信息不一致")
+            person = s.get(db.Person, card.person_id)
+            if person is None:
+                raise ApiError("CARD_NOT_FOUND", "平台上没有这张社保卡的记录")
+            token, expires = self._issue_resident_token(s, person, kiosk_id, now)
+            profile = self._profile(person)
+        return {"resident_token": token, "expires_at": iso(expires), "profile": profile}

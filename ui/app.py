@@ -110,6 +110,13 @@ class KioskUi:
         self.home = HomePage(groups)
         for page in (self.attract, self.home):
             self.window.add_page(page)
+        from ui.pages.card_holder import CardHolderPage
+
+        # A 3rd-generation social security card that hides its holder: PIN, then the platform names them.
+        self.card_holder = CardHolderPage(self.ctx)
+        self.window.add_page(self.card_holder)
+        self.card_holder.logged_in.connect(self._greet)
+        self.card_holder.cancelled.connect(self.logout)
         self.group_pages: dict[str, GroupPage] = {}
         for slug, group in groups:
             page = GroupPage(slug, group, list(core.catalogue.items_in(group)), self.router.open)
@@ -164,6 +171,8 @@ class KioskUi:
             session = self.services.session
             if session is not None and event.source == "ss_card" and session.login_method == "ss_card":
                 self.logout()
+            elif session is None and event.source == "ss_card" and self.window.current_page() is self.card_holder:
+                self.card_holder.card_removed()  # at the PIN pad: back to the start; offline: the ID-card offer stays
         elif isinstance(event, CardFailed):
             log.info("card read failed on %s: %s", event.source, event.error.detail or event.error.message)
             if self.services.session is None:
@@ -172,6 +181,10 @@ class KioskUi:
     def _card_login(self, identity: IdentityRead) -> None:
         if self.services.session is not None:
             log.info("a card was presented during a session; ignored")
+            return
+        if identity.partial and identity.source == "ss_card":  # the card hides its holder (no PSAM here)
+            self.watch.start()  # a resident who walks away from the PIN pad also returns the kiosk to attract
+            self.card_holder.begin(identity)
             return
         self.ctx.run(lambda: self.services.begin_card_session(identity), self._greet, busy=None)
 

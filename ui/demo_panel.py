@@ -37,6 +37,10 @@ class DemoPanel(QFrame):
             b = big_button(f"demoInsertSs{i}", tr("demo.insert_ss"))
             b.clicked.connect(lambda _=False, r=r: self.insert_ss_card(r))
             lay.addWidget(b)
+            if r.ss_card_third_gen is not None:
+                b = big_button(f"demoInsertSsThirdGen{i}", tr("demo.insert_ss_third_gen"))
+                b.clicked.connect(lambda _=False, r=r: self.insert_third_gen_card(r))
+                lay.addWidget(b)
             b = big_button(f"demoScanEssc{i}", tr("demo.scan_essc"))
             b.clicked.connect(lambda _=False, r=r: self.scan_essc(r))
             lay.addWidget(b)
@@ -68,6 +72,11 @@ class DemoPanel(QFrame):
     def insert_ss_card(self, resident: DemoResident) -> None:
         if (sim := self._sim(DeviceKind.SS_CARD)) is not None:
             sim.insert(resident.ss_card)  # type: ignore[attr-defined]
+
+    def insert_third_gen_card(self, resident: DemoResident) -> None:
+        """The resident's card as a 3rd-generation chip: the PIN pad, then the platform names them."""
+        if (sim := self._sim(DeviceKind.SS_CARD)) is not None and resident.ss_card_third_gen is not None:
+            sim.insert(resident.ss_card_third_gen)  # type: ignore[attr-defined]
 
     def pull_ss_card(self) -> None:
         if (sim := self._sim(DeviceKind.SS_CARD)) is not None:

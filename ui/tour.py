@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Step = tuple[str, Callable[[], None]]
+DEMO_CARD_PIN = "123456"  # the demo cards' PIN, printed in the README
 
 
 class Tour:
@@ -80,6 +81,17 @@ class Tour:
             steps.append(("attract-maintenance-elderly", lambda: ui.window.set_elderly(True)))
             steps.append(("attract-maintenance-over", lambda: (devices.set_maintenance(False),
                                                                ui.window.set_elderly(False))))
+        # A 3rd-generation social security card without a PSAM: the PIN pad, the platform names the holder;
+        # and what the same card gets offline (the plain message with the ID-card offer).
+        third = next((r for r in residents if r.ss_card_third_gen is not None), None)
+        if panel is not None and third is not None:
+            from kiosk.services import MESSAGES
+
+            steps.append(("third-gen-card-pin", lambda: panel.insert_third_gen_card(third)))
+            steps.append(("third-gen-card-home", lambda: ui.card_holder.verify_pin(DEMO_CARD_PIN)))
+            steps.append(("third-gen-card-offline", lambda: (ui.logout(), ui.window.go("card_holder", remember=False),
+                          ui.card_holder.show_offline(MESSAGES["third_gen_needs_network"]))))
+            steps.append(("third-gen-card-out", panel.pull_ss_card))
         return steps
 
     def _open(self, code: str, variant: str | None = None) -> None:

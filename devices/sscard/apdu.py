@@ -212,6 +212,23 @@ def external_authenticate(cryptogram: bytes, key_ref: int = 0x0A) -> bytes:
     return _with_data(bytes([0x00, 0x82, 0x00, key_ref]), cryptogram)
 
 
+# ---- PSAM (the terminal's secure access module in a second reader slot) ----------------------------
+def des_init(key_usage: int, key_version: int, factor: bytes) -> bytes:
+    """PSAM DES INIT `80 1A P1 P2 Lc factor`: diversify the key (usage P1, version P2) by the card's factor."""
+    if not (0 <= key_usage <= 0xFF and 0 <= key_version <= 0xFF):
+        raise ValueError("key usage and version are single bytes")
+    if len(factor) not in (8, 16, 24):
+        raise ValueError(f"diversification factor must be 8, 16 or 24 bytes, got {len(factor)}")
+    return _with_data(bytes([0x80, 0x1A, key_usage, key_version]), factor)
+
+
+def des_crypt(data: bytes, mode: int = 0x00, le: int | None = None) -> bytes:
+    """PSAM DES CRYPT `80 FA P1 00 Lc data [Le]` under the key DES INIT prepared (P1 00: encrypt)."""
+    if len(data) % 8:
+        raise ValueError("DES CRYPT data must be whole 8-byte blocks")
+    return _with_data(bytes([0x80, 0xFA, mode, 0x00]), data, le)
+
+
 def with_le(apdu: bytes, le: int) -> bytes:
     """The same command with its Le set to le (added if the command had none)."""
     if len(apdu) < 4:

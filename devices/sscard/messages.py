@@ -19,6 +19,7 @@ MESSAGES: dict[str, str] = {
     "expired": "您的社保卡已过有效期，请到柜台办理换卡",
     "partial_third_gen": "这是第三代社保卡，本机只读取了卡号等基本信息，其余信息将由平台补全",
     "auth_failed": "社保卡安全认证未通过，请到柜台办理",
+    "sam_failed": "社保卡安全模块（PSAM）无法使用，请联系工作人员",
     # PIN
     "pin_wrong": "密码错误，还可以再试{tries}次",
     "pin_wrong_unknown": "密码错误，请重新输入",

@@ -158,8 +158,10 @@ class SsCardReader:
         retry_interval: float = 0.5,
         connect_wait: float = 3.0,
         job_timeout: float = 15.0,
+        exclude: str | None = None,
     ) -> None:
         self.reader_pattern = reader
+        self.exclude_pattern = exclude  # the PSAM's reader: never read as a resident's card
         self._today = today
         self._authenticator = authenticator
         self._record_modes = tuple(record_modes)
@@ -356,7 +358,8 @@ class SsCardReader:
         if hresult != scard.SCARD_S_SUCCESS:
             log.warning("list readers: %s", _hr(hresult))
             return []
-        return [n for n in names if reader_matches(self.reader_pattern, n)]
+        return [n for n in names if reader_matches(self.reader_pattern, n)
+                and not (self.exclude_pattern and reader_matches(self.exclude_pattern, n))]
 
     def _monitor(self, context: Any) -> None:
         pnp_state = scard.SCARD_STATE_UNAWARE

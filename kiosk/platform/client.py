@@ -361,6 +361,19 @@ class PlatformClient:
         _s, out = self._call("POST", "/v1/sessions", body={"method": "essc", "essc_token": essc_token})
         return self._session_from(out)
 
+    def login_card_holder(self, card_number: str, card_identification_code: str,
+                          issuing_region: str) -> ResidentSession:
+        """Log in the holder of a 3rd-generation social security card whose PIN was just verified on the card.
+
+        The card hides its holder from a kiosk without a PSAM; the platform names the person from what the
+        card gives freely (CardNotFound / IdentityMismatch when its record disagrees). Call only after VERIFY
+        answered 9000: the request says the holder was checked by the card's PIN.
+        """
+        body = {"card_number": card_number, "card_identification_code": card_identification_code,
+                "issuing_region": issuing_region, "holder_verified_by": "card_pin"}
+        _s, out = self._call("POST", "/v1/sessions/ss-card-holder", body=body)
+        return self._session_from(out)
+
     def login_identity(self, identity: IdentityRead) -> ResidentSession:
         """Log in from a card read: ID card → id_card, social security card → ss_card (e-SSC: use login_essc)."""
         if identity.source == "ss_card":

@@ -8,6 +8,7 @@ import struct
 import threading
 import time
 from dataclasses import replace
+from typing import Any
 
 from devices.sscard.cardmodel import CardModel, CardProfile
 
@@ -25,12 +26,15 @@ def _recv_exact(sock: socket.socket, n: int) -> bytes:
 class VirtualSsCard:
     """A social security card in vpcd's reader slot on port; the card's state survives remove/insert."""
 
-    def __init__(self, port: int, profile: CardProfile | None = None, host: str = "127.0.0.1") -> None:
+    def __init__(self, port: int, profile: CardProfile | None = None, host: str = "127.0.0.1",
+                 model: Any = None) -> None:
+        """model: any card with process(apdu), reset() and profile.atr / profile.pull_after_apdus (e.g. a PSAM);
+        default a social security card of `profile`."""
         if host != "127.0.0.1":
             raise ValueError("tests talk to 127.0.0.1 only")
         self.port = port
         self.host = host
-        self.model = CardModel(profile or CardProfile())
+        self.model = model if model is not None else CardModel(profile or CardProfile())
         self.pulled = threading.Event()  # set when the card was pulled out mid-conversation
         self.removed = threading.Event()
         self.removed.set()

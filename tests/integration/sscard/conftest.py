@@ -56,3 +56,24 @@ def start_reader(pcscd: IsolatedPcscd) -> Iterator[Callable[..., tuple[SsCardRea
     yield factory
     for reader in readers:
         reader.stop()
+
+
+@pytest.fixture
+def psam_slot(pcscd: IsolatedPcscd) -> Iterator[Callable[..., VirtualSsCard]]:  # noqa: F811
+    """Put a PSAM emulator (tests/helpers/psam.py) in the second reader "Virtual PCD 00 01"; out at the end."""
+    from tests.helpers.psam import PsamModel
+
+    inserted: list[VirtualSsCard] = []
+
+    def insert(model: PsamModel | None = None) -> VirtualSsCard:
+        psam = VirtualSsCard(pcscd.port + 1, model=model or PsamModel())
+        psam.insert()
+        pcscd.wait_card(present=True, reader=pcscd.reader_names[1])
+        inserted.append(psam)
+        return psam
+
+    yield insert
+    for psam in inserted:
+        psam.remove()
+    if inserted and pcscd.running:
+        pcscd.wait_card(present=False, reader=pcscd.reader_names[1])
