@@ -162,6 +162,7 @@ class ServiceItem:
     prerequisites: tuple[Prerequisite, ...] = ()
     notes: tuple[str, ...] = ()
     source_note: str = ""
+    closing_note: str = ""  # what the kiosk says and prints after a submission (differs by province)
     short_name: str = ""  # the plain words a villager says ("查养老保险缴费"); the official name stays beneath
 
     @property
@@ -400,6 +401,7 @@ _ITEM_KEYS: dict[str, tuple[_Check, bool]] = {
     "prerequisites": (_prereqs, False),
     "notes": (_texts(False), False),
     "source_note": (_opt_text, False),
+    "closing_note": (_opt_text, False),
 }
 # what a province profile may change (an override replaces the whole value)
 OVERRIDABLE = (
@@ -416,6 +418,7 @@ OVERRIDABLE = (
     "channels",
     "login_required",
     "notes",
+    "closing_note",
 )
 
 

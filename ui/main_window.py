@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
     """Owns the page stack and navigation; the session logic drives it through go()/end_session()."""
 
     logout_requested = Signal()
+    guide_requested = Signal(object)  # the ServiceItem whose 办事指南 the resident asked for
     elderly_changed = Signal(bool)
 
     def __init__(self, service_point_name: str, kiosk_id: str, *, now: Callable[[], datetime],
@@ -121,14 +122,18 @@ class MainWindow(QMainWindow):
         nl.setSpacing(24)
         self.back_button = big_button("navBack", tr("nav.back"))
         self.home_button = big_button("navHome", tr("nav.home"))
+        self.guide_button = big_button("navGuide", tr("nav.guide"))
+        self.guide_button.hide()
         self.elderly_button = big_button("navElderly", tr("nav.elderly_on"))
         self.logout_button = big_button("navLogout", tr("nav.logout"), role="danger")
         self.back_button.clicked.connect(self.back)
         self.home_button.clicked.connect(self.go_home)
+        self.guide_button.clicked.connect(self._guide)
         self.elderly_button.clicked.connect(lambda: self.set_elderly(not self._elderly))
         self.logout_button.clicked.connect(self.logout_requested)
         nl.addWidget(self.back_button)
         nl.addWidget(self.home_button)
+        nl.addWidget(self.guide_button)
         nl.addStretch(1)
         nl.addWidget(self.elderly_button)
         nl.addWidget(self.logout_button)
@@ -201,7 +206,13 @@ class MainWindow(QMainWindow):
         self.nav.setVisible(page.show_nav)
         self.logout_button.setVisible(self.session_active)
         self.back_button.setEnabled(bool(self._history))
+        self.guide_button.setVisible(page.service_item is not None)
         page.on_enter()
+
+    def _guide(self) -> None:
+        item = self.current_page().service_item
+        if item is not None:
+            self.guide_requested.emit(item)
 
     def back(self) -> None:
         if self._history:

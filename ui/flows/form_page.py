@@ -354,9 +354,8 @@ class FormPage(Page):
         self._submitted_identity = (self.ctx.services.session.identity if self.ctx.services.session else None)
 
     def done_note(self) -> str:
-        if self.form.done_note:
-            return self.form.done_note
-        return ""
+        """The closing text: the catalogue's, from the active province profile; else the form's own."""
+        return self.item.closing_note or self.form.done_note
 
     def print_receipt(self) -> None:
         result, identity = self.result, getattr(self, "_submitted_identity", None)

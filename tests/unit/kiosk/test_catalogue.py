@@ -467,6 +467,18 @@ def test_min_age_is_data(cat_copy: Path) -> None:
     assert cat.working_age(date(2007, 6, 15), TODAY)
 
 
+def test_the_unemployment_closing_text_differs_by_profile(default: Catalogue, shanxi: Catalogue) -> None:
+    """告知承诺制 asks for the ID only; Shanxi 2019 asks for materials by the reason (seed 000)."""
+    assert "带身份证" in default.item(11).closing_note and "5个工作日" in default.item(11).closing_note
+    assert "户籍首页" in shanxi.item(11).closing_note and "10个工作日" in shanxi.item(11).closing_note
+    assert "带身份证" not in shanxi.item(11).closing_note
+
+
+def test_the_demo_site_uses_the_shanxi_profile() -> None:
+    with (PROJECT_ROOT / "config" / "demo.toml").open("rb") as fh:
+        assert tomllib.load(fh)["kiosk"]["province_profile"] == "shanxi-2019"  # 天镇县 is in 山西
+
+
 def test_service_item_is_frozen(default: Catalogue) -> None:
     item: ServiceItem = default.item(1)
     with pytest.raises(AttributeError):
