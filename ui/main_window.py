@@ -117,9 +117,19 @@ class MainWindow(QMainWindow):
 
         nav = QFrame()
         nav.setObjectName("navBar")
-        nl = QHBoxLayout(nav)
-        nl.setContentsMargins(30, 8, 30, 8)
+        rows = QVBoxLayout(nav)
+        rows.setContentsMargins(30, 8, 30, 8)
+        rows.setSpacing(0)
+        self.nav_rows = rows
+        nl = QHBoxLayout()
         nl.setSpacing(24)
+        # 长辈模式 on a portrait screen has no room for five big buttons in a row: the mode and the
+        # logout buttons go to a second row (_place_nav).
+        self.nav_second_row = QHBoxLayout()
+        self.nav_second_row.setSpacing(24)
+        rows.addLayout(nl)
+        rows.addLayout(self.nav_second_row)
+        self.nav_first_row = nl
         self.back_button = big_button("navBack", tr("nav.back"))
         self.home_button = big_button("navHome", tr("nav.home"))
         self.guide_button = big_button("navGuide", tr("nav.guide"))
@@ -135,8 +145,8 @@ class MainWindow(QMainWindow):
         nl.addWidget(self.home_button)
         nl.addWidget(self.guide_button)
         nl.addStretch(1)
-        nl.addWidget(self.elderly_button)
-        nl.addWidget(self.logout_button)
+        self.nav_second_row.addStretch(1)
+        self._place_nav()
         self.nav = nav
         root.addWidget(nav)
 
@@ -256,9 +266,20 @@ class MainWindow(QMainWindow):
         self._elderly = on
         self.elderly_button.setText(tr("nav.elderly_off") if on else tr("nav.elderly_on"))
         self.elderly_button.setAccessibleName(self.elderly_button.text())
+        self._place_nav()
         self._apply_theme()
         self._tick()
         self.elderly_changed.emit(on)
+
+    def _place_nav(self) -> None:
+        """One row of navigation buttons; two rows in 长辈模式 on a portrait screen."""
+        split = self._elderly and self._portrait
+        row = self.nav_second_row if split else self.nav_first_row
+        self.nav_rows.setSpacing(12 if split else 0)
+        for b in (self.elderly_button, self.logout_button):
+            self.nav_first_row.removeWidget(b)
+            self.nav_second_row.removeWidget(b)
+            row.addWidget(b)
 
     @property
     def elderly(self) -> bool:
@@ -276,6 +297,7 @@ class MainWindow(QMainWindow):
             self._portrait = portrait
             self.header_title.setVisible(not portrait)  # the service point's name matters more
             self.status_kiosk.setVisible(not portrait)
+            self._place_nav()
             self._tick()
             for p in self._pages.values():
                 p.set_portrait(portrait)

@@ -273,3 +273,9 @@ def test_my_cases_prints_the_list_shown_with_the_identity_masked(qtbot, world, r
     paper = "".join(printer.printed[-1].split())
     assert numbers["rejected"] in paper and numbers["approved"] not in paper
     assert CaseStatus.REJECTED.label in paper
+    # portrait: 打印 keeps its full width beside the month choice and the page buttons
+    world.ui.window.setGeometry(0, 0, 1080, 1920)
+    choose_tab(qtbot, world, page, "")
+    qtbot.waitUntil(lambda: page.print_button.width() >= page.print_button.sizeHint().width(), timeout=3000)
+    right = page.print_button.mapTo(world.ui.window, page.print_button.rect().topRight()).x()
+    assert right <= world.ui.window.width()

@@ -146,3 +146,23 @@ def test_the_unemployment_closing_text_comes_from_the_profile(qtbot, profile_wor
     assert _squash(closing) in _squash(printer.printed[-1])
     if world.core.catalogue.profile.name == "shanxi-2019":
         assert "带身份证到" not in closing and "户籍首页" in closing  # seed 000: materials by the reason
+
+
+def test_the_navigation_keeps_every_button_whole_in_elderly_portrait(qtbot, world) -> None:
+    """Five big buttons (返回 首页 办事指南 标准模式 退出登录) do not fit one portrait row in 长辈模式: two rows."""
+    ui = world.ui
+    login_with_id_card(qtbot, world, 0)
+    ui.router.open(world.core.catalogue.item("11"))
+    qtbot.waitUntil(ui.window.guide_button.isVisible, timeout=3000)
+    ui.window.setGeometry(0, 0, 1080, 1920)
+    ui.window.set_elderly(True)
+    buttons = (ui.window.back_button, ui.window.home_button, ui.window.guide_button, ui.window.elderly_button,
+               ui.window.logout_button)
+
+    def whole() -> bool:
+        return all(b.isVisible() and b.width() >= b.sizeHint().width() for b in buttons)
+
+    qtbot.waitUntil(whole, timeout=3000)
+    ui.window.setGeometry(0, 0, 1920, 1080)
+    qtbot.waitUntil(lambda: ui.window.logout_button.y() == ui.window.back_button.y(), timeout=3000)  # one row again
+    qtbot.waitUntil(whole, timeout=3000)

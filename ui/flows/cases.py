@@ -106,6 +106,11 @@ class CasesPage(PersonalPage):
         self.print_button.clicked.connect(self.print_list)
         self.print_button.setEnabled(False)
         bar.addWidget(self.print_button)
+        # portrait has no room for the month, the pager and 打印 in one row: 打印 gets a row above it
+        self.print_row = QHBoxLayout()
+        self.print_row.addStretch(1)
+        self.bar = bar
+        ll.addLayout(self.print_row)
         ll.addLayout(bar)
         self.states.addWidget(self.list_view)
 
@@ -164,6 +169,9 @@ class CasesPage(PersonalPage):
 
     def set_portrait(self, portrait: bool) -> None:
         self._portrait = portrait
+        self.bar.removeWidget(self.print_button)
+        self.print_row.removeWidget(self.print_button)
+        (self.print_row if portrait else self.bar).addWidget(self.print_button)
         self._place_tabs()
         self._fill_page()
 
