@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from devices.printer.document import Cut, Feed, Heading, KeyValue, ReceiptDocument, Rule, Text
+from devices.printer.document import Cut, Element, Feed, Heading, KeyValue, ReceiptDocument, Rule, Text
 from kiosk.masking import mask_id_number, mask_name
 from kiosk.receipts import header, time_text
 from kiosk.settings import Settings
@@ -31,7 +31,7 @@ TEXT = {
 def my_cases_receipt(settings: Settings, cases: Sequence[CaseView], *, name: str, id_number: str, scope: str,
                      number_of: Callable[[CaseView], str], now: datetime) -> ReceiptDocument:
     """One block per case (title, status, number, time, a rejection's reason); name and ID masked here."""
-    elements: list[object] = list(header(settings, TEXT["title"], now))
+    elements: list[Element] = list(header(settings, TEXT["title"], now))  # type: ignore[arg-type]
     elements += [
         KeyValue(TEXT["name"], mask_name(name)),
         KeyValue(TEXT["id_number"], mask_id_number(id_number)),
