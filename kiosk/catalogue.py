@@ -44,13 +44,12 @@ MESSAGES: Mapping[str, str] = MappingProxyType(
         "commitment_cases": "{where}: {item} 的 {key} 违反告知承诺制：不得按情形要求身份证件以外的材料",
         "selection_unknown": "服务开关 {key} 中的 {value} 不是事项编号、事项代码、分组名或 all",
         "schema_version": "{where}: schema_version 应为 {expected}，实际为 {value}",
-        "age_invalid": "{where}: [working_age] 的 min_age 应小于各退休年龄",
         # lookups
         "item_unavailable": "该服务事项在本机不可用：{value}",
         "code_ambiguous": "事项代码 {value} 有多个变体，请指定 variant：{variants}",
         # working age
         "age_too_young": "未满{min_age}周岁，不在劳动年龄内，暂不能办理。",
-        "age_retired": "已达到法定退休年龄（{retirement_age}周岁），不在劳动年龄内，暂不能办理。",
+        "age_pension": "平台记录显示您已依法享受基本养老保险待遇，不在劳动年龄内，暂不能办理。",
         "age_unborn": "出生日期晚于今天，请核对身份信息。",
         # guidance slip (一次性告知单)
         "slip_title": "一次性告知单",
@@ -155,13 +154,15 @@ class ServiceItem:
     result_publication: str
     source: str
     requires_consent: bool = False
-    working_age_check: bool = False
+    working_age_check: bool = False  # 劳动年龄: at least min_age, and not receiving a basic pension
+    min_age_only: bool = False  # with working_age_check: the lower bound only (gig work: no upper age)
     in_person_review: bool = False
     restricted_to: str | None = None  # a platform flag the person needs, e.g. "hard_to_employ"
     handling_office: str = ""
     prerequisites: tuple[Prerequisite, ...] = ()
     notes: tuple[str, ...] = ()
     source_note: str = ""
+    closing_note: str = ""  # what the kiosk says and prints after a submission (differs by province)
     short_name: str = ""  # the plain words a villager says ("查养老保险缴费"); the official name stays beneath
 
     @property
@@ -188,13 +189,15 @@ class ServiceItem:
 
 @dataclass(frozen=True)
 class WorkingAgeRule:
-    """劳动年龄: from min_age (inclusive) up to the statutory retirement age (exclusive); ages are data."""
+    """劳动年龄 as seed 004 states it: from min_age (inclusive) until the person receives a basic pension.
+
+    The upper bound is never an age: only the platform knows whether someone 依法享受基本养老保险待遇,
+    so it is checked only when the platform has answered (None = not known, e.g. offline: the
+    registration is accepted and the platform decides). Items with `min_age_only` have no upper bound.
+    """
 
     min_age: int
-    retirement_age_male: int
-    retirement_age_female: int
     rule_text: str = ""
-    assumption: str = ""
 
     @staticmethod
     def age_on(birth_date: date, today: date) -> int:
@@ -204,30 +207,22 @@ class WorkingAgeRule:
             years -= 1
         return years
 
-    def retirement_age(self, gender: str) -> int:
-        """男/male → male age, 女/female → female age; unknown gender gets the higher (lenient) one."""
-        g = (gender or "").strip().lower()
-        if g in ("男", "male", "m", "1"):
-            return self.retirement_age_male
-        if g in ("女", "female", "f", "2"):
-            return self.retirement_age_female
-        return max(self.retirement_age_male, self.retirement_age_female)
-
-    def problem(self, gender: str, birth_date: date, today: date) -> str | None:
-        """The plain-Chinese reason a person is outside working age, or None when inside."""
+    def problem(self, birth_date: date, today: date, *, receives_basic_pension: bool | None = None,
+                upper_bound: bool = True) -> str | None:
+        """The plain-Chinese reason a person is outside working age, or None when inside (or not known)."""
         if birth_date > today:
             return _msg("age_unborn")
-        age = self.age_on(birth_date, today)
-        if age < self.min_age:
+        if self.age_on(birth_date, today) < self.min_age:
             return _msg("age_too_young", min_age=self.min_age)
-        limit = self.retirement_age(gender)
-        if age >= limit:
-            return _msg("age_retired", retirement_age=limit)
+        if upper_bound and receives_basic_pension:
+            return _msg("age_pension")
         return None
 
-    def applies(self, gender: str, birth_date: date, today: date) -> bool:
-        """True when the person is of working age on `today`."""
-        return self.problem(gender, birth_date, today) is None
+    def applies(self, birth_date: date, today: date, *, receives_basic_pension: bool | None = None,
+                upper_bound: bool = True) -> bool:
+        """True when the person is of working age on `today` as far as the kiosk can tell."""
+        return self.problem(birth_date, today, receives_basic_pension=receives_basic_pension,
+                            upper_bound=upper_bound) is None
 
 
 @dataclass(frozen=True)
@@ -399,12 +394,14 @@ _ITEM_KEYS: dict[str, tuple[_Check, bool]] = {
     "source": (_text, True),
     "requires_consent": (_bool, False),
     "working_age_check": (_bool, False),
+    "min_age_only": (_bool, False),
     "in_person_review": (_bool, False),
     "restricted_to": (_text, False),
     "handling_office": (_opt_text, False),
     "prerequisites": (_prereqs, False),
     "notes": (_texts(False), False),
     "source_note": (_opt_text, False),
+    "closing_note": (_opt_text, False),
 }
 # what a province profile may change (an override replaces the whole value)
 OVERRIDABLE = (
@@ -421,6 +418,7 @@ OVERRIDABLE = (
     "channels",
     "login_required",
     "notes",
+    "closing_note",
 )
 
 
@@ -533,18 +531,11 @@ def _load_profile_meta(where: Path, raw: Mapping[str, Any]) -> tuple[Profile, Wo
     )
     w = _section(where, raw, "working_age")
     wl = "[working_age]"
-    _check_keys(
-        where, wl, w, ("min_age", "retirement_age_male", "retirement_age_female", "rule_text", "assumption")
-    )
+    _check_keys(where, wl, w, ("min_age", "rule_text"))
     rule = WorkingAgeRule(
         min_age=_field(where, wl, w, "min_age", _pos_int),
-        retirement_age_male=_field(where, wl, w, "retirement_age_male", _pos_int),
-        retirement_age_female=_field(where, wl, w, "retirement_age_female", _pos_int),
         rule_text=_opt_text(w.get("rule_text", "")),
-        assumption=_opt_text(w.get("assumption", "")),
     )
-    if rule.min_age >= min(rule.retirement_age_male, rule.retirement_age_female):
-        raise CatalogueError(_msg("age_invalid", where=where))
     c = _section(where, raw, "commitment")
     cl = "[commitment]"
     _check_keys(where, cl, c, ("title", "id_only", "items", "allowed_materials", "paragraph"))
@@ -659,9 +650,9 @@ class Catalogue:
         """True when the item's flow must show the commitment text and get the resident's confirmation."""
         return self._resolve(item).id in self.commitment.items
 
-    def working_age(self, gender: str, birth_date: date, today: date) -> bool:
+    def working_age(self, birth_date: date, today: date, *, receives_basic_pension: bool | None = None) -> bool:
         """True when the person is of working age (劳动年龄) on `today` under this profile."""
-        return self.working_age_rule.applies(gender, birth_date, today)
+        return self.working_age_rule.applies(birth_date, today, receives_basic_pension=receives_basic_pension)
 
     def guidance_slip(
         self, item: ServiceItem | str | int, service_point_name: str, counter: str, *, phone: str = ""

@@ -289,6 +289,7 @@ class ResidentServices:
             identity=identity, person_key=person_key, login_method=method, platform_token=remote.token,
             hard_to_employ=bool(p.hard_to_employ), registrations=tuple(sorted(dict(p.registrations).items())),
             has_employment_certificate=bool(p.has_employment_certificate), phone=p.phone or "",
+            receives_basic_pension=p.receives_basic_pension,
         )
 
     def logout(self) -> None:

@@ -26,6 +26,8 @@ class ResidentSession:
     registrations: tuple[tuple[str, str], ...] = ()
     has_employment_certificate: bool = False
     phone: str = field(default="", repr=False)
+    # The platform's answer (seed 004: working age ends when one 依法享受基本养老保险待遇); None: not known
+    receives_basic_pension: bool | None = field(default=None, repr=False)
     notice: str = ""  # e.g. why the login is offline or partial
 
     @property

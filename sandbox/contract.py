@@ -100,6 +100,12 @@ ERROR_CODES: dict[str, int] = {
     "INTERNAL_ERROR": 500,
 }
 
-# Statutory retirement ages used by the working-age check (16 .. retirement), configurable per deployment.
+# 劳动年龄 (seed 004): "年满16周岁至依法享受基本养老保险待遇" — from 16 until the person receives a basic
+# pension (a fact the platform holds, never a fixed age). Kinds it applies to, with their names for the
+# refusal; job-seeking for gig work (job_type "gig") has the lower bound only (seed 003 sets no upper age).
 WORKING_AGE_MIN = 16
-RETIREMENT_AGE = {"男": 60, "女": 55}
+WORKING_AGE_KINDS = {
+    "unemployment_registration": "失业登记",
+    "job_seeker_registration": "求职登记",
+    "hard_to_employ_registration": "就业困难人员求职登记",
+}

@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from sandbox.contract import RETIREMENT_AGE, WORKING_AGE_MIN
+from sandbox.contract import WORKING_AGE_KINDS, WORKING_AGE_MIN
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
@@ -39,13 +39,24 @@ def age_on(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def check_working_age(id_number: str, day: date) -> None:
-    """Unemployment registration is for working age: 16 up to the statutory retirement age."""
-    born, gender = parse_id_number(id_number)
+def check_working_age(kind: str, payload: dict[str, Any], id_number: str, day: date, *,
+                      receives_basic_pension: bool) -> None:
+    """劳动年龄 (seed 004): 年满16周岁 (from the ID number) 至依法享受基本养老保险待遇 (the platform's record).
+
+    Kinds outside WORKING_AGE_KINDS pass; gig job-seeking has no upper bound.
+    """
+    name = WORKING_AGE_KINDS.get(kind)
+    if name is None:
+        return
+    born, _gender = parse_id_number(id_number)
     age = age_on(born, day)
-    limit = RETIREMENT_AGE[gender]
-    if age < WORKING_AGE_MIN or age >= limit:
-        raise RuleViolation(f"失业登记仅限劳动年龄内人员（{WORKING_AGE_MIN}周岁至法定退休年龄{limit}周岁），当前年龄{age}周岁")
+    if age < WORKING_AGE_MIN:
+        raise RuleViolation(f"{name}仅限劳动年龄内人员（年满{WORKING_AGE_MIN}周岁至依法享受基本养老保险待遇），"
+                            f"当前年龄{age}周岁")
+    gig = kind == "job_seeker_registration" and payload.get("job_type") == "gig"
+    if receives_basic_pension and not gig:
+        raise RuleViolation(f"平台记录显示本人已依法享受基本养老保险待遇，不在劳动年龄内"
+                            f"（年满{WORKING_AGE_MIN}周岁至依法享受基本养老保险待遇），不能办理{name}")
 
 
 def _is_date(v: Any) -> bool:

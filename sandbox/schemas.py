@@ -109,6 +109,9 @@ class Profile(BaseModel):
     registrations: dict[str, str] = Field(description='e.g. {"unemployment": "none"|"applied"|"accepted"|"registered"}')
     has_employment_certificate: bool
     phone: str | None = None
+    receives_basic_pension: bool = Field(
+        description="依法享受基本养老保险待遇 (receives a basic pension): working age (seed 004) ends there; "
+                    "the kiosk refuses 求职登记/失业登记 online when true, never from a fixed age")
 
 
 class SessionOut(BaseModel):

@@ -146,6 +146,7 @@ class Platform:
                                   data=fields))
             for p in load_demo_persons():
                 profile = {"gender": p["gender"], "birth_date": p["birth_date"], "phone": p.get("phone"),
+                           "receives_basic_pension": bool(p.get("receives_basic_pension")),
                            **profile_extras(p["person_id"])}
                 s.add(db.Person(person_id=p["person_id"], id_number=p["id_number"], name=p["name"],
                                 card_number=p.get("card_number"), profile=profile,
@@ -334,7 +335,8 @@ class Platform:
         return {"person_id": person.person_id, "name": person.name, "id_number": person.id_number,
                 "gender": p["gender"], "birth_date": p["birth_date"], "age": age_on(born, self.today()),
                 "hard_to_employ": bool(p.get("hard_to_employ")), "registrations": dict(p.get("registrations") or {}),
-                "has_employment_certificate": bool(p.get("has_employment_certificate")), "phone": p.get("phone")}
+                "has_employment_certificate": bool(p.get("has_employment_certificate")), "phone": p.get("phone"),
+                "receives_basic_pension": bool(p.get("receives_basic_pension"))}
 
     def login(self, kiosk_id: str, body: dict[str, Any]) -> dict[str, Any]:
         method = body["method"]
@@ -451,13 +453,16 @@ class Platform:
                 submitted = parse_instant(body["submitted_at"])
                 parse_id_number(person_in["id_number"])
                 check_payload(kind, body["payload"])
-                if kind == "unemployment_registration":
-                    check_working_age(person_in["id_number"].upper(), submitted.date())
             except RuleViolation as exc:
                 raise ApiError("VALIDATION_ERROR", str(exc)) from exc
             if not person_in["name"].strip():
                 raise ApiError("VALIDATION_ERROR", "person.name 不能为空")
             person = self._person_by_id_number(s, person_in["id_number"].upper(), person_in["name"])
+            try:  # after the lookup: whether one receives a basic pension is the platform's record
+                check_working_age(kind, body["payload"], person.id_number, submitted.date(),
+                                  receives_basic_pension=bool(person.profile.get("receives_basic_pension")))
+            except RuleViolation as exc:
+                raise ApiError("VALIDATION_ERROR", str(exc)) from exc
             now = self.clock()
             day = datetime.fromtimestamp(now, tz=CHINA_TZ).strftime("%Y%m%d")
             count = s.scalar(select(func.count()).select_from(db.Case)) or 0

@@ -126,6 +126,7 @@ class KioskUi:
         self.home.group_chosen.connect(lambda slug: self.window.go(f"group_{slug}"))
         self.attract.browse_requested.connect(self.browse)
         self.window.logout_requested.connect(self.logout)
+        self.window.guide_requested.connect(self.router.open_guidance)
         self.window.go("attract", remember=False)
         self.bridge.device_event.connect(self.on_device_event)
         self.bridge.network_changed.connect(self.window.set_network)

@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
     """Owns the page stack and navigation; the session logic drives it through go()/end_session()."""
 
     logout_requested = Signal()
+    guide_requested = Signal(object)  # the ServiceItem whose 办事指南 the resident asked for
     elderly_changed = Signal(bool)
 
     def __init__(self, service_point_name: str, kiosk_id: str, *, now: Callable[[], datetime],
@@ -116,22 +117,36 @@ class MainWindow(QMainWindow):
 
         nav = QFrame()
         nav.setObjectName("navBar")
-        nl = QHBoxLayout(nav)
-        nl.setContentsMargins(30, 8, 30, 8)
+        rows = QVBoxLayout(nav)
+        rows.setContentsMargins(30, 8, 30, 8)
+        rows.setSpacing(0)
+        self.nav_rows = rows
+        nl = QHBoxLayout()
         nl.setSpacing(24)
+        # 长辈模式 on a portrait screen has no room for five big buttons in a row: the mode and the
+        # logout buttons go to a second row (_place_nav).
+        self.nav_second_row = QHBoxLayout()
+        self.nav_second_row.setSpacing(24)
+        rows.addLayout(nl)
+        rows.addLayout(self.nav_second_row)
+        self.nav_first_row = nl
         self.back_button = big_button("navBack", tr("nav.back"))
         self.home_button = big_button("navHome", tr("nav.home"))
+        self.guide_button = big_button("navGuide", tr("nav.guide"))
+        self.guide_button.hide()
         self.elderly_button = big_button("navElderly", tr("nav.elderly_on"))
         self.logout_button = big_button("navLogout", tr("nav.logout"), role="danger")
         self.back_button.clicked.connect(self.back)
         self.home_button.clicked.connect(self.go_home)
+        self.guide_button.clicked.connect(self._guide)
         self.elderly_button.clicked.connect(lambda: self.set_elderly(not self._elderly))
         self.logout_button.clicked.connect(self.logout_requested)
         nl.addWidget(self.back_button)
         nl.addWidget(self.home_button)
+        nl.addWidget(self.guide_button)
         nl.addStretch(1)
-        nl.addWidget(self.elderly_button)
-        nl.addWidget(self.logout_button)
+        self.nav_second_row.addStretch(1)
+        self._place_nav()
         self.nav = nav
         root.addWidget(nav)
 
@@ -201,7 +216,13 @@ class MainWindow(QMainWindow):
         self.nav.setVisible(page.show_nav)
         self.logout_button.setVisible(self.session_active)
         self.back_button.setEnabled(bool(self._history))
+        self.guide_button.setVisible(page.service_item is not None)
         page.on_enter()
+
+    def _guide(self) -> None:
+        item = self.current_page().service_item
+        if item is not None:
+            self.guide_requested.emit(item)
 
     def back(self) -> None:
         if self._history:
@@ -245,9 +266,20 @@ class MainWindow(QMainWindow):
         self._elderly = on
         self.elderly_button.setText(tr("nav.elderly_off") if on else tr("nav.elderly_on"))
         self.elderly_button.setAccessibleName(self.elderly_button.text())
+        self._place_nav()
         self._apply_theme()
         self._tick()
         self.elderly_changed.emit(on)
+
+    def _place_nav(self) -> None:
+        """One row of navigation buttons; two rows in 长辈模式 on a portrait screen."""
+        split = self._elderly and self._portrait
+        row = self.nav_second_row if split else self.nav_first_row
+        self.nav_rows.setSpacing(12 if split else 0)
+        for b in (self.elderly_button, self.logout_button):
+            self.nav_first_row.removeWidget(b)
+            self.nav_second_row.removeWidget(b)
+            row.addWidget(b)
 
     @property
     def elderly(self) -> bool:
@@ -265,6 +297,7 @@ class MainWindow(QMainWindow):
             self._portrait = portrait
             self.header_title.setVisible(not portrait)  # the service point's name matters more
             self.status_kiosk.setVisible(not portrait)
+            self._place_nav()
             self._tick()
             for p in self._pages.values():
                 p.set_portrait(portrait)

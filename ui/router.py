@@ -57,4 +57,18 @@ class Router:
         if factory is None:
             self.ctx.overlay.failure(tr("overlay.not_available"))
             return
-        self.ctx.show(factory(self.ctx, item))
+        page = factory(self.ctx, item)
+        if factory is not self._guidance:
+            page.service_item = item  # the navigation bar offers this item's 办事指南
+        self.ctx.show(page)
+
+    def open_guidance(self, item: ServiceItem) -> None:
+        """The item's 办事指南 (一次性告知): materials, conditions, time limit, procedure, basis, result."""
+        if self._guidance is None:
+            self.ctx.overlay.failure(tr("overlay.not_available"))
+            return
+        try:
+            page = self.ctx.window.page(f"guidance_{item.id}")
+        except KeyError:
+            page = self._guidance(self.ctx, item)
+        self.ctx.show(page)

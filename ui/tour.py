@@ -60,6 +60,8 @@ class Tour:
             ("job-recommendations", lambda: self._open("fixed_job_recommendation")),
             ("form-fixed-job-seeker", lambda: self._open("job_seeker_registration", "fixed")),
             ("form-unemployment", lambda: self._open("unemployment_registration")),
+            # its 办事指南 (一次性告知), as a resident reaches it: the navigation bar of the item's own page
+            ("guidance-kiosk-item", self._guide_of_current),
             ("group-social-insurance", lambda: ui.window.go("group_social_insurance")),
             ("group-social-insurance-counter", lambda: self._scroll_to_end("group_social_insurance")),
             ("group-learn-skills", lambda: ui.window.go("group_learn_skills")),
@@ -97,6 +99,11 @@ class Tour:
     def _open(self, code: str, variant: str | None = None) -> None:
         item = self.ui.core.catalogue.by_code(code, variant) if variant else self.ui.core.catalogue.by_code(code)
         self.ui.router.open(item)
+
+    def _guide_of_current(self) -> None:
+        if not self.ui.window.guide_button.isVisible():
+            raise RuntimeError(f"no 办事指南 button on {self.ui.window.current_page().page_id}")
+        self.ui.window.guide_button.click()
 
     def _open_item(self, item_id: str) -> None:
         self.ui.router.open(self.ui.core.catalogue.item(item_id))

@@ -102,6 +102,12 @@ def _bool(value: Any) -> bool:
     return value
 
 
+def _opt_bool(value: Any) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise TypeError("expected true/false or null")
+
+
 def _int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError("expected an integer")
@@ -339,7 +345,8 @@ class PlatformClient:
                               hard_to_employ=_bool(p["hard_to_employ"]),
                               registrations={str(k): str(v) for k, v in _dict(p["registrations"]).items()},
                               has_employment_certificate=_bool(p["has_employment_certificate"]),
-                              phone=_opt_str(p.get("phone")))
+                              phone=_opt_str(p.get("phone")),
+                              receives_basic_pension=_opt_bool(p.get("receives_basic_pension")))
             return ResidentSession(token=_str(out["resident_token"]), expires_at=_parse_time(out["expires_at"]),
                                    profile=profile)
 

@@ -80,6 +80,7 @@ class Profile:
     registrations: Mapping[str, str] = field(repr=False)
     has_employment_certificate: bool = field(repr=False)
     phone: str | None = field(default=None, repr=False)
+    receives_basic_pension: bool | None = field(default=None, repr=False)  # None: the platform did not say
 
 
 @dataclass(frozen=True)

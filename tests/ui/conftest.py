@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,10 +36,11 @@ def ui_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSand
         yield sb
 
 
-def write_site(folder: Path, platform_url: str, extra: str = "") -> Path:
+def write_site(folder: Path, platform_url: str, extra: str = "", *, kiosk_extra: str = "") -> Path:
+    """A demo site file for a test; `kiosk_extra` adds lines to its [kiosk] table (e.g. province_profile)."""
     site = folder / "site.toml"
     site.write_text(
-        f'[kiosk]\ndemo = true\ndata_dir = "{folder / "data"}"\n'
+        f'[kiosk]\ndemo = true\ndata_dir = "{folder / "data"}"\n{kiosk_extra}'
         f'[platform]\nurl = "{platform_url}"\nstart_sandbox = false\nconnect_timeout_s = 1.0\nread_timeout_s = 5.0\n'
         f"{extra}",
         encoding="utf-8",
@@ -72,10 +74,12 @@ class UiWorld:
         return self.core.devices.simulators[kind]  # type: ignore[union-attr]
 
 
-@pytest.fixture
-def kiosk_core(tmp_path: Path, ui_sandbox: RunningSandbox, seeded_data_dir: Path) -> Iterator[KioskCore]:
-    shutil.copytree(seeded_data_dir, tmp_path / "data", ignore=shutil.ignore_patterns("logs"))
-    settings = load_settings(write_site(tmp_path, ui_sandbox.base_url), env={})
+@contextmanager
+def running_core(folder: Path, sandbox: RunningSandbox, seeded_data_dir: Path, *,
+                 kiosk_extra: str = "") -> Iterator[KioskCore]:
+    """The real core on a copy of the seeded data folder, its simulators started."""
+    shutil.copytree(seeded_data_dir, folder / "data", ignore=shutil.ignore_patterns("logs"))
+    settings = load_settings(write_site(folder, sandbox.base_url, kiosk_extra=kiosk_extra), env={})
     core = build_core(settings, start_workers=False, console_log=False, start_sandbox=False)
     core.services = build_services(core)
     core.devices.start()  # type: ignore[union-attr]  # simulators only: instant, no hardware
@@ -85,19 +89,32 @@ def kiosk_core(tmp_path: Path, ui_sandbox: RunningSandbox, seeded_data_dir: Path
         core.close()
 
 
-@pytest.fixture
-def world(qtbot, kiosk_core: KioskCore) -> Iterator[UiWorld]:
+@contextmanager
+def running_world(qtbot, core: KioskCore) -> Iterator[UiWorld]:
+    """The real KioskUi on a core, shown at 1920×1080."""
     from ui.app import KioskUi
 
-    ui = KioskUi(kiosk_core, kiosk_mode=False)
+    ui = KioskUi(core, kiosk_mode=False)
     qtbot.addWidget(ui.window)
     ui.window.setGeometry(0, 0, 1920, 1080)
     ui.window.show()
     qtbot.waitExposed(ui.window)
     try:
-        yield UiWorld(kiosk_core, ui, load_demo_residents())
+        yield UiWorld(core, ui, load_demo_residents())
     finally:
         ui.close()
+
+
+@pytest.fixture
+def kiosk_core(tmp_path: Path, ui_sandbox: RunningSandbox, seeded_data_dir: Path) -> Iterator[KioskCore]:
+    with running_core(tmp_path, ui_sandbox, seeded_data_dir) as core:
+        yield core
+
+
+@pytest.fixture
+def world(qtbot, kiosk_core: KioskCore) -> Iterator[UiWorld]:
+    with running_world(qtbot, kiosk_core) as w:
+        yield w
 
 
 def login_with_id_card(qtbot, world: UiWorld, index: int = 0) -> DemoResident:

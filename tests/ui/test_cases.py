@@ -243,3 +243,39 @@ def test_cases_page_meets_the_usability_numbers(qtbot, world, reviewed, elderly:
         assert unnamed_interactive(page) == []
         shot(world, f"cases_{view}_{mode}")
     click(qtbot, world, "withdrawNo")
+
+
+def test_my_cases_prints_the_list_shown_with_the_identity_masked(qtbot, world, reviewed) -> None:
+    """The catalogue says 我的办件 可打印: every case shown, its status, number and reason; name and ID masked."""
+    from devices.base import DeviceKind
+    from kiosk.masking import mask_id_number, mask_name
+
+    keys, numbers = reviewed
+    page = open_cases(qtbot, world)
+    assert page.print_button.isEnabled() and page.cases
+    printer = world.sim(DeviceKind.PRINTER)
+    click(qtbot, world, "casesPrint")
+    qtbot.waitUntil(lambda: bool(printer.printed), timeout=5000)
+    paper = "".join(printer.printed[-1].split())
+    resident = world.residents[0].id_card
+    assert mask_id_number(resident.id_number) in paper and mask_name(resident.name) in paper
+    assert resident.id_number not in paper and resident.name not in paper
+    for case in page.cases:
+        assert "".join(case.status_label.split()) in paper
+    for number in numbers.values():
+        assert number in paper
+    assert "".join("灵活就业开始日期与参保记录不符，请核对后重新提交".split()) in paper  # the rejection's reason
+    assert paper.count(TITLE) >= 4
+    # a tab prints what it shows
+    choose_tab(qtbot, world, page, CaseStatus.REJECTED.value)
+    click(qtbot, world, "casesPrint")
+    qtbot.waitUntil(lambda: len(printer.printed) >= 2, timeout=5000)
+    paper = "".join(printer.printed[-1].split())
+    assert numbers["rejected"] in paper and numbers["approved"] not in paper
+    assert CaseStatus.REJECTED.label in paper
+    # portrait: 打印 keeps its full width beside the month choice and the page buttons
+    world.ui.window.setGeometry(0, 0, 1080, 1920)
+    choose_tab(qtbot, world, page, "")
+    qtbot.waitUntil(lambda: page.print_button.width() >= page.print_button.sizeHint().width(), timeout=3000)
+    right = page.print_button.mapTo(world.ui.window, page.print_button.rect().topRight()).x()
+    assert right <= world.ui.window.width()

@@ -1,4 +1,5 @@
-"""我的办件: the resident's cases by review status and month; withdraw after confirming; resubmit a rejected one."""
+"""我的办件: the resident's cases by review status and month; withdraw after confirming; resubmit a rejected one;
+print the list shown (the catalogue says 可打印)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QPushButton, QVB
 from shiboken6 import isValid
 
 from kiosk.catalogue import ServiceItem
+from kiosk.receipts.cases import my_cases_receipt
 from kiosk.services import NotLoggedIn
 from offline_cache import CaseStatus, CaseView
 from ui.context import UiContext, plain_message
@@ -99,6 +101,16 @@ class CasesPage(PersonalPage):
         self.prev_button, self.next_button, self.page_label = self.pager.prev, self.pager.next, self.pager.page_label
         self.pager.add_to(bar)
         bar.addStretch(1)
+        # the catalogue says 可打印: the list as shown (this tab and month), the identity masked on paper
+        self.print_button = big_button("casesPrint", tr("personal_cases.print"), role="primary")
+        self.print_button.clicked.connect(self.print_list)
+        self.print_button.setEnabled(False)
+        bar.addWidget(self.print_button)
+        # portrait has no room for the month, the pager and 打印 in one row: 打印 gets a row above it
+        self.print_row = QHBoxLayout()
+        self.print_row.addStretch(1)
+        self.bar = bar
+        ll.addLayout(self.print_row)
         ll.addLayout(bar)
         self.states.addWidget(self.list_view)
 
@@ -157,6 +169,9 @@ class CasesPage(PersonalPage):
 
     def set_portrait(self, portrait: bool) -> None:
         self._portrait = portrait
+        self.bar.removeWidget(self.print_button)
+        self.print_row.removeWidget(self.print_button)
+        (self.print_row if portrait else self.bar).addWidget(self.print_button)
         self._place_tabs()
         self._fill_page()
 
@@ -183,6 +198,18 @@ class CasesPage(PersonalPage):
         self.notice.setAccessibleName(self.notice.text())
         self.notice.setVisible(offline)
         self._fill_page()
+        self.print_button.setEnabled(bool(self.cases))
+
+    def print_list(self) -> None:
+        """Print the cases shown now: title, status, number, time, a rejection's reason; name and ID masked."""
+        session = self.ctx.services.session
+        if session is None or not self.cases:
+            return
+        cases, settings, now = list(self.cases), self.ctx.settings, self.ctx.services.now
+        name, id_number = session.identity.name, session.identity.id_number
+        scope = tr("personal_cases.print_scope", status=tab_label(self.status), month=month_label(self.month))
+        self.ctx.print_document(lambda: my_cases_receipt(
+            settings, cases, name=name, id_number=id_number, scope=scope, number_of=case_number, now=now()))
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, NotLoggedIn):
@@ -240,7 +267,7 @@ class CasesPage(PersonalPage):
         text.addWidget(status)
         when = self.ctx.services.clock.local(case.submitted_at)
         line = tr("personal_cases.submitted", time=f"{when:%Y-%m-%d %H:%M}")
-        number = case.case_no or (_local_no(case.key) if case.key else "")
+        number = case_number(case)
         if number:
             line += tr("personal_cases.sep") + tr("personal_cases.number", number=number)
         text.addWidget(label(f"casesRowTime_{i}", line))
@@ -325,6 +352,7 @@ class CasesPage(PersonalPage):
     def clear_personal(self) -> None:
         self._generation += 1
         self.cases = []
+        self.print_button.setEnabled(False)
         self._pending_withdraw = None
         self.confirm_case.setText("")
         self.status = ""
@@ -338,6 +366,11 @@ def _local_no(key: str) -> str:
     from kiosk.services import local_case_no
 
     return local_case_no(key)
+
+
+def case_number(case: CaseView) -> str:
+    """The platform's case number, else the kiosk's own (a case not yet uploaded), else nothing."""
+    return case.case_no or (_local_no(case.key) if case.key else "")
 
 
 def item_for_case(ctx: UiContext, kind: str, answers: dict[str, Any]) -> ServiceItem | None:

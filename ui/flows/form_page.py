@@ -128,7 +128,10 @@ class FormPage(Page):
             self._show_gate("formAgeGate", title, [tr("forms_gate.age_unknown", counter=sp.counter)])
             return True
         rule = self.ctx.catalogue.working_age_rule
-        problem = rule.problem(session.identity.gender, birth, self.ctx.services.today())
+        # The upper bound is the platform's answer (receives a basic pension); offline it is not known
+        # (None): the registration goes ahead and the platform decides. Gig work has no upper bound.
+        problem = rule.problem(birth, self.ctx.services.today(), receives_basic_pension=session.receives_basic_pension,
+                               upper_bound=not self.item.min_age_only)
         if problem is None:
             return False
         lines = [problem]
@@ -351,9 +354,8 @@ class FormPage(Page):
         self._submitted_identity = (self.ctx.services.session.identity if self.ctx.services.session else None)
 
     def done_note(self) -> str:
-        if self.form.done_note:
-            return self.form.done_note
-        return ""
+        """The closing text: the catalogue's, from the active province profile; else the form's own."""
+        return self.item.closing_note or self.form.done_note
 
     def print_receipt(self) -> None:
         result, identity = self.result, getattr(self, "_submitted_identity", None)

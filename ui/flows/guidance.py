@@ -1,4 +1,7 @@
-"""Counter-only items: what it is, who qualifies, what to bring, time limit, where — and a printed slip."""
+"""办事指南 of any item (一次性告知): what it is, who qualifies, what to bring, time limit, where — and a printed slip.
+
+Counter-only items open it directly; kiosk items reach it from the navigation bar of their own page.
+"""
 
 from __future__ import annotations
 
@@ -30,8 +33,8 @@ class GuidancePage(Page):
         lay.setContentsMargins(60, 24, 60, 24)
         lay.setSpacing(16)
         lay.addWidget(label("guidanceTitle", item.name, role="heading"))
-        if item.is_guidance:
-            lay.addWidget(label("guidanceIntro", tr("guidance.intro"), role="hint"))
+        intro = tr("guidance.intro") if item.is_guidance else tr("guidance.intro_kiosk")
+        lay.addWidget(label("guidanceIntro", intro, role="hint"))
         scroll = QScrollArea()
         scroll.setObjectName("guidanceScroll")
         scroll.setWidgetResizable(True)

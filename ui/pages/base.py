@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from kiosk.catalogue import ServiceItem
+
 
 class Page(QWidget):
     """A screen in the stack. `personal` pages are wiped and left when the resident session ends."""
@@ -13,6 +15,7 @@ class Page(QWidget):
     show_nav = True
     transient = False  # built on demand (details, forms); removed from the stack when the session ends
     idle_warning_s: float | None = None  # a longer idle time for pages with forms; None: the default
+    service_item: ServiceItem | None = None  # set by the router on an item's page: its 办事指南 is one tap away
 
     def on_enter(self) -> None:
         """Called each time the page becomes current."""

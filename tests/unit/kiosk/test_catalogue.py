@@ -417,47 +417,66 @@ def test_profiles_on_disk() -> None:
     assert CATALOGUE_DIR == PROJECT_ROOT / "config" / "catalogue"
 
 
-# ---- working age: 16 (inclusive) up to the statutory retirement age (exclusive) ---------------------
+# ---- working age (seed 004): 16 (inclusive) until one receives a basic pension — never a fixed age -----
 TODAY = date(2025, 6, 15)
 
 
 @pytest.mark.parametrize(
-    ("gender", "birth", "ok"),
+    ("birth", "pension", "ok"),
     [
-        ("男", date(2009, 6, 15), True),  # 16th birthday today
-        ("男", date(2009, 6, 16), False),  # turns 16 tomorrow
-        ("男", date(1965, 6, 16), True),  # 59, turns 60 tomorrow
-        ("男", date(1965, 6, 15), False),  # 60 today: retirement age reached
-        ("女", date(1970, 6, 16), True),  # 54
-        ("女", date(1970, 6, 15), False),  # 55 today
-        ("未知", date(1970, 6, 15), True),  # unknown gender: the higher age applies
-        ("未知", date(1965, 6, 15), False),
-        ("男", date(2026, 1, 1), False),  # born in the future: a misread card
+        (date(2009, 6, 15), None, True),  # 16th birthday today
+        (date(2009, 6, 16), None, False),  # turns 16 tomorrow
+        (date(1960, 6, 15), None, True),  # 65, not known (offline): the platform decides
+        (date(1960, 6, 15), False, True),  # 65, no pension: still of working age
+        (date(1975, 6, 15), True, False),  # 50, receives a basic pension
+        (date(2026, 1, 1), None, False),  # born in the future: a misread card
     ],
 )
-def test_working_age_boundaries(default: Catalogue, gender: str, birth: date, ok: bool) -> None:
-    assert default.working_age(gender, birth, TODAY) is ok
+def test_working_age_boundaries(default: Catalogue, birth: date, pension: bool | None, ok: bool) -> None:
+    assert default.working_age(birth, TODAY, receives_basic_pension=pension) is ok
 
 
 def test_leap_day_birthday_counts_from_first_of_march(default: Catalogue) -> None:
     born = date(2008, 2, 29)
-    assert not default.working_age("女", born, date(2024, 2, 28))
-    assert default.working_age("女", born, date(2024, 3, 1))
+    assert not default.working_age(born, date(2024, 2, 28))
+    assert default.working_age(born, date(2024, 3, 1))
 
 
-def test_working_age_problem_is_plain_chinese(default: Catalogue) -> None:
-    rule = default.working_age_rule
-    assert rule.problem("男", date(2012, 1, 1), TODAY) == "未满16周岁，不在劳动年龄内，暂不能办理。"
-    assert "60周岁" in rule.problem("男", date(1960, 1, 1), TODAY)
-    assert rule.problem("男", date(1990, 1, 1), TODAY) is None
-    assert "假设" in rule.assumption  # the retirement ages are flagged as an assumption, not seed data
+def test_working_age_problem_is_plain_chinese(catalogue: Catalogue) -> None:
+    rule = catalogue.working_age_rule
+    assert rule.problem(date(2012, 1, 1), TODAY) == "未满16周岁，不在劳动年龄内，暂不能办理。"
+    assert "依法享受基本养老保险待遇" in rule.problem(date(1960, 1, 1), TODAY, receives_basic_pension=True)
+    assert rule.problem(date(1960, 1, 1), TODAY, receives_basic_pension=True, upper_bound=False) is None
+    assert rule.problem(date(1990, 1, 1), TODAY) is None
+    assert rule.rule_text.endswith("至依法享受基本养老保险待遇）")  # seed 004's words, in both profiles
 
 
-def test_retirement_ages_are_data(cat_copy: Path) -> None:
-    _edit(cat_copy / "profiles" / "default.toml", "retirement_age_female = 55", "retirement_age_female = 50")
+def test_gig_work_has_no_upper_age_and_the_retirement_ages_are_gone(catalogue: Catalogue) -> None:
+    assert catalogue.item(4).working_age_check and catalogue.item(4).min_age_only
+    assert not catalogue.item(7).working_age_check  # 招聘零工登记: no age rule
+    for item_id in ("1", "11", "S000-03", "S000-08"):
+        assert catalogue.item(item_id).working_age_check and not catalogue.item(item_id).min_age_only
+    for path in catalogue.sources:
+        assert "retirement_age" not in path.read_text(encoding="utf-8")
+
+
+def test_min_age_is_data(cat_copy: Path) -> None:
+    _edit(cat_copy / "profiles" / "default.toml", "min_age = 16", "min_age = 18")
     cat = load_catalogue(cat_copy, "default")
-    assert not cat.working_age("女", date(1975, 6, 15), TODAY)
-    assert cat.working_age("女", date(1975, 6, 16), TODAY)
+    assert not cat.working_age(date(2008, 6, 16), TODAY)
+    assert cat.working_age(date(2007, 6, 15), TODAY)
+
+
+def test_the_unemployment_closing_text_differs_by_profile(default: Catalogue, shanxi: Catalogue) -> None:
+    """告知承诺制 asks for the ID only; Shanxi 2019 asks for materials by the reason (seed 000)."""
+    assert "带身份证" in default.item(11).closing_note and "5个工作日" in default.item(11).closing_note
+    assert "户籍首页" in shanxi.item(11).closing_note and "10个工作日" in shanxi.item(11).closing_note
+    assert "带身份证" not in shanxi.item(11).closing_note
+
+
+def test_the_demo_site_uses_the_shanxi_profile() -> None:
+    with (PROJECT_ROOT / "config" / "demo.toml").open("rb") as fh:
+        assert tomllib.load(fh)["kiosk"]["province_profile"] == "shanxi-2019"  # 天镇县 is in 山西
 
 
 def test_service_item_is_frozen(default: Catalogue) -> None:

@@ -1,4 +1,4 @@
-"""Platform rules: ID check digits, working age for 失业登记, per-kind payload fields."""
+"""Platform rules: ID check digits, working age (16 until a basic pension), per-kind payload fields."""
 
 from __future__ import annotations
 
@@ -28,21 +28,36 @@ def test_malformed_id_numbers_are_rejected(value):
         parse_id_number(value)
 
 
-@pytest.mark.parametrize("birth,seq,ok", [
-    ("20090301", "001", True),    # 16 on the day
-    ("20090302", "001", False),   # 15
-    ("19650302", "001", True),    # 59, man
-    ("19650301", "001", False),   # 60, man: retired
-    ("19700302", "002", True),    # 54, woman
-    ("19700301", "002", False),   # 55, woman: retired
+@pytest.mark.parametrize("birth,seq,pension,ok", [
+    ("20090301", "001", False, True),    # 16 on the day
+    ("20090302", "001", False, False),   # 15
+    ("19650301", "001", False, True),    # 60, man, no pension: still of working age (no fixed age)
+    ("19550301", "002", False, True),    # 70, woman, no pension
+    ("19700302", "001", True, False),    # 54, receives a basic pension: outside working age
 ])
-def test_unemployment_registration_is_only_for_working_age(birth, seq, ok):
+def test_unemployment_registration_is_for_16_until_a_basic_pension(birth, seq, pension, ok):
+    """Seed 004: 年满16周岁至依法享受基本养老保险待遇 — the upper bound is the pension, never an age."""
     day = date(2025, 3, 1)
+    payload = {"reason": "合同到期", "commitment_confirmed": True}
     if ok:
-        check_working_age(make_id(birth, seq), day)
+        check_working_age("unemployment_registration", payload, make_id(birth, seq), day,
+                          receives_basic_pension=pension)
     else:
         with pytest.raises(RuleViolation, match="劳动年龄"):
-            check_working_age(make_id(birth, seq), day)
+            check_working_age("unemployment_registration", payload, make_id(birth, seq), day,
+                              receives_basic_pension=pension)
+
+
+def test_gig_job_seeking_has_no_upper_bound_but_fixed_job_seeking_has():
+    day = date(2025, 3, 1)
+    pensioner = make_id("19620301", "001")
+    check_working_age("job_seeker_registration", {"job_type": "gig"}, pensioner, day, receives_basic_pension=True)
+    with pytest.raises(RuleViolation, match="依法享受基本养老保险待遇"):
+        check_working_age("job_seeker_registration", {"job_type": "fixed"}, pensioner, day, receives_basic_pension=True)
+    with pytest.raises(RuleViolation, match="当前年龄15周岁"):
+        check_working_age("job_seeker_registration", {"job_type": "gig"}, make_id("20090302"), day,
+                          receives_basic_pension=False)
+    check_working_age("gig_hiring_registration", {}, make_id("20150101"), day, receives_basic_pension=True)
 
 
 def test_unemployment_registration_needs_the_residents_own_confirmation():
