@@ -69,8 +69,9 @@ class AttractPage(Page):
         self.set_portrait(False)
 
     def set_portrait(self, portrait: bool) -> None:
-        # narrow screens: the service point's name on a line of its own, never broken before its last word
-        self.welcome.setText(tr("attract.welcome_lines" if portrait else "attract.welcome_line", point=self._point))
+        # narrow screens: the header just above names the service point; repeated here it broke before its
+        # last character and, on two lines, pushed the 长辈模式 layout past the screen
+        self.welcome.setText(tr("attract.welcome_short") if portrait else tr("attract.welcome_line", point=self._point))
         for p in self._panels:
             self._grid.removeWidget(p)
         for i, p in enumerate(self._panels):

@@ -107,6 +107,7 @@ def tls_server(folder: Path, reply: Callable[[], Iterator[bytes]]) -> Iterator[i
                 raw, _ = listener.accept()
             except TimeoutError:
                 continue
+            raw.settimeout(10)  # not the listener's 0.1 s poll: a handshake on a loaded machine takes longer
             try:
                 with context.wrap_socket(raw, server_side=True) as conn:
                     buffer = b""
