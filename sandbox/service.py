@@ -192,6 +192,14 @@ class Platform:
             settings = dict(kiosk.settings or {})
         return {"server_time": iso(now), "settings": settings}
 
+    def kiosk_settings(self, kiosk_id: str) -> dict[str, Any]:
+        """The settings the next heartbeat hands to a kiosk (NOT_FOUND for an unknown kiosk)."""
+        with self.Session() as s:
+            kiosk = s.get(db.Kiosk, kiosk_id)
+            if kiosk is None:
+                raise ApiError("NOT_FOUND", f"没有这台自助机：{kiosk_id}")
+            return dict(kiosk.settings or {})
+
     def push_setting(self, kiosk_id: str, key: str, value: Any) -> dict[str, Any]:
         """Set (value not None) or remove (None) one setting the next heartbeat hands to the kiosk."""
         with self._lock, self.Session.begin() as s:
