@@ -16,7 +16,7 @@ from pydantic import (
 )
 
 from sandbox.contract import CASE_STATUSES, FAULT_CATEGORIES, FEED_FIELDS, SUBMISSION_KINDS
-from sandbox.rules import PAYLOAD_RULES
+from sandbox.rules import PAYLOAD_RULES, VISIBLE
 
 # ---- formats and patterns shared by the request shapes ----
 ID_NUMBER_PATTERN = r"^[0-9]{17}[0-9X]$"
@@ -25,7 +25,7 @@ CURSOR_PATTERN = r"^[A-Za-z0-9_-]{1,200}$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 CaseStatus = Literal[tuple(CASE_STATUSES)]  # type: ignore[valid-type]
-NOT_BLANK = r"\S"  # at least one character that is not white space
+NOT_BLANK = VISIBLE  # at least one character that is neither a control character nor a space
 
 
 def _json_integer(value: Any) -> Any:

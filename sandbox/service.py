@@ -36,6 +36,7 @@ from sandbox.demo_records import load_demo_persons, profile_extras, records_for
 from sandbox.rules import (
     RuleViolation,
     age_on,
+    blank,
     check_payload,
     check_working_age,
     parse_id_number,
@@ -456,7 +457,7 @@ class Platform:
                     check_working_age(person_in["id_number"].upper(), submitted.date())
             except RuleViolation as exc:
                 raise ApiError("VALIDATION_ERROR", str(exc)) from exc
-            if not person_in["name"].strip():
+            if blank(person_in["name"]):
                 raise ApiError("VALIDATION_ERROR", "person.name 不能为空")
             person = self._person_by_id_number(s, person_in["id_number"].upper(), person_in["name"])
             now = self.clock()
@@ -508,7 +509,7 @@ class Platform:
         """Play the reviewer: approve, or reject with a reason."""
         if decision not in ("approve", "reject"):
             raise ApiError("VALIDATION_ERROR", "decision 应为 approve 或 reject")
-        if decision == "reject" and not (reason or "").strip():
+        if decision == "reject" and blank(reason):
             raise ApiError("VALIDATION_ERROR", "审核不通过必须填写原因")
         now = self.clock()
         with self._lock, self.Session.begin() as s:
@@ -569,7 +570,7 @@ class Platform:
         if body["category"] not in FAULT_CATEGORIES:
             raise ApiError("VALIDATION_ERROR", "category 应为 " + " / ".join(FAULT_CATEGORIES))
         for name in ("description", "suggestion"):
-            if not body[name].strip():
+            if blank(body[name]):
                 raise ApiError("VALIDATION_ERROR", f"{name} 不能为空")
         digest = canonical_sha256(body)
         with self._lock, self.Session.begin() as s:
@@ -605,7 +606,7 @@ class Platform:
         if not _KEY.match(key):
             raise ApiError("VALIDATION_ERROR", "idempotency_key 应为 8-128 位字母、数字或 _ - . :")
         for name in ("actor", "action", "at"):
-            if not str(body[name]).strip():
+            if blank(str(body[name])):
                 raise ApiError("VALIDATION_ERROR", f"{name} 不能为空")
         try:
             parse_instant(body["at"])
@@ -640,7 +641,7 @@ class Platform:
 
     def answer_fault(self, report_no: str, response: str, deadline: str | None = None) -> dict[str, Any]:
         """Record the answer of the province task force / county bureau with its deadline."""
-        if not response.strip():
+        if blank(response):
             raise ApiError("VALIDATION_ERROR", "答复不能为空")
         if deadline is not None:
             try:

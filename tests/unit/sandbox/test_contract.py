@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -153,5 +154,6 @@ def test_loopback_binds():
     sock = bind("127.0.0.1", 0)
     try:
         assert sock.getsockname()[0] == "127.0.0.1"
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)  # replies are not held for an ACK
     finally:
         sock.close()
