@@ -220,10 +220,6 @@ def _links() -> dict[str, dict[str, Any]]:
             "Answer": {"operationId": "admin_answer_fault_report",
                        "parameters": {"path.report_no": "$response.body#/report_no"}},
         },
-        "essc": {
-            "Login": {"operationId": "login",
-                      "requestBody": {"method": "essc", "essc_token": "$response.body#/essc_token"}},
-        },
     }
 
 
@@ -440,8 +436,7 @@ def create_app(platform: Platform) -> FastAPI:
         return {"epoch": platform.invalidate_cursors()}
 
     @app.post(f"{admin}/essc-tokens", response_model=schemas.EsscIssueOut, tags=["sandbox admin"],
-              responses={200: {"description": "a fresh token", "links": links["essc"]},
-                         **_errors("VALIDATION_ERROR", "NOT_FOUND")},
+              responses=_errors("VALIDATION_ERROR", "NOT_FOUND"),
               operation_id="admin_issue_essc_token", summary="A fresh one-time e-SSC token (60 s)")
     def admin_essc(body: schemas.EsscIssueIn) -> dict[str, Any]:
         return platform.issue_essc_token(body.person)
