@@ -318,8 +318,8 @@ def create_app(platform: Platform) -> FastAPI:
                                **receipt_links},
                          **_errors(*SIGNED_BODY, "IDEMPOTENCY_CONFLICT")},
               summary="Idempotent submission of a registration or application (the payload's schema by kind)")
-    def submissions(body: schemas.SubmissionIn, request: Request) -> JSONResponse:
-        status, out = platform.submit(kiosk_of(request), body.model_dump(mode="json", exclude_unset=True))
+    def submissions(body: schemas.SubmissionIn, request: Request) -> JSONResponse:  # type: ignore[valid-type]
+        status, out = platform.submit(kiosk_of(request), body.model_dump(mode="json", exclude_unset=True))  # type: ignore[attr-defined]
         return JSONResponse(out, status_code=status)
 
     @app.get(f"{API_PREFIX}/me/cases", response_model=schemas.CasesOut, responses=_errors(*RESIDENT), tags=["cases"],
@@ -475,7 +475,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             for op in ops.values():
                 op["security"] = []  # said outright: no signature, no token (see the operation's tag)
             continue
-        requirement = {name: [] for name in _SIGNING_SCHEMES}
+        requirement: dict[str, list[str]] = {name: [] for name in _SIGNING_SCHEMES}
         if path in RESIDENT_PATHS:
             requirement["residentToken"] = []
         for op in ops.values():

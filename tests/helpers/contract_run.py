@@ -39,7 +39,8 @@ def run_schemathesis(base_url: str, *, seed: int, max_examples: int, phases: str
     """`schemathesis run` with every check, one worker, the given seed and examples per operation."""
     cmd = [str(SCHEMATHESIS), "--config-file", str(CONFIG_FILE), "run", str(OPENAPI_FILE), "--url", base_url,
            "--checks", "all", "--seed", str(seed), "--max-examples", str(max_examples), "--phases", phases,
-           "--workers", "1", "--no-color", "--suppress-health-check", "too_slow", *extra]
+           "--workers", "1", "--no-color", "--suppress-health-check", "too_slow",
+           "--generation-database", "none", *extra]  # no stored examples: the seed alone decides the run
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "SCHEMATHESIS_HOOKS": HOOKS_MODULE}
     done = subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=timeout)
     return ContractRun(done.returncode, done.stdout + done.stderr)

@@ -41,7 +41,8 @@ class SentRequest:
         body = prepared.body or b""
         if isinstance(body, str):
             body = body.encode("utf-8")
-        return cls(prepared.method or "", prepared.url or "", dict(prepared.headers), bytes(body))
+        raw = body if isinstance(body, bytes) else b""  # requests leaves bytes or str here: no streamed bodies
+        return cls(prepared.method or "", prepared.url or "", {k: str(v) for k, v in prepared.headers.items()}, raw)
 
     def __str__(self) -> str:
         return f"{self.method} {urlsplit(self.url).path}"

@@ -51,9 +51,10 @@ class KioskSignature(requests.auth.AuthBase):
         body = request.body or b""
         if isinstance(body, str):
             body = body.encode("utf-8")
+        raw = body if isinstance(body, bytes) else b""  # requests leaves bytes or str here: no streamed bodies
         request.headers.update(sign(secret=self.secret, method=request.method or "GET",
                                     path_with_query=request.path_url, kiosk_id=self.kiosk_id,
-                                    timestamp=int(time.time()), nonce=secrets.token_hex(16), body=bytes(body)))
+                                    timestamp=int(time.time()), nonce=secrets.token_hex(16), body=raw))
         return request
 
 

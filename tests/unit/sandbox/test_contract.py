@@ -75,6 +75,14 @@ def _body_schema(doc: dict, path: str) -> dict:
     return doc["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]
 
 
+def test_the_case_statuses_of_the_shapes_are_the_contract_s():
+    from typing import get_args
+
+    from sandbox.schemas import CaseStatus
+
+    assert get_args(CaseStatus) == contract.CASE_STATUSES
+
+
 def test_required_request_fields_in_the_document(doc):
     schemas = doc["components"]["schemas"]
     for kind in contract.SUBMISSION_KINDS:
