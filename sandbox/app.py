@@ -45,7 +45,11 @@ a hint: every signed request is still checked against the platform's own clock.
 **Resident calls** also carry `Authorization: Bearer <resident_token>` from `POST /v1/sessions`
 (15 minutes; TOKEN_EXPIRED / TOKEN_INVALID, 401).
 
-**Errors** are `{"code": "<STABLE_CODE>", "message": "<human message>"}` with the HTTP status below.
+**Errors** are `{"code": "<STABLE_CODE>", "message": "<human message>"}` with the HTTP status below;
+each operation lists the codes it can answer. A body that is not JSON, breaks its schema or a rule the
+schema states in words (ID number check digit, calendar dates, working age) is 422 VALIDATION_ERROR,
+and so is a query parameter the operation does not list. A method a path does not list is 405
+METHOD_NOT_ALLOWED with an `Allow` header, before any signature check.
 
 **Feeds.** `GET /v1/feeds/{feed}` for each feed listed. Without a cursor: the current set (no
 tombstones) in pages; the last page's `next_cursor` continues with changes (upserts and
