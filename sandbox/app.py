@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI, Path, Query, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Route
 
 from sandbox import schemas
 from sandbox.contract import API_PREFIX, CARD_HOLDER_SESSION_PATH, ERROR_CODES, FEED_FIELDS, RECORD_KINDS
+from sandbox.schemas import CURSOR_PATTERN, MONTH_PATTERN
 from sandbox.service import ApiError, Platform
 from sandbox.signing import SignatureRejected, verify
 
@@ -42,7 +45,11 @@ a hint: every signed request is still checked against the platform's own clock.
 **Resident calls** also carry `Authorization: Bearer <resident_token>` from `POST /v1/sessions`
 (15 minutes; TOKEN_EXPIRED / TOKEN_INVALID, 401).
 
-**Errors** are `{"code": "<STABLE_CODE>", "message": "<human message>"}` with the HTTP status below.
+**Errors** are `{"code": "<STABLE_CODE>", "message": "<human message>"}` with the HTTP status below;
+each operation lists the codes it can answer. A body that is not JSON, breaks its schema or a rule the
+schema states in words (ID number check digit, calendar dates, working age) is 422 VALIDATION_ERROR,
+and so is a query parameter the operation does not list. A method a path does not list is 405
+METHOD_NOT_ALLOWED with an `Allow` header, before any signature check.
 
 **Feeds.** `GET /v1/feeds/{feed}` for each feed listed. Without a cursor: the current set (no
 tombstones) in pages; the last page's `next_cursor` continues with changes (upserts and
@@ -54,6 +61,14 @@ table's cursor and fetch from scratch.
 
 **Submissions** are idempotent per (kiosk, idempotency_key): the same body again → 200 with the
 same case; a different body → 409 IDEMPOTENCY_CONFLICT.
+""".strip()
+
+ADMIN_DOC = """
+**Sandbox only, unauthenticated.** These routes let a demo or a test play the other side of the platform
+(the reviewer, the task force, the county's fleet view). They carry no kiosk signature and no staff
+authentication on purpose: the sandbox listens on 127.0.0.1 only. They are not part of what a kiosk
+calls and not part of what a province must implement; a real deployment serves its staff views
+behind its own staff authentication.
 """.strip()
 
 ERROR_TABLE = "\n".join(f"| {code} | {status} |" for code, status in ERROR_CODES.items())
@@ -81,7 +96,14 @@ class SigningMiddleware:
         self.platform = platform
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not _needs_signature(scope["path"]):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        refused = _method_not_allowed(scope)  # an undeclared method is 405 whoever asks
+        if refused is not None:
+            await refused(scope, receive, send)
+            return
+        if not _needs_signature(scope["path"]):
             await self.app(scope, receive, send)
             return
         chunks: list[bytes] = []
@@ -133,11 +155,85 @@ def _describe(errors: list[dict[str, Any]]) -> str:
     return "请求格式不正确（" + "；".join(parts) + "）"
 
 
+def _method_not_allowed(scope: Scope) -> JSONResponse | None:
+    """405 with Allow when the path names a route but not with this method (before any signature check)."""
+    allowed: set[str] = set()
+    for route in scope["app"].router.routes:
+        match, _child = route.matches(scope)
+        if match is Match.FULL:
+            return None
+        if match is Match.PARTIAL and isinstance(route, Route | APIRoute):
+            allowed |= set(route.methods or ())
+    if not allowed:
+        return None
+    response = _error("METHOD_NOT_ALLOWED", "不支持这种请求方法")
+    response.headers["Allow"] = ", ".join(sorted(allowed))
+    return response
+
+
+async def _reject_unknown_query(request: Request) -> None:
+    """Every route takes only the query parameters it declares; anything else is VALIDATION_ERROR (422)."""
+    route = request.scope.get("route")
+    declared = {param.alias for param in route.dependant.query_params} if isinstance(route, APIRoute) else set()
+    unknown = sorted(set(request.query_params) - declared)
+    if unknown:
+        raise ApiError("VALIDATION_ERROR", "不认识的查询参数：" + ", ".join(u[:40] for u in unknown[:5]))
+
+
+IdSegment = Annotated[str, Path(min_length=1, max_length=64)]
+
+# Which error codes each status carries, per kind of route: the document lists them per operation.
+SIGNATURE_CODES = ("UNKNOWN_KIOSK", "BAD_SIGNATURE", "STALE_TIMESTAMP", "REPLAYED_NONCE")
+TOKEN_CODES = ("TOKEN_EXPIRED", "TOKEN_INVALID")
+
+
+def _errors(*codes: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI responses for these error codes, grouped by their HTTP status."""
+    by_status: dict[int, list[str]] = {}
+    for code in codes:
+        by_status.setdefault(ERROR_CODES[code], []).append(code)
+    return {status: {"model": schemas.ErrorBody, "description": "code: " + " | ".join(names)}
+            for status, names in sorted(by_status.items())}
+
+
+SIGNED = (*SIGNATURE_CODES, "VALIDATION_ERROR")
+SIGNED_BODY = (*SIGNED, "PAYLOAD_TOO_LARGE")
+RESIDENT = (*SIGNED, *TOKEN_CODES)
+
+
+def _bearer(expression: str) -> str:
+    return "Bearer {" + expression + "}"
+
+
+def _links() -> dict[str, dict[str, Any]]:
+    """OpenAPI links: which answer feeds which later call (the resident token, case and report numbers)."""
+    token = {"header.Authorization": _bearer("$response.body#/resident_token")}
+    return {
+        "sessions": {
+            "MyCases": {"operationId": "my_cases", "parameters": token,
+                        "description": "the resident token answers the resident's own calls"},
+            "MyRecord": {"operationId": "my_record", "parameters": token},
+            "Withdraw": {"operationId": "withdraw_case", "parameters": token},
+        },
+        "submissions": {
+            "Withdraw": {"operationId": "withdraw_case", "parameters": {"path.case_no": "$response.body#/case_no"},
+                         "description": "with the token of the person the case is for"},
+            "Review": {"operationId": "admin_review_case", "parameters": {"path.case_no": "$response.body#/case_no"}},
+        },
+        "fault_reports": {
+            "Answer": {"operationId": "admin_answer_fault_report",
+                       "parameters": {"path.report_no": "$response.body#/report_no"}},
+        },
+    }
+
+
 def create_app(platform: Platform) -> FastAPI:
     """The FastAPI application over one Platform."""
     app = FastAPI(title="人社一体化公共服务平台 — 自助机接口 (sandbox)", version="1.0.0",
                   description=SIGNING_DOC + "\n\n| code | HTTP |\n|---|---|\n" + ERROR_TABLE,
-                  docs_url="/docs", redoc_url=None, openapi_url="/openapi.json")
+                  docs_url="/docs", redoc_url=None, openapi_url="/openapi.json",
+                  dependencies=[Depends(_reject_unknown_query)],
+                  openapi_tags=[{"name": "sandbox admin", "description": ADMIN_DOC}])
     app.add_middleware(SigningMiddleware, platform=platform)
 
     @app.exception_handler(ApiError)
@@ -151,9 +247,13 @@ def create_app(platform: Platform) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 405:
-            return _error("METHOD_NOT_ALLOWED", "不支持这种请求方法")
+            response = _error("METHOD_NOT_ALLOWED", "不支持这种请求方法")
+            response.headers.update(exc.headers or {})
+            return response
         if exc.status_code == 404:
             return _error("NOT_FOUND", "没有这个接口")
+        if exc.status_code == 400:  # FastAPI's answer to a body that is not JSON: the contract says 422
+            return _error("VALIDATION_ERROR", "请求体不是合法的 JSON")
         code = "VALIDATION_ERROR" if 400 <= exc.status_code < 500 else "INTERNAL_ERROR"
         return JSONResponse({"code": code, "message": str(exc.detail)}, status_code=exc.status_code)
 
@@ -162,7 +262,7 @@ def create_app(platform: Platform) -> FastAPI:
         log.exception("unhandled error: %s", type(exc).__name__)
         return _error("INTERNAL_ERROR", "平台内部错误")
 
-    err = {code: {"model": schemas.ErrorBody} for code in (401, 403, 404, 409, 410, 422)}
+    links = _links()
 
     def kiosk_of(request: Request) -> str:
         return request.state.kiosk_id
@@ -174,90 +274,119 @@ def create_app(platform: Platform) -> FastAPI:
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get(TIME_PATH, response_model=schemas.TimeOut, tags=["kiosk"],
+    @app.get(TIME_PATH, response_model=schemas.TimeOut, tags=["kiosk"], operation_id="server_time",
+             responses=_errors("VALIDATION_ERROR"),
              summary="The platform's clock (unsigned): a kiosk with a wrong clock learns the offset here")
     def server_time() -> dict[str, Any]:
         return platform.server_time()
 
-    @app.post(f"{API_PREFIX}/kiosks/{{kiosk_id}}/heartbeat", response_model=schemas.HeartbeatOut, responses=err,
-              response_model_exclude_unset=True,
-              tags=["kiosk"], summary="Health, versions, queue depth → server time and pushed settings")
-    def heartbeat(kiosk_id: str, body: schemas.HeartbeatIn, request: Request) -> dict[str, Any]:
+    @app.post(f"{API_PREFIX}/kiosks/{{kiosk_id}}/heartbeat", response_model=schemas.HeartbeatOut,
+              responses=_errors(*SIGNED_BODY, "KIOSK_MISMATCH"), response_model_exclude_unset=True,
+              tags=["kiosk"], operation_id="heartbeat",
+              summary="Health, versions, queue depth → server time and pushed settings")
+    def heartbeat(body: schemas.HeartbeatIn, request: Request, kiosk_id: IdSegment) -> dict[str, Any]:
         if kiosk_id != kiosk_of(request):
             raise ApiError("KIOSK_MISMATCH", "签名的自助机与路径中的自助机不一致")
         return platform.heartbeat(kiosk_id, body.model_dump(mode="json"))
 
     def add_feed_route(feed: str) -> None:
-        def read_feed(cursor: str | None = Query(None, max_length=200),
-                      limit: int = Query(200, ge=1, le=1000)) -> dict[str, Any]:
+        def read_feed(
+            cursor: str | None = Query(None, min_length=1, max_length=200, json_schema_extra={
+                "pattern": CURSOR_PATTERN,
+                "description": "the next_cursor of the previous page, as handed out; an unknown, malformed or "
+                               "invalidated cursor is 410 FEED_REFETCH"}),
+            limit: int = Query(200, ge=1, le=1000, description="items per page"),
+        ) -> dict[str, Any]:
             return platform.feed_page(feed, cursor, limit)
 
         app.add_api_route(f"{API_PREFIX}/feeds/{feed}", read_feed, methods=["GET"],
-                          response_model=schemas.FEED_PAGE_MODELS[feed], responses=err, tags=["feeds"],
-                          operation_id=f"feed_{feed}", summary=f"Delta feed of {feed}")
+                          response_model=schemas.FEED_PAGE_MODELS[feed], responses=_errors(*SIGNED, "FEED_REFETCH"),
+                          tags=["feeds"], operation_id=f"feed_{feed}", summary=f"Delta feed of {feed}")
 
     for feed in FEED_FIELDS:
         add_feed_route(feed)
 
-    @app.post(f"{API_PREFIX}/sessions", response_model=schemas.SessionOut, responses=err, tags=["residents"],
+    @app.post(f"{API_PREFIX}/sessions", response_model=schemas.SessionOut, tags=["residents"], operation_id="login",
+              responses={200: {"description": "logged in", "links": links["sessions"]},
+                         **_errors(*SIGNED_BODY, "ESSC_INVALID", "ESSC_REUSED", "IDENTITY_MISMATCH", "CARD_NOT_FOUND")},
               summary="Resident login by ID card, social security card or e-SSC token")
     def sessions(body: schemas.SessionIn, request: Request) -> dict[str, Any]:
         return platform.login(kiosk_of(request), body.model_dump())
 
+    receipt_links = {"links": links["submissions"]}
+
     @app.post(f"{API_PREFIX}/submissions", response_model=schemas.SubmissionOut, status_code=201,
-              responses={200: {"model": schemas.SubmissionOut, "description": "the same key and body again"}, **err},
-              tags=["cases"], summary="Idempotent submission of a registration or application")
-    def submissions(body: schemas.SubmissionIn, request: Request) -> JSONResponse:
-        status, out = platform.submit(kiosk_of(request), body.model_dump(mode="json"))
+              operation_id="submit", tags=["cases"],
+              responses={201: {"description": "a new case", **receipt_links},
+                         200: {"model": schemas.SubmissionOut, "description": "the same key and body again",
+                               **receipt_links},
+                         **_errors(*SIGNED_BODY, "IDEMPOTENCY_CONFLICT")},
+              summary="Idempotent submission of a registration or application (the payload's schema by kind)")
+    def submissions(body: schemas.SubmissionIn, request: Request) -> JSONResponse:  # type: ignore[valid-type]
+        status, out = platform.submit(kiosk_of(request), body.model_dump(mode="json", exclude_unset=True))  # type: ignore[attr-defined]
         return JSONResponse(out, status_code=status)
 
-    @app.get(f"{API_PREFIX}/me/cases", response_model=schemas.CasesOut, responses=err, tags=["cases"],
-             summary="The resident's cases, filtered by review status and month")
-    def my_cases(request: Request,
-                 status: str | None = Query(None, pattern="^(PENDING|APPROVED|REJECTED|WITHDRAWN)$"),
-                 month: str | None = Query(None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")) -> dict[str, Any]:
+    @app.get(f"{API_PREFIX}/me/cases", response_model=schemas.CasesOut, responses=_errors(*RESIDENT), tags=["cases"],
+             operation_id="my_cases", summary="The resident's cases, filtered by review status and month")
+    def my_cases(request: Request, status: Annotated[schemas.CaseStatus | None, Query()] = None,
+                 month: str | None = Query(None, pattern=MONTH_PATTERN, description="YYYY-MM")) -> dict[str, Any]:
         person = person_of(request)
         return {"cases": platform.cases(person.person_id, status, month)}
 
-    @app.post(f"{API_PREFIX}/cases/{{case_no}}/withdraw", response_model=schemas.CaseOut, responses=err,
-              tags=["cases"], summary="Withdraw a case while it is PENDING")
-    def withdraw(case_no: str, request: Request) -> dict[str, Any]:
+    @app.post(f"{API_PREFIX}/cases/{{case_no}}/withdraw", response_model=schemas.CaseOut,
+              responses=_errors(*RESIDENT, "PAYLOAD_TOO_LARGE", "NOT_FOUND", "CASE_NOT_WITHDRAWABLE"),
+              tags=["cases"], operation_id="withdraw_case", summary="Withdraw a case while it is PENDING")
+    def withdraw(request: Request, case_no: IdSegment) -> dict[str, Any]:
         person = person_of(request)
         return platform.withdraw(person.person_id, case_no)
 
-    @app.get(f"{API_PREFIX}/me/records/{{kind}}", response_model=schemas.RecordOut, responses=err,
-             tags=["records"], summary="Live personal records (pension, payments, certificate, archive, eligibility)")
+    @app.get(f"{API_PREFIX}/me/records/{{kind}}", response_model=schemas.RecordOut,
+             responses=_errors(*RESIDENT, "NOT_FOUND"), tags=["records"], operation_id="my_record",
+             summary="Live personal records (pension, payments, certificate, archive, eligibility)")
     def records(request: Request,
-                kind: str = Path(max_length=64, json_schema_extra={"enum": list(RECORD_KINDS)})) -> dict[str, Any]:
+                kind: str = Path(max_length=64, json_schema_extra={"enum": list(RECORD_KINDS)},
+                                 description="another kind is 404 NOT_FOUND")) -> dict[str, Any]:
         person = person_of(request)
         return platform.record(person, kind)
 
+    report_links = {"links": links["fault_reports"]}
+
     @app.post(f"{API_PREFIX}/fault-reports", response_model=schemas.FaultReportOut, status_code=201,
-              responses={200: {"model": schemas.FaultReportOut, "description": "the same key and body again"}, **err},
-              tags=["fault reports"], summary="问题反映: routed by category")
+              operation_id="report_fault", tags=["fault reports"],
+              responses={201: {"description": "a new report", **report_links},
+                         200: {"model": schemas.FaultReportOut, "description": "the same key and body again",
+                               **report_links},
+                         **_errors(*SIGNED_BODY, "IDEMPOTENCY_CONFLICT")},
+              summary="问题反映: routed by category")
     def fault_reports_post(body: schemas.FaultReportIn, request: Request) -> JSONResponse:
         status, out = platform.fault_report(kiosk_of(request), body.model_dump(mode="json"))
         return JSONResponse(out, status_code=status)
 
-    @app.get(f"{API_PREFIX}/fault-reports", response_model=schemas.FaultReportsOut, responses=err,
-             tags=["fault reports"], summary="This kiosk's fault reports with answers and deadlines")
-    def fault_reports_get(request: Request, kiosk: str | None = Query(None, max_length=64)) -> dict[str, Any]:
+    @app.get(f"{API_PREFIX}/fault-reports", response_model=schemas.FaultReportsOut,
+             responses=_errors(*SIGNED, "KIOSK_MISMATCH"), operation_id="fault_reports", tags=["fault reports"],
+             summary="This kiosk's fault reports with answers and deadlines")
+    def fault_reports_get(request: Request, kiosk: str | None = Query(
+            None, min_length=1, max_length=64, description="only the signing kiosk itself (else 403)")) -> dict[str, Any]:
         signer = kiosk_of(request)
         if kiosk not in (None, signer):
             raise ApiError("KIOSK_MISMATCH", "只能查看本机的问题反映")
         return {"reports": platform.fault_reports(signer)}
 
     @app.post(f"{API_PREFIX}/kiosks/{{kiosk_id}}/audit", response_model=schemas.AuditOut, status_code=201,
-              responses={200: {"model": schemas.AuditOut, "description": "the same key and body again"}, **err},
-              tags=["kiosk"], summary="One technician action for the audit trail (idempotent by key)")
-    def audit_post(kiosk_id: str, body: schemas.AuditIn, request: Request) -> JSONResponse:
+              operation_id="record_audit", tags=["kiosk"],
+              responses={200: {"model": schemas.AuditOut, "description": "the same key and body again"},
+                         **_errors(*SIGNED_BODY, "KIOSK_MISMATCH", "IDEMPOTENCY_CONFLICT")},
+              summary="One technician action for the audit trail (idempotent by key)")
+    def audit_post(body: schemas.AuditIn, request: Request, kiosk_id: IdSegment) -> JSONResponse:
         if kiosk_id != kiosk_of(request):
             raise ApiError("KIOSK_MISMATCH", "签名的自助机与路径中的自助机不一致")
         status, out = platform.audit(kiosk_id, body.model_dump(mode="json"))
         return JSONResponse(out, status_code=status)
 
     # ---- 3rd-generation social security card holder login (issue 11 §1; kept apart on purpose) ----
-    @app.post(CARD_HOLDER_SESSION_PATH, response_model=schemas.SessionOut, responses=err, tags=["residents"],
+    @app.post(CARD_HOLDER_SESSION_PATH, response_model=schemas.SessionOut, tags=["residents"],
+              operation_id="card_holder_session",
+              responses=_errors(*SIGNED_BODY, "IDENTITY_MISMATCH", "CARD_NOT_FOUND"),
               summary="Resident login by a 3rd-generation social security card whose PIN the kiosk verified on "
                       "the card: the platform names the holder from the card number, identification code and "
                       "issuing region (CARD_NOT_FOUND / IDENTITY_MISMATCH)")
@@ -266,53 +395,70 @@ def create_app(platform: Platform) -> FastAPI:
 
     # ---- sandbox-only administration (unsigned; the server listens on 127.0.0.1 only) ----
     admin = f"{API_PREFIX}/admin"
+    plain = _errors("VALIDATION_ERROR")
 
-    @app.get(f"{admin}/kiosks", tags=["sandbox admin"],
+    @app.get(f"{admin}/kiosks", response_model=schemas.KiosksOut, tags=["sandbox admin"], responses=plain,
+             operation_id="admin_kiosks",
              summary="Kiosks with their last heartbeat and status (ok / attention / silent / never)")
     def admin_kiosks() -> dict[str, Any]:
         return {"kiosks": platform.list_kiosks()}
 
-    @app.get(f"{admin}/kiosks/{{kiosk_id}}/heartbeats", tags=["sandbox admin"],
-             summary="The last heartbeats of one kiosk, as received")
-    def admin_heartbeats(kiosk_id: str, limit: int = Query(50, ge=1, le=1000)) -> dict[str, Any]:
+    @app.get(f"{admin}/kiosks/{{kiosk_id}}/heartbeats", response_model=schemas.HeartbeatsOut, tags=["sandbox admin"],
+             responses=plain, operation_id="admin_heartbeats", summary="The last heartbeats of one kiosk, as received")
+    def admin_heartbeats(kiosk_id: IdSegment, limit: int = Query(50, ge=1, le=1000)) -> dict[str, Any]:
         return {"heartbeats": platform.heartbeats(kiosk_id, limit)}
 
-    @app.get(f"{admin}/audit", response_model=schemas.AuditListOut, tags=["sandbox admin"],
-             summary="Technician audit entries, newest first")
-    def admin_audit(kiosk: str | None = Query(None, max_length=64),
+    @app.get(f"{admin}/audit", response_model=schemas.AuditListOut, tags=["sandbox admin"], responses=plain,
+             operation_id="admin_audit", summary="Technician audit entries, newest first")
+    def admin_audit(kiosk: str | None = Query(None, min_length=1, max_length=64),
                     limit: int = Query(200, ge=1, le=5000)) -> dict[str, Any]:
         return {"entries": platform.audit_entries(kiosk, limit)}
 
-    @app.post(f"{admin}/kiosks/{{kiosk_id}}/settings", tags=["sandbox admin"], responses=err,
+    @app.post(f"{admin}/kiosks/{{kiosk_id}}/settings", response_model=schemas.SettingsOut, tags=["sandbox admin"],
+              responses=_errors("VALIDATION_ERROR", "NOT_FOUND"), operation_id="admin_push_settings",
               summary="Merge settings pushed with the next heartbeat (null removes a key)")
-    def admin_settings(kiosk_id: str, body: schemas.SettingsIn) -> dict[str, Any]:
-        settings: dict[str, Any] = {}
+    def admin_settings(body: schemas.SettingsIn, kiosk_id: IdSegment) -> dict[str, Any]:
+        settings = platform.kiosk_settings(kiosk_id)
         for key, value in (body.model_extra or {}).items():
             settings = platform.push_setting(kiosk_id, key, value)
         return {"settings": settings}
 
-    @app.post(f"{admin}/cases/{{case_no}}/review", response_model=schemas.CaseOut, responses=err,
-              tags=["sandbox admin"], summary="Play the reviewer: approve, or reject with a reason")
-    def admin_review(case_no: str, body: schemas.ReviewIn) -> dict[str, Any]:
+    @app.post(f"{admin}/cases/{{case_no}}/review", response_model=schemas.CaseOut, tags=["sandbox admin"],
+              responses=_errors("VALIDATION_ERROR", "NOT_FOUND", "CASE_ALREADY_REVIEWED"),
+              operation_id="admin_review_case", summary="Play the reviewer: approve, or reject with a reason")
+    def admin_review(body: schemas.ReviewIn, case_no: IdSegment) -> dict[str, Any]:
         return platform.review(case_no, body.decision, body.reason)
 
-    @app.post(f"{admin}/feeds/{{feed}}", tags=["sandbox admin"], responses=err,
-              summary="Create, update or tombstone one feed item")
-    def admin_feed(feed: str, body: schemas.FeedTouchIn) -> dict[str, Any]:
-        return platform.touch_item(feed, body.id, body.fields, body.delete)
+    def add_feed_admin_route(feed: str) -> None:
+        def touch(body: Any) -> dict[str, Any]:
+            fields = body.fields.model_dump(mode="json", exclude_unset=True) if body.fields else None
+            return platform.touch_item(feed, body.id, fields, body.delete)
 
-    @app.post(f"{admin}/cursors/invalidate", tags=["sandbox admin"], summary="Every cursor → FEED_REFETCH")
+        touch.__annotations__["body"] = schemas.FEED_TOUCH_MODELS[feed]  # per feed: its own fields
+
+        app.add_api_route(f"{admin}/feeds/{feed}", touch, methods=["POST"],
+                          response_model=schemas.FEED_ITEM_MODELS[feed], tags=["sandbox admin"],
+                          responses=_errors("VALIDATION_ERROR", "NOT_FOUND"), operation_id=f"admin_touch_{feed}",
+                          summary=f"Create, update or tombstone one {feed} item (deleting an unknown id: 404)")
+
+    for feed in FEED_FIELDS:
+        add_feed_admin_route(feed)
+
+    @app.post(f"{admin}/cursors/invalidate", response_model=schemas.EpochOut, tags=["sandbox admin"],
+              responses=plain, operation_id="admin_invalidate_cursors", summary="Every cursor → FEED_REFETCH")
     def admin_invalidate() -> dict[str, int]:
         return {"epoch": platform.invalidate_cursors()}
 
-    @app.post(f"{admin}/essc-tokens", response_model=schemas.EsscIssueOut, responses=err, tags=["sandbox admin"],
-              summary="A fresh one-time e-SSC token (60 s)")
+    @app.post(f"{admin}/essc-tokens", response_model=schemas.EsscIssueOut, tags=["sandbox admin"],
+              responses=_errors("VALIDATION_ERROR", "NOT_FOUND"),
+              operation_id="admin_issue_essc_token", summary="A fresh one-time e-SSC token (60 s)")
     def admin_essc(body: schemas.EsscIssueIn) -> dict[str, Any]:
         return platform.issue_essc_token(body.person)
 
-    @app.post(f"{admin}/fault-reports/{{report_no}}/answer", tags=["sandbox admin"], responses=err,
+    @app.post(f"{admin}/fault-reports/{{report_no}}/answer", response_model=schemas.AnswerOut, tags=["sandbox admin"],
+              responses=_errors("VALIDATION_ERROR", "NOT_FOUND"), operation_id="admin_answer_fault_report",
               summary="Answer a fault report with a deadline")
-    def admin_answer(report_no: str, body: schemas.AnswerIn) -> dict[str, Any]:
+    def admin_answer(body: schemas.AnswerIn, report_no: IdSegment) -> dict[str, Any]:
         return platform.answer_fault(report_no, body.response, body.deadline)
 
     def openapi() -> dict[str, Any]:
@@ -332,15 +478,18 @@ _SIGNING_SCHEMES = {
 
 def build_openapi(app: FastAPI) -> dict[str, Any]:
     """The OpenAPI 3.1 document with the signing and resident-token security schemes filled in."""
-    doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes,
+                      tags=app.openapi_tags)
     schemes: dict[str, Any] = {name: {"type": "apiKey", "in": "header", "name": header}
                                for name, header in _SIGNING_SCHEMES.items()}
     schemes["residentToken"] = {"type": "http", "scheme": "bearer", "description": "resident token from POST /v1/sessions"}
     doc.setdefault("components", {})["securitySchemes"] = schemes
     for path, ops in doc["paths"].items():
         if not _needs_signature(path):
+            for op in ops.values():
+                op["security"] = []  # said outright: no signature, no token (see the operation's tag)
             continue
-        requirement = {name: [] for name in _SIGNING_SCHEMES}
+        requirement: dict[str, list[str]] = {name: [] for name in _SIGNING_SCHEMES}
         if path in RESIDENT_PATHS:
             requirement["residentToken"] = []
         for op in ops.values():

@@ -13,6 +13,17 @@ _CHECK = "10X98765432"
 _ID = re.compile(r"[0-9]{17}[0-9X]", re.ASCII)  # ASCII only: \d would take full-width and other digits
 
 
+# "Not blank" as the document states it (a pattern every regex engine reads alike): at least one character that
+# is neither a control character nor a space of any kind. str.strip() and each engine's \\s disagree at the edges.
+VISIBLE = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]"
+_VISIBLE = re.compile(VISIBLE)
+
+
+def blank(text: str | None) -> bool:
+    """True when a text has nothing to read (empty, spaces, control characters)."""
+    return not text or _VISIBLE.search(text) is None
+
+
 class RuleViolation(ValueError):
     """A submission broke a rule; the message is plain Chinese for the resident/operator."""
 
@@ -70,7 +81,7 @@ def _is_date(v: Any) -> bool:
 
 
 _TYPES: dict[str, tuple[str, Any]] = {
-    "str": ("非空文字", lambda v: isinstance(v, str) and bool(v.strip()) and len(v) <= 2000),
+    "str": ("非空文字", lambda v: isinstance(v, str) and not blank(v) and len(v) <= 2000),
     "int": ("整数", lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 10_000_000),
     "pos_int": ("正整数", lambda v: isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 100_000),
     "number": ("数字", lambda v: isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 10_000_000),

@@ -2,17 +2,75 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from datetime import date
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    create_model,
+)
 
-from sandbox.contract import FEED_FIELDS
+from sandbox.contract import FAULT_CATEGORIES, FEED_FIELDS, SUBMISSION_KINDS
+from sandbox.rules import PAYLOAD_RULES, VISIBLE
 
-Str64 = Field(max_length=64)
+# ---- formats and patterns shared by the request shapes ----
+ID_NUMBER_PATTERN = r"^[0-9]{17}[0-9X]$"
+IDEMPOTENCY_KEY_PATTERN = r"^[A-Za-z0-9_.:-]{8,128}$"
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]{1,200}$"
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+CaseStatus = Literal["PENDING", "APPROVED", "REJECTED", "WITHDRAWN"]  # = contract.CASE_STATUSES (a unit test checks)
+NOT_BLANK = VISIBLE  # at least one character that is neither a control character nor a space
+
+
+def _json_integer(value: Any) -> Any:
+    """An integer as JSON Schema counts them (2 and 2.0), never a string or true/false."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("应为整数")
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError("应为整数")
+    return int(value)
+
+
+JsonInt = Annotated[int, BeforeValidator(_json_integer), WithJsonSchema({"type": "integer"})]
+
+
+def _bounded(kind: str, low: int, high: int) -> Any:
+    """A JSON integer or number in [low, high], stated as minimum/maximum in the document."""
+    base = JsonInt if kind == "integer" else int | float
+    return Annotated[base, Field(ge=low, le=high), WithJsonSchema({"type": kind, "minimum": low, "maximum": high})]
+
+
+def _calendar_date(value: str) -> str:
+    date.fromisoformat(value)  # ValueError → 422: the pattern lets 2025-02-30 through, the calendar does not
+    return value
+
+
+IdNumber = Annotated[str, Field(
+    pattern=ID_NUMBER_PATTERN, min_length=18, max_length=18,
+    description="18-character resident ID number (GB 11643): the birth date in characters 7-14 must be a real "
+                "date and the 18th character the check digit of the first 17 (X in upper case); otherwise 422")]
+Name = Annotated[str, Field(min_length=1, max_length=60, pattern=NOT_BLANK)]
+IdempotencyKey = Annotated[str, Field(pattern=IDEMPOTENCY_KEY_PATTERN,
+                                      description="8-128 characters of A-Z a-z 0-9 _ . : -, unique per kiosk")]
+Text = Annotated[str, Field(min_length=1, max_length=2000, pattern=NOT_BLANK)]
+LongText = Annotated[str, Field(min_length=1, max_length=4000, pattern=NOT_BLANK)]
+Label = Annotated[str, Field(min_length=1, max_length=64, pattern=NOT_BLANK)]
+IsoDate = Annotated[str, Field(pattern=DATE_PATTERN, json_schema_extra={"format": "date"},
+                               description="YYYY-MM-DD, a real calendar date"), AfterValidator(_calendar_date)]
+Instant = Annotated[str, Field(max_length=40, json_schema_extra={"format": "date-time"},
+                               description="RFC 3339 date-time, e.g. 2025-03-01T09:30:00+08:00")]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """A request shape: unknown fields and JSON values of another type (\"5\" for 5, 1 for true) are 422."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class ErrorBody(BaseModel):
@@ -23,6 +81,7 @@ class ErrorBody(BaseModel):
 
 
 class DeviceReport(BaseModel):
+    model_config = ConfigDict(strict=True)
     kind: str = Field(max_length=32)
     state: str = Field(max_length=32)
     message: str = Field(default="", max_length=500)
@@ -31,11 +90,11 @@ class DeviceReport(BaseModel):
 class HeartbeatIn(BaseModel):
     """What a kiosk reports about itself (never personal data)."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", strict=True)
     app_version: str = Field(max_length=64)
     uptime_s: float = Field(ge=0)
     disk_free_mb: float = Field(ge=0)
-    outbox: dict[str, int] = Field(default_factory=dict, description="outbox entries by state")
+    outbox: dict[str, JsonInt] = Field(default_factory=dict, description="outbox entries by state")
     cache_ages: dict[str, float | None] = Field(default_factory=dict, description="seconds since each feed synced")
     devices: list[DeviceReport] = Field(default_factory=list, max_length=20)
 
@@ -88,14 +147,34 @@ FEED_PAGE_MODELS: dict[str, type[BaseModel]] = {
 }
 
 
-class SessionIn(Strict):
-    """Resident login: card data or an e-SSC QR token."""
+class IdCardLogin(Strict):
+    """Login with the data read from a resident ID card: number and name must match the platform's record."""
 
-    method: Literal["id_card", "ss_card", "essc"]
-    id_number: str | None = Field(default=None, max_length=18)
-    name: str | None = Field(default=None, max_length=60)
-    card_number: str | None = Field(default=None, max_length=20)
-    essc_token: str | None = Field(default=None, max_length=512)
+    method: Literal["id_card"]
+    id_number: IdNumber
+    name: Name
+
+
+class SsCardLogin(Strict):
+    """Login with a social security card: the card number (EF05); ID number and name (EF06) when the card gave them.
+
+    A card the platform does not know is CARD_NOT_FOUND (404) unless id_number and name come with it.
+    """
+
+    method: Literal["ss_card"]
+    card_number: str = Field(min_length=1, max_length=20, pattern=r"^[0-9A-Za-z]{1,20}$")
+    id_number: IdNumber | None = None
+    name: Name | None = None
+
+
+class EsscLogin(Strict):
+    """Login with the token of an electronic social security card QR code, as scanned (single use)."""
+
+    method: Literal["essc"]
+    essc_token: str = Field(min_length=1, max_length=512, description="an unknown, expired or used token is 401")
+
+
+SessionIn = Annotated[IdCardLogin | SsCardLogin | EsscLogin, Field(discriminator="method")]
 
 
 class Profile(BaseModel):
@@ -121,30 +200,70 @@ class SessionOut(BaseModel):
 
 
 class PersonRef(Strict):
-    id_number: str = Field(max_length=18)
-    name: str = Field(max_length=60)
+    id_number: IdNumber
+    name: Name
 
 
-class SubmissionIn(Strict):
-    """A submission from the outbox; signed by the kiosk, no resident token."""
+_PAYLOAD_TYPES: dict[str, Any] = {
+    "str": Text,
+    "int": _bounded("integer", 0, 10_000_000),
+    "pos_int": _bounded("integer", 1, 100_000),
+    "number": _bounded("number", 0, 10_000_000),
+    "bool": Annotated[bool, Field(strict=True)],
+    "true": Literal[True],
+    "date": IsoDate,
+    "str_list": Annotated[list[Annotated[str, Field(min_length=1, max_length=2000)]], Field(max_length=50)],
+    "job_type": Literal["fixed", "gig"],
+}
+_COMMON_PAYLOAD = {"phone": ("str", False), "remark": ("str", False), "region_code": ("str", False),
+                   "operator_assisted": ("bool", False)}
 
-    idempotency_key: str = Field(max_length=128)
-    kind: str = Field(max_length=64, description="one of the submission kinds (job_seeker_registration, …)")
-    submitted_at: str = Field(max_length=40, description="ISO 8601 time the resident confirmed")
-    person: PersonRef
-    payload: dict[str, Any]
+
+def _camel(name: str) -> str:
+    return "".join(p.title() for p in name.split("_"))
+
+
+def _payload_model(kind: str) -> type[BaseModel]:
+    fields: dict[str, Any] = {}
+    for name, (typ, required) in {**_COMMON_PAYLOAD, **PAYLOAD_RULES[kind]}.items():
+        fields[name] = (_PAYLOAD_TYPES[typ], ...) if required else (_PAYLOAD_TYPES[typ] | None, None)
+    doc = (f"The payload of {kind}. Fields not listed here (labels the kiosk adds for people) are kept with the "
+           "case, unchecked.")
+    if kind == "gig_hiring_registration":
+        doc += " end_date must not be before start_date (422)."
+    if kind == "unemployment_registration":
+        doc += (" The person must be of working age on the day of submitted_at: 16 up to the statutory retirement "
+                "age (60 men, 55 women), else 422.")
+    return create_model(f"{_camel(kind)}Payload", __config__=ConfigDict(extra="allow"), __doc__=doc, **fields)
+
+
+def _submission_model(kind: str) -> type[BaseModel]:
+    return create_model(
+        f"{_camel(kind)}Submission", __base__=Strict,
+        __doc__=f"A {kind} from the outbox; signed by the kiosk, no resident token.",
+        idempotency_key=(IdempotencyKey, ...),
+        kind=(Literal[kind], ...),  # type: ignore[valid-type,arg-type]
+        submitted_at=(Instant, Field(description="when the resident confirmed, RFC 3339 date-time")),
+        person=(PersonRef, ...),
+        payload=(_payload_model(kind), ...),
+    )
+
+
+SUBMISSION_MODELS: dict[str, type[BaseModel]] = {kind: _submission_model(kind) for kind in SUBMISSION_KINDS}
+SubmissionIn = Annotated[Union[tuple(SUBMISSION_MODELS.values())],  # type: ignore[valid-type]  # noqa: UP007
+                         Field(discriminator="kind")]
 
 
 class SubmissionOut(BaseModel):
     case_no: str
-    status: Literal["PENDING", "APPROVED", "REJECTED", "WITHDRAWN"]
+    status: CaseStatus
     received_at: str
 
 
 class CaseOut(BaseModel):
     case_no: str
     kind: str
-    status: Literal["PENDING", "APPROVED", "REJECTED", "WITHDRAWN"]
+    status: CaseStatus
     reason: str | None = None
     submitted_at: str
     received_at: str
@@ -163,10 +282,11 @@ class RecordOut(BaseModel):
 
 
 class FaultReportIn(Strict):
-    idempotency_key: str = Field(max_length=128)
-    category: str = Field(max_length=20, description="系统性问题 | 功能性问题 | 业务指导性问题")
-    description: str = Field(max_length=4000)
-    suggestion: str = Field(max_length=4000)
+    idempotency_key: IdempotencyKey
+    category: Literal[tuple(FAULT_CATEGORIES)] = Field(  # type: ignore[valid-type]
+        description="系统性问题 and 功能性问题 go to the 省级工作专班, 业务指导性问题 to the 县级人社局")
+    description: LongText
+    suggestion: LongText
     snapshot: dict[str, Any] | None = None
 
 
@@ -195,10 +315,10 @@ class FaultReportsOut(BaseModel):
 class AuditIn(Strict):
     """One technician action on a kiosk (who by label, never a PIN; what; when; non-personal detail)."""
 
-    idempotency_key: str = Field(max_length=128)
-    actor: str = Field(max_length=64, description="technician label, e.g. T01-张工, or system/platform")
-    action: str = Field(max_length=64, description="e.g. enter, leave, self_test_print, config_change")
-    at: str = Field(max_length=40, description="ISO 8601 with offset, when it happened on the kiosk")
+    idempotency_key: IdempotencyKey
+    actor: Label = Field(description="technician label, e.g. T01-张工, or system/platform")
+    action: Label = Field(description="e.g. enter, leave, self_test_print, config_change")
+    at: Instant = Field(description="RFC 3339 date-time, when it happened on the kiosk")
     detail: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -221,9 +341,17 @@ class AuditListOut(BaseModel):
 
 
 # ---- sandbox-only admin ----
-class ReviewIn(Strict):
-    decision: Literal["approve", "reject"]
+class ApproveIn(Strict):
+    decision: Literal["approve"]
     reason: str | None = Field(default=None, max_length=2000)
+
+
+class RejectIn(Strict):
+    decision: Literal["reject"]
+    reason: str = Field(min_length=1, max_length=2000, pattern=NOT_BLANK, description="told to the resident")
+
+
+ReviewIn = Annotated[ApproveIn | RejectIn, Field(discriminator="decision")]
 
 
 class SettingsIn(BaseModel):
@@ -232,14 +360,24 @@ class SettingsIn(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
-class FeedTouchIn(Strict):
-    id: str = Field(max_length=64)
-    fields: dict[str, Any] | None = None
-    delete: bool = False
+def _feed_fields_model(feed: str) -> type[BaseModel]:
+    types = {int: JsonInt, float: int | float}
+    fields = {name: (types.get(_FIELD_TYPES.get(name, str), _FIELD_TYPES.get(name, str)) | None, None)
+              for name in FEED_FIELDS[feed]}
+    return create_model(f"{_camel(feed)}Fields", __base__=Strict, **fields)  # type: ignore[call-overload]
+
+
+FEED_TOUCH_MODELS: dict[str, type[BaseModel]] = {
+    feed: create_model(f"{_camel(feed)}TouchIn", __base__=Strict,
+                       id=(str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")),
+                       fields=(_feed_fields_model(feed) | None, None),  # type: ignore[arg-type]
+                       delete=(bool, False))
+    for feed in FEED_FIELDS
+}
 
 
 class EsscIssueIn(Strict):
-    person: str = Field(max_length=64, description="person_id, ID number or name")
+    person: str = Field(min_length=1, max_length=64, description="person_id, ID number or name")
 
 
 class EsscIssueOut(BaseModel):
@@ -248,8 +386,45 @@ class EsscIssueOut(BaseModel):
 
 
 class AnswerIn(Strict):
-    response: str = Field(max_length=4000)
-    deadline: str | None = Field(default=None, max_length=10)
+    response: LongText
+    deadline: IsoDate | None = Field(default=None, description="YYYY-MM-DD (default: in 7 days)")
+
+
+class AnswerOut(BaseModel):
+    report_no: str
+    response: str
+    deadline: str
+
+
+class SettingsOut(BaseModel):
+    settings: dict[str, Any]
+
+
+class EpochOut(BaseModel):
+    epoch: int
+
+
+class KioskRow(BaseModel):
+    kiosk_id: str
+    name: str
+    settings: dict[str, Any]
+    last_seen: str | None
+    last_heartbeat: dict[str, Any] | None
+    status: Literal["ok", "attention", "silent", "never"]
+    problems: list[str]
+
+
+class KiosksOut(BaseModel):
+    kiosks: list[KioskRow]
+
+
+class HeartbeatRow(BaseModel):
+    received_at: str
+    body: dict[str, Any]
+
+
+class HeartbeatsOut(BaseModel):
+    heartbeats: list[HeartbeatRow]
 
 
 # ---- 3rd-generation social security card holder login (issue 11 §1; kept apart on purpose) ----

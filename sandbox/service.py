@@ -36,6 +36,7 @@ from sandbox.demo_records import load_demo_persons, profile_extras, records_for
 from sandbox.rules import (
     RuleViolation,
     age_on,
+    blank,
     check_payload,
     check_working_age,
     parse_id_number,
@@ -193,6 +194,14 @@ class Platform:
             kiosk.last_seen = now
             settings = dict(kiosk.settings or {})
         return {"server_time": iso(now), "settings": settings}
+
+    def kiosk_settings(self, kiosk_id: str) -> dict[str, Any]:
+        """The settings the next heartbeat hands to a kiosk (NOT_FOUND for an unknown kiosk)."""
+        with self.Session() as s:
+            kiosk = s.get(db.Kiosk, kiosk_id)
+            if kiosk is None:
+                raise ApiError("NOT_FOUND", f"没有这台自助机：{kiosk_id}")
+            return dict(kiosk.settings or {})
 
     def push_setting(self, kiosk_id: str, key: str, value: Any) -> dict[str, Any]:
         """Set (value not None) or remove (None) one setting the next heartbeat hands to the kiosk."""
@@ -455,7 +464,7 @@ class Platform:
                 check_payload(kind, body["payload"])
             except RuleViolation as exc:
                 raise ApiError("VALIDATION_ERROR", str(exc)) from exc
-            if not person_in["name"].strip():
+            if blank(person_in["name"]):
                 raise ApiError("VALIDATION_ERROR", "person.name 不能为空")
             person = self._person_by_id_number(s, person_in["id_number"].upper(), person_in["name"])
             try:  # after the lookup: whether one receives a basic pension is the platform's record
@@ -512,7 +521,7 @@ class Platform:
         """Play the reviewer: approve, or reject with a reason."""
         if decision not in ("approve", "reject"):
             raise ApiError("VALIDATION_ERROR", "decision 应为 approve 或 reject")
-        if decision == "reject" and not (reason or "").strip():
+        if decision == "reject" and blank(reason):
             raise ApiError("VALIDATION_ERROR", "审核不通过必须填写原因")
         now = self.clock()
         with self._lock, self.Session.begin() as s:
@@ -573,7 +582,7 @@ class Platform:
         if body["category"] not in FAULT_CATEGORIES:
             raise ApiError("VALIDATION_ERROR", "category 应为 " + " / ".join(FAULT_CATEGORIES))
         for name in ("description", "suggestion"):
-            if not body[name].strip():
+            if blank(body[name]):
                 raise ApiError("VALIDATION_ERROR", f"{name} 不能为空")
         digest = canonical_sha256(body)
         with self._lock, self.Session.begin() as s:
@@ -609,7 +618,7 @@ class Platform:
         if not _KEY.match(key):
             raise ApiError("VALIDATION_ERROR", "idempotency_key 应为 8-128 位字母、数字或 _ - . :")
         for name in ("actor", "action", "at"):
-            if not str(body[name]).strip():
+            if blank(str(body[name])):
                 raise ApiError("VALIDATION_ERROR", f"{name} 不能为空")
         try:
             parse_instant(body["at"])
@@ -644,7 +653,7 @@ class Platform:
 
     def answer_fault(self, report_no: str, response: str, deadline: str | None = None) -> dict[str, Any]:
         """Record the answer of the province task force / county bureau with its deadline."""
-        if not response.strip():
+        if blank(response):
             raise ApiError("VALIDATION_ERROR", "答复不能为空")
         if deadline is not None:
             try:

@@ -67,8 +67,9 @@ def test_an_unknown_person_with_an_id_card_is_accepted_with_no_records(client):
     assert rec.found is False and rec.data["years"] == []
 
 
-def test_a_number_in_full_width_digits_is_refused(client):
+def test_a_number_in_full_width_digits_is_refused(client, sent_requests):
     """Full-width digits before a check X: the sandbox's own check refuses them, it makes no new person."""
+    sent_requests.off_contract_on_purpose("POST /v1/sessions")
     wide = "".join(chr(ord(c) + 0xFEE0) for c in "14022219750315002") + "X"
     with pytest.raises(ValidationRejected) as info:
         client.login_id_card(wide, "周新人")
@@ -182,7 +183,8 @@ def test_the_same_key_with_a_different_body_is_a_conflict(client):
         client.submit(submission(k=k, payload={"job_type": "gig"}))
 
 
-def test_an_invalid_submission_says_why(client):
+def test_an_invalid_submission_says_why(client, sent_requests):
+    sent_requests.off_contract_on_purpose("POST /v1/submissions")  # each one is wrong on purpose
     with pytest.raises(ValidationRejected) as info:
         client.submit(submission(kind="unemployment_registration", payload={"reason": "合同到期"}))
     assert "commitment_confirmed" in info.value.server_message
@@ -239,7 +241,8 @@ def test_approving_an_employment_registration_updates_the_profile(client, sandbo
 
 
 # ---- records -------------------------------------------------------------------------------------
-def test_records_of_the_demo_persons(client):
+def test_records_of_the_demo_persons(client, sent_requests):
+    sent_requests.off_contract_on_purpose("GET /v1/me/records/bank_balance")  # an unknown kind: 404
     li = client.login_id_card(*LI)
     pension = client.record(li.token, "employee_pension")
     assert pension.found and pension.data["years"][0]["year"] == 2008
@@ -293,7 +296,8 @@ def test_every_feed_serves_items_with_the_contract_fields(client):
         assert set(page.items[0].fields) == set(fields)
 
 
-def test_an_invalidated_or_garbled_cursor_means_refetch(client, sandbox):
+def test_an_invalidated_or_garbled_cursor_means_refetch(client, sandbox, sent_requests):
+    sent_requests.off_contract_on_purpose("GET /v1/feeds/regions")  # "garbage!!" is no cursor the platform gave
     cursor = client.fetch_feed("regions", limit=1000).next_cursor
     client.fetch_feed("regions", cursor)
     with pytest.raises(FeedRefetchRequired):
@@ -307,7 +311,8 @@ def test_an_invalidated_or_garbled_cursor_means_refetch(client, sandbox):
     assert client.fetch_feed("regions", client.fetch_feed("regions", limit=1000).next_cursor).items == ()
 
 
-def test_an_unknown_feed_is_not_found(client):
+def test_an_unknown_feed_is_not_found(client, sent_requests):
+    sent_requests.off_contract_on_purpose("GET /v1/feeds/lottery_results")
     with pytest.raises(NotFound):
         client.fetch_feed("lottery_results")
 
@@ -340,7 +345,8 @@ def test_fault_reports_are_routed_by_category(client, category, routed):
     assert receipt.routed_to == routed
 
 
-def test_a_fault_report_is_answered_with_a_deadline(client, sandbox):
+def test_a_fault_report_is_answered_with_a_deadline(client, sandbox, sent_requests):
+    sent_requests.off_contract_on_purpose("POST /v1/fault-reports")  # the last one's category is no category
     draft = FaultReportDraft(key(), "业务指导性问题", "不清楚失业登记二次审核地点", "请发一份指引",
                              snapshot={"app_version": "0.1.0"})
     receipt = client.report_fault(draft)

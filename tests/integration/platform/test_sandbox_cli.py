@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import statistics
+import time
 import uuid
 
 import pytest
+import requests
 
 from kiosk.platform import (
     EsscRejected,
@@ -61,3 +64,15 @@ def test_the_demo_server_and_its_cli_share_one_database(tmp_path):
 def test_the_cli_refuses_a_non_loopback_host(tmp_path):
     out = run_cli(tmp_path / "x.db", "--host", "0.0.0.0")
     assert out.returncode == 2 and "127.0.0.1" in out.stderr
+
+
+def test_a_kept_alive_connection_gets_its_replies_without_a_delayed_ack_wait(sandbox):
+    """Every reply used to wait ~40 ms (Nagle against the client's delayed ACK) on a kept-alive connection."""
+    with requests.Session() as session:
+        session.get(sandbox.base_url + "/v1/time", timeout=5)
+        took = []
+        for _ in range(15):
+            started = time.perf_counter()
+            assert session.get(sandbox.base_url + "/v1/time", timeout=5).status_code == 200
+            took.append(time.perf_counter() - started)
+    assert statistics.median(took) < 0.025, took
