@@ -12,7 +12,7 @@ tests/integration/platform/test_schemathesis.py and bench/bench_contract.py do s
   (same region and serial, a real birth date of working age, the right check digit), so the
   positive_data_acceptance check still tests everything the schema can state. Dates (`format: date`)
   are moved onto the calendar the same way, a gig's end_date onto or after its start_date, and an
-  unemployment registration's submitted_at to a day on which its person is of working age; each is a
+  working-age registrations' (sandbox.rules.WORKING_AGE_KINDS) submitted_at to a day on which its person is of working age; each is a
   rule the document states in words and the server answers 422 for.
 
 Kiosk id and secret: SANDBOX_KIOSK_ID / SANDBOX_KIOSK_SECRET, else the first demo kiosk.
@@ -90,6 +90,9 @@ class KioskSigning:
         case._auth = data  # what schemathesis' own set_from_requests does: requests applies it when sending
 
 
+from sandbox.rules import WORKING_AGE_KINDS  # noqa: E402  (the kinds with 劳动年龄, seed 004)
+
+
 def real_id_number(shape: str, year: int | None = None) -> str:
     """A GB 11643 number from a string of the right shape: its region and serial, a real birth date."""
     seed = int(shape[6:14])
@@ -149,7 +152,10 @@ def _real_body(body: Any) -> Any:
         start, end = payload.get("start_date"), payload.get("end_date")
         if isinstance(start, str) and isinstance(end, str) and end < start:
             payload["start_date"], payload["end_date"] = end, start
-    if (body.get("kind") == "unemployment_registration" and isinstance(person, dict)
+    code, region = body.get("card_identification_code"), body.get("issuing_region")
+    if isinstance(code, str) and isinstance(region, str) and len(code) == 32 and len(region) == 6:
+        body["card_identification_code"] = region + code[6:]  # the region is the code's first 3 bytes (BCD)
+    if (isinstance(body.get("kind"), str) and body["kind"] in WORKING_AGE_KINDS and isinstance(person, dict)
             and isinstance(person.get("id_number"), str) and _ID.match(person["id_number"])):
         year = _year_of(body.get("submitted_at"))
         if year is None or year < 1930:  # a date-time the format allows, but no one alive was of working age then

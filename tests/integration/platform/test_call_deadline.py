@@ -24,7 +24,9 @@ from tests.helpers.fault_proxy import Fault, FaultProxy
 pytestmark = pytest.mark.integration
 
 BODY = b'{"server_time": "2026-12-05T16:00:00+08:00", "settings": {}}'
-HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(BODY)
+# Connection: close — the server answers one request per connection, so the client must not reuse it
+HEAD = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: %d\r\n\r\n"
+        % len(BODY))
 
 
 def drip(data: bytes, every_s: float) -> Iterator[bytes]:

@@ -34,7 +34,8 @@ def test_an_unknown_card_and_a_region_that_is_not_the_codes_own(client):
         client.login_card_holder(CARD[0], CARD[1], "330300")
 
 
-def test_the_route_is_signed_and_the_holder_check_is_stated(sandbox, client):
+def test_the_route_is_signed_and_the_holder_check_is_stated(sandbox, client, sent_requests):
+    sent_requests.off_contract_on_purpose("POST /v1/sessions/ss-card-holder")  # no holder check: refused
     body = {"card_number": CARD[0], "card_identification_code": CARD[1], "issuing_region": CARD[2]}
     unsigned = requests.post(sandbox.base_url + "/v1/sessions/ss-card-holder", json=body, timeout=5)
     assert unsigned.status_code == 401

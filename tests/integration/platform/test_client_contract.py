@@ -33,6 +33,7 @@ def test_every_request_the_client_builds_matches_the_document(client, sandbox, s
         client.fetch_feed(feed, page.next_cursor, limit=1000)
     session = client.login_id_card(*LI)
     client.login_ss_card("D00000003")
+    client.login_card_holder("D00000001", "140200D1560000050000000000000001", "140200")  # a demo 3rd-gen card
     client.login_essc(sandbox.platform.issue_essc_token("P0002")["essc_token"])
     case = client.submit(Submission(key(), "job_seeker_registration", "2025-03-05T09:30:00+08:00", *LI,
                                     {"job_type": "gig", "category_codes": ["3002"], "daily_wage_expect": 180}))
