@@ -24,9 +24,9 @@ from tests.helpers.fault_proxy import Fault, FaultProxy
 pytestmark = pytest.mark.integration
 
 BODY = b'{"server_time": "2026-12-05T16:00:00+08:00", "settings": {}}'
-# Connection: close — the server answers one request per connection, so the client must not reuse it
-HEAD = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: %d\r\n\r\n"
-        % len(BODY))
+HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(BODY)
+# the TLS server answers one request per connection: it says so, or the client may reuse a closed one
+HEAD_CLOSE = HEAD.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n")
 
 
 def drip(data: bytes, every_s: float) -> Iterator[bytes]:
@@ -133,7 +133,7 @@ def tls_server(folder: Path, reply: Callable[[], Iterator[bytes]]) -> Iterator[i
 
 
 def test_over_tls_a_quick_reply_verifies_and_a_dripping_one_ends_at_the_deadline(tmp_path: Path) -> None:
-    with tls_server(tmp_path, lambda: iter([HEAD + BODY])) as port:
+    with tls_server(tmp_path, lambda: iter([HEAD_CLOSE + BODY])) as port:
         client = PlatformClient(f"https://127.0.0.1:{port}", "TZ-YQ-LJZ-01", "x" * 32,
                                 ca_bundle=str(tmp_path / "cert.pem"), call_deadline=5)
         assert client.heartbeat(HeartbeatReport("1.0", 1, 1)).settings == {}
