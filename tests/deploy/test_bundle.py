@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
 from PyInstaller.archive.readers import CArchiveReader
 
 from tests.deploy.conftest import Packaged
+from tests.helpers.notify_supervisor import NotifySupervisor
 
 NEVER_BUNDLED = ("sandbox", "tests", "fastapi", "uvicorn", "starlette", "pytest", "_pytest", "hypothesis")
 
@@ -54,3 +56,18 @@ def test_the_bundled_kiosk_runs_its_cli(packaged: Packaged, tmp_path: Path) -> N
     assert check.returncode == 0, check.stderr
     assert check.stdout.startswith("配置有效："), check.stdout
     assert "_internal/config/demo.toml" in check.stdout
+
+
+def test_the_bundled_kiosk_reports_ready_and_pings_the_service_watchdog(packaged: Packaged, tmp_path: Path) -> None:
+    """The bundle under the stand-in for systemd (Type=notify, WatchdogSec): READY=1, then WATCHDOG=1."""
+    site = tmp_path / "site.toml"
+    site.write_text(f'[kiosk]\ndemo = true\ndata_dir = "{tmp_path / "data"}"\n\n'
+                    '[platform]\nurl = "http://127.0.0.1:9"\nstart_sandbox = false\n', encoding="utf-8")
+    sup = NotifySupervisor([str(packaged.bundle), "--config", str(site), "run"], dict(os.environ), tmp_path,
+                           watchdog_sec=3.0).start()
+    try:
+        ready = sup.wait_for("READY=1", timeout=90)[0]
+        sup.wait_for("WATCHDOG=1", pid=ready.pid, after=ready.at, count=3, timeout=20)
+        assert not [e for e in sup.snapshot() if e.what in ("watchdog-timeout", "exit", "start-timeout")], sup.describe()
+    finally:
+        sup.stop()
