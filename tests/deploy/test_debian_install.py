@@ -128,3 +128,37 @@ def test_the_installed_kiosk_tours_its_screens_with_chinese_and_the_pinyin_keybo
     # 你好 was typed through the keyboard's pinyin candidates: the screen changed between the two shots.
     assert hashlib.sha256(keyboard.read_bytes()).digest() != hashlib.sha256(typed.read_bytes()).digest()
     print(f"screenshots of the installed kiosk: {out}")
+
+
+@pytest.mark.timeout(900)
+def test_the_units_cage_session_runs_the_installed_kiosk_as_a_wayland_client(debian_root: DebianRoot,
+                                                                             tmp_path: Path) -> None:
+    """The unit's ExecStart (cage -d -- kiosk …) on a headless wlroots backend, walking the tour.
+
+    No GPU or DRM here: WLR_BACKENDS=headless with the pixman renderer. cage's own output errors
+    (no buffer to draw into) do not matter; what does is that cage starts (it needs Xwayland) and the
+    kiosk comes up on the Wayland platform plugin with the pinyin keyboard, as on the kiosk's tty1.
+    """
+    unit = debian_root.file(UNIT).read_text(encoding="utf-8")
+    exec_start = next(ln for ln in unit.splitlines() if ln.startswith("ExecStart=")).split("=", 1)[1].split()
+    assert exec_start[:3] == ["/usr/bin/cage", "-d", "--"] and exec_start[-1] == "run", exec_start
+    unit_env = dict(ln.split("=", 2)[1:] for ln in unit.splitlines() if ln.startswith("Environment="))
+    assert unit_env["QT_QPA_PLATFORM"] == "wayland"
+    runtime = "/run/user/kiosk"
+    # What systemd makes for the unit (CacheDirectory=, and logind's runtime folder for the session).
+    for folder in (runtime, "/var/cache/village-kiosk"):
+        debian_root.run("install", "-d", "-m", "0700", "-o", "kiosk", "-g", "kiosk", folder)
+    shots = f"{DATA}/cage-tour"
+    with subprocess_sandbox(tmp_path / "sandbox.db") as sandbox:
+        _write_site(debian_root, sandbox.base_url)
+        run = debian_root.run(*exec_start[:-1], "tour", "--out", shots, user="kiosk", check=False, timeout=600,
+                              env={**KIOSK_ENV, **unit_env, "XDG_RUNTIME_DIR": runtime, "WLR_BACKENDS": "headless",
+                                   "WLR_LIBINPUT_NO_DEVICES": "1", "WLR_RENDERER": "pixman"})
+    log = run.stdout + run.stderr
+    (tmp_path / "cage.log").write_text(log, encoding="utf-8")
+    assert "Cannot create XWayland server" not in log
+    assert run.returncode == 0, log[-6000:]
+    assert "qt.qpa.plugin" not in log  # the Wayland platform plugin loaded
+    names = sorted(p.name for p in debian_root.file(shots).glob("*.png"))
+    assert any("form-pinyin-typed" in n for n in names) and len(names) >= 30, (names, log[-6000:])
+    shutil.copytree(debian_root.file(shots), tmp_path / "screenshots")
