@@ -12,10 +12,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from config import CONFIG_DIR
+
 log = logging.getLogger(__name__)
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-CATALOGUE_DIR = PROJECT_ROOT / "config" / "catalogue"
+CATALOGUE_DIR = CONFIG_DIR / "catalogue"
 SERVICES_FILE = "services.toml"
 PROFILES_DIR = "profiles"
 SCHEMA_VERSION = 1

@@ -17,11 +17,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from config import CONFIG_DIR
 from devices.idnumber import IdNumberFault, InvalidIdNumber, validate_id_number
 from kiosk.masking import mask_id_number, mask_name, mask_phone
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-FORMS_DIR = PROJECT_ROOT / "config" / "forms"
+FORMS_DIR = CONFIG_DIR / "forms"
 
 # Generic plain texts; a field's own `messages` table overrides any of the answer messages.
 MESSAGES: Mapping[str, str] = MappingProxyType({

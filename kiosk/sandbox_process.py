@@ -14,9 +14,11 @@ from urllib.parse import urlsplit
 
 import requests
 
+from config import is_frozen, resource_root
+
 log = logging.getLogger(__name__)
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = resource_root()
 LOOPBACK = ("127.0.0.1", "localhost")
 
 
@@ -68,6 +70,9 @@ class SandboxProcess:
             self.reused = True
             log.info("demo sandbox already serving on %s: reused", self.base_url)
             return self
+        if is_frozen():  # the installed bundle carries no sandbox code (kiosk.spec excludes it)
+            raise SandboxStartError(f"本安装包不含演示平台：请在 {self.base_url} 另行启动演示平台，"
+                                    "或在站点文件中写 platform.start_sandbox = false")
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
         cmd = [self._python, "-m", "sandbox", "--host", "127.0.0.1", "--port", str(self.port), "--seed", "demo",
                "--db", str(self.db_path), "--log-level", "warning"]

@@ -22,6 +22,9 @@ PACKAGES=(
   util-linux mount
   # time zone data: zoneinfo reads /usr/share/zoneinfo for service_point.timezone (Asia/Shanghai)
   tzdata
+  # packaging (scripts/package.sh: PyInstaller reads libraries with objdump; dpkg-deb builds the .deb) and
+  # the deploy tests (tests/deploy: a Debian 12 root made by debootstrap, used through chroot)
+  binutils dpkg debootstrap
 )
 
 missing=()

@@ -304,14 +304,20 @@ def run_ui(core: KioskCore, args: argparse.Namespace) -> int:
 
     sys.excepthook = ui.on_unexpected
     _show(ui.window, kiosk_mode)
+    from ui.watchdog import install as install_watchdog
+
+    # READY=1 / WATCHDOG=1 to systemd (village-kiosk.service) from the GUI event loop; idle outside it.
+    heartbeat = install_watchdog(ui.window)
     if args.command == "tour":
         from ui.tour import Tour
 
         tour = Tour(ui, args.out)
         tour.start()
         rc = app.exec()
+        heartbeat.stop()
         ui.close()
         return rc or tour.exit_code
     rc = app.exec()
+    heartbeat.stop()
     ui.close()
     return rc

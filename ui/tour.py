@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QScrollArea
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 from kiosk.demo_residents import load_demo_residents
 
@@ -72,6 +72,10 @@ class Tour:
             ("guidance-counter-item", lambda: self._open_item("16")),
         ]
         steps += main[1:]
+        # The pinyin keyboard under a free-text question, then with 你好 typed on it (招聘零工登记's 其他说明).
+        steps.append(("form-gig-hiring", lambda: self._open("gig_hiring_registration")))
+        steps.append(("form-pinyin-keyboard", lambda: self._free_text("description")))
+        steps.append(("form-pinyin-typed", lambda: self._type_pinyin("description", "nihao")))
         # The same screens again in 长辈模式 (bigger text and targets, fewer items per screen).
         steps.append(("home-elderly", lambda: (ui.window.go_home(), ui.window.set_elderly(True))))
         steps += [(f"{name}-elderly", action) for name, action in main[1:]]
@@ -114,6 +118,31 @@ class Tour:
         page = self.ui.window.current_page()
         for area in page.findChildren(QScrollArea):
             area.verticalScrollBar().setValue(area.verticalScrollBar().maximum())
+
+    def _free_text_step(self, field_id: str) -> QWidget:
+        page = self.ui.window.current_page()
+        steps = getattr(page, "steps", {})
+        if field_id not in steps:
+            raise RuntimeError(f"no question {field_id} on {page.page_id}")
+        return steps[field_id]
+
+    def _free_text(self, field_id: str) -> None:
+        """Show a free-text question of the open form with its keyboard, the text field focused."""
+        self.ui.window.current_page().edit_field(field_id)  # type: ignore[attr-defined]
+        step = self._free_text_step(field_id)
+        edit = getattr(step, "edit", None)
+        if edit is None:
+            raise RuntimeError(f"question {field_id} has no text field")
+        self.ui.window.activateWindow()
+        edit.setFocus()
+
+    def _type_pinyin(self, field_id: str, letters: str) -> None:
+        """Type pinyin letters on the on-screen keyboard and take its first candidate."""
+        keyboard = getattr(self._free_text_step(field_id), "keyboard", None)
+        if keyboard is None or not keyboard.ready:
+            raise RuntimeError("the pinyin keyboard is not loaded")
+        if not keyboard.type_pinyin(letters):
+            raise RuntimeError(f"the pinyin keyboard offered no candidate for {letters}")
 
     def _open_first_row(self) -> None:
         page = self.ui.window.current_page()

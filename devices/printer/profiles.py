@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from config import CONFIG_DIR
+
 # devices/printer/profiles.py → the package root holds config/ (in the repo and when installed).
-DEFAULT_PROFILES_PATH = Path(__file__).resolve().parents[2] / "config" / "printer_profiles.toml"
+DEFAULT_PROFILES_PATH = CONFIG_DIR / "printer_profiles.toml"
 
 Encoding = Literal["gb18030", "gbk", "utf-8"]
 QrMode = Literal["native", "raster"]

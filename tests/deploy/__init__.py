@@ -1,0 +1,1 @@
+"""Deployment tests: the frozen bundle and the Debian package, installed into a fresh Debian 12 root."""

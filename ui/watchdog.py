@@ -1,0 +1,62 @@
+"""The service watchdog's heartbeat, driven by the GUI event loop (the protocol is kiosk/watchdog.py).
+
+READY=1 goes out on the first tick after the main window is on screen (it opens on the attract page;
+a card already on a reader may move it on at once, which must not hold READY back);
+WATCHDOG=1 on every tick after that. The ticks are a QTimer of the GUI thread: when that thread
+hangs, the pings stop and systemd (WatchdogSec) restarts the session instead of leaving a dead screen.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QWidget
+
+from kiosk.watchdog import ServiceNotifier
+
+log = logging.getLogger(__name__)
+
+READY_POLL_MS = 100  # until the attract screen is shown
+
+
+class WatchdogHeartbeat(QObject):
+    """Ticks on the GUI thread: READY=1 once the window is exposed, then WATCHDOG=1."""
+
+    def __init__(self, notifier: ServiceNotifier, window: QWidget, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.notifier = notifier
+        self.window = window
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self._tick)
+
+    def start(self) -> WatchdogHeartbeat:
+        if self.notifier.enabled:
+            self.timer.start(READY_POLL_MS)
+        return self
+
+    def _shown(self) -> bool:
+        handle = self.window.windowHandle()
+        return self.window.isVisible() and handle is not None and handle.isExposed()
+
+    def _tick(self) -> None:
+        if not self.notifier.ready_sent:
+            if not self._shown() or not self.notifier.ready():
+                return
+            log.info("told the service manager the kiosk is ready")
+            interval = self.notifier.watchdog_interval_s
+            if interval is None:
+                self.timer.stop()
+                return
+            self.timer.start(max(50, int(interval * 1000)))
+        self.notifier.ping()
+
+    def stop(self) -> None:
+        self.timer.stop()
+        self.notifier.stopping()
+        self.notifier.close()
+
+
+def install(window: QWidget) -> WatchdogHeartbeat:
+    """The heartbeat for this process's service manager ($NOTIFY_SOCKET), started; idle without one."""
+    return WatchdogHeartbeat(ServiceNotifier.from_environment(), window, parent=window).start()
