@@ -115,6 +115,16 @@ def tls_server(folder: Path, reply: Callable[[], Iterator[bytes]]) -> Iterator[i
                     buffer = b""
                     while b"\r\n\r\n" not in buffer:
                         buffer += conn.recv(65536)
+                    # read the body too: closing with request bytes unread makes the kernel answer with a
+                    # reset, which can reach the client before the reply does (a flaky "closed without response")
+                    head, _, body = buffer.partition(b"\r\n\r\n")
+                    length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
+                                   if line.lower().startswith(b"content-length:")), 0)
+                    while len(body) < length:
+                        chunk = conn.recv(65536)
+                        if not chunk:
+                            break
+                        body += chunk
                     for piece in reply():
                         if stop.is_set():
                             break

@@ -2,13 +2,16 @@
 
 Each case puts the fault proxy (tests/helpers/fault_proxy.py) between the kiosk and the sandbox on
 127.0.0.1 and runs `python -m kiosk sync run` as a separate process, measuring its peak memory
-(ru_maxrss of exactly that child, from wait4) and its wall time.
+(ru_maxrss of exactly that child) and its wall time. The child is started by a small launcher, not
+forked from pytest itself: Linux counts a forked process's memory before exec in its ru_maxrss, so a
+child of a large pytest process would report pytest's size.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -61,28 +64,40 @@ class Run:
     wall_s: float
 
 
+# Runs argv[2:], then writes the child's peak memory (KiB) to argv[1]. Being freshly executed and
+# small, its own memory is what its child inherits at fork, not pytest's.
+LAUNCHER = """
+import resource, subprocess, sys
+code = subprocess.run(sys.argv[2:]).returncode
+open(sys.argv[1], "w").write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+sys.exit(code)
+"""
+
+
 def run_measured(site: Path, *args: str, limit_s: float = WALL_LIMIT_S) -> Run:
     """`python -m kiosk --config SITE ARGS…`; the child is killed (and the test fails) past `limit_s`."""
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
     env.pop("KIOSK_CONFIG", None)
     out_path, err_path = site.parent / "stdout.txt", site.parent / "stderr.txt"
+    rss_path = site.parent / "maxrss.txt"
     with out_path.open("wb") as out, err_path.open("wb") as err:
         started = time.monotonic()
-        proc = subprocess.Popen([sys.executable, "-m", "kiosk", "--config", str(site), *args], cwd=PROJECT_ROOT,
-                                env=env, stdout=out, stderr=err)
+        proc = subprocess.Popen([sys.executable, "-c", LAUNCHER, str(rss_path),
+                                 sys.executable, "-m", "kiosk", "--config", str(site), *args], cwd=PROJECT_ROOT,
+                                env=env, stdout=out, stderr=err, start_new_session=True)
         while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            pid, status, _usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
             if time.monotonic() - started > limit_s:
-                proc.kill()
+                os.killpg(proc.pid, signal.SIGKILL)
                 os.wait4(proc.pid, 0)
                 pytest.fail(f"`kiosk {' '.join(args)}` still running after {limit_s:.0f} s")
             time.sleep(0.05)
         wall = time.monotonic() - started
     proc.returncode = os.waitstatus_to_exitcode(status)  # keep Popen from waiting on a reaped child
     return Run(proc.returncode, out_path.read_text(encoding="utf-8"), err_path.read_text(encoding="utf-8"),
-               usage.ru_maxrss, wall)
+               int(rss_path.read_text()), wall)
 
 
 @pytest.fixture
