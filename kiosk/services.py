@@ -207,6 +207,17 @@ class ResidentServices:
         assert session is not None
         return session
 
+    def _checked_profile(self, remote: Any, login: str, message_key: str) -> Any:
+        """The platform's profile, its ID number checked: the answer is a way in like a card, and a malformed
+        number is nobody, not a person."""
+        p = remote.profile
+        try:
+            validate_id_number(p.id_number, self.today())
+        except InvalidIdNumber as exc:
+            log.warning("%s login refused: the platform's ID number fails %s", login, exc.fault.value)
+            raise ServiceError(MESSAGES[message_key]) from exc
+        return p
+
     def login_essc(self, token: str) -> ResidentSession:
         """Log in with the e-SSC QR token: the platform verifies it (online only)."""
         try:
@@ -215,12 +226,7 @@ class ResidentServices:
             raise NeedsNetwork(MESSAGES["essc_needs_network"]) from exc
         except PlatformRejected as exc:
             raise ServiceError(exc.message) from exc
-        p = remote.profile
-        try:  # the platform's answer is a way in like a card: a malformed number is nobody, not a person
-            validate_id_number(p.id_number, self.today())
-        except InvalidIdNumber as exc:
-            log.warning("e-SSC login refused: the platform's ID number fails %s", exc.fault.value)
-            raise ServiceError(MESSAGES["essc_bad_id_number"]) from exc
+        p = self._checked_profile(remote, "e-SSC", "essc_bad_id_number")
         self.names.add(p.name)
         birth = date.fromisoformat(p.birth_date) if p.birth_date else None
         identity = IdentityRead(source="essc", card_type="essc", id_number=p.id_number, name=p.name,
@@ -262,12 +268,7 @@ class ResidentServices:
             raise CardNeedsNetwork(MESSAGES["third_gen_needs_network"]) from exc
         except PlatformRejected as exc:
             raise ServiceError(exc.message) from exc
-        p = remote.profile
-        try:  # the platform's answer is a way in like a card: a malformed number is nobody, not a person
-            validate_id_number(p.id_number, self.today())
-        except InvalidIdNumber as exc:
-            log.warning("card holder login refused: the platform's ID number fails %s", exc.fault.value)
-            raise ServiceError(MESSAGES["third_gen_bad_id_number"]) from exc
+        p = self._checked_profile(remote, "card holder", "third_gen_bad_id_number")
         birth = date.fromisoformat(p.birth_date) if p.birth_date else None
         full = replace(identity, id_number=p.id_number, name=p.name, gender=p.gender, birth_date=birth,
                        partial=False, notice="", extra=(*identity.extra, ("holder_from", "platform")))
