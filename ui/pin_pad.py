@@ -47,6 +47,14 @@ class PinPad(HoldsDigitPad, QFrame):
         self.tries.setText(text)
         self.tries.setAccessibleName(text)
 
+    def ready(self, tries: int | None) -> None:
+        """The card answered how many tries are left: locked at none, otherwise show them and take digits."""
+        if tries == 0:
+            self.set_locked()
+            return
+        self.set_tries(tries)
+        self.set_busy(False)
+
     def show_wrong(self, tries_left: int | None, message: str) -> None:
         self.pad.show_wrong(tr("personal_pin.wrong", tries=tries_left) if tries_left is not None else message)
         self.set_tries(tries_left)

@@ -125,14 +125,7 @@ class LiveRecordPage(PersonalPage):
         self.pin_pad.set_busy(True)
         self.states.setCurrentWidget(self.pin_pad)
         self.ctx.run(self.ctx.services.ss_pin_tries_left,  # type: ignore[attr-defined]
-                     self._guard(self._got_tries), self._guard(self._pin_failed), busy=None)
-
-    def _got_tries(self, tries: int | None) -> None:
-        if tries == 0:
-            self.pin_pad.set_locked()
-            return
-        self.pin_pad.set_tries(tries)
-        self.pin_pad.set_busy(False)
+                     self._guard(self.pin_pad.ready), self._guard(self._pin_failed), busy=None)
 
     def _verify_pin(self, pin: str) -> None:
         services = self.ctx.services

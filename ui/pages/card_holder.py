@@ -85,15 +85,8 @@ class CardHolderPage(Page):
         self.pin_pad.set_busy(True)
         self.states.setCurrentWidget(self.pin_pad)
         self.ctx.window.go(self.page_id, remember=False)
-        self.ctx.run(lambda: self.ctx.services.card_holder_login_start(identity), self._got_tries, self._failed,
+        self.ctx.run(lambda: self.ctx.services.card_holder_login_start(identity), self.pin_pad.ready, self._failed,
                      busy=None)
-
-    def _got_tries(self, tries: int | None) -> None:
-        if tries == 0:
-            self.pin_pad.set_locked()
-            return
-        self.pin_pad.set_tries(tries)
-        self.pin_pad.set_busy(False)
 
     def verify_pin(self, pin: str) -> None:
         """The PIN pad's digits: checked by the card, then the platform names the holder (off the GUI thread)."""
