@@ -40,9 +40,6 @@ from offline_cache import (  # noqa: E402
     UnknownSubmission,
 )
 from offline_cache import ServicePoint as CachePoint
-from offline_cache.feeds import feed_spec  # noqa: E402
-from offline_cache.records import record_from_row, select_columns  # noqa: E402
-from offline_cache.uow import reading  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -393,21 +390,7 @@ class ResidentServices:
     # ---- lists for pickers, the person's last job intention, matching published gig seekers ----
     def towns(self) -> list[Record]:
         """The towns (乡镇) of the service point's county, by code (all cached towns if the county is unknown)."""
-        spec = feed_spec("regions")
-        county = self.settings.service_point.county
-        with reading(self.database.engine) as conn:
-            row = conn.exec_driver_sql(
-                f"SELECT t.code FROM {spec.table} t WHERE t.deleted = 0 AND t.level = 'county' AND t.name = ?", (county,)
-            ).first()
-            if row is not None:
-                where, params = "t.parent_code = ?", (row[0],)
-            else:
-                where, params = "t.level = 'town'", ()
-            rows = conn.exec_driver_sql(
-                f"SELECT {select_columns(spec)} FROM {spec.table} t WHERE t.deleted = 0 AND {where} ORDER BY t.code",
-                params,
-            ).all()
-        return [record_from_row(spec, r) for r in rows]
+        return self.database.codes.towns_of_county(self.settings.service_point.county)
 
 
     def job_categories(self) -> list[Record]:
@@ -420,16 +403,7 @@ class ResidentServices:
 
     def distinct_values(self, feed: str, column: str, **equals: str) -> list[str]:
         """The distinct non-empty values of one column of a cached feed (e.g. internship cities), sorted."""
-        spec = feed_spec(feed)
-        if column not in spec.columns or any(c not in spec.columns for c in equals):
-            raise ValueError(f"{feed}: unknown column")
-        where = "".join(f" AND t.{c} = ?" for c in equals)
-        with reading(self.database.engine) as conn:
-            rows = conn.exec_driver_sql(
-                f"SELECT DISTINCT t.{column} FROM {spec.table} t WHERE t.deleted = 0 AND t.{column} IS NOT NULL "
-                f"AND t.{column} != ''{where} ORDER BY t.{column}", tuple(equals.values()),
-            ).all()
-        return [r[0] for r in rows]
+        return self.database.search.distinct_values(feed, column, **equals)
 
 
     def last_job_intention(self, job_type: str) -> tuple[JobIntention, datetime] | None:
@@ -547,13 +521,4 @@ def form_options(services: ResidentServices, source: str) -> list[tuple[str, str
 
 def _county_code(services: ResidentServices) -> str | None:
     """The region code of the service point's county (looked up by name in the cached region table)."""
-    from offline_cache.feeds import feed_spec
-    from offline_cache.uow import reading
-
-    table = feed_spec("regions").table
-    with reading(services.database.engine) as conn:
-        row = conn.exec_driver_sql(
-            f"SELECT code FROM {table} WHERE deleted = 0 AND level = 'county' AND name = ? ORDER BY code LIMIT 1",
-            (services.settings.service_point.county,),
-        ).first()
-    return row[0] if row else None
+    return services.database.codes.code_by_name("regions", "county", services.settings.service_point.county)

@@ -25,14 +25,14 @@ from offline_cache.errors import (
 from offline_cache.feeds import FEEDS
 from offline_cache.ingest import ApplyResult, FeedStatus
 from offline_cache.matching import GigNeed, JobIntention, Match, ServicePoint, Weights
-from offline_cache.outbox import Outbox, OutboxItem
+from offline_cache.outbox import AttentionItem, Outbox, OutboxItem
 from offline_cache.records import Record
 from offline_cache.search import SearchPage, SearchQuery
 from offline_cache.states import TRANSITIONS, CaseStatus, OutboxState
 from offline_cache.storage import probe_folder, storage_fault
 
 __all__ = [
-    "FEEDS", "TRANSITIONS", "ApplyResult", "CaseBook", "CaseStatus", "CaseView", "Database", "DatabaseCorrupt",
+    "FEEDS", "TRANSITIONS", "ApplyResult", "AttentionItem", "CaseBook", "CaseStatus", "CaseView", "Database", "DatabaseCorrupt",
     "DiskFull", "FeedItemInvalid", "FeedStatus", "GigNeed", "IllegalTransition", "JobIntention", "KeyChanged",
     "KeyFileInvalid", "KeyMissing", "Match",
     "MigrationFailed", "OfflineCacheError", "Outbox", "OutboxItem", "OutboxState", "PayloadCipher",

@@ -39,6 +39,20 @@ class CodeTables:
             return self._rows(feed, "(t.parent_code IS NULL OR t.parent_code = '')", ())
         return self._rows(feed, "t.parent_code = ?", (parent_code,))
 
+    def code_by_name(self, feed: str, level: str, name: str) -> str | None:
+        """The code of the entry called `name` at `level` (e.g. a county by its name), the lowest code on ties."""
+        rows = self._rows(feed, "t.level = ? AND t.name = ?", (level, name))
+        return rows[0]["code"] if rows else None
+
+    def at_level(self, feed: str, level: str) -> list[Record]:
+        """Every entry of one level (e.g. all towns), by code."""
+        return self._rows(feed, "t.level = ?", (level,))
+
+    def towns_of_county(self, county_name: str) -> list[Record]:
+        """The towns (乡镇) under the county called `county_name`; every cached town if no county has that name."""
+        county = self.code_by_name("regions", "county", county_name)
+        return self.at_level("regions", "town") if county is None else self.children("regions", county)
+
     def education_levels(self) -> list[Record]:
         """Education levels from lowest to highest rank."""
         return self._rows("education_levels", "1 = 1", (), order="t.rank, t.code")

@@ -6,10 +6,10 @@ import logging
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session, object_session
 
 from offline_cache.clock import Clock, local_month, system_clock
@@ -41,6 +41,21 @@ class OutboxItem:
     finished_at: datetime | None
     purged_at: datetime | None
     payload: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    """A submission waiting for a technician, as the maintenance screens list it (no payload)."""
+
+    key: str
+    kind: str
+    attempts: int
+    last_error: str | None
+    since: datetime | None
+
+
+def _aware(t: datetime | None) -> datetime | None:
+    return t if t is None or t.tzinfo else t.replace(tzinfo=UTC)
 
 
 def _item(row: OutboxRow, payload: Mapping[str, Any] | None = None, reject_message: str | None = None) -> OutboxItem:
@@ -142,6 +157,31 @@ class Outbox:
         counts.update({OutboxState(s): n for s, n in rows})
         return counts
 
+    def oldest_queued_at(self) -> datetime | None:
+        """When the oldest item still waiting to be sent was written (None: nothing queued)."""
+        with reading(self._engine) as conn:
+            oldest = conn.execute(
+                select(func.min(OutboxRow.created_at)).where(OutboxRow.state == OutboxState.QUEUED.value)).scalar()
+        if isinstance(oldest, str):  # a raw aggregate bypasses the column type
+            oldest = datetime.fromisoformat(oldest)
+        if oldest is not None and oldest.tzinfo is None:
+            oldest = oldest.replace(tzinfo=UTC)
+        return oldest
+
+    def needing_attention(self, limit: int | None = 50, *, error_contains: str | None = None) -> list[AttentionItem]:
+        """Items waiting for a technician, longest-waiting first (no payload, no personal data).
+
+        `limit` None lists them all; `error_contains` keeps only the items whose last error holds that text (e.g. one refusal code).
+        """
+        where = [OutboxRow.state == OutboxState.NEEDS_ATTENTION.value]
+        if error_contains is not None:
+            where.append(OutboxRow.last_error.contains(error_contains, autoescape=True))
+        query = (select(OutboxRow.key, OutboxRow.kind, OutboxRow.attempts, OutboxRow.last_error, OutboxRow.updated_at)
+                 .where(*where).order_by(OutboxRow.updated_at, OutboxRow.pk))
+        with reading(self._engine) as conn:
+            rows = conn.execute(query if limit is None else query.limit(limit)).all()
+        return [AttentionItem(r.key, r.kind, r.attempts, r.last_error, _aware(r.updated_at)) for r in rows]
+
     def _reject_message(self, row: OutboxRow) -> str | None:
         """The platform's rejection message (sealed; plain only in rows an older release wrote)."""
         if row.reject_sealed is None:
@@ -242,6 +282,16 @@ class Outbox:
         return self._transition(item, OutboxState.WITHDRAWN, change)
 
     # -- maintenance ------------------------------------------------------------------------------
+    def make_due_now(self) -> int:
+        """Every queued item is due now (a technician's 立即重试): the backoff wait is dropped, the state stays."""
+        now = self._clock()
+        with write_session(self._engine) as session:
+            result = session.execute(
+                update(OutboxRow).where(OutboxRow.state == OutboxState.QUEUED.value).values(next_attempt_at=now))
+            due = int(result.rowcount)  # type: ignore[attr-defined]
+        log.info("%d queued submission(s) made due now", due)
+        return due
+
     def recover_in_flight(self) -> int:
         """At start-up: items left in `sending` by a crash go back to the queue, due now."""
         now = self._clock()

@@ -163,5 +163,21 @@ class Search:
                 total = conn.exec_driver_sql(f"SELECT count(*) {body}", tuple(params)).scalar_one()
         return SearchPage(tuple(record_from_row(spec, r) for r in rows), total, query.page, query.page_size)
 
+    def distinct_values(self, feed: str, column: str, **equals: str) -> list[str]:
+        """The distinct non-empty values of one column of a feed's live rows (e.g. internship cities), sorted.
+
+        `equals` narrows to rows whose columns have these values; ValueError for a column the feed lacks.
+        """
+        spec = feed_spec(feed)
+        if column not in spec.columns or any(c not in spec.columns for c in equals):
+            raise ValueError(f"{feed}: unknown column")
+        where = "".join(f" AND t.{c} = ?" for c in equals)
+        with reading(self._engine) as conn:
+            rows = conn.exec_driver_sql(
+                f"SELECT DISTINCT t.{column} FROM {spec.table} t WHERE t.deleted = 0 AND t.{column} IS NOT NULL "
+                f"AND t.{column} != ''{where} ORDER BY t.{column}", tuple(equals.values()),
+            ).all()
+        return [r[0] for r in rows]
+
 
 SEARCHABLE_FEEDS = tuple(name for name, spec in FEEDS.items() if spec.search is not None)

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
-
 from kiosk.sync.messages import CLOCK_DIRECTIONS, CLOCK_WARNING, CLOCK_WARNING_S
-from offline_cache import Database, IllegalTransition, OutboxState, UnknownSubmission
-from offline_cache.models import OutboxRow
-from offline_cache.uow import reading
+from offline_cache import Database, IllegalTransition, UnknownSubmission
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +38,7 @@ def release_clock_refusals(database: Database) -> int:
     Their refusal happened before the platform did anything, and the client now signs with the
     platform's time, so they can simply be sent again (through the outbox state machine).
     """
-    with reading(database.engine) as conn:
-        keys = conn.execute(
-            select(OutboxRow.key).where(OutboxRow.state == OutboxState.NEEDS_ATTENTION.value,
-                                        OutboxRow.last_error.contains(CLOCK_REFUSAL_MARK, autoescape=True))
-        ).scalars().all()
+    keys = [item.key for item in database.outbox.needing_attention(None, error_contains=CLOCK_REFUSAL_MARK)]
     released = 0
     for key in keys:
         try:
