@@ -24,8 +24,8 @@ from kiosk.settings import ConfigError, Settings, load_settings
 from offline_cache import StorageFault, storage_fault
 
 if TYPE_CHECKING:
-    from kiosk.audit import AuditTrail
     from kiosk.device_setup import KeyboardWedgeInput
+    from kiosk.maintenance.audit import AuditTrail
     from kiosk.platform import PlatformClient
     from kiosk.sandbox_process import SandboxProcess
     from kiosk.services import ResidentServices
@@ -62,7 +62,7 @@ class KioskCore:
     sandbox: SandboxProcess | None = None  # demo only: the local sandbox platform child process
     services: ResidentServices | None = None
     keyboard_wedge: KeyboardWedgeInput | None = None  # qr_scanner = "keyboard": the UI feeds scans here
-    # technician mode and platform-pushed settings (kiosk/technician.py, kiosk/audit.py, kiosk/sync/pushed.py)
+    # technician mode and platform-pushed settings (kiosk/technician.py, kiosk/maintenance/audit.py, kiosk/sync/pushed.py)
     audit: AuditTrail | None = None
     maintenance: MaintenanceHolds | None = None
     pushed: PushedSettings | None = None
@@ -182,7 +182,7 @@ def build_core(settings: Settings, *, start_workers: bool = True, console_log: b
 def wire_technician(core: KioskCore) -> None:
     """The audit trail, the maintenance holds and the heartbeat's pushed-settings listener (on_settings)."""
     from devices.manager import MAINTENANCE_MESSAGE
-    from kiosk.audit import AuditTrail
+    from kiosk.maintenance.audit import AuditTrail
     from kiosk.sync.pushed import PushedSettings
     from kiosk.technician import MaintenanceHolds
 
@@ -353,8 +353,9 @@ def _devices_command(settings: Settings, args: argparse.Namespace) -> int:
     if args.devices_command == "status":
         return cli_devices.devices_status(settings)
     if args.devices_command == "read-card":
-        return cli_devices.read_card(settings, timeout_s=args.timeout, unmasked=args.unmasked, resolve_essc=None)
-    return cli_devices.print_test(settings)
+        return cli_devices.read_card_command(settings, timeout_s=args.timeout, unmasked=args.unmasked,
+                                             resolve_essc=None)
+    return cli_devices.print_test_command(settings)
 
 
 def _sync_command(settings: Settings, args: argparse.Namespace) -> int:

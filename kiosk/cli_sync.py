@@ -1,79 +1,46 @@
-"""Technician commands: `kiosk sync status`, `kiosk sync run`, `kiosk cache search` (JSON out, no UI)."""
+"""Technician commands `kiosk sync status`, `kiosk sync run`, `kiosk cache search`: arguments in, JSON out.
+
+The work is kiosk/maintenance/sync.py's, shared with the technician screens; this module only formats.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, datetime
-from typing import IO, Any
+from typing import IO
 
-from sqlalchemy import func, select
-
+from kiosk.maintenance.sync import (
+    DatabaseUnavailable,
+    cached_jobs,
+    open_kiosk_database,
+    run_cycle,
+    status_report,
+)
 from kiosk.platform import CredentialsError
 from kiosk.settings import Settings
-from kiosk.sync import STATE_FILE_NAME, SyncReport, SyncStateFile
-from kiosk.sync.clock_skew import clock_warning
-from offline_cache import Database, KeyFileInvalid, OfflineCacheError, OutboxState, SearchQuery, StorageFault
-from offline_cache.models import OutboxRow
-from offline_cache.search import MAX_PAGE_SIZE
-from offline_cache.uow import reading
+from kiosk.sync import SyncReport
+from offline_cache import Database
 
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1  # the platform was unreachable (or a feed could not be pulled, an item must be retried)
 EXIT_CONFIG = 2
 EXIT_ATTENTION = 3  # submissions need a technician
 
-SEARCH_FEEDS = {"fixed": "fixed_jobs", "gig": "gig_jobs"}
 PAY_FIELDS = {"fixed": ("salary_min", "salary_max"), "gig": ("daily_wage_min", "daily_wage_max")}
-ATTENTION_LIST_LIMIT = 50
-
-
-def _iso(t: datetime | None) -> str | None:
-    if t is None:
-        return None
-    return (t if t.tzinfo else t.replace(tzinfo=UTC)).isoformat()
 
 
 def open_for_cli(settings: Settings, err: IO[str]) -> Database | int:
     """The kiosk database, or the exit code after printing why it cannot be opened (no traceback).
 
     Key trouble (missing or replaced key files) is a setup fault a technician must fix: exit 2, as for
-    bad settings; any other database fault exits 1.
+    bad settings; any other database fault exits 1. Full, read-only or damaged storage (StorageFault)
+    passes through: `kiosk` says 暂停服务 and exits 2, as the kiosk itself would.
     """
-    from kiosk.app import build_database
-
     try:
-        return build_database(settings)
-    except KeyFileInvalid as exc:
-        print(f"密钥错误：{exc}", file=err)
-        return EXIT_CONFIG
-    except StorageFault:
-        raise  # full, read-only or damaged: `kiosk` says 暂停服务 and exits 2, as the kiosk itself would
-    except OfflineCacheError as exc:
-        print(f"数据库错误：{exc}", file=err)
-        return EXIT_INCOMPLETE
-
-
-def _outbox_details(database: Database, now: datetime) -> dict[str, Any]:
-    """Counts per state, the oldest unsent item's age, and the items waiting for a technician (no personal data)."""
-    counts = {s.value: n for s, n in database.outbox.counts().items()}
-    with reading(database.engine) as conn:
-        oldest = conn.execute(
-            select(func.min(OutboxRow.created_at)).where(OutboxRow.state == OutboxState.QUEUED.value)).scalar()
-        attention = conn.execute(
-            select(OutboxRow.key, OutboxRow.kind, OutboxRow.attempts, OutboxRow.last_error, OutboxRow.updated_at)
-            .where(OutboxRow.state == OutboxState.NEEDS_ATTENTION.value)
-            .order_by(OutboxRow.updated_at).limit(ATTENTION_LIST_LIMIT)).all()
-    if isinstance(oldest, str):  # a raw aggregate bypasses the column type
-        oldest = datetime.fromisoformat(oldest)
-    if oldest is not None and oldest.tzinfo is None:
-        oldest = oldest.replace(tzinfo=UTC)
-    return {
-        "counts": counts,
-        "oldest_queued_age_s": round((now - oldest).total_seconds(), 1) if oldest else None,
-        "needs_attention": [{"key": r.key, "kind": r.kind, "attempts": r.attempts, "error": r.last_error,
-                             "since": _iso(r.updated_at)} for r in attention],
-    }
+        return open_kiosk_database(settings)
+    except DatabaseUnavailable as exc:
+        print(exc.message, file=err)
+        return EXIT_CONFIG if exc.setup_fault else EXIT_INCOMPLETE
 
 
 def sync_status(settings: Settings, *, out: IO[str] = sys.stdout, err: IO[str] = sys.stderr) -> int:
@@ -82,24 +49,7 @@ def sync_status(settings: Settings, *, out: IO[str] = sys.stdout, err: IO[str] =
     if isinstance(database, int):
         return database
     try:
-        now = database.clock()
-        state = SyncStateFile(settings.data_dir / STATE_FILE_NAME).load()
-        feeds = {s.feed: {"last_pull_at": _iso(s.last_pull_at), "rows": s.row_count, "cursor": s.cursor,
-                          "reset_at": _iso(s.reset_at)} for s in database.feeds.status()}
-        report = {
-            "kiosk_id": settings.kiosk_id,
-            "platform": settings.platform.url,
-            "outbox": _outbox_details(database, now),
-            "feeds": feeds,
-            "heartbeat": {"last_at": _iso(state.last_heartbeat_at), "server_time": _iso(state.server_time),
-                          "clock_offset_s": state.clock_offset_s, "clock_warning": clock_warning(state.clock_offset_s)},
-            "network": state.network,
-            "last_error": state.last_error,
-            "last_push_at": _iso(state.last_push_at),
-            "last_pull_at": _iso(state.last_pull_at),
-            "last_purge_at": _iso(state.last_purge_at),
-            "schema_revision": database.revision(),
-        }
+        report = status_report(settings, database)
     finally:
         database.close()
     print(json.dumps(report, ensure_ascii=False), file=out)
@@ -131,44 +81,24 @@ def _unfinished_text(report: SyncReport, code: int, last_error: str | None) -> s
 
 def sync_run(settings: Settings, *, out: IO[str] = sys.stdout, err: IO[str] = sys.stderr) -> int:
     """One full cycle now: recover in-flight items, push, heartbeat, pull; prints the report as JSON."""
-    from kiosk.app import build_platform_client, build_sync_worker, start_demo_sandbox
     from kiosk.sandbox_process import SandboxStartError
 
-    sandbox = None
-    database = None
-    client = None
     try:
-        try:
-            client = build_platform_client(settings)
-        except CredentialsError as exc:
-            print(f"配置错误：{exc}", file=err)
-            return EXIT_CONFIG
-        if settings.platform.start_sandbox:
-            try:
-                sandbox = start_demo_sandbox(settings)
-            except SandboxStartError as exc:
-                print(str(exc), file=err)
-                return EXIT_INCOMPLETE
-        opened = open_for_cli(settings, err)
-        if isinstance(opened, int):
-            return opened
-        database = opened
-        worker = build_sync_worker(settings, database, client)
-        worker.recover_in_flight()
-        report = worker.run_once()
-        print(json.dumps(report.to_json(), ensure_ascii=False), file=out)
-        code = exit_code(report)
-        if code != EXIT_OK:
-            print(_unfinished_text(report, code, SyncStateFile(settings.data_dir / STATE_FILE_NAME).load().last_error),
-                  file=err)
-        return code
-    finally:
-        if database is not None:
-            database.close()
-        if client is not None:
-            client.close()
-        if sandbox is not None:
-            sandbox.stop()
+        cycle = run_cycle(settings)
+    except CredentialsError as exc:
+        print(f"配置错误：{exc}", file=err)
+        return EXIT_CONFIG
+    except SandboxStartError as exc:
+        print(str(exc), file=err)
+        return EXIT_INCOMPLETE
+    except DatabaseUnavailable as exc:
+        print(exc.message, file=err)
+        return EXIT_CONFIG if exc.setup_fault else EXIT_INCOMPLETE
+    print(json.dumps(cycle.report.to_json(), ensure_ascii=False), file=out)
+    code = exit_code(cycle.report)
+    if code != EXIT_OK:
+        print(_unfinished_text(cycle.report, code, cycle.last_error), file=err)
+    return code
 
 
 def cache_search(settings: Settings, query: str, *, kind: str = "fixed", town: str | None = None, limit: int = 20,
@@ -180,22 +110,13 @@ def cache_search(settings: Settings, query: str, *, kind: str = "fixed", town: s
     database = open_for_cli(settings, err)
     if isinstance(database, int):
         return database
-    feed = SEARCH_FEEDS[kind]
     low, high = PAY_FIELDS[kind]
     try:
-        page_no, printed = 1, 0
-        size = min(MAX_PAGE_SIZE, limit)
-        while printed < limit:
-            page = database.search.search(feed, SearchQuery(text=query, town=town, page=page_no, page_size=size))
-            for r in page.items[: limit - printed]:
-                line = {"id": r.id, "kind": kind, "title": r.get("title"), "employer": r.get("employer"),
-                        "town": r.get("town"), "village": r.get("village"), low: r.get(low), high: r.get(high),
-                        "posted_at": r.get("posted_at")}
-                print(json.dumps(line, ensure_ascii=False), file=out)
-                printed += 1
-            if len(page.items) < size:
-                break
-            page_no += 1
+        for r in cached_jobs(database, query, kind=kind, town=town, limit=limit):
+            line = {"id": r.id, "kind": kind, "title": r.get("title"), "employer": r.get("employer"),
+                    "town": r.get("town"), "village": r.get("village"), low: r.get(low), high: r.get(high),
+                    "posted_at": r.get("posted_at")}
+            print(json.dumps(line, ensure_ascii=False), file=out)
     finally:
         database.close()
     return EXIT_OK

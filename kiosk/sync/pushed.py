@@ -12,7 +12,7 @@ from kiosk.platform import HeartbeatReply
 from kiosk.settings import Settings
 
 if TYPE_CHECKING:
-    from kiosk.audit import AuditTrail
+    from kiosk.maintenance.audit import AuditTrail
     from kiosk.technician import MaintenanceHolds
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""What a technician may save as a device override (ui/tech/diagnostics.py, no widgets): checked like a start."""
+"""What a technician may save as a device override (kiosk/maintenance/overrides.py): checked like a start."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.maintenance.overrides import overrides_path, read_overrides, save_overrides
 from kiosk.settings import ConfigError, load_settings
 from tests.ui.conftest import write_site
-from ui.tech.diagnostics import overrides_path, read_overrides, save_overrides
 
 NOW = datetime(2026, 12, 5, 9, 0).astimezone()
 

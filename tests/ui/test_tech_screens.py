@@ -116,8 +116,8 @@ def test_logs_filter_by_level_and_export_to_the_chosen_drive(qtbot, tech_world, 
 
 
 def test_config_edits_are_validated_saved_as_overrides_and_secrets_hidden(qtbot, tech_world) -> None:
+    from kiosk.maintenance.overrides import overrides_path, read_overrides
     from kiosk.settings import load_settings  # noqa: F401
-    from ui.tech.diagnostics import overrides_path, read_overrides
 
     world = tech_world
     enter_technician(qtbot, world)
@@ -140,9 +140,9 @@ def test_config_edits_are_validated_saved_as_overrides_and_secrets_hidden(qtbot,
 
 
 def test_printer_model_is_chosen_by_its_chinese_description_shown_whole(qtbot, tech_world) -> None:
+    from kiosk.maintenance.overrides import read_overrides
     from tests.helpers.usability import cut_off_texts
     from ui.picker import ChoicePanel
-    from ui.tech.diagnostics import read_overrides
 
     world = tech_world
     window = world.ui.window
@@ -197,7 +197,7 @@ def test_a_platform_pushed_message_shows_on_the_attract_screen_and_services_foll
 
 
 def test_a_printer_file_outside_the_data_folder_cannot_be_set_on_the_kiosk(qtbot, tech_world) -> None:
-    from ui.tech.diagnostics import overrides_path
+    from kiosk.maintenance.overrides import overrides_path
 
     world = tech_world
     enter_technician(qtbot, world)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from PySide6 import __version__ as qt_version
+
 from kiosk import __version__
+from kiosk.maintenance.about import about_facts
 from kiosk.technician import summary
-from ui.tech.diagnostics import about_facts
 from ui.tech.env import Panel, TechEnv
 from ui.text import tr
 from ui.widgets import label
@@ -32,7 +34,7 @@ class AboutPanel(Panel):
             return about_facts(settings, app_version=__version__, started_at=started, now=self.env.now(),
                                schema_revision=revision,
                                technicians=summary(settings.technician_pin_hashes)["technicians"],
-                               profile_title=core.catalogue.profile.title)
+                               profile_title=core.catalogue.profile.title, qt_version=qt_version)
 
         self.run(work, self._show, busy=None)
 

@@ -6,9 +6,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QPlainTextEdit, QPushButton
 
-from kiosk.settings import ConfigError
-from ui.picker import pick
-from ui.tech.diagnostics import (
+from kiosk.maintenance.overrides import (
     EDITABLE,
     Editable,
     current_value,
@@ -17,6 +15,8 @@ from ui.tech.diagnostics import (
     read_overrides,
     save_overrides,
 )
+from kiosk.settings import ConfigError
+from ui.picker import pick
 from ui.tech.env import Panel, TechEnv
 from ui.text import tr
 from ui.vkb import keep_private

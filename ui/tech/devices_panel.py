@@ -2,81 +2,33 @@
 
 from __future__ import annotations
 
-import io
-import json
-import queue
-import time
-from collections.abc import Callable
-from typing import Any
-
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout
 
-from devices.base import DeviceError, DeviceEvent, DeviceHealth, DeviceKind, DeviceState, QrScanned
-from kiosk import cli_devices
-from kiosk.masking import mask_token
+from kiosk.maintenance.overrides import printer_profiles
+from kiosk.maintenance.self_tests import (
+    KINDS,
+    CardOutcome,
+    CardReadResult,
+    PrintTestResult,
+    QrScanResult,
+    identity_json,
+    own_health,
+    print_test,
+    read_card,
+    scan_qr,
+)
 from kiosk.receipts import printer_test_receipt
+from kiosk.values import DeviceHealth, DeviceKind
 from ui.main_window import _LEVEL
 from ui.tech.env import Panel, TechEnv
 from ui.text import tr
 from ui.widgets import Lamp, big_button, label
 
-KINDS = (DeviceKind.ID_CARD, DeviceKind.SS_CARD, DeviceKind.QR_SCANNER, DeviceKind.PRINTER)
 WAIT_S = 20.0
 
 
 def state_text(h: DeviceHealth) -> str:
     return h.message or tr(f"status.{h.state.value}")
-
-
-def real_health(devices: Any) -> dict[DeviceKind, DeviceHealth]:
-    """Each device's own state (the manager reports MAINTENANCE for all while a technician holds them)."""
-    devices.refresh_printer()
-    known = devices.device_health()
-    return {k: known.get(k, DeviceHealth(k, DeviceState.NO_DEVICE, "")) for k in KINDS}
-
-
-def read_card_test(env: TechEnv, timeout_s: float = WAIT_S) -> dict[str, Any]:
-    """`kiosk devices read-card` on the running device manager: the masked identity, or why not."""
-    out, err = io.StringIO(), io.StringIO()
-    rc = cli_devices.read_card(env.core.settings, timeout_s=timeout_s, unmasked=False, resolve_essc=None,
-                               out=out, err=err, manager=env.core.devices)  # type: ignore[arg-type]
-    if rc == 0:
-        return {"ok": True, **json.loads(out.getvalue().strip().splitlines()[-1])}
-    return {"ok": False, "timeout": rc == 3, "message": err.getvalue().strip()}
-
-
-def scan_qr_test(devices: Any, timeout_s: float = WAIT_S, clock: Callable[[], float] = time.monotonic) -> str | None:
-    """Wait for one QR scan; the token itself is never kept or shown, only its length and ends."""
-    events: queue.Queue[DeviceEvent] = queue.Queue()
-    unsubscribe = devices.subscribe(events.put)
-    try:
-        deadline = clock() + timeout_s
-        while (left := deadline - clock()) > 0:
-            try:
-                event = events.get(timeout=min(left, 0.5))
-            except queue.Empty:
-                continue
-            if isinstance(event, QrScanned):
-                t = event.token
-                preview = f"{t[:2]}…{t[-2:]}" if len(t) > 8 else mask_token(t)
-                return tr("tech_devices.qr_ok", length=len(t), preview=preview)
-        return None
-    finally:
-        unsubscribe()
-
-
-def print_test(env: TechEnv) -> dict[str, Any]:
-    """Printer status, the test slip, status again. Goes to the driver: the manager refuses residents' prints
-    during maintenance, and the technician is the one holding it."""
-    devices = env.core.devices
-    before = devices.refresh_printer()  # type: ignore[union-attr]
-    try:
-        devices.technician_print(printer_test_receipt(env.core.settings, env.now()))  # type: ignore[union-attr]
-    except DeviceError as exc:
-        return {"ok": False, "message": exc.message, "detail": exc.detail,
-                "before": cli_devices.health_json(before)}
-    after = devices.refresh_printer()  # type: ignore[union-attr]
-    return {"ok": True, "before": cli_devices.health_json(before), "after": cli_devices.health_json(after)}
 
 
 class DeviceRow(QFrame):
@@ -156,8 +108,6 @@ class DevicesPanel(Panel):
         self.health: dict[DeviceKind, DeviceHealth] = {}
 
     def _profile_text(self) -> str:
-        from ui.tech.diagnostics import printer_profiles
-
         name = self.env.core.settings.devices.printer_profile
         described = dict(printer_profiles()).get(name, "?")
         return tr("tech_devices.profile", name=name, description=described)
@@ -167,7 +117,7 @@ class DevicesPanel(Panel):
         devices = self.env.core.devices
         if devices is None:
             return
-        self.run(lambda: real_health(devices), self._show, busy=None)
+        self.run(lambda: own_health(devices), self._show, busy=None)
 
     def _show(self, health: dict[DeviceKind, DeviceHealth]) -> None:
         self.health = health
@@ -182,53 +132,61 @@ class DevicesPanel(Panel):
     def test_card(self) -> None:
         seconds = int(WAIT_S)
         self._say(tr("tech_devices.wait_card", seconds=seconds))
+        devices = self.env.core.devices
 
-        def done(r: dict[str, Any]) -> None:
-            if r["ok"]:
-                text = tr("tech_devices.card_ok", source=r["source"], id_number=r["id_number"], name=r["name"],
-                          gender=r.get("gender") or "—", valid_until=r.get("valid_until") or "—")
-                if r.get("partial"):
+        def done(r: CardReadResult) -> None:
+            if r.identity is not None:
+                shown = identity_json(r.identity, unmasked=False)
+                text = tr("tech_devices.card_ok", source=shown["source"], id_number=shown["id_number"],
+                          name=shown["name"], gender=shown["gender"] or "—", valid_until=shown["valid_until"] or "—")
+                if r.identity.partial:
                     text += tr("tech_devices.card_partial")
-                self.env.audit("self_test_card", {"ok": True, "source": r["source"]})
-            elif r.get("timeout"):
+                self.env.audit("self_test_card", {"ok": True, "source": r.identity.source})
+            elif r.outcome is CardOutcome.TIMEOUT:
                 text = tr("tech_devices.card_timeout", seconds=seconds)
                 self.env.audit("self_test_card", {"ok": False, "reason": "timeout"})
             else:
-                text = tr("tech_devices.card_failed", message=r["message"])
-                self.env.audit("self_test_card", {"ok": False, "reason": r["message"][:200]})
+                text = tr("tech_devices.card_failed", message=r.message)
+                self.env.audit("self_test_card", {"ok": False, "reason": r.message[:200]})
             self._say(text)
             self.refresh()
 
-        self.run(lambda: read_card_test(self.env), done, busy=tr("tech_devices.wait_card", seconds=seconds))
+        self.run(lambda: read_card(devices, timeout_s=WAIT_S), done, busy=tr("tech_devices.wait_card", seconds=seconds))
 
     def test_qr(self) -> None:
         seconds = int(WAIT_S)
         devices = self.env.core.devices
 
-        def done(text: str | None) -> None:
+        def done(scan: QrScanResult | None) -> None:
+            text = tr("tech_devices.qr_ok", length=scan.length, preview=scan.preview) if scan else None
             self._say(text or tr("tech_devices.qr_timeout", seconds=seconds))
-            self.env.audit("self_test_qr", {"ok": text is not None})
+            self.env.audit("self_test_qr", {"ok": scan is not None})
             self.refresh()
 
-        self.run(lambda: scan_qr_test(devices), done, busy=tr("tech_devices.wait_qr", seconds=seconds))
+        self.run(lambda: scan_qr(devices, timeout_s=WAIT_S), done, busy=tr("tech_devices.wait_qr", seconds=seconds))
 
     def test_print(self) -> None:
-        def done(r: dict[str, Any]) -> None:
-            before = r["before"]["message"] or tr(f"status.{r['before']['state']}")
-            if r["ok"]:
-                after = r["after"]["message"] or tr(f"status.{r['after']['state']}")
+        """Printer status, the test slip, status again. Goes to the driver: the manager refuses residents' prints
+        during maintenance, and the technician is the one holding it."""
+        devices = self.env.core.devices
+        document = printer_test_receipt(self.env.core.settings, self.env.now())
+
+        def done(r: PrintTestResult) -> None:
+            before = r.before.message or tr(f"status.{r.before.state.value}")
+            if r.after is not None:
+                after = r.after.message or tr(f"status.{r.after.state.value}")
                 self._say(tr("tech_devices.print_ok", before=before, after=after))
             else:
-                self._say(tr("tech_devices.print_failed", message=r["message"], before=before))
-            self.env.audit("self_test_print", {"ok": r["ok"], "before": r["before"]["state"],
-                                               "after": r.get("after", {}).get("state")})
+                self._say(tr("tech_devices.print_failed", message=r.message, before=before))
+            self.env.audit("self_test_print", {"ok": r.ok, "before": r.before.state.value,
+                                               "after": r.after.state.value if r.after else None})
             self.refresh()
 
-        self.run(lambda: print_test(self.env), done, busy=tr("tech_devices.printing"))
+        self.run(lambda: print_test(devices, document, as_technician=True), done, busy=tr("tech_devices.printing"))
 
     def rows_text(self) -> dict[str, str]:
         """What each row says (tests)."""
         return {k.value: r.state.text() for k, r in self.rows.items()}
 
 
-__all__ = ["DevicesPanel", "print_test", "read_card_test", "real_health", "scan_qr_test"]
+__all__ = ["DevicesPanel"]

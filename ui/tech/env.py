@@ -11,8 +11,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
-from devices.base import DeviceKind
 from kiosk.app import KioskCore
+from kiosk.values import DeviceKind
 from ui.context import UiContext
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QButtonGroup, QGridLayout, QHBoxLayout, QPlainTextEdit, QPushButton, QWidget
 
 from kiosk import __version__
-from kiosk.fault_reports import (
+from kiosk.maintenance.fault_reports import (
     CATEGORIES,
     FaultReportForm,
     FaultReportInvalid,
@@ -15,9 +15,9 @@ from kiosk.fault_reports import (
     expected_route,
     snapshot,
 )
+from kiosk.maintenance.self_tests import own_health
+from kiosk.maintenance.sync import SyncDiagnostics
 from kiosk.platform import FaultReport, PlatformError
-from kiosk.sync.diagnostics import SyncDiagnostics
-from ui.tech.devices_panel import real_health
 from ui.tech.env import Panel, TechEnv
 from ui.text import tr
 from ui.vkb import keep_private
@@ -141,7 +141,7 @@ class FaultsPanel(Panel):
             snap = None
             if checked.include_snapshot:
                 sync = SyncDiagnostics(core.settings, core.database, core.sync).snapshot().to_json()  # type: ignore[arg-type]
-                health = real_health(core.devices).values() if core.devices is not None else ()
+                health = own_health(core.devices).values() if core.devices is not None else ()
                 snap = snapshot(health, sync, app_version=__version__, reporter=who)
             return self.reports.queue(checked, snap)
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton
 
+from kiosk.maintenance.logs import LEVELS, export_logs, removable_folders, tail_lines
 from ui.picker import pick
-from ui.tech.diagnostics import LEVELS, export_logs, removable_folders, tail_lines
 from ui.tech.env import Panel, TechEnv
 from ui.text import tr
 from ui.widgets import big_button, label

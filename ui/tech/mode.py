@@ -12,16 +12,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
-from devices.base import (
-    CardFailed,
-    CardInserted,
-    CardRemoved,
-    DeviceKind,
-    DeviceState,
-    HealthChanged,
-    QrScanned,
-)
 from kiosk.catalogue import Catalogue
+from kiosk.maintenance.logs import MOUNT_ROOTS
 from kiosk.technician import (
     LOCKOUT_FILE,
     EntryLocked,
@@ -32,7 +24,15 @@ from kiosk.technician import (
     TechnicianGate,
     WrongPin,
 )
-from ui.tech.diagnostics import MOUNT_ROOTS
+from kiosk.values import (
+    CardFailed,
+    CardInserted,
+    CardRemoved,
+    DeviceKind,
+    DeviceState,
+    HealthChanged,
+    QrScanned,
+)
 from ui.tech.entry import CornerTaps
 from ui.tech.env import TechEnv
 from ui.tech.pin_page import TechPinPage

@@ -8,7 +8,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout
 
 from kiosk.clock import ServicePointClock
-from kiosk.sync.diagnostics import Reachability, SyncDiagnostics, SyncSnapshot
+from kiosk.maintenance.sync import Reachability, SyncDiagnostics, SyncSnapshot
 from ui.tech.env import Panel, TechEnv
 from ui.text import has, tr
 from ui.widgets import big_button, label
@@ -107,7 +107,7 @@ class SyncPanel(Panel):
         self._set(self.outbox, tr("tech_sync.outbox", counts=counts))
         self._set(self.oldest, tr("tech_sync.oldest", age=_age(s.oldest_queued_age_s).removesuffix("前"))
                   if s.oldest_queued_age_s is not None else tr("tech_sync.oldest_none"))
-        items = "；".join(f"{a['kind']}（{a['error'] or ''}）" for a in s.needs_attention[:5])
+        items = "；".join(f"{a.kind}（{a.last_error or ''}）" for a in s.needs_attention[:5])
         self._set(self.attention, tr("tech_sync.attention", count=len(s.needs_attention), items=items)
                   if s.needs_attention else "")
         self._set(self.network, tr("tech_sync.network", state=tr(f"tech_sync.{s.network or 'unknown'}")))

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli_sync import sync_status
+from kiosk.maintenance.sync import SyncDiagnostics
 from kiosk.platform import PlatformClient
 from kiosk.settings import load_settings
 from kiosk.sync import SyncWorker, queue_submission
-from kiosk.sync.diagnostics import SyncDiagnostics
 from kiosk.sync.messages import AUDIT_TEXTS
 from offline_cache import OutboxState, open_database
 from tests.helpers.crash_harness import platform_cases

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.fault_reports import FaultReportForm, FaultReportInvalid, FaultReports, snapshot
+from kiosk.maintenance.fault_reports import FaultReportForm, FaultReportInvalid, FaultReports, snapshot
 from kiosk.sync.routes import FAULT_REPORT_KIND
 from offline_cache import OutboxState
 

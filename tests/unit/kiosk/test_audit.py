@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.audit import AuditTrail
+from kiosk.maintenance.audit import AuditTrail
 from kiosk.sync.routes import AUDIT_KIND, to_audit_entry
 from offline_cache import OutboxState, open_database
 
