@@ -7,11 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from devices.base import DeviceError
 from kiosk.catalogue import Catalogue
 from kiosk.platform.errors import PlatformError
 from kiosk.services import ResidentServices, ServiceError
 from kiosk.settings import Settings
+from kiosk.values import DeviceError
 from ui.bridge import CoreBridge
 from ui.main_window import MainWindow
 from ui.overlay import MessageOverlay

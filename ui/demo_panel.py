@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
-from devices.base import DeviceKind
 from kiosk.demo_residents import DemoResident
+from kiosk.values import DeviceKind
 from ui.text import tr
 from ui.widgets import big_button, label
 

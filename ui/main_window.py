@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from devices.base import DeviceHealth, DeviceKind, DeviceState
+from kiosk.values import DeviceHealth, DeviceKind, DeviceState
 from ui.pages.base import Page
 from ui.text import tr
 from ui.theme import apply_theme, theme_for

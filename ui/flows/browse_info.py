@@ -17,7 +17,7 @@ from kiosk.receipts.jobs import (
     policy_receipt,
 )
 from kiosk.services import NeedsNetwork
-from offline_cache import Record, SearchQuery
+from kiosk.values import Record, SearchQuery
 from ui.context import UiContext, plain_message
 from ui.flows.browse_common import BrowsePage, DetailPage, existing_page, month_day
 from ui.result_list import ResultRow

@@ -8,7 +8,7 @@ from typing import Any
 
 from kiosk.catalogue import ServiceItem
 from kiosk.receipts.jobs import pay_text, seeker_receipt
-from offline_cache import GigNeed, JobIntention, Match, Record, SearchQuery
+from kiosk.values import GigNeed, JobIntention, Match, Record, SearchQuery
 from ui.context import UiContext
 from ui.flows.browse_common import BrowsePage, DetailPage, existing_page, month_day, place_text
 from ui.flows.jobs_search import DAILY_RANGES, PAGE_SIZE, WITHIN_DAYS, code_options, open_job, range_options

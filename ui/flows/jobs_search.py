@@ -7,7 +7,7 @@ from typing import Any
 
 from kiosk.catalogue import ServiceItem
 from kiosk.receipts.jobs import detail_url, job_receipt, pay_text
-from offline_cache import Record, SearchQuery
+from kiosk.values import Record, SearchQuery
 from ui.context import UiContext
 from ui.flows.browse_common import (
     BrowsePage,

@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
-from devices.base import PinError
 from kiosk.catalogue import ServiceItem
 from kiosk.clock import ServicePointClock
 from kiosk.receipts.records import (
@@ -26,6 +25,7 @@ from kiosk.receipts.records import (
     summary_lines,
 )
 from kiosk.services import NotLoggedIn
+from kiosk.values import PinError
 from ui.context import UiContext, plain_message
 from ui.flows.page_parts import PersonalPage, ScrollPager, add_note, clear_layout, print_row, rows_scroll
 from ui.pages.base import Page

@@ -14,8 +14,8 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
-from devices.base import IdentityRead, PinError
 from kiosk.services import CardNeedsNetwork
+from kiosk.values import IdentityRead, PinError
 from ui.context import UiContext, plain_message
 from ui.pages.base import Page
 from ui.pin_pad import PinPad
