@@ -10,10 +10,10 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from devices.base import CardFailed, CardInserted, CardRemoved, HealthChanged, IdentityRead, QrScanned
 from kiosk.app import KioskCore
 from kiosk.session import ResidentSession
 from kiosk.settings import Settings
+from kiosk.values import CardFailed, CardInserted, CardRemoved, HealthChanged, IdentityRead, QrScanned
 from ui.text import tr
 
 log = logging.getLogger(__name__)
@@ -64,16 +64,10 @@ def service_groups(groups: tuple[str, ...] | list[str] | None = None) -> list[tu
     return [(GROUP_SLUGS.get(g, f"group{i}"), g) for i, g in enumerate(groups)]
 
 
-# Flow modules, each with `register(router)`; a module not there yet is skipped with a log line.
-FLOW_MODULES = ("ui.flows.guidance", "ui.flows.jobs", "ui.flows.forms", "ui.flows.records", "ui.flows.cases")
-
-
 class KioskUi:
     """Builds the window, pages and flows on a core and connects device events to the resident session."""
 
     def __init__(self, core: KioskCore, *, kiosk_mode: bool) -> None:
-        import importlib
-
         from ui.bridge import CoreBridge
         from ui.context import UiContext
         from ui.main_window import MainWindow
@@ -96,15 +90,10 @@ class KioskUi:
 
         # Idle warning with a countdown, limited extensions, a maximum length: all end like logout.
         self.watch = SessionWatch(self.window, policy_from_settings(s), self.logout)
-        for name in FLOW_MODULES:
-            try:
-                module = importlib.import_module(name)
-            except ModuleNotFoundError as exc:
-                if exc.name != name:
-                    raise
-                log.warning("flow module %s is not there yet", name)
-                continue
-            module.register(self.router)
+        from ui.flows import cases, forms, guidance, jobs, records
+
+        for flow in (guidance, jobs, forms, records, cases):  # each registers its pages with the router
+            flow.register(self.router)
         self.attract = AttractPage(s.service_point.name)
         groups = service_groups(core.catalogue.groups())
         self.home = HomePage(groups)
