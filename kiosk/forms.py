@@ -150,6 +150,7 @@ class FormDef:
     confirmation_payload: str = ""  # e.g. commitment_confirmed → true in the payload
     eligibility: str = ""  # a personal record kind shown first (e.g. skill_subsidy_eligibility)
     gate: str = ""  # employment_certificate: internship applicants need a 就业创业证 first
+    gate_leads: Mapping[str, str] = field(default_factory=dict)  # prerequisite item id → the gate's button text
     intro: str = ""
     done_note: str = ""
     source: str = ""  # file name
@@ -183,7 +184,7 @@ class FormDef:
 # loading
 # ---------------------------------------------------------------------------------------------
 _FORM_KEYS = ("id", "item", "kind", "constants", "confirmation", "confirmation_title", "confirmation_text",
-              "confirmation_payload", "eligibility", "gate", "intro", "done_note")
+              "confirmation_payload", "eligibility", "gate", "gate_leads", "intro", "done_note")
 _FIELD_KEYS = ("id", "kind", "label", "review_label", "payload", "required", "ask", "hint", "as_list",
                "label_payload", "options", "source", "prefill", "default", "min", "max", "min_days", "max_days",
                "not_before", "min_length", "max_length", "unit", "messages")
@@ -328,6 +329,9 @@ def parse_form(raw: Mapping[str, Any], where: Path) -> FormDef:
     gate = _get(ctx, form, "gate", str, "employment_certificate", default="")
     if gate not in GATES:
         raise ctx.fail("def_bad", key="gate", expected="employment_certificate")
+    gate_leads = _get(ctx, form, "gate_leads", dict, "表（前置事项编号 = 按钮文字）", default={})
+    if not all(isinstance(v, str) and v.strip() for v in gate_leads.values()):
+        raise ctx.fail("def_bad", key="gate_leads", expected="表（前置事项编号 = 按钮文字）")
     raw_fields = raw.get("field")
     if not isinstance(raw_fields, list) or not raw_fields:
         raise ctx.fail("def_missing", key="[[field]]")
@@ -353,7 +357,7 @@ def parse_form(raw: Mapping[str, Any], where: Path) -> FormDef:
         id=fid, item=item, kind=kind, fields=fields, constants=MappingProxyType(dict(constants)),
         confirmation=confirmation, confirmation_title=_get(ctx, form, "confirmation_title", str, "文字", default=""),
         confirmation_text=text, confirmation_payload=_get(ctx, form, "confirmation_payload", str, "文字", default=""),
-        eligibility=_get(ctx, form, "eligibility", str, "记录类型", default=""), gate=gate,
+        eligibility=_get(ctx, form, "eligibility", str, "记录类型", default=""), gate=gate, gate_leads=dict(gate_leads),
         intro=_get(ctx, form, "intro", str, "文字", default=""),
         done_note=_get(ctx, form, "done_note", str, "文字", default=""), source=where.name,
     )

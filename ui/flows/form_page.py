@@ -17,6 +17,16 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.catalogue import ServiceItem
+from kiosk.form_flow import (
+    FormFlow,
+    Gate,
+    Position,
+    Stage,
+    age_refusal,
+    certificate_leads,
+    eligibility_of,
+    needs_certificate,
+)
 from kiosk.forms import (
     CardValues,
     FieldDef,
@@ -66,13 +76,11 @@ class FormPage(Page):
         self.answers: dict[str, Any] = {}
         self.options: dict[str, list[Option]] = {}
         self.card: CardValues | None = None
-        self.confirmed = False
+        self.flow = FormFlow(form)  # the order of the screens; this page renders its positions
         self.result: SubmitResult | None = None
         self.eligibility: Any = None
         self.steps: dict[str, QuestionStep] = {}
         self.confirm: ConfirmStep | None = None
-        self.state = "loading"
-        self._editing = False
         self._started = False
         self._submitting = False
         self._portrait = False
@@ -97,6 +105,19 @@ class FormPage(Page):
         self.stack.addWidget(self.done)
         self.gate: MessageStep | None = None
 
+    @property
+    def state(self) -> str:
+        """Where the form is (loading, a gate's name, confirm, step:<field id>, review, done)."""
+        return self.flow.state
+
+    @property
+    def confirmed(self) -> bool:
+        return self.flow.confirmed
+
+    @confirmed.setter
+    def confirmed(self, value: bool) -> None:
+        self.flow.confirmed = value
+
     # ---- start ----
     def on_enter(self) -> None:
         if not self._started:
@@ -107,71 +128,53 @@ class FormPage(Page):
         """Check the gates that need no network, then load code lists (and eligibility) off the GUI thread."""
         session = self.ctx.services.session
         if session is None:
-            self._show_gate("formLoginGate", tr("overlay.login_first"), [])
+            self._show_gate(Gate.LOGIN, tr("overlay.login_first"), [])
             return
         self.card = CardValues.from_identity(session.identity)
         self.applicant.setText(tr("forms.applicant", name=session.masked_name))
         self.applicant.setAccessibleName(self.applicant.text())
-        if self.item.working_age_check and self._age_refused(session):
+        refusal = age_refusal(self.item, self.ctx.catalogue.working_age_rule, session, self.ctx.services.today())
+        if refusal is not None:
+            sp = self.ctx.settings.service_point
+            title = tr("forms_gate.age_title", item=self.item.name)
+            if refusal.problem is None:
+                self._show_gate(Gate.AGE, title, [tr("forms_gate.age_unknown", counter=sp.counter)])
+            else:
+                lines = [refusal.problem, *([refusal.rule_text] if refusal.rule_text else []),
+                         tr("forms_gate.age_counter", counter=sp.counter, phone=sp.phone)]
+                self._show_gate(Gate.AGE, title, lines)
             return
-        if self.form.gate == "employment_certificate" and not session.has_employment_certificate:
+        if needs_certificate(self.form, session):
             self._certificate_gate(online=session.online)
             return
         self._load()
 
-    def _age_refused(self, session: Any) -> bool:
-        sp = self.ctx.settings.service_point
-        birth = session.identity.birth_date
-        counter = tr("forms_gate.age_counter", counter=sp.counter, phone=sp.phone)
-        title = tr("forms_gate.age_title", item=self.item.name)
-        if birth is None:
-            self._show_gate("formAgeGate", title, [tr("forms_gate.age_unknown", counter=sp.counter)])
-            return True
-        rule = self.ctx.catalogue.working_age_rule
-        # The upper bound is the platform's answer (receives a basic pension); offline it is not known
-        # (None): the registration goes ahead and the platform decides. Gig work has no upper bound.
-        problem = rule.problem(birth, self.ctx.services.today(), receives_basic_pension=session.receives_basic_pension,
-                               upper_bound=not self.item.min_age_only)
-        if problem is None:
-            return False
-        lines = [problem]
-        if rule.rule_text:
-            lines.append(rule.rule_text)
-        lines.append(counter)
-        self._show_gate("formAgeGate", title, lines)
-        return True
-
     def _certificate_gate(self, *, online: bool) -> None:
         sp = self.ctx.settings.service_point
         actions = []
-        for pre in self.item.prerequisites:
-            try:
-                target = self.ctx.catalogue.item(pre.item_id)
-            except KeyError:
-                log.warning("prerequisite item %s is not enabled", pre.item_id)
-                continue
-            text = tr("forms_gate.cert_youth") if pre.item_id == "11" else tr("forms_gate.cert_graduate")
-            actions.append((f"formLead_{pre.item_id}", text, "primary",
-                            lambda _=False, t=target: self.open_item(t)))
+        for lead in certificate_leads(self.form, self.item, self.ctx.catalogue):
+            text = lead.text or tr("forms_gate.cert_lead", item=lead.item.display_name)
+            actions.append((f"formLead_{lead.item.id}", text, "primary",
+                            lambda _=False, t=lead.item: self.open_item(t)))
         lines = [tr("forms_gate.cert_text")]
         if not online:
             lines.append(tr("forms_gate.cert_offline"))
             actions.append(("formCertContinue", tr("forms_gate.cert_continue"), "", self._load))
         lines.append(tr("forms_gate.counter_line", counter=sp.counter))
-        self._show_gate("formCertGate", tr("forms_gate.cert_title"), lines, actions)
+        self._show_gate(Gate.CERTIFICATE, tr("forms_gate.cert_title"), lines, actions)
 
-    def _show_gate(self, name: str, title: str, lines: list[str],
+    def _show_gate(self, gate: Gate, title: str, lines: list[str],
                    actions: list[tuple[str, str, str, Callable[[], None]]] | None = None) -> None:
         if self.gate is not None:
             self.stack.removeWidget(self.gate)
             self.gate.deleteLater()
-        self.gate = MessageStep(name, title, lines, actions or [])
+        self.gate = MessageStep(gate.value, title, lines, actions or [])
         self.stack.addWidget(self.gate)
         self.stack.setCurrentWidget(self.gate)
-        self.state = name
+        self.flow.gate(gate)
 
     def _load(self) -> None:
-        self.state = "loading"
+        self.flow.loading()
         self.stack.setCurrentWidget(self.loading)
         services = self.ctx.services
         sources = self.form.code_sources
@@ -189,10 +192,10 @@ class FormPage(Page):
     def _load_failed(self, exc: BaseException) -> None:
         sp = self.ctx.settings.service_point
         if isinstance(exc, NeedsNetwork):
-            self._show_gate("formOfflineGate", tr("forms_gate.offline_title"),
+            self._show_gate(Gate.OFFLINE, tr("forms_gate.offline_title"),
                             [tr("forms_gate.offline_text", item=self.item.name, counter=sp.counter)])
             return
-        self._show_gate("formLoadFailed", tr("forms.load_failed", message=plain_message(exc)),
+        self._show_gate(Gate.LOAD_FAILED, tr("forms.load_failed", message=plain_message(exc)),
                         [tr("forms_gate.counter_line", counter=sp.counter)])
 
     def _loaded(self, result: tuple[Any, dict[str, list[Option]]]) -> None:
@@ -207,25 +210,37 @@ class FormPage(Page):
         self._build_steps()
         if self.form.eligibility:
             self.eligibility = record
-            data = dict(getattr(record, "data", {}) or {})
-            reasons = [str(r) for r in data.get("reasons") or []]
-            if not data.get("eligible"):
-                lines = [tr("forms_gate.reasons"), *(f"· {r}" for r in reasons),
+            answer = eligibility_of(record)
+            if not answer.eligible:
+                lines = [tr("forms_gate.reasons"), *(f"· {r}" for r in answer.reasons),
                          tr("forms_gate.counter_line", counter=self.ctx.settings.service_point.counter)]
-                self._show_gate("formIneligible", tr("forms_gate.ineligible_title", item=self.item.name), lines)
+                self._show_gate(Gate.INELIGIBLE, tr("forms_gate.ineligible_title", item=self.item.name), lines)
                 return
-            self._show_gate("formEligible", tr("forms_gate.eligible_title"),
-                            [*(f"· {r}" for r in reasons)],
+            self._show_gate(Gate.ELIGIBLE, tr("forms_gate.eligible_title"),
+                            [*(f"· {r}" for r in answer.reasons)],
                             [("formEligibleStart", tr("forms_gate.eligible_start"), "primary", self._after_gates)])
             return
         self._after_gates()
 
     def _after_gates(self) -> None:
-        if self.confirm is not None and not self.confirmed:
-            self.state = "confirm"
-            self.stack.setCurrentWidget(self.confirm)
+        self._render(self.flow.gates_passed())
+
+    def _render(self, position: Position | None) -> None:
+        """Show the flow's position: the confirmation, a question, or the review."""
+        if position is None:
             return
-        self._go_step(0)
+        if position.stage is Stage.CONFIRM and self.confirm is not None:
+            self.stack.setCurrentWidget(self.confirm)
+        elif position.stage is Stage.STEP and position.field_id is not None:
+            step = self.steps[position.field_id]
+            step.set_value(self.answers.get(position.field_id))
+            step.set_step(position.number, position.total, to_review=position.to_review)
+            self.stack.setCurrentWidget(step)
+            if not self.flow.editing and step.edit is not None:
+                step.edit.setFocus()
+        elif position.stage is Stage.REVIEW:
+            self.review.refresh()
+            self.stack.setCurrentWidget(self.review)
 
     # ---- steps ----
     def _build_steps(self) -> None:
@@ -256,36 +271,14 @@ class FormPage(Page):
         return []
 
     def _on_confirmed(self) -> None:
-        self.confirmed = True
-        if self._editing:
-            self.show_review()
-        else:
-            self._go_step(0)
+        self._render(self.flow.confirm())
 
     def _go_step(self, index: int) -> None:
-        steps = self.form.steps
-        if index >= len(steps):
-            self.show_review()
-            return
-        f = steps[index]
-        step = self.steps[f.id]
-        step.set_value(self.answers.get(f.id))
-        step.set_step(index + 1, len(steps), to_review=self._editing or index == len(steps) - 1)
-        self.stack.setCurrentWidget(step)
-        self.state = f"step:{f.id}"
-        if step.edit is not None:
-            step.edit.setFocus()
+        self._render(self.flow.step(index))
 
     def edit_field(self, field_id: str) -> None:
         """修改 from the review: that question, then straight back to the review."""
-        self._editing = True
-        f = self.form.field(field_id)
-        step = self.steps[field_id]
-        step.set_value(self.answers.get(field_id))
-        n = self.form.steps.index(f) + 1 if f in self.form.steps else len(self.form.steps)
-        step.set_step(n, max(len(self.form.steps), n), to_review=True)
-        self.stack.setCurrentWidget(step)
-        self.state = f"step:{field_id}"
+        self._render(self.flow.edit(field_id))
 
     def _answered(self, field_id: str, value: Any) -> None:
         f = self.form.field(field_id)
@@ -296,20 +289,10 @@ class FormPage(Page):
             step.show_error(problem)
             return
         self.answers[field_id] = value
-        if self._editing:
-            self.show_review()
-            return
-        steps = self.form.steps
-        self._go_step(steps.index(f) + 1 if f in steps else len(steps))
+        self._render(self.flow.answered(field_id))
 
     def _back_from(self, field_id: str) -> None:
-        if self._editing:
-            self.show_review()
-            return
-        steps = self.form.steps
-        i = steps.index(self.form.field(field_id))
-        if i > 0:
-            self._go_step(i - 1)
+        self._render(self.flow.back(field_id))
 
     # ---- review and submit ----
     def problems(self) -> dict[str, str]:
@@ -317,13 +300,10 @@ class FormPage(Page):
                              {s: o for s, o in self.options.items()})
 
     def show_review(self) -> None:
-        self._editing = False
-        self.review.refresh()
-        self.stack.setCurrentWidget(self.review)
-        self.state = "review"
+        self._render(self.flow.review())
 
     def can_submit(self) -> bool:
-        return not self.problems() and (self.confirm is None or self.confirmed) and not self._submitting
+        return self.flow.may_submit(problems=bool(self.problems()), submitting=self._submitting)
 
     def submit(self) -> None:
         if not self.can_submit():
@@ -350,7 +330,7 @@ class FormPage(Page):
         self.result = result
         self.done.show_result(result, self.done_note())
         self.stack.setCurrentWidget(self.done)
-        self.state = "done"
+        self.flow.done()
         self._submitted_identity = (self.ctx.services.session.identity if self.ctx.services.session else None)
 
     def done_note(self) -> str:
