@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 export PYTHONDONTWRITEBYTECODE=1
-# The import rules of the architecture are part of the suite (tests/unit/test_layers.py).
+# The import rules of the layers are the project's import-linter contracts (pyproject.toml): a broken
+# rule fails the command before any test runs (tests/unit/test_import_contracts.py shows it does).
+PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}" .venv/bin/lint-imports --no-cache
 set +e
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
 rc=$?
