@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from devices.base import (
     CardFailed,
@@ -36,6 +36,7 @@ from kiosk.settings import Settings
 
 KINDS = (DeviceKind.ID_CARD, DeviceKind.SS_CARD, DeviceKind.QR_SCANNER, DeviceKind.PRINTER)
 EssResolver = Callable[[str], IdentityRead]
+T = TypeVar("T")
 
 
 class DeviceSetupInvalid(Exception):
@@ -154,9 +155,9 @@ CARD_MESSAGES = {
 }
 
 
-def read_card(manager: DeviceManager, *, timeout_s: float, resolve_essc: EssResolver | None = None,
-              monotonic: Callable[[], float] = time.monotonic) -> CardReadResult:
-    """Wait for an ID card, a social security card or an e-SSC scan on a started manager."""
+def _first_answer(manager: DeviceManager, timeout_s: float, monotonic: Callable[[], float],
+                  answer: Callable[[DeviceEvent], T | None]) -> T | None:
+    """The first non-None `answer` to the manager's events within `timeout_s` (None: none in time)."""
     events: queue.Queue[DeviceEvent] = queue.Queue()
     unsubscribe = manager.subscribe(events.put)
     try:
@@ -166,22 +167,36 @@ def read_card(manager: DeviceManager, *, timeout_s: float, resolve_essc: EssReso
                 event = events.get(timeout=min(left, 0.5))
             except queue.Empty:
                 continue
-            if isinstance(event, CardInserted):
-                return CardReadResult(CardOutcome.READ, event.identity)
-            if isinstance(event, QrScanned):
-                if resolve_essc is None:
-                    return CardReadResult(CardOutcome.FAILED, message=CARD_MESSAGES["essc_no_platform"])
-                try:
-                    return CardReadResult(CardOutcome.READ, resolve_essc(event.token))
-                except Exception as exc:  # noqa: BLE001  the platform's typed errors carry the plain message
-                    message = getattr(exc, "message", None) or str(exc)
-                    return CardReadResult(CardOutcome.FAILED, message=CARD_MESSAGES["essc_failed"].format(message=message))
-            if isinstance(event, CardFailed):
-                return CardReadResult(CardOutcome.FAILED, message=CARD_MESSAGES["read_failed"].format(
-                    source=event.source, message=event.error.message))
-        return CardReadResult(CardOutcome.TIMEOUT, message=CARD_MESSAGES["timeout"].format(seconds=timeout_s))
+            result = answer(event)
+            if result is not None:
+                return result
+        return None
     finally:
         unsubscribe()
+
+
+def read_card(manager: DeviceManager, *, timeout_s: float, resolve_essc: EssResolver | None = None,
+              monotonic: Callable[[], float] = time.monotonic) -> CardReadResult:
+    """Wait for an ID card, a social security card or an e-SSC scan on a started manager."""
+
+    def answer(event: DeviceEvent) -> CardReadResult | None:
+        if isinstance(event, CardInserted):
+            return CardReadResult(CardOutcome.READ, event.identity)
+        if isinstance(event, QrScanned):
+            if resolve_essc is None:
+                return CardReadResult(CardOutcome.FAILED, message=CARD_MESSAGES["essc_no_platform"])
+            try:
+                return CardReadResult(CardOutcome.READ, resolve_essc(event.token))
+            except Exception as exc:  # noqa: BLE001  the platform's typed errors carry the plain message
+                message = getattr(exc, "message", None) or str(exc)
+                return CardReadResult(CardOutcome.FAILED, message=CARD_MESSAGES["essc_failed"].format(message=message))
+        if isinstance(event, CardFailed):
+            return CardReadResult(CardOutcome.FAILED, message=CARD_MESSAGES["read_failed"].format(
+                source=event.source, message=event.error.message))
+        return None
+
+    result = _first_answer(manager, timeout_s, monotonic, answer)
+    return result or CardReadResult(CardOutcome.TIMEOUT, message=CARD_MESSAGES["timeout"].format(seconds=timeout_s))
 
 
 @dataclass(frozen=True)
@@ -195,21 +210,14 @@ class QrScanResult:
 def scan_qr(manager: DeviceManager, *, timeout_s: float,
             monotonic: Callable[[], float] = time.monotonic) -> QrScanResult | None:
     """Wait for one QR scan (None: nothing scanned in time)."""
-    events: queue.Queue[DeviceEvent] = queue.Queue()
-    unsubscribe = manager.subscribe(events.put)
-    try:
-        deadline = monotonic() + timeout_s
-        while (left := deadline - monotonic()) > 0:
-            try:
-                event = events.get(timeout=min(left, 0.5))
-            except queue.Empty:
-                continue
-            if isinstance(event, QrScanned):
-                t = event.token
-                return QrScanResult(len(t), f"{t[:2]}…{t[-2:]}" if len(t) > 8 else mask_token(t))
-        return None
-    finally:
-        unsubscribe()
+
+    def answer(event: DeviceEvent) -> QrScanResult | None:
+        if not isinstance(event, QrScanned):
+            return None
+        t = event.token
+        return QrScanResult(len(t), f"{t[:2]}…{t[-2:]}" if len(t) > 8 else mask_token(t))
+
+    return _first_answer(manager, timeout_s, monotonic, answer)
 
 
 @dataclass(frozen=True)

@@ -113,9 +113,6 @@ class FaultsPanel(Panel):
         self.snapshot_button.setText(text)
         self.snapshot_button.setAccessibleName(text)
 
-    def choose(self, category: str) -> None:
-        self.category_buttons[category].setChecked(True)
-
     def category(self) -> str:
         for c, b in self.category_buttons.items():
             if b.isChecked():
@@ -141,7 +138,7 @@ class FaultsPanel(Panel):
             snap = None
             if checked.include_snapshot:
                 sync = SyncDiagnostics(core.settings, core.database, core.sync).snapshot().to_json()  # type: ignore[arg-type]
-                health = own_health(core.devices).values() if core.devices is not None else ()
+                health = own_health(core.devices).values() if core.devices is not None else ()  # type: ignore[arg-type]
                 snap = snapshot(health, sync, app_version=__version__, reporter=who)
             return self.reports.queue(checked, snap)
 
