@@ -19,7 +19,7 @@ from typing import Any
 
 from config import CONFIG_DIR
 from devices.idnumber import IdNumberFault, InvalidIdNumber, validate_id_number
-from kiosk.masking import mask_id_number, mask_name, mask_phone
+from kiosk.masking import mask_id_number, mask_name
 
 FORMS_DIR = CONFIG_DIR / "forms"
 
@@ -639,9 +639,6 @@ def display_card_value(f: FieldDef, card: CardValues) -> str:
         return _fmt_date(d) if d else value
     return value or MESSAGES["not_given"]
 
-
-def masked_phone(value: str) -> str:
-    return mask_phone(value)
 
 
 OptionsFor = Callable[[str], Sequence[Option]]

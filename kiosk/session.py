@@ -42,9 +42,6 @@ class ResidentSession:
     def masked_id_number(self) -> str:
         return mask_id_number(self.identity.id_number)
 
-    def registration(self, kind: str) -> str:
-        return dict(self.registrations).get(kind, "")
-
     def age_on(self, today: date) -> int | None:
         b = self.identity.birth_date
         if b is None:

@@ -391,9 +391,6 @@ class MaintenanceHolds:
             self._holds.pop(who, None)
             self._apply()
 
-    def held_by(self, who: str) -> bool:
-        return who in self._holds
-
     @property
     def active(self) -> bool:
         return bool(self._holds)

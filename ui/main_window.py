@@ -375,10 +375,3 @@ class MainWindow(QMainWindow):
         # 长辈模式 portrait has no room for the date beside the service point's name: the time stays, the date goes
         key = "header.clock_time" if self._elderly and self._portrait else "header.clock"
         self.header_clock.setText(tr(key, month=n.month, day=n.day, hour=n.hour, minute=n.minute))
-
-
-def walk_widgets(root: QWidget, visit: Callable[[QWidget], None]) -> None:
-    """Call `visit` on root and every descendant widget."""
-    visit(root)
-    for child in root.findChildren(QWidget):
-        visit(child)

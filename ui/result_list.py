@@ -279,10 +279,6 @@ class ResultList(QWidget):
         self._update_nav()
         QTimer.singleShot(0, self, self._update_nav)  # once the rows are laid out (cancelled if deleted)
 
-    def show_message(self, text: str) -> None:
-        """No rows, only a plain sentence (nothing found, or why nothing can be shown)."""
-        self.show_page([], empty_text=text)
-
     def clear(self) -> None:
         self.model.set_rows([])
         self.total = 0

@@ -38,9 +38,6 @@ class Router:
             return self._guidance
         return self._routes.get(self.key(item.code, item.variant)) or self._routes.get(item.code)
 
-    def has_route(self, item: ServiceItem) -> bool:
-        return self.factory_for(item) is not None
-
     def open(self, item: ServiceItem) -> None:
         """Open the item's page; ask for a card first when it is personal and nobody is logged in."""
         services = self.ctx.services

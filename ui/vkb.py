@@ -100,9 +100,6 @@ class VirtualKeyboard(QWidget):
         """Pick candidate `index`; returns the candidates offered next (the rest of the spelling, if any)."""
         return _split(self._call("pickCandidate", index))
 
-    def panel_active(self) -> bool:
-        return bool(self._call("panelActive"))
-
     def locale(self) -> str:
         return str(self._call("locale") or "")
 

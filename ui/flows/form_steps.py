@@ -317,10 +317,6 @@ class ConfirmStep(QWidget):
         if self.toggle.isChecked():
             self.confirmed.emit()
 
-    @property
-    def is_confirmed(self) -> bool:
-        return self.toggle.isChecked()
-
 
 class MessageStep(QWidget):
     """A gate or a plain explanation: heading, lines, optional action buttons."""

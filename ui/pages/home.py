@@ -61,10 +61,6 @@ class HomePage(Page):
         self._portrait = portrait
         self._place()
 
-    def set_columns(self, columns: int) -> None:
-        self._columns = columns
-        self._place()
-
     def _place(self) -> None:
         cols = 2 if self._portrait else self._columns
         for t in self.tiles:
