@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from kiosk import __version__
 from kiosk.catalogue import Catalogue, load_catalogue
@@ -225,6 +225,8 @@ UiRunner = Callable[[KioskCore, argparse.Namespace], int]
 # Shows the 暂停服务 screen (service point name and phone from the settings) until quit; gets the
 # technician message. Handed in by ui/launch.py like UiRunner.
 OutOfServiceRunner = Callable[[Settings, str, argparse.Namespace], int]
+# what add_subparsers returns (argparse names no public type; generic only in the stubs, hence the string)
+Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -239,10 +241,10 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=config_help)
 
-    def group(parent: Any, name: str, help_text: str, dest: str) -> Any:
+    def group(parent: Subcommands, name: str, help_text: str, dest: str) -> Subcommands:
         return parent.add_parser(name, help=help_text, parents=[common]).add_subparsers(dest=dest, required=True)
 
-    def command(parent: Any, name: str, help_text: str) -> argparse.ArgumentParser:
+    def command(parent: Subcommands, name: str, help_text: str) -> argparse.ArgumentParser:
         return parent.add_parser(name, help=help_text, parents=[common])
 
     sub = p.add_subparsers(dest="command")

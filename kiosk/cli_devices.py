@@ -8,7 +8,7 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TextIO
 
 from devices.base import (
     CardFailed,
@@ -63,7 +63,7 @@ def _addresses(settings: Settings) -> dict[str, str]:
     return {"id_card": d.id_card, "ss_card": d.ss_card, "qr_scanner": d.qr_scanner, "printer": d.printer}
 
 
-def _build(settings: Settings, err) -> DeviceManager | None:  # noqa: ANN001
+def _build(settings: Settings, err: TextIO) -> DeviceManager | None:
     """The device manager, or None after telling the technician which device address is wrong."""
     try:
         return build_device_manager(settings, today=ServicePointClock(settings.service_point.zone).today)
@@ -72,7 +72,7 @@ def _build(settings: Settings, err) -> DeviceManager | None:  # noqa: ANN001
         return None
 
 
-def devices_status(settings: Settings, *, settle_s: float = 1.5, out=sys.stdout, err=sys.stderr) -> int:
+def devices_status(settings: Settings, *, settle_s: float = 1.5, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     """One JSON object per configured device; exit 0 when every device is usable, 1 otherwise (2: bad address)."""
     manager = _build(settings, err)
     if manager is None:
@@ -96,7 +96,7 @@ def devices_status(settings: Settings, *, settle_s: float = 1.5, out=sys.stdout,
 
 
 def read_card(settings: Settings, *, timeout_s: float, unmasked: bool, resolve_essc: EssResolver | None,
-              out=sys.stdout, err=sys.stderr, manager: DeviceManager | None = None) -> int:
+              out: TextIO = sys.stdout, err: TextIO = sys.stderr, manager: DeviceManager | None = None) -> int:
     """Wait for an ID card, a social security card or an e-SSC scan; print one JSON line."""
     own = manager is None
     manager = manager or _build(settings, err)
@@ -138,7 +138,7 @@ def read_card(settings: Settings, *, timeout_s: float, unmasked: bool, resolve_e
             manager.stop()
 
 
-def print_test(settings: Settings, *, out=sys.stdout, err=sys.stderr, now: datetime | None = None) -> int:
+def print_test(settings: Settings, *, out: TextIO = sys.stdout, err: TextIO = sys.stderr, now: datetime | None = None) -> int:
     """Print the test slip; report the printer's status before and after as JSON lines."""
     manager = _build(settings, err)
     if manager is None:

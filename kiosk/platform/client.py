@@ -9,7 +9,7 @@ import secrets
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import requests
@@ -59,6 +59,7 @@ from kiosk.platform.transport import (
 )
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 _ITEM_KEYS = ("id", "version", "updated_at", "deleted")
 TIME_PATH = "/v1/time"  # unsigned: the platform's clock
@@ -280,7 +281,7 @@ class PlatformClient:
         log.info("platform %s %s → %d in %.0f ms", method, path, status, elapsed * 1000)
         payload, problem = parse_json(body)
         if status >= 500:
-            code = payload.get("code") if isinstance(payload, dict) and isinstance(payload.get("code"), str) else ""
+            code = payload["code"] if isinstance(payload, dict) and isinstance(payload.get("code"), str) else ""
             raise error_for(code, status, detail=f"HTTP {status}")
         if problem == NESTED_TOO_DEEP:
             raise PlatformBadResponse("JSON_TOO_DEEP", BAD_RESPONSE_MESSAGE, http_status=status,
@@ -300,7 +301,7 @@ class PlatformClient:
                                   detail=f"HTTP {status} without an error code")
 
     @staticmethod
-    def _shape(what: str, build: Callable[[], Any]) -> Any:
+    def _shape(what: str, build: Callable[[], _T]) -> _T:
         """Build a value from a reply; a reply of the wrong shape is PlatformBadResponse, not a crash."""
         try:
             return build()
