@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from devices.printer.document import Cut, Element, Feed, Heading, KeyValue, QrCode, ReceiptDocument, Rule, Text, Title
+from devices.printer.document import (
+    Cut,
+    Element,
+    Feed,
+    Heading,
+    KeyValue,
+    QrCode,
+    ReceiptDocument,
+    Rule,
+    Text,
+    Title,
+)
 from kiosk.settings import Settings
 
 # Receipt wording is data, in one place.

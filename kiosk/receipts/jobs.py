@@ -6,7 +6,17 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from devices.printer.document import Cut, Element, Feed, Heading, KeyValue, QrCode, ReceiptDocument, Rule, Text
+from devices.printer.document import (
+    Cut,
+    Element,
+    Feed,
+    Heading,
+    KeyValue,
+    QrCode,
+    ReceiptDocument,
+    Rule,
+    Text,
+)
 from kiosk.masking import mask_id_number, mask_name, mask_phone
 from kiosk.receipts import TEXT as COMMON
 from kiosk.receipts import header
