@@ -37,9 +37,9 @@ from offline_cache import (  # noqa: E402
     Record,
     SearchPage,
     SearchQuery,
+    ServicePointLocation,
     UnknownSubmission,
 )
-from offline_cache import ServicePoint as CachePoint
 from offline_cache.feeds import feed_spec  # noqa: E402
 from offline_cache.records import record_from_row, select_columns  # noqa: E402
 from offline_cache.uow import reading  # noqa: E402
@@ -149,7 +149,7 @@ class ResidentServices:
         self._pin_identity: IdentityRead | None = None  # the card read whose PIN was given (this session only)
         self._logouts = 0  # a login still under way when this moves belongs to a resident who left
         sp = settings.service_point
-        self.point = CachePoint(lat=sp.lat, lon=sp.lon, county=sp.county, town=sp.town, village=sp.village)
+        self.point = ServicePointLocation(lat=sp.lat, lon=sp.lon, county=sp.county, town=sp.town, village=sp.village)
 
     # ---- session ----
     @property

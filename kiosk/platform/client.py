@@ -41,8 +41,8 @@ from kiosk.platform.models import (
     HeartbeatReply,
     HeartbeatReport,
     PersonalRecord,
+    PlatformLogin,
     Profile,
-    ResidentSession,
     Submission,
     SubmissionReceipt,
 )
@@ -338,8 +338,8 @@ class PlatformClient:
         return self._shape("feed", build)
 
     # ---- residents ---------------------------------------------------------------------------
-    def _session_from(self, out: dict[str, Any]) -> ResidentSession:
-        def build() -> ResidentSession:
+    def _session_from(self, out: dict[str, Any]) -> PlatformLogin:
+        def build() -> PlatformLogin:
             p = _dict(out["profile"])
             profile = Profile(person_id=_str(p["person_id"]), name=_str(p["name"]), id_number=_str(p["id_number"]),
                               gender=_str(p["gender"]), birth_date=_str(p["birth_date"]), age=_int(p["age"]),
@@ -348,29 +348,29 @@ class PlatformClient:
                               has_employment_certificate=_bool(p["has_employment_certificate"]),
                               phone=_opt_str(p.get("phone")),
                               receives_basic_pension=_opt_bool(p.get("receives_basic_pension")))
-            return ResidentSession(token=_str(out["resident_token"]), expires_at=_parse_time(out["expires_at"]),
+            return PlatformLogin(token=_str(out["resident_token"]), expires_at=_parse_time(out["expires_at"]),
                                    profile=profile)
 
         return self._shape("session", build)
 
-    def login_id_card(self, id_number: str, name: str) -> ResidentSession:
+    def login_id_card(self, id_number: str, name: str) -> PlatformLogin:
         """Log a resident in with the data read from their ID card."""
         _s, out = self._call("POST", "/v1/sessions", body={"method": "id_card", "id_number": id_number, "name": name})
         return self._session_from(out)
 
-    def login_ss_card(self, card_number: str, id_number: str | None = None, name: str | None = None) -> ResidentSession:
+    def login_ss_card(self, card_number: str, id_number: str | None = None, name: str | None = None) -> PlatformLogin:
         """Log in with a social security card (EF05 card number; EF06 id/name when the card gave them)."""
         body = {"method": "ss_card", "card_number": card_number, "id_number": id_number or None, "name": name or None}
         _s, out = self._call("POST", "/v1/sessions", body=body)
         return self._session_from(out)
 
-    def login_essc(self, essc_token: str) -> ResidentSession:
+    def login_essc(self, essc_token: str) -> PlatformLogin:
         """Log in with the e-SSC QR token as scanned (sent at once, never stored)."""
         _s, out = self._call("POST", "/v1/sessions", body={"method": "essc", "essc_token": essc_token})
         return self._session_from(out)
 
     def login_card_holder(self, card_number: str, card_identification_code: str,
-                          issuing_region: str) -> ResidentSession:
+                          issuing_region: str) -> PlatformLogin:
         """Log in the holder of a 3rd-generation social security card whose PIN was just verified on the card.
 
         The card hides its holder from a kiosk without a PSAM; the platform names the person from what the
@@ -382,7 +382,7 @@ class PlatformClient:
         _s, out = self._call("POST", "/v1/sessions/ss-card-holder", body=body)
         return self._session_from(out)
 
-    def login_identity(self, identity: IdentityRead) -> ResidentSession:
+    def login_identity(self, identity: IdentityRead) -> PlatformLogin:
         """Log in from a card read: ID card → id_card, social security card → ss_card (e-SSC: use login_essc)."""
         if identity.source == "ss_card":
             return self.login_ss_card(identity.card_number, identity.id_number or None, identity.name or None)
