@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import UTC, datetime
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
@@ -17,6 +17,9 @@ from offline_cache import Database, KeyFileInvalid, OfflineCacheError, OutboxSta
 from offline_cache.models import OutboxRow
 from offline_cache.search import MAX_PAGE_SIZE
 from offline_cache.uow import reading
+
+if TYPE_CHECKING:
+    from kiosk.app import HeadlessCore
 
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1  # the platform was unreachable (or a feed could not be pulled, an item must be retried)
@@ -34,16 +37,16 @@ def _iso(t: datetime | None) -> str | None:
     return (t if t.tzinfo else t.replace(tzinfo=UTC)).isoformat()
 
 
-def open_for_cli(settings: Settings, err: IO[str]) -> Database | int:
-    """The kiosk database, or the exit code after printing why it cannot be opened (no traceback).
+def open_for_cli(settings: Settings, err: IO[str]) -> HeadlessCore | int:
+    """The command line's core (the kiosk database), or the exit code after printing why it cannot be opened.
 
     Key trouble (missing or replaced key files) is a setup fault a technician must fix: exit 2, as for
     bad settings; any other database fault exits 1.
     """
-    from kiosk.app import build_database
+    from kiosk.app import build_headless_core
 
     try:
-        return build_database(settings)
+        return build_headless_core(settings)
     except KeyFileInvalid as exc:
         print(f"密钥错误：{exc}", file=err)
         return EXIT_CONFIG
@@ -78,9 +81,10 @@ def _outbox_details(database: Database, now: datetime) -> dict[str, Any]:
 
 def sync_status(settings: Settings, *, out: IO[str] = sys.stdout, err: IO[str] = sys.stderr) -> int:
     """One JSON object: outbox per state, per-feed pull state, last heartbeat and clock offset."""
-    database = open_for_cli(settings, err)
-    if isinstance(database, int):
-        return database
+    core = open_for_cli(settings, err)
+    if isinstance(core, int):
+        return core
+    database = core.database
     try:
         now = database.clock()
         state = SyncStateFile(settings.data_dir / STATE_FILE_NAME).load()
@@ -101,7 +105,7 @@ def sync_status(settings: Settings, *, out: IO[str] = sys.stdout, err: IO[str] =
             "schema_revision": database.revision(),
         }
     finally:
-        database.close()
+        core.close()
     print(json.dumps(report, ensure_ascii=False), file=out)
     return EXIT_OK
 
@@ -135,7 +139,7 @@ def sync_run(settings: Settings, *, out: IO[str] = sys.stdout, err: IO[str] = sy
     from kiosk.sandbox_process import SandboxStartError
 
     sandbox = None
-    database = None
+    core: HeadlessCore | None = None
     client = None
     try:
         try:
@@ -152,8 +156,8 @@ def sync_run(settings: Settings, *, out: IO[str] = sys.stdout, err: IO[str] = sy
         opened = open_for_cli(settings, err)
         if isinstance(opened, int):
             return opened
-        database = opened
-        worker = build_sync_worker(settings, database, client)
+        core = opened
+        worker = build_sync_worker(settings, core.database, client)
         worker.recover_in_flight()
         report = worker.run_once()
         print(json.dumps(report.to_json(), ensure_ascii=False), file=out)
@@ -163,8 +167,8 @@ def sync_run(settings: Settings, *, out: IO[str] = sys.stdout, err: IO[str] = sy
                   file=err)
         return code
     finally:
-        if database is not None:
-            database.close()
+        if core is not None:
+            core.close()
         if client is not None:
             client.close()
         if sandbox is not None:
@@ -177,9 +181,10 @@ def cache_search(settings: Settings, query: str, *, kind: str = "fixed", town: s
     if limit < 1:
         print("--limit 应为正整数", file=err)
         return EXIT_CONFIG
-    database = open_for_cli(settings, err)
-    if isinstance(database, int):
-        return database
+    core = open_for_cli(settings, err)
+    if isinstance(core, int):
+        return core
+    database = core.database
     feed = SEARCH_FEEDS[kind]
     low, high = PAY_FIELDS[kind]
     try:
@@ -197,5 +202,5 @@ def cache_search(settings: Settings, query: str, *, kind: str = "fixed", town: s
                 break
             page_no += 1
     finally:
-        database.close()
+        core.close()
     return EXIT_OK

@@ -90,7 +90,7 @@ class KioskUi:
         self.window = MainWindow(s.service_point.name, s.kiosk_id, now=core.clock.now, kiosk_mode=kiosk_mode)
         self.overlay = MessageOverlay(self.window)
         self.ctx = UiContext(services=core.services, bridge=self.bridge, window=self.window,
-                             catalogue=core.catalogue, settings=s, overlay=self.overlay)
+                             settings=s, overlay=self.overlay, forms=core.forms)
         self.router = Router(self.ctx)
         from ui.session_watch import SessionWatch, policy_from_settings
 

@@ -3,7 +3,6 @@ print the list shown (the catalogue says 可打印)."""
 
 from __future__ import annotations
 
-import importlib
 import logging
 from datetime import date
 from typing import Any
@@ -12,10 +11,12 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QPushButton, QVB
 from shiboken6 import isValid
 
 from kiosk.catalogue import ServiceItem
+from kiosk.forms import prefill_from_payload
 from kiosk.receipts.cases import my_cases_receipt
 from kiosk.services import NotLoggedIn
 from offline_cache import CaseStatus, CaseView
 from ui.context import UiContext, plain_message
+from ui.flows.forms import open_form
 from ui.flows.page_parts import PersonalPage, ScrollPager, add_note, clear_layout, rows_scroll
 from ui.pages.base import Page
 from ui.picker import pick
@@ -322,31 +323,15 @@ class CasesPage(PersonalPage):
 
     def _open_form(self, case: CaseView, payload: dict[str, Any]) -> None:
         """Open the item's form with the case's answers (the stored payload turned back into field answers)."""
-        try:
-            forms = importlib.import_module("ui.flows.forms")  # imported when needed: its own flow module
-            open_form = forms.open_form
-        except (ImportError, AttributeError):
-            log.warning("resubmission asked for but ui.flows.forms.open_form is not available")
-            self.ctx.overlay.failure(tr("personal_cases.resubmit_unavailable"))
-            return
+        definitions = self.ctx.forms
         item = item_for_case(self.ctx, case.kind, payload)
-        definitions = forms.form_definitions() if hasattr(forms, "form_definitions") else None
-        if definitions is not None:
-            if item is None or item.id not in definitions:
-                ids = [i for i, d in definitions.items() if d.kind == case.kind]
-                item = _catalogue_item(self.ctx, ids[0]) if ids else None
-            if item is None:
-                self.ctx.overlay.failure(tr("personal_cases.resubmit_unavailable"))
-                return
-            from kiosk.forms import prefill_from_payload
-
-            answers = prefill_from_payload(definitions[item.id], payload)
-        else:
-            answers = dict(payload)
+        if item is None or item.id not in definitions:
+            ids = [i for i, d in definitions.items() if d.kind == case.kind]
+            item = _catalogue_item(self.ctx, ids[0]) if ids else None
         if item is None:
             self.ctx.overlay.failure(tr("personal_cases.resubmit_unavailable"))
             return
-        open_form(self.ctx, item, prefill=answers)
+        open_form(self.ctx, item, prefill=prefill_from_payload(definitions[item.id], payload))
 
     # ---- Page ----
     def clear_personal(self) -> None:

@@ -93,8 +93,9 @@ class TechnicianMode(QObject):
         # Connected after KioskUi's own handler, so this runs second (the maintenance text wins).
         kiosk_ui.bridge.device_event.connect(self._on_device_event)
         self._catalogue_changed.connect(self._apply_catalogue)
-        if getattr(self.core, "pushed", None) is not None:
-            self.core.pushed.add_catalogue_listener(self._catalogue_changed.emit)
+        # From the sync thread: the queued signal brings it to this one; a core outliving this UI forgets it.
+        unsubscribe = self.core.catalogues.subscribe(self._catalogue_changed.emit)
+        self.destroyed.connect(lambda *_: unsubscribe())
 
     # ---- state ----
     @property
@@ -216,7 +217,6 @@ class TechnicianMode(QObject):
 
     def _apply_catalogue(self, catalogue: Catalogue) -> None:
         """Services the platform switched on or off: tiles follow at once (the core already swapped the catalogue)."""
-        self.ui.ctx.catalogue = catalogue
         home_tiles = list(self.ui.home.tiles)
         for index, page in enumerate(self.ui.group_pages.values()):
             visible = page.show_only(catalogue)
