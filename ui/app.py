@@ -138,11 +138,11 @@ class KioskUi:
         devices = core.devices
         self._unsubscribe: Callable[[], None] | None = None
         if devices is not None:
-            if s.demo and devices.simulators:  # type: ignore[attr-defined]
+            if s.demo and devices.simulators:
                 from kiosk.demo_residents import load_demo_residents
                 from ui.demo_panel import DemoPanel
 
-                self.demo_panel = DemoPanel(devices.simulators, load_demo_residents(today=core.clock.today()))  # type: ignore[attr-defined]
+                self.demo_panel = DemoPanel(devices.simulators, load_demo_residents(today=core.clock.today()))
                 self.window.add_side_panel(self.demo_panel, tr("demo.panel_title"))
         from ui.qr_wedge import install as install_qr_wedge
 
@@ -154,7 +154,7 @@ class KioskUi:
         if devices is not None:
             # Last, when every screen is ready: the manager first replays each device's health and the
             # card already lying on a reader (e.g. after a restart), then reports every change.
-            self._unsubscribe = devices.subscribe(self.bridge.device_sink)  # type: ignore[attr-defined]
+            self._unsubscribe = devices.subscribe(self.bridge.device_sink)
 
     # ---- resident session ----
     def on_device_event(self, event: object) -> None:

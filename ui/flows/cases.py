@@ -318,7 +318,7 @@ class CasesPage(PersonalPage):
     # ---- resubmit ----
     def resubmit(self, case: CaseView) -> None:
         services = self.ctx.services
-        self.ctx.run(lambda: services.case_payload(case),  # type: ignore[attr-defined]
+        self.ctx.run(lambda: services.case_payload(case),
                      self._guard(lambda answers: self._open_form(case, answers)), self._guard(self._failed))
 
     def _open_form(self, case: CaseView, payload: dict[str, Any]) -> None:
@@ -361,12 +361,12 @@ def case_number(case: CaseView) -> str:
 def item_for_case(ctx: UiContext, kind: str, answers: dict[str, Any]) -> ServiceItem | None:
     """The catalogue item a case was submitted from (the variant from its answers, e.g. job_type fixed/gig)."""
     variant = answers.get("job_type")
-    for v in ([str(variant)] if isinstance(variant, str) else []) + [None]:  # type: ignore[list-item]
+    for v in ([str(variant)] if isinstance(variant, str) else []) + [None]:
         try:
             return ctx.catalogue.by_code(kind, v)
         except KeyError:
             continue
-    matches = [i for i in ctx.catalogue if i.code == kind]  # type: ignore[attr-defined]
+    matches = [i for i in ctx.catalogue if i.code == kind]
     return matches[0] if matches else None
 
 

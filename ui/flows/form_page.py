@@ -420,16 +420,16 @@ class ReviewStep(QWidget):
         lay.setSpacing(10)
         lay.addWidget(label("formReviewTitle", tr("forms.review_title"), role="heading"))
         lay.addWidget(label("formReviewHint", tr("forms.review_hint"), role="hint"))
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("formReviewScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setMinimumHeight(120)
-        lay.addWidget(self.scroll, 1)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("formReviewScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setMinimumHeight(120)
+        lay.addWidget(self.scroll_area, 1)
         self.problems = label("formReviewProblems", "", role="error")
         lay.addWidget(self.problems)
         row = QHBoxLayout()
-        for b in scroll_buttons(self.scroll, "formReviewScroll"):
+        for b in scroll_buttons(self.scroll_area, "formReviewScroll"):
             row.addWidget(b)
         row.addStretch(1)
         self.submit = big_button("formSubmit", tr("forms.submit"), role="primary")
@@ -469,10 +469,10 @@ class ReviewStep(QWidget):
                                    None if page.confirmed else tr("forms_confirm.must_confirm"),
                                    None))
         il.addStretch(1)
-        old = self.scroll.takeWidget()
+        old = self.scroll_area.takeWidget()
         if old is not None:
             old.deleteLater()
-        self.scroll.setWidget(inner)
+        self.scroll_area.setWidget(inner)
         if problems:
             self.problems.setText(tr("forms.review_problems", count=len(problems)))
         else:
@@ -502,7 +502,7 @@ class ReviewStep(QWidget):
         return w
 
     def clear(self) -> None:
-        old = self.scroll.takeWidget()
+        old = self.scroll_area.takeWidget()
         if old is not None:
             old.deleteLater()
         self.rows = {}

@@ -39,7 +39,7 @@ def read_card_test(env: TechEnv, timeout_s: float = WAIT_S) -> dict[str, Any]:
     """`kiosk devices read-card` on the running device manager: the masked identity, or why not."""
     out, err = io.StringIO(), io.StringIO()
     rc = cli_devices.read_card(env.core.settings, timeout_s=timeout_s, unmasked=False, resolve_essc=None,
-                               out=out, err=err, manager=env.core.devices)  # type: ignore[arg-type]
+                               out=out, err=err, manager=env.core.devices)
     if rc == 0:
         return {"ok": True, **json.loads(out.getvalue().strip().splitlines()[-1])}
     return {"ok": False, "timeout": rc == 3, "message": err.getvalue().strip()}
@@ -69,13 +69,13 @@ def print_test(env: TechEnv) -> dict[str, Any]:
     """Printer status, the test slip, status again. Goes to the driver: the manager refuses residents' prints
     during maintenance, and the technician is the one holding it."""
     devices = env.core.devices
-    before = devices.refresh_printer()  # type: ignore[union-attr]
+    before = devices.refresh_printer()
     try:
-        devices.technician_print(printer_test_receipt(env.core.settings, env.now()))  # type: ignore[union-attr]
+        devices.technician_print(printer_test_receipt(env.core.settings, env.now()))
     except DeviceError as exc:
         return {"ok": False, "message": exc.message, "detail": exc.detail,
                 "before": cli_devices.health_json(before)}
-    after = devices.refresh_printer()  # type: ignore[union-attr]
+    after = devices.refresh_printer()
     return {"ok": True, "before": cli_devices.health_json(before), "after": cli_devices.health_json(after)}
 
 
