@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 export PYTHONDONTWRITEBYTECODE=1
+# Types first: kiosk/, devices/, offline_cache/ as strictly as --strict, ui/ plainly ([tool.mypy] in
+# pyproject.toml); a type error fails the test command before any test runs.
+.venv/bin/mypy
 # The import rules of the architecture are part of the suite (tests/unit/test_layers.py).
 set +e
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

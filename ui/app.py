@@ -9,6 +9,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
 
 from devices.base import CardFailed, CardInserted, CardRemoved, HealthChanged, IdentityRead, QrScanned
 from kiosk.app import KioskCore
@@ -119,10 +120,10 @@ class KioskUi:
         self.card_holder.cancelled.connect(self.logout)
         self.group_pages: dict[str, GroupPage] = {}
         for slug, group in groups:
-            page = GroupPage(slug, group, list(core.catalogue.items_in(group)), self.router.open)
-            self.group_pages[slug] = page
-            self.window.elderly_changed.connect(page.set_elderly)
-            self.window.add_page(page)
+            group_page = GroupPage(slug, group, list(core.catalogue.items_in(group)), self.router.open)
+            self.group_pages[slug] = group_page
+            self.window.elderly_changed.connect(group_page.set_elderly)
+            self.window.add_page(group_page)
         self.home.group_chosen.connect(lambda slug: self.window.go(f"group_{slug}"))
         self.attract.browse_requested.connect(self.browse)
         self.window.logout_requested.connect(self.logout)
@@ -227,7 +228,7 @@ class KioskUi:
         self.overlay.clear()
         self.window.end_session()
 
-    def on_unexpected(self, exc_type: type[BaseException], exc: BaseException, tb: object) -> None:
+    def on_unexpected(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         """Any exception nobody handled: log it (masked), end the session, say so plainly — never a traceback."""
         log.error("unexpected error: %s", "".join(traceback.format_exception(exc_type, exc, tb)))
         try:

@@ -103,7 +103,7 @@ class VirtualKeyboard(QWidget):
     def panel_active(self) -> bool:
         return bool(self._call("panelActive"))
 
-    def locale(self) -> str:
+    def keyboard_locale(self) -> str:
         return str(self._call("locale") or "")
 
 

@@ -66,8 +66,7 @@ def test_an_unexpected_error_returns_to_the_attract_screen_with_a_plain_message(
 def test_an_essc_login_whose_platform_answer_has_a_bad_id_number_is_refused(qtbot, world, monkeypatch) -> None:
     from datetime import datetime, timedelta
 
-    from kiosk.platform.models import PlatformLogin
-    from kiosk.platform.models import Profile
+    from kiosk.platform.models import PlatformLogin, Profile
     from tests.helpers.id_numbers import corrupt, fake_id_number
 
     platform = world.core.services.platform

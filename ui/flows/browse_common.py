@@ -245,10 +245,10 @@ class BrowsePage(Page):
         for i, b in enumerate(self.filters):
             self.filter_grid.addWidget(b, i // fcols, i % fcols)
         ccols = 4 if self._portrait or not elderly else 3
-        for b in self.chips:
-            self.chip_grid.removeWidget(b)
-        for i, b in enumerate(self.chips):
-            self.chip_grid.addWidget(b, i // ccols, i % ccols)
+        for chip in self.chips:
+            self.chip_grid.removeWidget(chip)
+        for i, chip in enumerate(self.chips):
+            self.chip_grid.addWidget(chip, i // ccols, i % ccols)
         self.side.setVisible(bool(self.filters or self.chips))
         self._fit_side()
         QTimer.singleShot(0, self, self._fit_side)  # again once the theme's sizes are applied (cancelled if deleted)

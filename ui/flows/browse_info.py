@@ -282,7 +282,7 @@ class InternshipsPage(BrowsePage):
         if city is None:
             return
         services = self.ctx.services
-        self.ctx.run(lambda: services.distinct_values("internship_posts", "county", city=city),
+        self.ctx.run(lambda: services.distinct_values("internship_posts", "county", city=str(city)),
                      lambda counties: self.county.set_options([(None, tr("jobs_browse.any"))] +
                                                               [(c, c) for c in counties]), busy=None)
 

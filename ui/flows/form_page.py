@@ -143,7 +143,7 @@ class FormPage(Page):
 
     def _certificate_gate(self, *, online: bool) -> None:
         sp = self.ctx.settings.service_point
-        actions = []
+        actions: list[tuple[str, str, str, Callable[[], None]]] = []
         for pre in self.item.prerequisites:
             try:
                 target = self.ctx.catalogue.item(pre.item_id)
@@ -151,8 +151,11 @@ class FormPage(Page):
                 log.warning("prerequisite item %s is not enabled", pre.item_id)
                 continue
             text = tr("forms_gate.cert_youth") if pre.item_id == "11" else tr("forms_gate.cert_graduate")
-            actions.append((f"formLead_{pre.item_id}", text, "primary",
-                            lambda _=False, t=target: self.open_item(t)))
+
+            def lead(_checked: bool = False, t: ServiceItem = target) -> None:
+                self.open_item(t)
+
+            actions.append((f"formLead_{pre.item_id}", text, "primary", lead))
         lines = [tr("forms_gate.cert_text")]
         if not online:
             lines.append(tr("forms_gate.cert_offline"))
