@@ -131,11 +131,10 @@ class KioskUi:
         self.window.go("attract", remember=False)
         self.bridge.device_event.connect(self.on_device_event)
         self.bridge.network_changed.connect(self.window.set_network)
-        sync = getattr(core, "sync", None)
-        if sync is not None:
-            sync.add_network_listener(lambda state: self.bridge.network_sink(state.value == "online"))
-            if sync.network_state is not None:  # the worker may have learnt it before we listened
-                self.window.set_network(sync.network_state.value == "online")
+        sync = core.sync
+        sync.add_network_listener(lambda state: self.bridge.network_sink(state.value == "online"))
+        if sync.network_state is not None:  # the worker may have learnt it before we listened
+            self.window.set_network(sync.network_state.value == "online")
         devices = core.devices
         self._unsubscribe: Callable[[], None] | None = None
         if devices is not None:

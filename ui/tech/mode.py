@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
@@ -39,6 +39,9 @@ from ui.tech.pin_page import TechPinPage
 from ui.tech.tech_page import TechPage
 from ui.text import tr
 
+if TYPE_CHECKING:
+    from ui.app import KioskUi
+
 log = logging.getLogger(__name__)
 
 HOLD = "technician"
@@ -54,7 +57,7 @@ class TechnicianMode(QObject):
 
     _catalogue_changed = Signal(object)
 
-    def __init__(self, kiosk_ui: Any, *, clock: Callable[[], float] = time.time,
+    def __init__(self, kiosk_ui: KioskUi, *, clock: Callable[[], float] = time.time,
                  monotonic: Callable[[], float] = time.monotonic, mount_roots: Sequence[Path] = MOUNT_ROOTS,
                  idle_leave_s: float = IDLE_LEAVE_S, corner: str = "top_left",
                  now: Callable[[], datetime] | None = None) -> None:
@@ -109,8 +112,8 @@ class TechnicianMode(QObject):
         if self.active or self.window.current_page().page_id == "tech_pin":
             return True
         # The platform put the kiosk in maintenance: no new resident sessions (a running one may end normally).
-        held = getattr(self.core, "maintenance", None)
-        return bool(held is not None and held.active and isinstance(event, CardInserted | QrScanned)
+        held = self.core.maintenance
+        return bool(held.active and isinstance(event, CardInserted | QrScanned)
                     and self.ui.services.session is None)
 
     # ---- entry ----
@@ -230,10 +233,7 @@ class TechnicianMode(QObject):
                                               "lockout": state.lockouts, "failures_today": state.day_failures})
 
     def _audit(self, who: str, action: str, detail: dict[str, Any]) -> None:
-        trail = getattr(self.core, "audit", None)
-        if trail is None:
-            return
         try:
-            trail.record(who, action, detail)
+            self.core.audit.record(who, action, detail)
         except OSError as exc:
             log.error("audit entry %s not written: %s", action, type(exc).__name__)
