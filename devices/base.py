@@ -190,6 +190,18 @@ class CardReaderDriver(Protocol):
 
 
 @runtime_checkable
+class SsCardPinReader(CardReaderDriver, Protocol):
+    """A social security card reader that can ask the inserted card about its PIN (blocking card I/O).
+
+    Every social security card driver is one (devices/sscard: the PC/SC reader and the simulator).
+    """
+
+    def pin_tries_left(self) -> int | None: ...  # None when the card does not say
+
+    def verify_pin(self, pin: str) -> None: ...  # PinError (tries left, or locked) when the card refuses
+
+
+@runtime_checkable
 class PrinterDriver(Protocol):
     """A receipt printer. Calls block (short timeouts): run them off the GUI thread."""
 

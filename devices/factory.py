@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from devices.base import CardReaderDriver, DeviceKind
+from devices.base import CardReaderDriver, DeviceKind, SsCardPinReader
 from devices.manager import DeviceManager
 from devices.printer.factory import make_printer
 from devices.printer.profiles import DEFAULT_PROFILES_PATH, load_profiles, profile_named
-from devices.uri import DeviceUriError, parse_device_uri
+from devices.uri import DeviceUri, DeviceUriError, parse_device_uri
 
 # Which address forms each kind of device accepts (the architecture's table), and how a technician
 # reads the kind's name in an error. A valid address of the wrong form must fail here, by name,
@@ -101,20 +101,7 @@ def make_reader(kind: DeviceKind, address: str, *, today: Callable[[], date] = d
 
         return IdCardReader(uri, today=today)
     if kind == DeviceKind.SS_CARD:
-        if uri.scheme == "sim":
-            from devices.sscard.sim import SimSsCardReader
-
-            return SimSsCardReader(today=today)
-        from devices.sscard.pcsc_driver import SsCardReader
-
-        check_sam_address(sam)
-        sam_uri = parse_device_uri(sam)
-        if sam_uri.scheme == "pcsc":
-            from devices.sscard.psam import PsamAuthenticator
-
-            return SsCardReader.from_uri(uri, today=today, authenticator=PsamAuthenticator.from_uri(sam_uri),
-                                         exclude=sam_uri.target)
-        return SsCardReader.from_uri(uri, today=today)
+        return _make_ss_card_reader(uri, today=today, sam=sam)
     if kind == DeviceKind.QR_SCANNER:
         if uri.scheme == "sim":
             from devices.qr.sim import SimQrScanner
@@ -128,6 +115,24 @@ def make_reader(kind: DeviceKind, address: str, *, today: Callable[[], date] = d
 
         return SerialQrScanner(uri)
     raise DeviceUriError(f"{kind.value} is not a card reader")
+
+
+def _make_ss_card_reader(uri: DeviceUri, *, today: Callable[[], date], sam: str) -> SsCardPinReader:
+    """A social security card reader: every one can ask the card about its PIN (checked here by the types)."""
+    if uri.scheme == "sim":
+        from devices.sscard.sim import SimSsCardReader
+
+        return SimSsCardReader(today=today)
+    from devices.sscard.pcsc_driver import SsCardReader
+
+    check_sam_address(sam)
+    sam_uri = parse_device_uri(sam)
+    if sam_uri.scheme == "pcsc":
+        from devices.sscard.psam import PsamAuthenticator
+
+        return SsCardReader.from_uri(uri, today=today, authenticator=PsamAuthenticator.from_uri(sam_uri),
+                                     exclude=sam_uri.target)
+    return SsCardReader.from_uri(uri, today=today)
 
 
 def build_device_manager(addresses: DeviceAddresses, *, today: Callable[[], date] = date.today) -> DeviceManager:

@@ -20,6 +20,7 @@ from devices.base import (
     EventSink,
     HealthChanged,
     PrinterDriver,
+    SsCardPinReader,
 )
 
 log = logging.getLogger(__name__)
@@ -208,6 +209,11 @@ class DeviceManager:
 
     def reader(self, kind: DeviceKind) -> CardReaderDriver | None:
         return self._readers.get(kind)
+
+    def ss_card_reader(self) -> SsCardPinReader | None:
+        """The social security card reader, to ask the card about its PIN; None when none is configured."""
+        reader = self._readers.get(DeviceKind.SS_CARD)
+        return reader if isinstance(reader, SsCardPinReader) else None
 
     def print_document(self, document: object) -> DeviceHealth:
         """Print (blocking); raises a PrinterError subclass with the message for the resident."""

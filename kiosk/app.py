@@ -11,19 +11,23 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from kiosk import __version__
 from kiosk.catalogue import Catalogue, load_catalogue
 from kiosk.clock import ServicePointClock
+from kiosk.forms import FormDef, load_forms
+from kiosk.live_catalogue import LiveCatalogue
 from kiosk.logging_setup import NameRegistry, configure_console_logging, configure_logging
 from kiosk.settings import ConfigError, Settings, load_settings
 from offline_cache import StorageFault, storage_fault
 
 if TYPE_CHECKING:
+    from devices.manager import DeviceManager
     from kiosk.device_setup import KeyboardWedgeInput
     from kiosk.maintenance.audit import AuditTrail
     from kiosk.platform import PlatformClient
@@ -47,35 +51,67 @@ MESSAGES = {
 }
 
 
-@dataclass
+Closers = list[Callable[[], None]]  # shutdown steps, run newest first by close_all
+
+
+def close_all(closers: Closers) -> None:
+    """Run the shutdown steps newest first, emptying the list; never raises (a failing step is logged)."""
+    while closers:
+        closer = closers.pop()
+        try:
+            closer()
+        except Exception:
+            log.exception("shutdown step failed")
+
+
+@dataclass(frozen=True)
 class KioskCore:
-    """Everything below the UI, built once by `build_core` and closed once by `close`."""
+    """Everything below the UI, built once by `build_core` (the only place that builds it) and closed once.
+
+    Every part is there once the core exists; the only optional ones are optional on a real kiosk too:
+    the demo's sandbox child process and the keyboard-wedge input (qr_scanner = "keyboard").
+    """
 
     settings: Settings
     names: NameRegistry
-    catalogue: Catalogue
     clock: ServicePointClock  # the service point's time: everything shown or printed goes through it
-    devices: object | None = None  # devices.manager.DeviceManager
-    database: Database | None = None
-    platform: PlatformClient | None = None
-    sync: SyncWorker | None = None
-    sandbox: SandboxProcess | None = None  # demo only: the local sandbox platform child process
-    services: ResidentServices | None = None
-    keyboard_wedge: KeyboardWedgeInput | None = None  # qr_scanner = "keyboard": the UI feeds scans here
+    catalogues: LiveCatalogue  # the one owner of the catalogue; `catalogue` is its current one
+    forms: Mapping[str, FormDef]  # form definitions by catalogue item id (config/forms)
+    database: Database
+    devices: DeviceManager
+    platform: PlatformClient
+    sync: SyncWorker
+    services: ResidentServices
     # technician mode and platform-pushed settings (kiosk/technician.py, kiosk/maintenance/audit.py, kiosk/sync/pushed.py)
-    audit: AuditTrail | None = None
-    maintenance: MaintenanceHolds | None = None
-    pushed: PushedSettings | None = None
-    closers: list[Callable[[], None]] = field(default_factory=list)
+    audit: AuditTrail
+    maintenance: MaintenanceHolds
+    pushed: PushedSettings
+    keyboard_wedge: KeyboardWedgeInput | None  # qr_scanner = "keyboard": the UI feeds scans here
+    sandbox: SandboxProcess | None  # demo only: the local sandbox platform child process
+    closers: Closers = field(repr=False)
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The catalogue now (the platform may switch services on or off; subscribe to `catalogues`)."""
+        return self.catalogues.current
 
     def close(self) -> None:
         """Stop worker threads and close devices, newest first; never raises."""
-        while self.closers:
-            closer = self.closers.pop()
-            try:
-                closer()
-            except Exception:
-                log.exception("shutdown step failed")
+        close_all(self.closers)
+
+
+@dataclass(frozen=True)
+class HeadlessCore:
+    """The core of a command-line run: settings, the service point's clock and the database — no devices,
+    no UI, no worker thread. Built by `build_headless_core`, closed once."""
+
+    settings: Settings
+    clock: ServicePointClock
+    database: Database
+    closers: Closers = field(repr=False)
+
+    def close(self) -> None:
+        close_all(self.closers)
 
 
 def build_database(settings: Settings) -> Database:
@@ -119,14 +155,29 @@ def start_demo_sandbox(settings: Settings) -> SandboxProcess:
                           log_path=settings.data_dir / "logs" / "sandbox.log").start()
 
 
+def site_catalogue_loader(settings: Settings) -> Callable[[Sequence[str]], Catalogue]:
+    """Loads the catalogue of the site's profile and switched-off items for a list of enabled services."""
+    def load(enabled: Sequence[str]) -> Catalogue:
+        return load_catalogue(profile=settings.province_profile, enabled=enabled,
+                              disabled_items=settings.disabled_items)
+
+    return load
+
+
 def build_core(settings: Settings, *, start_workers: bool = True, console_log: bool = True,
                start_sandbox: bool | None = None) -> KioskCore:
     """Build the core in dependency order; on any failure close what was built and re-raise.
 
-    Order: logging → (demo sandbox) → database → devices → platform client → sync worker. Closers run
-    newest first: sync, platform client, devices, database, sandbox. `start_workers=False` starts no
-    thread (tests, headless commands); `start_sandbox` None follows settings.platform.start_sandbox.
+    Order: logging → catalogue and forms → (demo sandbox) → database → devices → platform client → sync
+    worker → services and technician parts. Closers run newest first: sync, platform client, devices,
+    database, sandbox. `start_workers=False` starts no thread (tests); `start_sandbox` None follows
+    settings.platform.start_sandbox.
     """
+    from devices.manager import MAINTENANCE_MESSAGE
+    from kiosk.device_setup import build_device_manager, keyboard_wedge_input
+    from kiosk.maintenance.audit import AuditTrail
+    from kiosk.sync.pushed import PushedSettings
+    from kiosk.technician import MaintenanceHolds
     from offline_cache.private import make_private_dir, tighten_tree
 
     names = NameRegistry()
@@ -138,39 +189,46 @@ def build_core(settings: Settings, *, start_workers: bool = True, console_log: b
         backups=settings.log_backups,
         console=console_log,
     )
-    catalogue = load_catalogue(
-        profile=settings.province_profile, enabled=settings.enabled_services, disabled_items=settings.disabled_items
-    )
-    core = KioskCore(settings=settings, names=names, catalogue=catalogue, clock=ServicePointClock(settings.service_point.zone))
+    load_site_catalogue = site_catalogue_loader(settings)
+    catalogues = LiveCatalogue(load_site_catalogue(settings.enabled_services))
+    forms = MappingProxyType(load_forms())
+    clock = ServicePointClock(settings.service_point.zone)
+    closers: Closers = []
     try:
         make_private_dir(settings.data_dir)
         tighten_tree(settings.data_dir)  # database, keys, logs, backups of an older install: the kiosk's user only
+        sandbox = None
         if settings.platform.start_sandbox if start_sandbox is None else start_sandbox:
-            core.sandbox = start_demo_sandbox(settings)
-            core.closers.append(core.sandbox.stop)
-        core.database = build_database(settings)
-        core.closers.append(core.database.close)
+            sandbox = start_demo_sandbox(settings)
+            closers.append(sandbox.stop)
+        database = build_database(settings)
+        closers.append(database.close)
 
-        from kiosk.device_setup import build_device_manager, keyboard_wedge_input
-
-        core.devices = build_device_manager(settings, today=core.clock.today)
-        core.closers.append(core.devices.stop)
-        core.keyboard_wedge = keyboard_wedge_input(core.devices)
+        devices = build_device_manager(settings, today=clock.today)
+        closers.append(devices.stop)
         if start_workers:
-            core.devices.start()
+            devices.start()
 
-        core.platform = build_platform_client(settings)
-        core.closers.append(core.platform.close)
-        devices = core.devices
-        core.sync = build_sync_worker(settings, core.database, core.platform,
-                                      device_health=lambda: tuple(devices.device_health().values()))
+        platform = build_platform_client(settings)
+        closers.append(platform.close)
+        sync = build_sync_worker(settings, database, platform,
+                                 device_health=lambda: tuple(devices.device_health().values()))
         if start_workers:
-            core.sync.start()
-        core.closers.append(core.sync.stop)
-        core.services = build_services(core)
-        wire_technician(core)
+            sync.start()
+        closers.append(sync.stop)
+        services = build_services(settings, catalogues, database, devices, platform, sync, names, clock)
+        # technician mode: the audit trail, the maintenance holds, the heartbeat's pushed settings
+        audit = AuditTrail(settings.data_dir, database.outbox, clock=clock.now, kick=sync.kick)
+        maintenance = MaintenanceHolds(devices.set_maintenance, MAINTENANCE_MESSAGE)
+        pushed = PushedSettings(settings, catalogues, build_catalogue=load_site_catalogue, holds=maintenance,
+                                audit=audit)
+        sync.add_settings_listener(pushed)
+        core = KioskCore(settings=settings, names=names, clock=clock, catalogues=catalogues, forms=forms,
+                         database=database, devices=devices, platform=platform, sync=sync, services=services,
+                         audit=audit, maintenance=maintenance, pushed=pushed,
+                         keyboard_wedge=keyboard_wedge_input(devices), sandbox=sandbox, closers=closers)
     except BaseException as exc:
-        core.close()
+        close_all(closers)
         fault = storage_fault(exc, settings.data_dir) if isinstance(exc, Exception) else None
         if fault is not None and fault is not exc:
             raise fault from exc  # a full or read-only disk says so, whichever step hit it
@@ -179,41 +237,23 @@ def build_core(settings: Settings, *, start_workers: bool = True, console_log: b
     return core
 
 
-def wire_technician(core: KioskCore) -> None:
-    """The audit trail, the maintenance holds and the heartbeat's pushed-settings listener (on_settings)."""
-    from devices.manager import MAINTENANCE_MESSAGE
-    from kiosk.maintenance.audit import AuditTrail
-    from kiosk.sync.pushed import PushedSettings
-    from kiosk.technician import MaintenanceHolds
-
-    assert core.database is not None and core.sync is not None
-    devices = core.devices
-    core.audit = AuditTrail(core.settings.data_dir, core.database.outbox,
-                            clock=core.clock.now, kick=core.sync.kick)
-    core.maintenance = MaintenanceHolds(
-        lambda on, message: devices.set_maintenance(on, message) if devices is not None else None,  # type: ignore[attr-defined]
-        MAINTENANCE_MESSAGE)
-    core.pushed = PushedSettings(core.settings, core.catalogue, holds=core.maintenance, audit=core.audit)
-
-    def catalogue_changed(catalogue: Catalogue) -> None:
-        core.catalogue = catalogue
-        if core.services is not None:
-            core.services.catalogue = catalogue
-
-    core.pushed.add_catalogue_listener(catalogue_changed)
-    core.sync.add_settings_listener(core.pushed)
+def build_headless_core(settings: Settings) -> HeadlessCore:
+    """The command line's core: the database (migrated) and the clock; nothing else is started."""
+    database = build_database(settings)
+    return HeadlessCore(settings=settings, clock=ServicePointClock(settings.service_point.zone), database=database,
+                        closers=[database.close])
 
 
-def build_services(core: KioskCore) -> ResidentServices:
-    """The resident services over the built core (the UI's one entry to everything below it)."""
+def build_services(settings: Settings, catalogues: LiveCatalogue, database: Database, devices: DeviceManager,
+                   platform: PlatformClient, sync: SyncWorker, names: NameRegistry,
+                   clock: ServicePointClock) -> ResidentServices:
+    """The resident services over the built parts (the UI's one entry to everything below it)."""
     from kiosk.services import ResidentServices
     from kiosk.sync.payload import queue_submission
 
-    assert core.database is not None and core.platform is not None and core.sync is not None
-    database, sync, clock = core.database, core.sync, core.clock
     return ResidentServices(
-        settings=core.settings, catalogue=core.catalogue, database=database, platform=core.platform,
-        devices=core.devices, names=core.names, clock=clock,
+        settings=settings, catalogues=catalogues, database=database, platform=platform,
+        devices=devices, names=names, clock=clock,
         queue_submission=lambda kind, title, id_number, name, payload: queue_submission(
             database, kind, title, id_number, name, payload, clock=clock.now),
         kick_sync=sync.kick,
@@ -225,6 +265,8 @@ UiRunner = Callable[[KioskCore, argparse.Namespace], int]
 # Shows the 暂停服务 screen (service point name and phone from the settings) until quit; gets the
 # technician message. Handed in by ui/launch.py like UiRunner.
 OutOfServiceRunner = Callable[[Settings, str, argparse.Namespace], int]
+# what add_subparsers returns (argparse names no public type; generic only in the stubs, hence the string)
+Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -239,10 +281,10 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", type=Path, default=argparse.SUPPRESS, help=config_help)
 
-    def group(parent: Any, name: str, help_text: str, dest: str) -> Any:
+    def group(parent: Subcommands, name: str, help_text: str, dest: str) -> Subcommands:
         return parent.add_parser(name, help=help_text, parents=[common]).add_subparsers(dest=dest, required=True)
 
-    def command(parent: Any, name: str, help_text: str) -> argparse.ArgumentParser:
+    def command(parent: Subcommands, name: str, help_text: str) -> argparse.ArgumentParser:
         return parent.add_parser(name, help=help_text, parents=[common])
 
     sub = p.add_subparsers(dest="command")

@@ -244,7 +244,7 @@ class Commitment:
 
 
 @dataclass(frozen=True)
-class Profile:
+class ProvinceProfile:
     """A province/year profile (which document's materials, conditions and time limits apply)."""
 
     name: str
@@ -520,11 +520,11 @@ def _load_defaults(where: Path, raw: Mapping[str, Any]) -> dict[str, dict[str, A
     return out
 
 
-def _load_profile_meta(where: Path, raw: Mapping[str, Any]) -> tuple[Profile, WorkingAgeRule, Commitment]:
+def _load_profile_meta(where: Path, raw: Mapping[str, Any]) -> tuple[ProvinceProfile, WorkingAgeRule, Commitment]:
     _check_keys(where, "省份配置", raw, ("profile", "working_age", "commitment", "items"))
     p = _section(where, raw, "profile")
     _check_keys(where, "[profile]", p, ("name", "title", "description", "source"))
-    profile = Profile(
+    profile = ProvinceProfile(
         name=_field(where, "[profile]", p, "name", _text),
         title=_field(where, "[profile]", p, "title", _text),
         description=_field(where, "[profile]", p, "description", _opt_text),
@@ -574,7 +574,7 @@ def available_profiles(catalogue_dir: Path = CATALOGUE_DIR) -> tuple[str, ...]:
 class Catalogue:
     """The enabled service items of one kiosk under one province profile, with lookups."""
 
-    profile: Profile
+    profile: ProvinceProfile
     items: tuple[ServiceItem, ...]
     group_order: tuple[str, ...]
     working_age_rule: WorkingAgeRule

@@ -18,9 +18,10 @@ def keys_rotate(settings: Settings, *, out: IO[str] = sys.stdout, err: IO[str] =
     One JSON line per committed batch ({"progress": table, "rows": n}), then the summary. Safe to
     interrupt (even by a power cut) and to run again; the running kiosk follows the new key at once.
     """
-    database = open_for_cli(settings, err)
-    if isinstance(database, int):
-        return database
+    core = open_for_cli(settings, err)
+    if isinstance(core, int):
+        return core
+    database = core.database
     try:
         def progress(table: str, rows: int) -> None:
             print(json.dumps({"progress": table, "rows": rows}), file=out, flush=True)
@@ -30,7 +31,7 @@ def keys_rotate(settings: Settings, *, out: IO[str] = sys.stdout, err: IO[str] =
         print(f"密钥轮换未完成：{exc}。已加密的数据未丢失，可再次运行 kiosk keys rotate。", file=err)
         return EXIT_INCOMPLETE
     finally:
-        database.close()
+        core.close()
     print(json.dumps({"key_version": report.version, "outbox_rows": report.outbox_rows,
                       "case_rows": report.case_rows, "removed": list(report.removed)}, ensure_ascii=False),
           file=out)

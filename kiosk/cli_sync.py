@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from kiosk.maintenance.sync import (
     DatabaseUnavailable,
@@ -19,7 +19,9 @@ from kiosk.maintenance.sync import (
 from kiosk.platform import CredentialsError
 from kiosk.settings import Settings
 from kiosk.sync import SyncReport
-from offline_cache import Database
+
+if TYPE_CHECKING:
+    from kiosk.app import HeadlessCore
 
 EXIT_OK = 0
 EXIT_INCOMPLETE = 1  # the platform was unreachable (or a feed could not be pulled, an item must be retried)
@@ -29,8 +31,8 @@ EXIT_ATTENTION = 3  # submissions need a technician
 PAY_FIELDS = {"fixed": ("salary_min", "salary_max"), "gig": ("daily_wage_min", "daily_wage_max")}
 
 
-def open_for_cli(settings: Settings, err: IO[str]) -> Database | int:
-    """The kiosk database, or the exit code after printing why it cannot be opened (no traceback).
+def open_for_cli(settings: Settings, err: IO[str]) -> HeadlessCore | int:
+    """The command line's core (the kiosk database), or the exit code after printing why it cannot be opened (no traceback).
 
     Key trouble (missing or replaced key files) is a setup fault a technician must fix: exit 2, as for
     bad settings; any other database fault exits 1. Full, read-only or damaged storage (StorageFault)
@@ -45,13 +47,14 @@ def open_for_cli(settings: Settings, err: IO[str]) -> Database | int:
 
 def sync_status(settings: Settings, *, out: IO[str] = sys.stdout, err: IO[str] = sys.stderr) -> int:
     """One JSON object: outbox per state, per-feed pull state, last heartbeat and clock offset."""
-    database = open_for_cli(settings, err)
-    if isinstance(database, int):
-        return database
+    core = open_for_cli(settings, err)
+    if isinstance(core, int):
+        return core
+    database = core.database
     try:
         report = status_report(settings, database)
     finally:
-        database.close()
+        core.close()
     print(json.dumps(report, ensure_ascii=False), file=out)
     return EXIT_OK
 
@@ -107,9 +110,10 @@ def cache_search(settings: Settings, query: str, *, kind: str = "fixed", town: s
     if limit < 1:
         print("--limit 应为正整数", file=err)
         return EXIT_CONFIG
-    database = open_for_cli(settings, err)
-    if isinstance(database, int):
-        return database
+    core = open_for_cli(settings, err)
+    if isinstance(core, int):
+        return core
+    database = core.database
     low, high = PAY_FIELDS[kind]
     try:
         for r in cached_jobs(database, query, kind=kind, town=town, limit=limit):
@@ -118,5 +122,5 @@ def cache_search(settings: Settings, query: str, *, kind: str = "fixed", town: s
                     "posted_at": r.get("posted_at")}
             print(json.dumps(line, ensure_ascii=False), file=out)
     finally:
-        database.close()
+        core.close()
     return EXIT_OK

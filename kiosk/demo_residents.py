@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from devices.base import IdentityRead
 from devices.sscard.cardmodel import CardProfile, ef05_records, profile_from_identity
@@ -66,7 +67,7 @@ def load_demo_residents(path: Path = DEMO_PERSONS_FILE, today: date | None = Non
     return out
 
 
-def _third_gen_card(ss: dict, ss_card: IdentityRead) -> CardProfile | None:
+def _third_gen_card(ss: dict[str, Any], ss_card: IdentityRead) -> CardProfile | None:
     """The card as a 3rd-generation chip with the card record the sandbox holds (number, code, region)."""
     if not str(ss.get("spec_version", "")).startswith("3") or not ss.get("card_id"):
         return None

@@ -13,10 +13,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from devices.base import DeviceHealth, IdentityRead
+from devices.base import DeviceHealth, IdentityRead, SsCardPinReader
 from devices.idnumber import InvalidIdNumber, validate_id_number
 from kiosk.catalogue import Catalogue
 from kiosk.clock import ServicePointClock
+from kiosk.live_catalogue import LiveCatalogue
 from kiosk.logging_setup import NameRegistry
 from kiosk.platform.errors import (
     PlatformError,
@@ -24,6 +25,7 @@ from kiosk.platform.errors import (
     PlatformUnavailable,
     ResidentAuthError,
 )
+from kiosk.platform.models import Case, PersonalRecord, PlatformLogin, Profile
 from kiosk.session import ResidentSession
 from kiosk.settings import Settings
 from kiosk.sync.cases import apply_cases
@@ -37,9 +39,9 @@ from offline_cache import (  # noqa: E402
     Record,
     SearchPage,
     SearchQuery,
+    ServicePointLocation,
     UnknownSubmission,
 )
-from offline_cache import ServicePoint as CachePoint
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +97,33 @@ class QueueSubmission(Protocol):
     def __call__(self, kind: str, title: str, id_number: str, name: str, payload: Mapping[str, Any]) -> Any: ...
 
 
+class ResidentPlatform(Protocol):
+    """What the resident services ask the platform (kiosk.platform.PlatformClient)."""
+
+    def login_identity(self, identity: IdentityRead) -> PlatformLogin: ...
+
+    def login_essc(self, essc_token: str) -> PlatformLogin: ...
+
+    def login_card_holder(self, card_number: str, card_identification_code: str,
+                          issuing_region: str) -> PlatformLogin: ...
+
+    def my_cases(self, token: str, status: str | None = None, month: str | None = None) -> tuple[Case, ...]: ...
+
+    def withdraw(self, token: str, case_no: str) -> Case: ...
+
+    def record(self, token: str, kind: str) -> PersonalRecord: ...
+
+
+class ResidentDevices(Protocol):
+    """What the resident services need of the devices (devices.manager.DeviceManager)."""
+
+    def forget_cards(self) -> None: ...
+
+    def print_document(self, document: object) -> DeviceHealth: ...
+
+    def ss_card_reader(self) -> SsCardPinReader | None: ...
+
+
 @dataclass(frozen=True)
 class SubmitResult:
     """What the confirmation screen shows after a submission."""
@@ -119,10 +148,10 @@ class ResidentServices:
         self,
         *,
         settings: Settings,
-        catalogue: Catalogue,
+        catalogues: LiveCatalogue,
         database: Database,
-        platform: Any,  # kiosk.platform.PlatformClient (or a stand-in with the same methods)
-        devices: Any,  # devices.manager.DeviceManager
+        platform: ResidentPlatform,
+        devices: ResidentDevices,
         names: NameRegistry,
         queue_submission: QueueSubmission,
         kick_sync: Callable[[], None] = lambda: None,
@@ -130,7 +159,7 @@ class ResidentServices:
         clock: ServicePointClock,
     ) -> None:
         self.settings = settings
-        self.catalogue = catalogue
+        self._catalogues = catalogues
         self.database = database
         self.platform = platform
         self.devices = devices
@@ -146,7 +175,12 @@ class ResidentServices:
         self._pin_identity: IdentityRead | None = None  # the card read whose PIN was given (this session only)
         self._logouts = 0  # a login still under way when this moves belongs to a resident who left
         sp = settings.service_point
-        self.point = CachePoint(lat=sp.lat, lon=sp.lon, county=sp.county, town=sp.town, village=sp.village)
+        self.point = ServicePointLocation(lat=sp.lat, lon=sp.lon, county=sp.county, town=sp.town, village=sp.village)
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The kiosk's catalogue now (its one owner is the core's LiveCatalogue; the platform may change it)."""
+        return self._catalogues.current
 
     # ---- session ----
     @property
@@ -204,7 +238,7 @@ class ResidentServices:
         assert session is not None
         return session
 
-    def _checked_profile(self, remote: Any, login: str, message_key: str) -> Any:
+    def _checked_profile(self, remote: PlatformLogin, login: str, message_key: str) -> Profile:
         """The platform's profile, its ID number checked: the answer is a way in like a card, and a malformed
         number is nobody, not a person."""
         p = remote.profile
@@ -281,7 +315,7 @@ class ResidentServices:
         return session
 
     @staticmethod
-    def _from_remote(identity: IdentityRead, person_key: str, method: str, remote: Any) -> ResidentSession:
+    def _from_remote(identity: IdentityRead, person_key: str, method: str, remote: PlatformLogin) -> ResidentSession:
         p = remote.profile
         return ResidentSession(
             identity=identity, person_key=person_key, login_method=method, platform_token=remote.token,
@@ -297,8 +331,7 @@ class ResidentServices:
             self._pin_identity = None
             self._logouts += 1
         self.names.clear()
-        if self.devices is not None:
-            self.devices.forget_cards()  # the manager's replay memory of the card read
+        self.devices.forget_cards()  # the manager's replay memory of the card read
 
     # ---- public information (cached) ----
     def search(self, feed: str, query: SearchQuery) -> SearchPage:
@@ -369,7 +402,7 @@ class ResidentServices:
         return "已撤回"
 
     # ---- live personal records ----
-    def personal_record(self, kind: str) -> Any:
+    def personal_record(self, kind: str) -> PersonalRecord:
         """A live query (pension, benefits, certificate…); never cached."""
         s = self.require_session()
         counter = self.settings.service_point.counter
@@ -445,11 +478,9 @@ class ResidentServices:
     # ---- the social security card PIN and resubmission (personal screens) ----
     # The social security card PIN is asked once per session before live record queries (ss_card logins only);
     # 我的办件 resubmission reads the original answers back from the (encrypted) outbox.
-    def _ss_reader(self) -> Any:
-        from devices.base import DeviceKind
-
-        reader = self.devices.reader(DeviceKind.SS_CARD) if self.devices is not None else None
-        if reader is None or not hasattr(reader, "verify_pin"):
+    def _ss_reader(self) -> SsCardPinReader:
+        reader = self.devices.ss_card_reader()
+        if reader is None:
             raise ServiceError(PERSONAL_MESSAGES["reader_unavailable"])
         return reader
 

@@ -379,7 +379,7 @@ class Settings:
         data = dataclasses.asdict(self)
         data["platform"]["secret_from_env"] = "<hidden>" if self.platform.secret_from_env else None
         data["technician_pin_hashes"] = f"<{len(self.technician_pin_hashes)} hidden>"
-        return _plain(data)
+        return {k: _plain(v) for k, v in data.items()}
 
 
 def _plain(v: Any) -> Any:

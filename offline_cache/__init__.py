@@ -24,7 +24,7 @@ from offline_cache.errors import (
 )
 from offline_cache.feeds import FEEDS
 from offline_cache.ingest import ApplyResult, FeedStatus
-from offline_cache.matching import GigNeed, JobIntention, Match, ServicePoint, Weights
+from offline_cache.matching import GigNeed, JobIntention, Match, ServicePointLocation, Weights
 from offline_cache.outbox import AttentionItem, Outbox, OutboxItem
 from offline_cache.records import Record
 from offline_cache.search import SearchPage, SearchQuery
@@ -37,6 +37,6 @@ __all__ = [
     "KeyFileInvalid", "KeyMissing", "Match",
     "MigrationFailed", "OfflineCacheError", "Outbox", "OutboxItem", "OutboxState", "PayloadCipher",
     "PayloadUnreadable", "PersonKeyer", "PlatformCase", "Record", "SchemaMismatch", "SearchPage", "SearchQuery",
-    "ServicePoint", "StorageFault", "StorageReadOnly", "UnknownFeed", "UnknownSubmission", "UnsupportedFilter", "Weights", "WithdrawNotAllowed",
+    "ServicePointLocation", "StorageFault", "StorageReadOnly", "UnknownFeed", "UnknownSubmission", "UnsupportedFilter", "Weights", "WithdrawNotAllowed",
     "load_or_create_key", "open_database", "probe_folder", "storage_fault",
 ]

@@ -7,7 +7,7 @@ import json
 import logging
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +61,7 @@ def _read_key(path: Path) -> bytes:
 class PayloadCipher:
     """Encrypts JSON payloads with AES-GCM; the idempotency key is bound in as associated data."""
 
-    def __init__(self, key: bytes, *, random: Any = os.urandom) -> None:
+    def __init__(self, key: bytes, *, random: Callable[[int], bytes] = os.urandom) -> None:
         self._aead = AESGCM(key)
         self._random = random
 

@@ -174,7 +174,7 @@ class FeedStore:
             try:
                 if spec.search is not None:
                     fts.clear(cur, spec)
-                removed = cur.execute(f"DELETE FROM {spec.table}").rowcount
+                removed: int = cur.execute(f"DELETE FROM {spec.table}").rowcount
             finally:
                 cur.close()
             state = session.get(FeedState, feed) or FeedState(feed=feed)

@@ -19,7 +19,7 @@ from offline_cache.uow import reading
 
 
 @dataclass(frozen=True)
-class ServicePoint:
+class ServicePointLocation:
     """Where the kiosk stands; distances are measured from here."""
 
     lat: float
@@ -148,7 +148,7 @@ class _Scorer:
             self.reasons.append(text)
 
 
-def _distance(s: _Scorer, rec: Record, point: ServicePoint, max_km: float, w: Weights) -> tuple[bool, float | None]:
+def _distance(s: _Scorer, rec: Record, point: ServicePointLocation, max_km: float, w: Weights) -> tuple[bool, float | None]:
     """Score distance; False when the item is farther than `max_km`."""
     lat, lon = rec.get("lat"), rec.get("lon")
     if lat is None or lon is None:
@@ -200,7 +200,7 @@ def _match(rec: Record, s: _Scorer, km: float | None) -> Match:
     return Match(rec, round(s.points, 4), None if km is None else round(km, 3), tuple(s.reasons))
 
 
-def score_fixed_job(rec: Record, want: JobIntention, point: ServicePoint, today: date, tree: CategoryTree,
+def score_fixed_job(rec: Record, want: JobIntention, point: ServicePointLocation, today: date, tree: CategoryTree,
                     w: Weights = Weights()) -> Match | None:
     """A fixed job's fit for an intention, or None when it is out of range or off-category."""
     s = _Scorer()
@@ -219,7 +219,7 @@ def score_fixed_job(rec: Record, want: JobIntention, point: ServicePoint, today:
     return _match(rec, s, km)
 
 
-def score_gig_job(rec: Record, want: JobIntention, point: ServicePoint, today: date, tree: CategoryTree,
+def score_gig_job(rec: Record, want: JobIntention, point: ServicePointLocation, today: date, tree: CategoryTree,
                   w: Weights = Weights()) -> Match | None:
     """A gig job's fit; None when out of range, off-category or on days the person cannot work."""
     if not _overlaps(want.available_from, want.available_to, rec.get("start_date"), rec.get("end_date")):
@@ -240,7 +240,7 @@ def score_gig_job(rec: Record, want: JobIntention, point: ServicePoint, today: d
     return _match(rec, s, km)
 
 
-def score_gig_seeker(rec: Record, need: GigNeed, point: ServicePoint, today: date, tree: CategoryTree,
+def score_gig_seeker(rec: Record, need: GigNeed, point: ServicePointLocation, today: date, tree: CategoryTree,
                      w: Weights = Weights()) -> Match | None:
     """A published gig seeker's fit for an employer's need; None when unsuitable."""
     if not _overlaps(need.start_date, need.end_date, rec.get("available_from"), rec.get("available_to")):
@@ -278,7 +278,7 @@ class Matcher:
         self._codes = CodeTables(engine)
         self.weights = weights
 
-    def _candidates(self, feed: str, point: ServicePoint, max_km: float, expires: str) -> list[Record]:
+    def _candidates(self, feed: str, point: ServicePointLocation, max_km: float, expires: str) -> list[Record]:
         spec = feed_spec(feed)
         today = local_today(self._clock()).isoformat()
         lat0, lat1, lon0, lon1 = bounding_box(point.lat, point.lon, max_km)
@@ -291,23 +291,23 @@ class Matcher:
             ).all()
         return [record_from_row(spec, r) for r in rows]
 
-    def _run(self, feed: str, expires: str, point: ServicePoint, max_km: float, limit: int,
+    def _run(self, feed: str, expires: str, point: ServicePointLocation, max_km: float, limit: int,
              score: Callable[[Record, date, CategoryTree], Match | None]) -> list[Match]:
         today = local_today(self._clock())
         tree = CategoryTree(self._codes.category_parents())
         return rank((score(rec, today, tree) for rec in self._candidates(feed, point, max_km, expires)), limit)
 
-    def fixed_jobs(self, want: JobIntention, point: ServicePoint, limit: int = 20) -> list[Match]:
+    def fixed_jobs(self, want: JobIntention, point: ServicePointLocation, limit: int = 20) -> list[Match]:
         """Fixed jobs for a person's intention, best first, each with its reasons."""
         return self._run("fixed_jobs", "expires_at", point, want.max_distance_km, limit,
                          lambda r, d, t: score_fixed_job(r, want, point, d, t, self.weights))
 
-    def gig_jobs(self, want: JobIntention, point: ServicePoint, limit: int = 20) -> list[Match]:
+    def gig_jobs(self, want: JobIntention, point: ServicePointLocation, limit: int = 20) -> list[Match]:
         """Gig jobs for a person's intention, best first."""
         return self._run("gig_jobs", "end_date", point, want.max_distance_km, limit,
                          lambda r, d, t: score_gig_job(r, want, point, d, t, self.weights))
 
-    def gig_seekers(self, need: GigNeed, point: ServicePoint, limit: int = 20) -> list[Match]:
+    def gig_seekers(self, need: GigNeed, point: ServicePointLocation, limit: int = 20) -> list[Match]:
         """Published gig seekers for an employer's need, best first."""
         return self._run("gig_seekers", "available_to", point, need.max_distance_km, limit,
                          lambda r, d, t: score_gig_seeker(r, need, point, d, t, self.weights))

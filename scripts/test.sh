@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 export PYTHONDONTWRITEBYTECODE=1
+# Types first: kiosk/, devices/, offline_cache/ as strictly as --strict, ui/ plainly ([tool.mypy] in
+# pyproject.toml); a type error fails the test command before any test runs.
+.venv/bin/mypy
 # The import rules of the layers are the project's import-linter contracts (pyproject.toml): a broken
 # rule fails the command before any test runs (tests/unit/test_import_contracts.py shows it does).
 PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}" .venv/bin/lint-imports --no-cache

@@ -9,6 +9,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
 
 from kiosk.app import KioskCore
 from kiosk.session import ResidentSession
@@ -84,7 +85,7 @@ class KioskUi:
         self.window = MainWindow(s.service_point.name, s.kiosk_id, now=core.clock.now, kiosk_mode=kiosk_mode)
         self.overlay = MessageOverlay(self.window)
         self.ctx = UiContext(services=core.services, bridge=self.bridge, window=self.window,
-                             catalogue=core.catalogue, settings=s, overlay=self.overlay)
+                             settings=s, overlay=self.overlay, forms=core.forms)
         self.router = Router(self.ctx)
         from ui.session_watch import SessionWatch, policy_from_settings
 
@@ -108,10 +109,10 @@ class KioskUi:
         self.card_holder.cancelled.connect(self.logout)
         self.group_pages: dict[str, GroupPage] = {}
         for slug, group in groups:
-            page = GroupPage(slug, group, list(core.catalogue.items_in(group)), self.router.open)
-            self.group_pages[slug] = page
-            self.window.elderly_changed.connect(page.set_elderly)
-            self.window.add_page(page)
+            group_page = GroupPage(slug, group, list(core.catalogue.items_in(group)), self.router.open)
+            self.group_pages[slug] = group_page
+            self.window.elderly_changed.connect(group_page.set_elderly)
+            self.window.add_page(group_page)
         self.home.group_chosen.connect(lambda slug: self.window.go(f"group_{slug}"))
         self.attract.browse_requested.connect(self.browse)
         self.window.logout_requested.connect(self.logout)
@@ -119,19 +120,18 @@ class KioskUi:
         self.window.go("attract", remember=False)
         self.bridge.device_event.connect(self.on_device_event)
         self.bridge.network_changed.connect(self.window.set_network)
-        sync = getattr(core, "sync", None)
-        if sync is not None:
-            sync.add_network_listener(lambda state: self.bridge.network_sink(state.value == "online"))
-            if sync.network_state is not None:  # the worker may have learnt it before we listened
-                self.window.set_network(sync.network_state.value == "online")
+        sync = core.sync
+        sync.add_network_listener(lambda state: self.bridge.network_sink(state.value == "online"))
+        if sync.network_state is not None:  # the worker may have learnt it before we listened
+            self.window.set_network(sync.network_state.value == "online")
         devices = core.devices
         self._unsubscribe: Callable[[], None] | None = None
         if devices is not None:
-            if s.demo and devices.simulators:  # type: ignore[attr-defined]
+            if s.demo and devices.simulators:
                 from kiosk.demo_residents import load_demo_residents
                 from ui.demo_panel import DemoPanel
 
-                self.demo_panel = DemoPanel(devices.simulators, load_demo_residents(today=core.clock.today()))  # type: ignore[attr-defined]
+                self.demo_panel = DemoPanel(devices.simulators, load_demo_residents(today=core.clock.today()))
                 self.window.add_side_panel(self.demo_panel, tr("demo.panel_title"))
         from ui.qr_wedge import install as install_qr_wedge
 
@@ -143,7 +143,7 @@ class KioskUi:
         if devices is not None:
             # Last, when every screen is ready: the manager first replays each device's health and the
             # card already lying on a reader (e.g. after a restart), then reports every change.
-            self._unsubscribe = devices.subscribe(self.bridge.device_sink)  # type: ignore[attr-defined]
+            self._unsubscribe = devices.subscribe(self.bridge.device_sink)
 
     # ---- resident session ----
     def on_device_event(self, event: object) -> None:
@@ -216,7 +216,7 @@ class KioskUi:
         self.overlay.clear()
         self.window.end_session()
 
-    def on_unexpected(self, exc_type: type[BaseException], exc: BaseException, tb: object) -> None:
+    def on_unexpected(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         """Any exception nobody handled: log it (masked), end the session, say so plainly — never a traceback."""
         log.error("unexpected error: %s", "".join(traceback.format_exception(exc_type, exc, tb)))
         try:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from kiosk.catalogue import Catalogue
+from kiosk.forms import FormDef
 from kiosk.platform.errors import PlatformError
 from kiosk.services import ResidentServices, ServiceError
 from kiosk.settings import Settings
@@ -35,10 +36,15 @@ class UiContext:
     services: ResidentServices
     bridge: CoreBridge
     window: MainWindow
-    catalogue: Catalogue
     settings: Settings
     overlay: MessageOverlay
+    forms: Mapping[str, FormDef]  # form definitions by catalogue item id (loaded by the composition root)
     on_activity: Callable[[], None] = lambda: None
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The kiosk's catalogue now (one owner in the core; a pushed change is seen here at once)."""
+        return self.services.catalogue
 
     def run(self, work: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
             on_error: Callable[[BaseException], None] | None = None, *, busy: str | None = "") -> None:

@@ -109,7 +109,7 @@ class ChoicePanel(QFrame):
 
     def close_panel(self) -> None:
         self.hide()
-        self.setParent(None)  # type: ignore[call-overload]  # gone from the window's children at once
+        self.setParent(None)  # gone from the window's children at once
         self.deleteLater()
 
 

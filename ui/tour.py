@@ -18,6 +18,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Step = tuple[str, Callable[[], None]]
+
+
+def in_order(*actions: Callable[[], None]) -> Callable[[], None]:
+    """One tour step that does several things, one after the other."""
+    def run() -> None:
+        for action in actions:
+            action()
+
+    return run
 DEMO_CARD_PIN = "123456"  # the demo cards' PIN, printed in the README
 
 
@@ -48,8 +57,15 @@ class Tour:
         steps: list[Step] = [("attract", lambda: None)]
         if panel is not None:
             steps.append(("attract-demo-panel", lambda: ui.window.side_toggle.setChecked(True)))
-            steps.append(("card-on-reader-home", lambda: (ui.window.side_toggle.setChecked(False),
-                                                          panel.place_id_card(first) if first else ui.browse())))
+
+            def card_on_reader() -> None:
+                ui.window.side_toggle.setChecked(False)
+                if first:
+                    panel.place_id_card(first)
+                else:
+                    ui.browse()
+
+            steps.append(("card-on-reader-home", card_on_reader))
         else:
             steps.append(("home-browse", ui.browse))
         main: list[Step] = [
@@ -77,7 +93,7 @@ class Tour:
         steps.append(("form-pinyin-keyboard", lambda: self._free_text("description")))
         steps.append(("form-pinyin-typed", lambda: self._type_pinyin("description", "nihao")))
         # The same screens again in 长辈模式 (bigger text and targets, fewer items per screen).
-        steps.append(("home-elderly", lambda: (ui.window.go_home(), ui.window.set_elderly(True))))
+        steps.append(("home-elderly", in_order(ui.window.go_home, lambda: ui.window.set_elderly(True))))
         steps += [(f"{name}-elderly", action) for name, action in main[1:]]
         steps.append(("attract-after-logout", ui.logout))
         # What residents see while a technician holds the devices: one notice, lamps 维护中.
@@ -85,8 +101,8 @@ class Tour:
         if devices is not None:
             steps.append(("attract-maintenance", lambda: devices.set_maintenance(True)))
             steps.append(("attract-maintenance-elderly", lambda: ui.window.set_elderly(True)))
-            steps.append(("attract-maintenance-over", lambda: (devices.set_maintenance(False),
-                                                               ui.window.set_elderly(False))))
+            steps.append(("attract-maintenance-over", in_order(lambda: devices.set_maintenance(False),
+                                                               lambda: ui.window.set_elderly(False))))
         # A 3rd-generation social security card without a PSAM: the PIN pad, the platform names the holder;
         # and what the same card gets offline (the plain message with the ID-card offer).
         third = next((r for r in residents if r.ss_card_third_gen is not None), None)
@@ -95,8 +111,9 @@ class Tour:
 
             steps.append(("third-gen-card-pin", lambda: panel.insert_third_gen_card(third)))
             steps.append(("third-gen-card-home", lambda: ui.card_holder.verify_pin(DEMO_CARD_PIN)))
-            steps.append(("third-gen-card-offline", lambda: (ui.logout(), ui.window.go("card_holder", remember=False),
-                          ui.card_holder.show_offline(MESSAGES["third_gen_needs_network"]))))
+            steps.append(("third-gen-card-offline", in_order(
+                ui.logout, lambda: ui.window.go("card_holder", remember=False),
+                lambda: ui.card_holder.show_offline(MESSAGES["third_gen_needs_network"]))))
             steps.append(("third-gen-card-out", panel.pull_ss_card))
         return steps
 
@@ -162,7 +179,7 @@ class Tour:
     def _next(self) -> None:
         if self._i >= len(self.steps):
             log.info("tour wrote %d screenshots to %s", len(self.written), self.out)
-            QApplication.instance().quit()
+            QApplication.quit()
             return
         name, action = self.steps[self._i]
         try:

@@ -100,7 +100,7 @@ class VirtualKeyboard(QWidget):
         """Pick candidate `index`; returns the candidates offered next (the rest of the spelling, if any)."""
         return _split(self._call("pickCandidate", index))
 
-    def locale(self) -> str:
+    def keyboard_locale(self) -> str:
         return str(self._call("locale") or "")
 
 

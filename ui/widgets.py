@@ -27,6 +27,8 @@ def touch_scroll(viewport: QWidget) -> None:
     application — serves every viewport; each viewport only grabs that gesture type.
     """
     app = QCoreApplication.instance()
+    if app is None:
+        raise RuntimeError("touch_scroll needs the QApplication (widgets exist only after it)")
     anchor = app.findChild(QObject, TOUCH_SCROLL_ANCHOR, Qt.FindChildOption.FindDirectChildrenOnly)
     if anchor is None:
         anchor = QObject(app)

@@ -178,14 +178,14 @@ def _make_printer(uri: DeviceUri, timeouts: Timeouts) -> tuple[Escpos, type[Conn
         )
         return printer, SerialConnection
     if uri.scheme == "usb":
-        printer = Usb(
+        usb_printer = Usb(
             idVendor=int(uri.target, 16),
             idProduct=uri.port,
             timeout=int(timeouts.write_s * 1000),  # pyusb counts milliseconds
             in_ep=_int_param(uri, "in_ep", 0x82),
             out_ep=_int_param(uri, "out_ep", 0x01),
         )
-        return printer, UsbConnection
+        return usb_printer, UsbConnection
     raise ConnectionFailed(f"not a printer connection: {uri}")
 
 

@@ -60,7 +60,8 @@ def raster_qr_image(payload: str, profile: PrinterProfile) -> Image.Image:
     qr.make(fit=True)
     modules = qr.modules_count + 2 * qr.border
     qr.box_size = max(1, min(profile.qr_module_size, profile.dots_per_line // modules))
-    return qr.make_image().get_image().convert("1")
+    image: Image.Image = qr.make_image().get_image().convert("1")  # qrcode is untyped
+    return image
 
 
 class EscposPrinter:

@@ -306,7 +306,8 @@ class CardModel:
         if check is not None:
             if not check(challenge, data):
                 return _sw(0x6300)
-        elif len(data) != 16 or not hmac.compare_digest(data, stand_in_cryptogram(self.profile.auth_key, challenge)):
+        elif (self.profile.auth_key is None or len(data) != 16
+              or not hmac.compare_digest(data, stand_in_cryptogram(self.profile.auth_key, challenge))):
             return _sw(0x6300)
         self.authenticated = True
         return _sw(0x9000)

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from smartcard import scard
 
@@ -27,11 +27,13 @@ from devices.base import (
     HealthChanged,
     IdentityRead,
 )
+from devices.sscard.apdu import RecordMode
 from devices.sscard.messages import message
-from devices.sscard.reader import DEFAULT_RECORD_MODES, Authenticator, RecordMode, SsCardSession
+from devices.sscard.reader import DEFAULT_RECORD_MODES, Authenticator, SsCardSession
 from devices.uri import DeviceUri, DeviceUriError, parse_device_uri
 
 log = logging.getLogger(__name__)
+_R = TypeVar("_R")
 
 PNP_READER = "\\\\?PnP?\\Notification"
 # pcscd unreachable: NO_SERVICE/SERVICE_STOPPED, a dead context (INVALID_HANDLE), or its socket broke (COMM_ERROR)
@@ -230,8 +232,9 @@ class SsCardReader:
         """Verify the PIN on the inserted card; PinError with tries_left/locked when wrong. The PIN is not kept."""
         self._run_job_obj(_Job(lambda session: session.verify_pin(pin)))  # the worker drops the closure after use
 
-    def _run_job(self, fn: Callable[[SsCardSession], Any]) -> Any:
-        return self._run_job_obj(_Job(fn))
+    def _run_job(self, fn: Callable[[SsCardSession], _R]) -> _R:
+        result: _R = self._run_job_obj(_Job(fn))  # the job's result is what fn returned
+        return result
 
     def _run_job_obj(self, job: _Job) -> Any:
         if self._thread is None or not self._thread.is_alive():
@@ -430,7 +433,7 @@ class SsCardReader:
         _check_service(hresult)
         if hresult != scard.SCARD_S_SUCCESS or not new_states:
             return current
-        return new_states[0][1] & ~scard.SCARD_STATE_CHANGED
+        return int(new_states[0][1] & ~scard.SCARD_STATE_CHANGED)
 
     def _connect(self, context: Any, name: str, slot: _Slot) -> PcscCard | None:
         """Connect, waiting on the reader's state while pcscd catches up; None if the card left meanwhile."""

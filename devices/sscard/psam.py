@@ -159,5 +159,5 @@ class PsamAuthenticator:
             names = []
         for name in names:
             if reader_matches(self.reader_pattern, name):
-                return name
+                return str(name)
         raise CardReadError(message("sam_failed"), f"PSAM: no reader matches {self.reader_pattern!r}")

@@ -23,10 +23,11 @@ from devices.base import (
     HealthChanged,
     IdentityRead,
 )
+from devices.sscard.apdu import RecordMode
 from devices.sscard.cardmodel import CardModel, CardProfile, profile_from_identity
 from devices.sscard.messages import message
 from devices.sscard.pcsc_driver import CardTransportError
-from devices.sscard.reader import DEFAULT_RECORD_MODES, Authenticator, RecordMode, SsCardSession
+from devices.sscard.reader import DEFAULT_RECORD_MODES, Authenticator, SsCardSession
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.settings import Settings
 from kiosk.sync.clock_skew import clock_warning
@@ -25,6 +25,9 @@ from offline_cache import (
     StorageFault,
 )
 from offline_cache.search import MAX_PAGE_SIZE
+
+if TYPE_CHECKING:
+    from kiosk.app import HeadlessCore
 
 log = logging.getLogger(__name__)
 
@@ -81,15 +84,14 @@ class DatabaseUnavailable(Exception):
         self.setup_fault = setup_fault
 
 
-def open_kiosk_database(settings: Settings) -> Database:
-    """The kiosk database for a maintenance command; DatabaseUnavailable says why not.
-
-    StorageFault (full, read-only or damaged storage) passes through: the caller says 暂停服务.
+def open_kiosk_database(settings: Settings) -> HeadlessCore:
+    """The command line's core (the kiosk database, migrated) for a maintenance command; DatabaseUnavailable
+    says why not. StorageFault (full, read-only or damaged storage) passes through: the caller says 暂停服务.
     """
-    from kiosk.app import build_database
+    from kiosk.app import build_headless_core
 
     try:
-        return build_database(settings)
+        return build_headless_core(settings)
     except KeyFileInvalid as exc:
         raise DatabaseUnavailable(f"密钥错误：{exc}", setup_fault=True) from exc
     except StorageFault:
@@ -134,20 +136,20 @@ def run_cycle(settings: Settings) -> CycleResult:
     from kiosk.app import build_platform_client, build_sync_worker, start_demo_sandbox
 
     sandbox = None
-    database = None
+    core: HeadlessCore | None = None
     client = None
     try:
         client = build_platform_client(settings)
         if settings.platform.start_sandbox:
             sandbox = start_demo_sandbox(settings)
-        database = open_kiosk_database(settings)
-        worker = build_sync_worker(settings, database, client)
+        core = open_kiosk_database(settings)
+        worker = build_sync_worker(settings, core.database, client)
         worker.recover_in_flight()
         report = worker.run_once()
         return CycleResult(report, SyncStateFile(settings.data_dir / STATE_FILE_NAME).load().last_error)
     finally:
-        if database is not None:
-            database.close()
+        if core is not None:
+            core.close()
         if client is not None:
             client.close()
         if sandbox is not None:

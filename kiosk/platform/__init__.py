@@ -34,8 +34,8 @@ from kiosk.platform.models import (
     HeartbeatReply,
     HeartbeatReport,
     PersonalRecord,
+    PlatformLogin,
     Profile,
-    ResidentSession,
     Submission,
     SubmissionReceipt,
 )
@@ -47,6 +47,6 @@ __all__ = [
     "FaultReportReceipt", "FeedItem", "FeedPage", "FeedRefetchRequired", "HeartbeatReply", "HeartbeatReport",
     "IdempotencyConflict", "IdentityRejected", "KioskAuthError", "KioskCredentials", "NotFound", "PersonalRecord",
     "PlatformBadResponse", "PlatformClient", "PlatformError", "PlatformRejected", "PlatformTlsError",
-    "PlatformUnavailable", "Profile", "ResidentAuthError", "ResidentSession", "Submission", "SubmissionReceipt",
+    "PlatformUnavailable", "Profile", "ResidentAuthError", "PlatformLogin", "Submission", "SubmissionReceipt",
     "TokenExpired", "TokenInvalid", "ValidationRejected", "load_credentials",
 ]

@@ -9,7 +9,7 @@ import secrets
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import requests
@@ -41,8 +41,8 @@ from kiosk.platform.models import (
     HeartbeatReply,
     HeartbeatReport,
     PersonalRecord,
+    PlatformLogin,
     Profile,
-    ResidentSession,
     Submission,
     SubmissionReceipt,
 )
@@ -59,6 +59,7 @@ from kiosk.platform.transport import (
 )
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 _ITEM_KEYS = ("id", "version", "updated_at", "deleted")
 TIME_PATH = "/v1/time"  # unsigned: the platform's clock
@@ -280,7 +281,7 @@ class PlatformClient:
         log.info("platform %s %s → %d in %.0f ms", method, path, status, elapsed * 1000)
         payload, problem = parse_json(body)
         if status >= 500:
-            code = payload.get("code") if isinstance(payload, dict) and isinstance(payload.get("code"), str) else ""
+            code = payload["code"] if isinstance(payload, dict) and isinstance(payload.get("code"), str) else ""
             raise error_for(code, status, detail=f"HTTP {status}")
         if problem == NESTED_TOO_DEEP:
             raise PlatformBadResponse("JSON_TOO_DEEP", BAD_RESPONSE_MESSAGE, http_status=status,
@@ -300,7 +301,7 @@ class PlatformClient:
                                   detail=f"HTTP {status} without an error code")
 
     @staticmethod
-    def _shape(what: str, build: Callable[[], Any]) -> Any:
+    def _shape(what: str, build: Callable[[], _T]) -> _T:
         """Build a value from a reply; a reply of the wrong shape is PlatformBadResponse, not a crash."""
         try:
             return build()
@@ -337,8 +338,8 @@ class PlatformClient:
         return self._shape("feed", build)
 
     # ---- residents ---------------------------------------------------------------------------
-    def _session_from(self, out: dict[str, Any]) -> ResidentSession:
-        def build() -> ResidentSession:
+    def _session_from(self, out: dict[str, Any]) -> PlatformLogin:
+        def build() -> PlatformLogin:
             p = _dict(out["profile"])
             profile = Profile(person_id=_str(p["person_id"]), name=_str(p["name"]), id_number=_str(p["id_number"]),
                               gender=_str(p["gender"]), birth_date=_str(p["birth_date"]), age=_int(p["age"]),
@@ -347,29 +348,29 @@ class PlatformClient:
                               has_employment_certificate=_bool(p["has_employment_certificate"]),
                               phone=_opt_str(p.get("phone")),
                               receives_basic_pension=_opt_bool(p.get("receives_basic_pension")))
-            return ResidentSession(token=_str(out["resident_token"]), expires_at=_parse_time(out["expires_at"]),
+            return PlatformLogin(token=_str(out["resident_token"]), expires_at=_parse_time(out["expires_at"]),
                                    profile=profile)
 
         return self._shape("session", build)
 
-    def login_id_card(self, id_number: str, name: str) -> ResidentSession:
+    def login_id_card(self, id_number: str, name: str) -> PlatformLogin:
         """Log a resident in with the data read from their ID card."""
         _s, out = self._call("POST", "/v1/sessions", body={"method": "id_card", "id_number": id_number, "name": name})
         return self._session_from(out)
 
-    def login_ss_card(self, card_number: str, id_number: str | None = None, name: str | None = None) -> ResidentSession:
+    def login_ss_card(self, card_number: str, id_number: str | None = None, name: str | None = None) -> PlatformLogin:
         """Log in with a social security card (EF05 card number; EF06 id/name when the card gave them)."""
         body = {"method": "ss_card", "card_number": card_number, "id_number": id_number or None, "name": name or None}
         _s, out = self._call("POST", "/v1/sessions", body=body)
         return self._session_from(out)
 
-    def login_essc(self, essc_token: str) -> ResidentSession:
+    def login_essc(self, essc_token: str) -> PlatformLogin:
         """Log in with the e-SSC QR token as scanned (sent at once, never stored)."""
         _s, out = self._call("POST", "/v1/sessions", body={"method": "essc", "essc_token": essc_token})
         return self._session_from(out)
 
     def login_card_holder(self, card_number: str, card_identification_code: str,
-                          issuing_region: str) -> ResidentSession:
+                          issuing_region: str) -> PlatformLogin:
         """Log in the holder of a 3rd-generation social security card whose PIN was just verified on the card.
 
         The card hides its holder from a kiosk without a PSAM; the platform names the person from what the
@@ -381,7 +382,7 @@ class PlatformClient:
         _s, out = self._call("POST", "/v1/sessions/ss-card-holder", body=body)
         return self._session_from(out)
 
-    def login_identity(self, identity: IdentityRead) -> ResidentSession:
+    def login_identity(self, identity: IdentityRead) -> PlatformLogin:
         """Log in from a card read: ID card → id_card, social security card → ss_card (e-SSC: use login_essc)."""
         if identity.source == "ss_card":
             return self.login_ss_card(identity.card_number, identity.id_number or None, identity.name or None)

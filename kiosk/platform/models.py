@@ -84,7 +84,7 @@ class Profile:
 
 
 @dataclass(frozen=True)
-class ResidentSession:
+class PlatformLogin:
     """A resident token (short-lived) with the profile it belongs to."""
 
     token: str = field(repr=False)

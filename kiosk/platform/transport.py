@@ -14,7 +14,7 @@ import socket
 import threading
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from requests.adapters import HTTPAdapter
@@ -42,7 +42,7 @@ class ReplyUndecodable(Exception):
 class DeadlineWatch:
     """Cuts the connection of one call when its deadline passes (a timer thread shuts the socket down)."""
 
-    def __init__(self, seconds: float, *, monotonic: Any = time.monotonic) -> None:
+    def __init__(self, seconds: float, *, monotonic: Callable[[], float] = time.monotonic) -> None:
         self._monotonic = monotonic
         self.deadline = monotonic() + seconds
         self.fired = False
@@ -97,7 +97,7 @@ class _Watched:
     def request(self, *args: Any, **kwargs: Any) -> Any:
         watch = getattr(_current, "watch", None)
         if watch is not None:
-            watch.attach(self)  # type: ignore[arg-type]
+            watch.attach(self)
         return super().request(*args, **kwargs)  # type: ignore[misc]
 
 
@@ -222,6 +222,7 @@ def _depth_exceeds(value: Any, limit: int) -> bool:
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
+        children: Iterable[Any]
         if isinstance(item, dict):
             children = item.values()
         elif isinstance(item, list):

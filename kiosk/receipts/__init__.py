@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from devices.printer.document import Cut, Feed, Heading, KeyValue, QrCode, ReceiptDocument, Rule, Text, Title
+from devices.printer.document import (
+    Cut,
+    Element,
+    Feed,
+    Heading,
+    KeyValue,
+    QrCode,
+    ReceiptDocument,
+    Rule,
+    Text,
+    Title,
+)
 from kiosk.settings import Settings
 
 # Receipt wording is data, in one place.
@@ -31,7 +42,7 @@ def time_text(settings: Settings, moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
-def header(settings: Settings, title: str, now: datetime) -> list[object]:
+def header(settings: Settings, title: str, now: datetime) -> list[Element]:
     return [
         Title(title),
         Rule(),

@@ -31,7 +31,7 @@ TEXT = {
 def my_cases_receipt(settings: Settings, cases: Sequence[CaseView], *, name: str, id_number: str, scope: str,
                      number_of: Callable[[CaseView], str], now: datetime) -> ReceiptDocument:
     """One block per case (title, status, number, time, a rejection's reason); name and ID masked here."""
-    elements: list[Element] = list(header(settings, TEXT["title"], now))  # type: ignore[arg-type]
+    elements: list[Element] = list(header(settings, TEXT["title"], now))
     elements += [
         KeyValue(TEXT["name"], mask_name(name)),
         KeyValue(TEXT["id_number"], mask_id_number(id_number)),

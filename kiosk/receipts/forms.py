@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from devices.printer.document import Cut, Feed, KeyValue, QrCode, ReceiptDocument, Rule, Text
+from devices.printer.document import Cut, Element, Feed, KeyValue, QrCode, ReceiptDocument, Rule, Text
 from kiosk.masking import mask_id_number, mask_name
 from kiosk.receipts import header, time_text
 from kiosk.settings import Settings
@@ -33,7 +33,7 @@ def case_qr_payload(local_no: str) -> str:
 def submission_receipt(settings: Settings, *, item_name: str, local_no: str, status_text: str, id_number: str,
                        name: str, submitted_at: datetime, now: datetime, note: str = "") -> ReceiptDocument:
     """The receipt of one submission; the ID number and name are masked here, before printing."""
-    elements: list[object] = list(header(settings, TEXT["title"], now))
+    elements: list[Element] = list(header(settings, TEXT["title"], now))
     elements += [
         KeyValue(TEXT["item"], item_name),
         KeyValue(TEXT["case_no"], local_no),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from devices.printer.document import Cut, Feed, Heading, ReceiptDocument, Text
+from devices.printer.document import Cut, Element, Feed, Heading, ReceiptDocument, Text
 from kiosk.catalogue import GuidanceSlip
 from kiosk.receipts import header
 from kiosk.settings import Settings
@@ -12,7 +12,7 @@ from kiosk.settings import Settings
 
 def guidance_slip_receipt(settings: Settings, slip: GuidanceSlip, now: datetime) -> ReceiptDocument:
     """Every section of the slip, headed, on paper; nothing personal is on it."""
-    elements: list[object] = list(header(settings, slip.title, now))
+    elements: list[Element] = list(header(settings, slip.title, now))
     for section in slip.sections:
         elements.append(Heading(section.heading))
         elements.extend(Text(line) for line in section.lines)

@@ -220,7 +220,7 @@ def record_statement_receipt(settings: Settings, title: str, kind: str, data: Ma
                              name: str, id_number: str, as_of: str, period: str, now: datetime) -> ReceiptDocument:
     """The printed statement of one record (rows of `period`, '' = all); name and ID number masked here."""
     rows = [r for r in statement_rows(kind, data) if not period or r.period == period]
-    elements: list[Element] = list(header(settings, title, now))  # type: ignore[arg-type]
+    elements: list[Element] = list(header(settings, title, now))
     elements += [
         KeyValue(TEXT["name"], mask_name(name)),
         KeyValue(TEXT["id_number"], mask_id_number(id_number)),
@@ -261,7 +261,7 @@ def certificate_receipt(settings: Settings, data: Mapping[str, Any], *, name: st
     """The 电子就业创业证 slip: number, status, issuing office and a verification QR (only when printable)."""
     if not data.get("printable"):
         raise ValueError("the platform says this certificate is not printable")
-    elements: list[Element] = list(header(settings, TEXT["cert_title"], now))  # type: ignore[arg-type]
+    elements: list[Element] = list(header(settings, TEXT["cert_title"], now))
     elements += [KeyValue(TEXT["name"], mask_name(name)), KeyValue(TEXT["id_number"], mask_id_number(id_number))]
     elements += [KeyValue(k, v) for k, v in certificate_lines(data)]
     elements += [

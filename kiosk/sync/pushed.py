@@ -7,7 +7,8 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from kiosk.catalogue import Catalogue, CatalogueError, load_catalogue
+from kiosk.catalogue import Catalogue, CatalogueError
+from kiosk.live_catalogue import LiveCatalogue
 from kiosk.platform import HeartbeatReply
 from kiosk.settings import Settings
 
@@ -19,34 +20,27 @@ log = logging.getLogger(__name__)
 
 PLATFORM_ACTOR = "platform"
 PLATFORM_HOLD = "platform"
-CatalogueListener = Callable[[Catalogue], None]
 
 
 class PushedSettings:
-    """The heartbeat settings listener: changes are applied once, audited, and announced to listeners.
+    """The heartbeat settings listener: changes are applied once and audited; a new catalogue goes to its owner.
 
     A key the platform stops sending returns to the site's own value (services.enabled from the site
-    file; no maintenance). Runs on the sync worker's thread; listeners must hop to their own thread.
+    file; no maintenance). Runs on the sync worker's thread; the catalogue's subscribers hop to their own.
+    `build_catalogue` (from the composition root) loads the catalogue for a list of enabled services.
     """
 
-    def __init__(self, settings: Settings, catalogue: Catalogue, *, holds: MaintenanceHolds | None = None,
-                 audit: AuditTrail | None = None,
-                 build_catalogue: Callable[[Sequence[str]], Catalogue] | None = None) -> None:
+    def __init__(self, settings: Settings, catalogues: LiveCatalogue, *,
+                 build_catalogue: Callable[[Sequence[str]], Catalogue],
+                 holds: MaintenanceHolds | None = None, audit: AuditTrail | None = None) -> None:
         self._settings = settings
-        self.catalogue = catalogue
+        self._catalogues = catalogues
         self._enabled: tuple[str, ...] = tuple(settings.enabled_services)
         self._maintenance: str | None = None
         self._holds = holds
         self._audit = audit
-        self._build = build_catalogue or (lambda enabled: load_catalogue(
-            profile=settings.province_profile, enabled=enabled, disabled_items=settings.disabled_items))
-        self._listeners: list[CatalogueListener] = []
+        self._build = build_catalogue
         self._lock = threading.Lock()
-
-    def add_catalogue_listener(self, listener: CatalogueListener) -> None:
-        """Call `listener(new_catalogue)` whenever the enabled services change."""
-        with self._lock:
-            self._listeners.append(listener)
 
     @property
     def maintenance_message(self) -> str | None:
@@ -70,15 +64,10 @@ class PushedSettings:
             self._enabled = wanted  # do not retry the same bad list on every heartbeat
             return
         self._enabled = wanted
-        self.catalogue = catalogue
         log.info("enabled services now %s (%d items)", ", ".join(wanted), len(catalogue))
         self._record("platform_settings", {"enabled_services": list(wanted), "applied": True,
                                            "items": len(catalogue)})
-        for listener in list(self._listeners):
-            try:
-                listener(catalogue)
-            except Exception:
-                log.exception("catalogue listener failed")
+        self._catalogues.replace(catalogue)
 
     def _apply_maintenance(self, reply: HeartbeatReply) -> None:
         message = reply.maintenance_message

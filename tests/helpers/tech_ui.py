@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
 
-from kiosk.app import build_core, build_services
+from kiosk.app import build_core
 from kiosk.demo_residents import load_demo_residents
 from kiosk.settings import load_settings
 from kiosk.technician import hash_pin
@@ -33,7 +33,6 @@ def build_tech_world(qtbot, tmp_path: Path, sandbox_url: str, seeded: Path, extr
     shutil.copytree(seeded, tmp_path / "data", ignore=shutil.ignore_patterns("logs"))
     settings = load_settings(write_site(tmp_path, sandbox_url, technician_toml() + extra), env={})
     core = build_core(settings, start_workers=False, console_log=False, start_sandbox=False)
-    core.services = build_services(core)
     core.devices.start()  # type: ignore[union-attr]
     ui = KioskUi(core, kiosk_mode=False)
     ui.tech.mount_roots = mount_roots

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from devices.base import DeviceKind
-from kiosk.app import KioskCore, build_core, build_services
+from kiosk.app import KioskCore, build_core
 from kiosk.demo_residents import DemoResident, load_demo_residents
 from kiosk.settings import load_settings
 from tests.helpers.sandbox_server import RunningSandbox, threaded_sandbox
@@ -81,7 +81,6 @@ def running_core(folder: Path, sandbox: RunningSandbox, seeded_data_dir: Path, *
     shutil.copytree(seeded_data_dir, folder / "data", ignore=shutil.ignore_patterns("logs"))
     settings = load_settings(write_site(folder, sandbox.base_url, kiosk_extra=kiosk_extra), env={})
     core = build_core(settings, start_workers=False, console_log=False, start_sandbox=False)
-    core.services = build_services(core)
     core.devices.start()  # type: ignore[union-attr]  # simulators only: instant, no hardware
     try:
         yield core

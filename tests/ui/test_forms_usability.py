@@ -9,7 +9,7 @@ import pytest
 
 from tests.helpers.usability import smallest_font, smallest_target, unnamed_interactive
 from tests.ui.conftest import login_with_id_card
-from ui.flows.forms import form_definitions, open_form
+from ui.flows.forms import open_form
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -53,7 +53,7 @@ def test_every_form_screen_meets_the_usability_numbers(qtbot, world, mode: str) 
     window.layout().activate()
     window.setGeometry(0, 0, *((1080, 1920) if portrait else (1920, 1080)))
     problems = []
-    for item_id in form_definitions():
+    for item_id in world.core.forms:
         item = world.core.catalogue.item(item_id)
         open_form(world.ui.ctx, item)
         qtbot.waitUntil(lambda: window.current_page().state != "loading", timeout=5000)

@@ -39,7 +39,7 @@ CHILD = textwrap.dedent("""
     def second():
         kb = step.keyboard
         out["ready"] = kb.ready
-        out["locale"] = kb.locale()
+        out["locale"] = kb.keyboard_locale()
         out["candidate"] = kb.type_pinyin("nihao")
         QTimer.singleShot(300, third)
     def third():

@@ -25,7 +25,7 @@ def test_counter_only_item_shows_guidance_scrolls_and_prints_the_slip(qtbot, wor
 
     ui.window.setGeometry(0, 0, 1920, 1080)
     qtbot.wait(50)
-    bar = page.scroll.verticalScrollBar()
+    bar = page.scroll_area.verticalScrollBar()
     assert bar.maximum() > 0, "the slip is longer than a screen"
     before = bar.value()
     qtbot.mouseClick(page.down_button, Qt.MouseButton.LeftButton)

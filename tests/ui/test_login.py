@@ -66,17 +66,16 @@ def test_an_unexpected_error_returns_to_the_attract_screen_with_a_plain_message(
 def test_an_essc_login_whose_platform_answer_has_a_bad_id_number_is_refused(qtbot, world, monkeypatch) -> None:
     from datetime import datetime, timedelta
 
-    from kiosk.platform.models import Profile
-    from kiosk.platform.models import ResidentSession as RemoteSession
+    from kiosk.platform.models import PlatformLogin, Profile
     from tests.helpers.id_numbers import corrupt, fake_id_number
 
     platform = world.core.services.platform
     bad = corrupt(fake_id_number())
 
-    def login_with_a_damaged_number(token: str) -> RemoteSession:  # the platform answers, the number is wrong
+    def login_with_a_damaged_number(token: str) -> PlatformLogin:  # the platform answers, the number is wrong
         profile = Profile(person_id="P9999", name="周测试", id_number=bad, gender="男", birth_date="1990-03-07",
                           age=35, hard_to_employ=False, registrations={}, has_employment_certificate=False)
-        return RemoteSession(token="t" * 32, expires_at=datetime.now(UTC) + timedelta(minutes=10),
+        return PlatformLogin(token="t" * 32, expires_at=datetime.now(UTC) + timedelta(minutes=10),
                              profile=profile)
 
     monkeypatch.setattr(platform, "login_essc", login_with_a_damaged_number)

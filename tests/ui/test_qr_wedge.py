@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
-from kiosk.app import KioskCore, build_core, build_services
+from kiosk.app import KioskCore, build_core
 from kiosk.demo_residents import load_demo_residents
 from kiosk.settings import load_settings
 from tests.helpers.sandbox_server import RunningSandbox
@@ -25,7 +25,6 @@ def wedge_world(qtbot, tmp_path: Path, ui_sandbox: RunningSandbox, seeded_data_d
     site = write_site(tmp_path, ui_sandbox.base_url, extra='[devices]\nqr_scanner = "keyboard"\n')
     core: KioskCore = build_core(load_settings(site, env={}), start_workers=False, console_log=False,
                                  start_sandbox=False)
-    core.services = build_services(core)
     core.devices.start()  # type: ignore[union-attr]
     ui = KioskUi(core, kiosk_mode=False)
     qtbot.addWidget(ui.window)

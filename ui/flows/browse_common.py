@@ -245,10 +245,10 @@ class BrowsePage(Page):
         for i, b in enumerate(self.filters):
             self.filter_grid.addWidget(b, i // fcols, i % fcols)
         ccols = 4 if self._portrait or not elderly else 3
-        for b in self.chips:
-            self.chip_grid.removeWidget(b)
-        for i, b in enumerate(self.chips):
-            self.chip_grid.addWidget(b, i // ccols, i % ccols)
+        for chip in self.chips:
+            self.chip_grid.removeWidget(chip)
+        for i, chip in enumerate(self.chips):
+            self.chip_grid.addWidget(chip, i // ccols, i % ccols)
         self.side.setVisible(bool(self.filters or self.chips))
         self._fit_side()
         QTimer.singleShot(0, self, self._fit_side)  # again once the theme's sizes are applied (cancelled if deleted)
@@ -340,18 +340,18 @@ class DetailPage(Page):
         outer.addWidget(self.highlight)
         self.main = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.main.setSpacing(40)
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName(f"{prefix}Scroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        touch_scroll(self.scroll.viewport())
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName(f"{prefix}Scroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        touch_scroll(self.scroll_area.viewport())
         self.inner = QWidget()
         self.fields = QGridLayout(self.inner)
         self.fields.setHorizontalSpacing(24)
         self.fields.setVerticalSpacing(14)
         self.fields.setColumnStretch(1, 1)
-        self.scroll.setWidget(self.inner)
-        self.main.addWidget(self.scroll, 1)
+        self.scroll_area.setWidget(self.inner)
+        self.main.addWidget(self.scroll_area, 1)
         self.qr_box = QWidget()
         qr_lay = QVBoxLayout(self.qr_box)
         qr_lay.setContentsMargins(0, 0, 0, 0)
@@ -399,7 +399,7 @@ class DetailPage(Page):
         self.qr_box.setVisible(bool(qr_payload))
         self._build = build
         self.print_button.setVisible(build is not None)
-        self.scroll.verticalScrollBar().setValue(0)
+        self.scroll_area.verticalScrollBar().setValue(0)
 
     def field_texts(self) -> list[str]:
         return [lbl.text() for lbl in self._labels]

@@ -112,7 +112,7 @@ class PoliciesPage(BrowsePage):
         super().__init__(ctx, item, "policies")
         self.category = self.add_filter("Category", tr("jobs_policies.category"), [(None, tr("jobs_browse.any"))])
         services = ctx.services
-        ctx.run(lambda: services.distinct_values("policies", "category"),  # type: ignore[attr-defined]
+        ctx.run(lambda: services.distinct_values("policies", "category"),
                 lambda cats: self.category.set_options([(None, tr("jobs_browse.any"))] + [(c, c) for c in cats]),
                 busy=None)
 
@@ -271,7 +271,7 @@ class InternshipsPage(BrowsePage):
                                     on_change=self._city_changed)
         self.county = self.add_filter("County", tr("jobs_internships.county"), [(None, tr("jobs_browse.any"))])
         services = ctx.services
-        ctx.run(lambda: services.distinct_values("internship_posts", "city"),  # type: ignore[attr-defined]
+        ctx.run(lambda: services.distinct_values("internship_posts", "city"),
                 lambda cities: self.city.set_options([(None, tr("jobs_browse.any"))] + [(c, c) for c in cities]),
                 busy=None)
 
@@ -282,7 +282,7 @@ class InternshipsPage(BrowsePage):
         if city is None:
             return
         services = self.ctx.services
-        self.ctx.run(lambda: services.distinct_values("internship_posts", "county", city=city),  # type: ignore[attr-defined]
+        self.ctx.run(lambda: services.distinct_values("internship_posts", "county", city=str(city)),
                      lambda counties: self.county.set_options([(None, tr("jobs_browse.any"))] +
                                                               [(c, c) for c in counties]), busy=None)
 

@@ -11,10 +11,12 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QPushButton, QVB
 from shiboken6 import isValid
 
 from kiosk.catalogue import ServiceItem
+from kiosk.forms import prefill_from_payload
 from kiosk.receipts.cases import my_cases_receipt
 from kiosk.services import NotLoggedIn
 from kiosk.values import CaseStatus, CaseView
 from ui.context import UiContext, plain_message
+from ui.flows.forms import open_form
 from ui.flows.page_parts import PersonalPage, ScrollPager, add_note, clear_layout, rows_scroll
 from ui.pages.base import Page
 from ui.picker import pick
@@ -316,16 +318,13 @@ class CasesPage(PersonalPage):
     # ---- resubmit ----
     def resubmit(self, case: CaseView) -> None:
         services = self.ctx.services
-        self.ctx.run(lambda: services.case_payload(case),  # type: ignore[attr-defined]
+        self.ctx.run(lambda: services.case_payload(case),
                      self._guard(lambda answers: self._open_form(case, answers)), self._guard(self._failed))
 
     def _open_form(self, case: CaseView, payload: dict[str, Any]) -> None:
         """Open the item's form with the case's answers (the stored payload turned back into field answers)."""
-        from kiosk.forms import prefill_from_payload
-        from ui.flows.forms import form_definitions, open_form  # its own flow module, which opens this page
-
+        definitions = self.ctx.forms
         item = item_for_case(self.ctx, case.kind, payload)
-        definitions = form_definitions()
         if item is None or item.id not in definitions:
             ids = [i for i, d in definitions.items() if d.kind == case.kind]
             item = _catalogue_item(self.ctx, ids[0]) if ids else None
@@ -333,8 +332,7 @@ class CasesPage(PersonalPage):
             log.warning("resubmission of a %s case: no form for it", case.kind)
             self.ctx.overlay.failure(tr("personal_cases.resubmit_unavailable"))
             return
-        answers = prefill_from_payload(definitions[item.id], payload)
-        open_form(self.ctx, item, prefill=answers)
+        open_form(self.ctx, item, prefill=prefill_from_payload(definitions[item.id], payload))
 
     # ---- Page ----
     def clear_personal(self) -> None:
@@ -364,12 +362,12 @@ def case_number(case: CaseView) -> str:
 def item_for_case(ctx: UiContext, kind: str, answers: dict[str, Any]) -> ServiceItem | None:
     """The catalogue item a case was submitted from (the variant from its answers, e.g. job_type fixed/gig)."""
     variant = answers.get("job_type")
-    for v in ([str(variant)] if isinstance(variant, str) else []) + [None]:  # type: ignore[list-item]
+    for v in ([str(variant)] if isinstance(variant, str) else []) + [None]:
         try:
             return ctx.catalogue.by_code(kind, v)
         except KeyError:
             continue
-    matches = [i for i in ctx.catalogue if i.code == kind]  # type: ignore[attr-defined]
+    matches = [i for i in ctx.catalogue if i.code == kind]
     return matches[0] if matches else None
 
 

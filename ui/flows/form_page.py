@@ -151,11 +151,14 @@ class FormPage(Page):
 
     def _certificate_gate(self, *, online: bool) -> None:
         sp = self.ctx.settings.service_point
-        actions = []
+        actions: list[tuple[str, str, str, Callable[[], None]]] = []
         for lead in certificate_leads(self.form, self.item, self.ctx.catalogue):
             text = lead.text or tr("forms_gate.cert_lead", item=lead.item.display_name)
-            actions.append((f"formLead_{lead.item.id}", text, "primary",
-                            lambda _=False, t=lead.item: self.open_item(t)))
+
+            def open_lead(_checked: bool = False, t: ServiceItem = lead.item) -> None:
+                self.open_item(t)
+
+            actions.append((f"formLead_{lead.item.id}", text, "primary", open_lead))
         lines = [tr("forms_gate.cert_text")]
         if not online:
             lines.append(tr("forms_gate.cert_offline"))
@@ -400,16 +403,16 @@ class ReviewStep(QWidget):
         lay.setSpacing(10)
         lay.addWidget(label("formReviewTitle", tr("forms.review_title"), role="heading"))
         lay.addWidget(label("formReviewHint", tr("forms.review_hint"), role="hint"))
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("formReviewScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setMinimumHeight(120)
-        lay.addWidget(self.scroll, 1)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("formReviewScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setMinimumHeight(120)
+        lay.addWidget(self.scroll_area, 1)
         self.problems = label("formReviewProblems", "", role="error")
         lay.addWidget(self.problems)
         row = QHBoxLayout()
-        for b in scroll_buttons(self.scroll, "formReviewScroll"):
+        for b in scroll_buttons(self.scroll_area, "formReviewScroll"):
             row.addWidget(b)
         row.addStretch(1)
         self.submit = big_button("formSubmit", tr("forms.submit"), role="primary")
@@ -449,10 +452,10 @@ class ReviewStep(QWidget):
                                    None if page.confirmed else tr("forms_confirm.must_confirm"),
                                    None))
         il.addStretch(1)
-        old = self.scroll.takeWidget()
+        old = self.scroll_area.takeWidget()
         if old is not None:
             old.deleteLater()
-        self.scroll.setWidget(inner)
+        self.scroll_area.setWidget(inner)
         if problems:
             self.problems.setText(tr("forms.review_problems", count=len(problems)))
         else:
@@ -482,7 +485,7 @@ class ReviewStep(QWidget):
         return w
 
     def clear(self) -> None:
-        old = self.scroll.takeWidget()
+        old = self.scroll_area.takeWidget()
         if old is not None:
             old.deleteLater()
         self.rows = {}

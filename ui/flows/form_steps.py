@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
@@ -89,7 +90,7 @@ class QuestionStep(QWidget):
         self.keypad: Keypad | None = None
         self.edit: QLineEdit | None = None
         self.option_buttons: list[QPushButton] = []
-        self.value_label = None
+        self.value_label: QLabel | None = None
         self.change_button: QPushButton | None = None
         self._build_answer(keyboard_factory)
         # landscape: the question and 上一步/下一步 on the left, the answer on the right;

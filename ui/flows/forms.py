@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from functools import cache
 from typing import Any
 
 from kiosk.catalogue import ItemUnavailable, ServiceItem
-from kiosk.forms import FORMS_DIR, FormDef, load_forms
 from ui.context import UiContext
 from ui.flows.form_page import FormPage
 from ui.router import Router
@@ -17,15 +15,9 @@ from ui.text import tr
 log = logging.getLogger(__name__)
 
 
-@cache
-def form_definitions() -> dict[str, FormDef]:
-    """The form definitions of config/forms, by catalogue item id (read once; a broken file stops start-up)."""
-    return load_forms(FORMS_DIR)
-
-
 def build_form_page(ctx: UiContext, item: ServiceItem, prefill: Mapping[str, Any] | None = None) -> FormPage:
     """The form page of a catalogue item (KeyError when the item has no form definition)."""
-    form = form_definitions()[item.id]
+    form = ctx.forms[item.id]
     return FormPage(ctx, item, form, open_item=lambda target: open_form(ctx, target), prefill=prefill)
 
 
@@ -35,7 +27,7 @@ def open_form(ctx: UiContext, item: ServiceItem, prefill: dict[str, Any] | None 
     A form page already open for the item is replaced (a fresh start). The resident still goes through
     the gates, the own confirmation and the review before anything is submitted.
     """
-    if item.id not in form_definitions():
+    if item.id not in ctx.forms:
         log.warning("no form for item %s (%s)", item.id, item.code)
         ctx.overlay.failure(tr("overlay.not_available"))
         return
@@ -52,7 +44,7 @@ def open_form(ctx: UiContext, item: ServiceItem, prefill: dict[str, Any] | None 
 def register(router: Router) -> None:
     """A route per form item of the catalogue (items switched off on this kiosk are skipped)."""
     catalogue = router.ctx.catalogue
-    for item_id in form_definitions():
+    for item_id in router.ctx.forms:
         try:
             item = catalogue.item(item_id)
         except ItemUnavailable:

@@ -48,7 +48,7 @@ class GuidancePage(Page):
         body.addStretch(1)
         scroll.setWidget(inner)
         touch_scroll(scroll.viewport())
-        self.scroll = scroll
+        self.scroll_area = scroll
         lay.addWidget(scroll, 1)
         row = QHBoxLayout()
         # Swiping works, but a villager may not know it: visible buttons scroll a screenful.
@@ -65,8 +65,8 @@ class GuidancePage(Page):
         lay.addLayout(row)
 
     def _page(self, direction: int) -> None:
-        bar = self.scroll.verticalScrollBar()
-        bar.setValue(bar.value() + direction * max(1, self.scroll.viewport().height() - 60))
+        bar = self.scroll_area.verticalScrollBar()
+        bar.setValue(bar.value() + direction * max(1, self.scroll_area.viewport().height() - 60))
 
     def print_slip(self) -> None:
         self.ctx.print_document(lambda: guidance_slip_receipt(self.ctx.settings, self.slip, self.ctx.services.now()))

@@ -52,7 +52,7 @@ class JobRecommendPage(BrowsePage):
             return
         self._loaded_for = self.session_key()
         services = self.ctx.services
-        self.ctx.run(lambda: (services.job_categories(), services.last_job_intention(self.job_type)),  # type: ignore[attr-defined]
+        self.ctx.run(lambda: (services.job_categories(), services.last_job_intention(self.job_type)),
                      self._prepared, busy=None)
 
     def _prepared(self, result: tuple[list[Record], tuple[JobIntention, datetime] | None]) -> None:
@@ -189,7 +189,7 @@ class SeekerRecommendPage(BrowsePage):
         if self._loaded_for == self.session_key():
             return
         self.set_notice(tr("jobs_seekers.ask"))
-        self.ctx.run(self.ctx.services.job_categories, self._prepared, busy=None)  # type: ignore[attr-defined]
+        self.ctx.run(self.ctx.services.job_categories, self._prepared, busy=None)
         self.reload()
 
     def _prepared(self, categories: list[Record]) -> None:
@@ -208,7 +208,7 @@ class SeekerRecommendPage(BrowsePage):
     def fetch(self, state: dict[str, Any], page: int) -> tuple[list[ResultRow], int, int]:
         skill = state.get("Skill")
         need = GigNeed(skill_codes=(skill,) if skill else (), daily_wage_max=state.get("Pay"))
-        matches = self.ctx.services.recommend_seekers(need, LIMIT)  # type: ignore[attr-defined]
+        matches = self.ctx.services.recommend_seekers(need, LIMIT)
         rows = [seeker_row(m.record, _reasons(m)) for m in matches]
         return rows, len(rows), max(1, len(rows))
 
@@ -238,7 +238,7 @@ class SeekerSearchPage(BrowsePage):
                                                                          for d in WITHIN_DAYS])
         self.details = SeekerPages(ctx)
         services = ctx.services
-        ctx.run(lambda: (services.towns(), services.job_categories()), self._options_loaded, busy=None)  # type: ignore[attr-defined]
+        ctx.run(lambda: (services.towns(), services.job_categories()), self._options_loaded, busy=None)
 
     def _options_loaded(self, lists: tuple[list[Record], list[Record]]) -> None:
         towns, categories = lists

@@ -71,7 +71,7 @@ class JobSearchPage(BrowsePage):
         self.add_chips(KEYWORDS)
         self.detail_id = f"jobs_detail_{feed}"
         services = ctx.services
-        ctx.run(lambda: (services.towns(), services.job_categories()), self._options_loaded, busy=None)  # type: ignore[attr-defined]
+        ctx.run(lambda: (services.towns(), services.job_categories()), self._options_loaded, busy=None)
 
     def _options_loaded(self, lists: tuple[list[Record], list[Record]]) -> None:
         towns, categories = lists

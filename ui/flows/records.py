@@ -115,7 +115,7 @@ class LiveRecordPage(PersonalPage):
         services = self.ctx.services
         if services.session is None:
             return
-        if services.ss_pin_needed():  # type: ignore[attr-defined]
+        if services.ss_pin_needed():
             self._ask_pin()
         else:
             self._load()
@@ -124,12 +124,12 @@ class LiveRecordPage(PersonalPage):
         self.pin_pad.reset()
         self.pin_pad.set_busy(True)
         self.states.setCurrentWidget(self.pin_pad)
-        self.ctx.run(self.ctx.services.ss_pin_tries_left,  # type: ignore[attr-defined]
+        self.ctx.run(self.ctx.services.ss_pin_tries_left,
                      self._guard(self.pin_pad.ready), self._guard(self._pin_failed), busy=None)
 
     def _verify_pin(self, pin: str) -> None:
         services = self.ctx.services
-        self.ctx.run(lambda: services.verify_ss_pin(pin),  # type: ignore[attr-defined]
+        self.ctx.run(lambda: services.verify_ss_pin(pin),
                      self._guard(lambda _r: self._load()), self._guard(self._pin_failed),
                      busy=tr("personal_pin.checking"))
 

@@ -42,9 +42,10 @@ class ConfigPanel(Panel):
         for row, e in enumerate(EDITABLE):
             name = f"{e.section}_{e.key}"
             grid.addWidget(label(f"techCfgLabel_{name}", tr(f"tech_config.{name}"), wrap=False), row, 0)
+            w: QLineEdit | QPushButton
             if e.kind == "profile":
-                w: QLineEdit | QPushButton = big_button(f"techCfg_{name}", tr(f"tech_config.{name}"))
-                w.clicked.connect(self._pick_profile)
+                w = pick = big_button(f"techCfg_{name}", tr(f"tech_config.{name}"))
+                pick.clicked.connect(self._pick_profile)
             else:
                 w = QLineEdit()
                 w.setObjectName(f"techCfg_{name}")
@@ -60,12 +61,12 @@ class ConfigPanel(Panel):
         self.keyboard = VirtualKeyboard() if keyboard_available() else None
         if self.keyboard is not None:
             self.body.addWidget(self.keyboard)
-        row = QHBoxLayout()
+        actions = QHBoxLayout()
         self.save_button = big_button("techConfigSave", tr("tech_config.save"), role="primary")
         self.save_button.clicked.connect(self.save)
-        row.addWidget(self.save_button)
-        row.addStretch(1)
-        self.body.addLayout(row)
+        actions.addWidget(self.save_button)
+        actions.addStretch(1)
+        self.body.addLayout(actions)
         self.result = label("techConfigResult", "", role="guidance")
         self.result.hide()
         self.body.addWidget(self.result)

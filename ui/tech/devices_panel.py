@@ -117,7 +117,7 @@ class DevicesPanel(Panel):
         devices = self.env.core.devices
         if devices is None:
             return
-        self.run(lambda: own_health(devices), self._show, busy=None)  # type: ignore[arg-type]  # KioskCore.devices: object until the core is typed
+        self.run(lambda: own_health(devices), self._show, busy=None)
 
     def _show(self, health: dict[DeviceKind, DeviceHealth]) -> None:
         self.health = health
@@ -151,7 +151,7 @@ class DevicesPanel(Panel):
             self._say(text)
             self.refresh()
 
-        self.run(lambda: read_card(devices, timeout_s=WAIT_S),  # type: ignore[arg-type]  # KioskCore.devices: object until the core is typed
+        self.run(lambda: read_card(devices, timeout_s=WAIT_S),
                  done, busy=tr("tech_devices.wait_card", seconds=seconds))
 
     def test_qr(self) -> None:
@@ -164,7 +164,7 @@ class DevicesPanel(Panel):
             self.env.audit("self_test_qr", {"ok": scan is not None})
             self.refresh()
 
-        self.run(lambda: scan_qr(devices, timeout_s=WAIT_S),  # type: ignore[arg-type]  # KioskCore.devices: object until the core is typed
+        self.run(lambda: scan_qr(devices, timeout_s=WAIT_S),
                  done, busy=tr("tech_devices.wait_qr", seconds=seconds))
 
     def test_print(self) -> None:
@@ -184,7 +184,7 @@ class DevicesPanel(Panel):
                                                "after": r.after.state.value if r.after else None})
             self.refresh()
 
-        self.run(lambda: print_test(devices, document, as_technician=True),  # type: ignore[arg-type]  # KioskCore.devices: object until the core is typed
+        self.run(lambda: print_test(devices, document, as_technician=True),
                  done, busy=tr("tech_devices.printing"))
 
 

@@ -41,16 +41,16 @@ class Panel(QWidget):
         self.env = env
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName(f"techScroll_{self.tab}")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName(f"techScroll_{self.tab}")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         inner = QWidget()
         self.body = QVBoxLayout(inner)
         self.body.setContentsMargins(30, 20, 30, 20)
         self.body.setSpacing(18)
-        self.scroll.setWidget(inner)
-        outer.addWidget(self.scroll)
+        self.scroll_area.setWidget(inner)
+        outer.addWidget(self.scroll_area)
 
     def run(self, work: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
             on_error: Callable[[BaseException], None] | None = None, **kw: Any) -> None:

@@ -32,7 +32,7 @@ class FaultsPanel(Panel):
     def __init__(self, env: TechEnv) -> None:
         super().__init__(env)
         core = env.core
-        self.reports = FaultReports(core.database, core.platform, kick=core.sync.kick)  # type: ignore[arg-type]
+        self.reports = FaultReports(core.database, core.platform, kick=core.sync.kick)
         self.body.addWidget(label("techFaultsHeading", tr("tech_faults.heading"), role="heading"))
         self.body.addWidget(label("techFaultsHint", tr("tech_faults.hint"), role="hint"))
         self.body.addWidget(label("techFaultsCategoryLabel", tr("tech_faults.category"), role="cardTitle"))
@@ -137,8 +137,8 @@ class FaultsPanel(Panel):
         def work() -> Any:
             snap = None
             if checked.include_snapshot:
-                sync = SyncDiagnostics(core.settings, core.database, core.sync).snapshot().to_json()  # type: ignore[arg-type]
-                health = own_health(core.devices).values() if core.devices is not None else ()  # type: ignore[arg-type]
+                sync = SyncDiagnostics(core.settings, core.database, core.sync).snapshot().to_json()
+                health = own_health(core.devices).values() if core.devices is not None else ()
                 snap = snapshot(health, sync, app_version=__version__, reporter=who)
             return self.reports.queue(checked, snap)
 

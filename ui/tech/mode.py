@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
@@ -39,6 +39,9 @@ from ui.tech.pin_page import TechPinPage
 from ui.tech.tech_page import TechPage
 from ui.text import tr
 
+if TYPE_CHECKING:
+    from ui.app import KioskUi
+
 log = logging.getLogger(__name__)
 
 HOLD = "technician"
@@ -54,7 +57,7 @@ class TechnicianMode(QObject):
 
     _catalogue_changed = Signal(object)
 
-    def __init__(self, kiosk_ui: Any, *, clock: Callable[[], float] = time.time,
+    def __init__(self, kiosk_ui: KioskUi, *, clock: Callable[[], float] = time.time,
                  monotonic: Callable[[], float] = time.monotonic, mount_roots: Sequence[Path] = MOUNT_ROOTS,
                  idle_leave_s: float = IDLE_LEAVE_S, corner: str = "top_left",
                  now: Callable[[], datetime] | None = None) -> None:
@@ -93,8 +96,9 @@ class TechnicianMode(QObject):
         # Connected after KioskUi's own handler, so this runs second (the maintenance text wins).
         kiosk_ui.bridge.device_event.connect(self._on_device_event)
         self._catalogue_changed.connect(self._apply_catalogue)
-        if getattr(self.core, "pushed", None) is not None:
-            self.core.pushed.add_catalogue_listener(self._catalogue_changed.emit)
+        # From the sync thread: the queued signal brings it to this one; a core outliving this UI forgets it.
+        unsubscribe = self.core.catalogues.subscribe(self._catalogue_changed.emit)
+        self.destroyed.connect(lambda *_: unsubscribe())
 
     # ---- state ----
     @property
@@ -108,8 +112,8 @@ class TechnicianMode(QObject):
         if self.active or self.window.current_page().page_id == "tech_pin":
             return True
         # The platform put the kiosk in maintenance: no new resident sessions (a running one may end normally).
-        held = getattr(self.core, "maintenance", None)
-        return bool(held is not None and held.active and isinstance(event, CardInserted | QrScanned)
+        held = self.core.maintenance
+        return bool(held.active and isinstance(event, CardInserted | QrScanned)
                     and self.ui.services.session is None)
 
     # ---- entry ----
@@ -216,7 +220,6 @@ class TechnicianMode(QObject):
 
     def _apply_catalogue(self, catalogue: Catalogue) -> None:
         """Services the platform switched on or off: tiles follow at once (the core already swapped the catalogue)."""
-        self.ui.ctx.catalogue = catalogue
         home_tiles = list(self.ui.home.tiles)
         for index, page in enumerate(self.ui.group_pages.values()):
             visible = page.show_only(catalogue)
@@ -230,10 +233,7 @@ class TechnicianMode(QObject):
                                               "lockout": state.lockouts, "failures_today": state.day_failures})
 
     def _audit(self, who: str, action: str, detail: dict[str, Any]) -> None:
-        trail = getattr(self.core, "audit", None)
-        if trail is None:
-            return
         try:
-            trail.record(who, action, detail)
+            self.core.audit.record(who, action, detail)
         except OSError as exc:
             log.error("audit entry %s not written: %s", action, type(exc).__name__)

@@ -41,7 +41,7 @@ class SyncPanel(Panel):
     def __init__(self, env: TechEnv) -> None:
         super().__init__(env)
         core = env.core
-        self.diag = SyncDiagnostics(core.settings, core.database, core.sync)  # type: ignore[arg-type]
+        self.diag = SyncDiagnostics(core.settings, core.database, core.sync)
         top = QHBoxLayout()
         top.addWidget(label("techSyncHeading", tr("tech_sync.heading"), role="heading"), 1)
         self.refresh_button = big_button("techSyncRefresh", tr("tech_sync.refresh"))

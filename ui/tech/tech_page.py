@@ -82,8 +82,8 @@ class TechPage(Page):
         # re-seat the tab box and the stack side by side (landscape) or stacked (portrait)
         while self._main.count():
             item = self._main.takeAt(0)
-            if item.layout() is not None:
-                inner = item.layout()
+            inner = item.layout() if item is not None else None
+            if inner is not None:
                 while inner.count():
                     inner.takeAt(0)
         box = QVBoxLayout() if portrait else QHBoxLayout()

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from devices.base import CardInserted, IdentityRead
 from devices.sscard.cardmodel import CardProfile, ef05_records, ef06_records
-from kiosk.app import KioskCore, build_core, build_services
+from kiosk.app import KioskCore, build_core
 from kiosk.services import CardNeedsNetwork, PartialCardRead
 from kiosk.settings import load_settings
 from offline_cache import OutboxState
@@ -77,7 +77,6 @@ def kiosk(tmp_path: Path, sandbox: RunningSandbox, pcscd: IsolatedPcscd) -> Iter
             f'ss_card_sam = "{sam}"\n', encoding="utf-8")
         core = build_core(load_settings(site, env={}), start_workers=False, console_log=False, start_sandbox=False)
         cores.append(core)
-        core.services = build_services(core)
         events = EventRecorder()
         core.devices.subscribe(events)  # type: ignore[union-attr]
         core.devices.start()  # type: ignore[union-attr]

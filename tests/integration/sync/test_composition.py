@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import stat
 import threading
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.app import KioskCore, build_core, main
+from kiosk.app import KioskCore, build_core, build_headless_core, main
 from kiosk.sandbox_process import SandboxStartError, is_serving
 from kiosk.settings import load_settings
 from tests.helpers.sandbox_server import RunningSandbox, _free_port
@@ -33,6 +34,32 @@ def test_build_core_without_workers_starts_no_thread_and_closes_in_order(sandbox
         order = [getattr(c, "__self__", None) for c in core.closers]
         core.close()
     assert order == [core.database, core.devices, core.platform, core.sync]  # popped newest first: sync first
+
+
+def test_the_core_is_frozen_and_every_part_is_there(sandbox: RunningSandbox, tmp_path: Path) -> None:
+    settings = load_settings(write_site(tmp_path, sandbox.base_url), env={})
+    core = build_core(settings, start_workers=False, console_log=False)
+    try:
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            core.services = None  # type: ignore[misc]  # only the composition root builds the core
+        for part in ("database", "devices", "platform", "sync", "services", "audit", "maintenance", "pushed"):
+            assert getattr(core, part) is not None, part
+        assert core.forms and set(core.forms) <= {item.id for item in core.catalogue}
+        assert core.services.catalogue is core.catalogue is core.catalogues.current  # one owner, no copies
+    finally:
+        core.close()
+
+
+def test_the_headless_core_has_a_database_and_starts_nothing(tmp_path: Path) -> None:
+    settings = load_settings(write_site(tmp_path, "http://127.0.0.1:9"), env={})
+    before = {t.ident for t in threading.enumerate()}
+    core = build_headless_core(settings)
+    try:
+        assert {t.ident for t in threading.enumerate()} == before
+        assert core.database.revision() and not hasattr(core, "devices")
+    finally:
+        core.close()
+    assert core.closers == []
 
 
 def test_demo_mode_starts_the_sandbox_as_a_child_and_stops_it_on_close(tmp_path: Path) -> None:

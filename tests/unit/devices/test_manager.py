@@ -470,3 +470,26 @@ def test_a_card_read_is_forgotten_at_session_end_and_not_replayed_after(rig: Rig
     late = EventRecorder()
     rig.manager.subscribe(late)
     assert not [e for e in late.events if not isinstance(e, HealthChanged)]
+
+
+def test_the_social_security_card_reader_is_handed_out_typed_for_its_pin() -> None:
+    """ResidentServices asks the card's PIN through DeviceManager.ss_card_reader (the SsCardPinReader seam)."""
+    from devices.base import SsCardPinReader
+    from devices.sscard.pcsc_driver import SsCardReader
+    from devices.sscard.sim import SimSsCardReader
+
+    manager = build_device_manager(addresses())
+    try:
+        reader = manager.ss_card_reader()
+        assert isinstance(reader, SimSsCardReader) and reader is manager.reader(DeviceKind.SS_CARD)
+    finally:
+        manager.stop()
+    without = build_device_manager(addresses(ss_card="none"))
+    try:
+        assert without.ss_card_reader() is None
+    finally:
+        without.stop()
+    # Both drivers answer the PIN questions (devices/factory.py's return type makes mypy check the signatures).
+    for driver in (SimSsCardReader, SsCardReader):
+        assert all(callable(getattr(driver, name, None)) for name in ("pin_tries_left", "verify_pin"))
+    assert isinstance(reader, SsCardPinReader)

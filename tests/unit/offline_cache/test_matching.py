@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 from types import MappingProxyType
 
-from offline_cache import Database, GigNeed, JobIntention, ServicePoint, sample
+from offline_cache import Database, GigNeed, JobIntention, ServicePointLocation, sample
 from offline_cache.geo import haversine_km
 from offline_cache.matching import CategoryTree, score_fixed_job, score_gig_job, score_gig_seeker
 from offline_cache.records import Record
 from tests.unit.offline_cache.conftest import job
 
-POINT = ServicePoint(lat=28.25, lon=112.55, label="本村", county="宁乡市", town="城郊镇", village="石门村")
+POINT = ServicePointLocation(lat=28.25, lon=112.55, label="本村", county="宁乡市", town="城郊镇", village="石门村")
 TREE = CategoryTree({code: parent for code, _, parent in sample.CATEGORIES})
 TODAY = date(2025, 6, 1)
 KM = 1 / 111.2  # degrees of latitude per km
