@@ -12,7 +12,7 @@ from typing import IO, TYPE_CHECKING
 from kiosk.maintenance.sync import (
     DatabaseUnavailable,
     cached_jobs,
-    open_kiosk_database,
+    open_headless_core,
     run_cycle,
     status_report,
 )
@@ -39,7 +39,7 @@ def open_for_cli(settings: Settings, err: IO[str]) -> HeadlessCore | int:
     passes through: `kiosk` says 暂停服务 and exits 2, as the kiosk itself would.
     """
     try:
-        return open_kiosk_database(settings)
+        return open_headless_core(settings)
     except DatabaseUnavailable as exc:
         print(exc.message, file=err)
         return EXIT_CONFIG if exc.setup_fault else EXIT_INCOMPLETE

@@ -84,7 +84,7 @@ class DatabaseUnavailable(Exception):
         self.setup_fault = setup_fault
 
 
-def open_kiosk_database(settings: Settings) -> HeadlessCore:
+def open_headless_core(settings: Settings) -> HeadlessCore:
     """The command line's core (the kiosk database, migrated) for a maintenance command; DatabaseUnavailable
     says why not. StorageFault (full, read-only or damaged storage) passes through: the caller says 暂停服务.
     """
@@ -142,7 +142,7 @@ def run_cycle(settings: Settings) -> CycleResult:
         client = build_platform_client(settings)
         if settings.platform.start_sandbox:
             sandbox = start_demo_sandbox(settings)
-        core = open_kiosk_database(settings)
+        core = open_headless_core(settings)
         worker = build_sync_worker(settings, core.database, client)
         worker.recover_in_flight()
         report = worker.run_once()

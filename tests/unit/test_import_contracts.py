@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-LAYER_PACKAGES = ("ui", "kiosk", "devices", "offline_cache", "config", "sandbox")
+LAYER_PACKAGES = ("ui", "kiosk", "devices", "offline_cache", "config", "sandbox", "typings")
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 

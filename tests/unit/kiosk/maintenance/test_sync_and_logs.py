@@ -14,7 +14,7 @@ from kiosk.maintenance.sync import (
     DatabaseUnavailable,
     OutboxDetails,
     cached_jobs,
-    open_kiosk_database,
+    open_headless_core,
     outbox_details,
     status_report,
 )
@@ -33,9 +33,9 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def database(settings: Settings) -> Database:
-    db = open_kiosk_database(settings)
-    yield db  # type: ignore[misc]
-    db.close()
+    core = open_headless_core(settings)
+    yield core.database  # type: ignore[misc]
+    core.close()
 
 
 def test_outbox_details_are_typed_and_hold_no_payload(database: Database) -> None:
@@ -68,10 +68,10 @@ def test_cached_jobs_page_through_to_the_limit(database: Database) -> None:
 
 
 def test_a_database_with_a_replaced_key_is_a_setup_fault(settings: Settings) -> None:
-    open_kiosk_database(settings).close()
+    open_headless_core(settings).close()
     (settings.data_dir / "outbox.key").write_bytes(b"not a key")
     with pytest.raises(DatabaseUnavailable) as err:
-        open_kiosk_database(settings)
+        open_headless_core(settings)
     assert err.value.setup_fault and err.value.message.startswith("密钥错误")
 
 
