@@ -13,7 +13,8 @@ import pytest
 from kiosk.app import KioskCore, build_core, main
 from kiosk.sandbox_process import SandboxStartError, is_serving
 from kiosk.settings import load_settings
-from tests.helpers.sandbox_server import RunningSandbox, _free_port
+from tests.helpers.ports import free_port
+from tests.helpers.sandbox_server import RunningSandbox
 from tests.integration.sync.conftest import write_site
 
 pytestmark = pytest.mark.integration
@@ -36,7 +37,7 @@ def test_build_core_without_workers_starts_no_thread_and_closes_in_order(sandbox
 
 
 def test_demo_mode_starts_the_sandbox_as_a_child_and_stops_it_on_close(tmp_path: Path) -> None:
-    url = f"http://127.0.0.1:{_free_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     settings = load_settings(write_site(tmp_path, url, start_sandbox=True), env={})
     core = build_core(settings, start_workers=False, console_log=False)
     try:
