@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import ctypes
-import socket
 import sys
 import tempfile
 import time
@@ -28,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tests.helpers.ports import free_port  # noqa: E402
 from tests.helpers.qt_env import configure_offscreen  # noqa: E402
 
 BUDGET_MIB_PER_500 = 2.0
@@ -82,12 +82,6 @@ def quiet_offscreen_warnings() -> None:
             print(message, file=sys.stderr)
 
     qInstallMessageHandler(handler)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def main(argv: list[str] | None = None) -> int:

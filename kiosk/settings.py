@@ -19,11 +19,10 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from config import resource_root
+from config import CONFIG_DIR, resource_root
 from devices.uri import DeviceUriError, parse_device_uri
 
 PROJECT_ROOT = resource_root()  # the checkout, or the frozen bundle's _internal/ (config/__init__.py)
-CONFIG_DIR = PROJECT_ROOT / "config"
 DEFAULT_CONFIG = CONFIG_DIR / "default.toml"
 DEMO_CONFIG = CONFIG_DIR / "demo.toml"
 ENV_CONFIG = "KIOSK_CONFIG"

@@ -8,17 +8,17 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import re
 import secrets
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
+
+from kiosk.atomic_file import write_text_atomically
 
 log = logging.getLogger(__name__)
 
@@ -236,20 +236,7 @@ class Lockout:
             self.save_failed = False
 
     def _write(self, state: LockoutState) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".lockout.", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(state.to_json(), fh)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-            raise
+        write_text_atomically(self.path, json.dumps(state.to_json()))
 
     def state(self) -> LockoutState:
         """The current state; an expired lock or day is cleared, a lock stretched by a clock set back is capped."""

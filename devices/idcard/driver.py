@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,19 +12,17 @@ import serial
 
 from devices.base import (
     CardReadError,
-    DeviceEvent,
     DeviceGone,
     DeviceHealth,
     DeviceKind,
     DeviceState,
-    EventSink,
-    HealthChanged,
 )
 from devices.idcard import messages
 from devices.idcard.frames import Command, FrameError, SamStatus, split_card_data, status_of
 from devices.idcard.link import LinkTimeout, SamLink, baud_order, detect_baud, open_port
 from devices.idcard.presence import CardPresence, id_tag
 from devices.idcard.text import decode_text_block
+from devices.supervision import SupervisedReader
 from devices.uri import DeviceUri, DeviceUriError, parse_device_uri
 
 log = logging.getLogger(__name__)
@@ -58,7 +55,7 @@ class _Glitch(Exception):
     """The reader reported that our frame arrived damaged; retry."""
 
 
-class IdCardReader:
+class IdCardReader(SupervisedReader):
     """A 2nd-generation ID card reader on a serial port (CardReaderDriver, kind ID_CARD).
 
     Events (on the worker thread): HealthChanged when the reader appears/disappears/faults;
@@ -68,6 +65,9 @@ class IdCardReader:
     """
 
     kind = DeviceKind.ID_CARD
+    label = "ID card reader"
+    log_events = True
+    thread_name = "idcard-reader"
 
     def __init__(
         self,
@@ -89,48 +89,19 @@ class IdCardReader:
         self._timing = timing
         self._serial_factory = serial_factory
         self._presence = CardPresence(clock, timing.removal_misses, timing.repeat_window)
-        self._health = DeviceHealth(self.kind, DeviceState.UNKNOWN, messages.HEALTH_STARTING)
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._sink: EventSink = lambda event: None
+        super().__init__(DeviceHealth(self.kind, DeviceState.UNKNOWN, messages.HEALTH_STARTING),
+                         reconnect_interval=timing.reconnect_interval, stop_join=timing.stop_join)
         self.baud: int | None = None  # the detected rate, for diagnostics
 
-    # --- CardReaderDriver ---
-    def start(self, sink: EventSink) -> None:
-        """Start the worker thread; events go to `sink` on that thread."""
-        if self._thread is not None:
-            raise RuntimeError("IdCardReader already started")
-        self._sink = sink
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="idcard-reader", daemon=True)
-        self._thread.start()
+    # --- supervision (SupervisedReader) ---
+    def _session_failed(self, exc: Exception) -> None:
+        self._set_health(DeviceState.HARDWARE_ERROR, messages.HEALTH_OFFLINE, f"worker: {exc!r}")
 
-    def stop(self) -> None:
-        """Stop polling, close the port and join the worker (within ~2 s)."""
-        self._stop.set()
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            thread.join(self._timing.stop_join)
-            if thread.is_alive():
-                log.warning("ID card reader worker did not stop within %.1fs", self._timing.stop_join)
-        self._health = DeviceHealth(self.kind, DeviceState.OFFLINE, messages.HEALTH_STOPPED)
+    def _between_sessions(self) -> None:
+        self._emit(*self._presence.card_gone())  # a card on a lost reader counts as removed
 
-    def health(self) -> DeviceHealth:
-        """The last known health."""
-        return self._health
-
-    # --- worker ---
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self._session()
-            except Exception as exc:  # supervisor: a bug must not kill the reader for good
-                log.exception("ID card reader worker failed; restarting")
-                self._set_health(DeviceState.HARDWARE_ERROR, messages.HEALTH_OFFLINE, f"worker: {exc!r}")
-            if self._stop.is_set():
-                break
-            self._emit(self._presence.card_gone())
-            self._stop.wait(self._timing.reconnect_interval)
+    def _stopped(self) -> None:
+        self._keep_health(DeviceHealth(self.kind, DeviceState.OFFLINE, messages.HEALTH_STOPPED))
 
     def _session(self) -> None:
         """Open the port, find the rate, poll until the reader is gone or silent."""
@@ -195,7 +166,7 @@ class IdCardReader:
         t = self._timing
         status, _ = self._command(link, Command.FIND_CARD, t.command_timeout)
         if status.category == "no_card":
-            self._emit(self._presence.no_card())
+            self._emit(*self._presence.no_card())
             return
         if status.sw3 != 0x9F:
             self._unreadable(status)
@@ -213,34 +184,22 @@ class IdCardReader:
             identity = decode_text_block(parts.text, self._today(), photo=parts.photo)
         except CardReadError as exc:
             log.info("ID card text block rejected: %s", exc.detail)
-            self._emit(self._presence.card_unreadable(exc))
+            self._emit(*self._presence.card_unreadable(exc))
             return
         log.debug(
             "ID card read: %s %s expired=%s", identity.card_type, id_tag(identity.id_number), identity.expired
         )
-        self._emit(self._presence.card_read(identity))
+        self._emit(*self._presence.card_read(identity))
 
     def _unreadable(self, status: SamStatus) -> None:
         log.info("ID card present but not readable: %s", status.name)
-        self._emit(self._presence.card_unreadable(CardReadError(status.message, status.name)))
+        self._emit(*self._presence.card_unreadable(CardReadError(status.message, status.name)))
 
     # --- events ---
     def _lost(self, state: DeviceState, message: str, detail: str) -> None:
         """The reader is gone or silent: a card on it counts as removed, then the health changes."""
-        self._emit(self._presence.card_gone())
+        self._emit(*self._presence.card_gone())
         self._set_health(state, message, detail)
 
     def _set_health(self, state: DeviceState, message: str, detail: str = "") -> None:
-        if (self._health.state, self._health.message) == (state, message):
-            return
-        self._health = DeviceHealth(self.kind, state, message, detail)
-        log.info("ID card reader health: %s (%s)", state.value, detail)
-        self._emit([HealthChanged(self._health)])
-
-    def _emit(self, events: list[DeviceEvent]) -> None:
-        for event in events:
-            log.info("ID card reader event: %s", event)  # event reprs carry no personal data
-            try:
-                self._sink(event)
-            except Exception:  # a faulty subscriber must not stop the reader
-                log.exception("event sink failed on %s", type(event).__name__)
+        self._report_health(DeviceHealth(self.kind, state, message, detail))

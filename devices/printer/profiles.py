@@ -7,9 +7,12 @@ import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from config import CONFIG_DIR
+from config.schema import SchemaProblem, validate_table
 
 # devices/printer/profiles.py → the package root holds config/ (in the repo and when installed).
 DEFAULT_PROFILES_PATH = CONFIG_DIR / "printer_profiles.toml"
@@ -63,60 +66,40 @@ class PrinterProfile:
         return dict(self.substitutions)
 
 
-def _positive_int(lo: int, hi: int) -> Callable[[Any], int]:
-    def check(v: Any) -> int:
-        if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
-            raise ValueError(f"{lo} 到 {hi} 之间的整数")
-        return v
-
-    return check
+def _fold(fold: Callable[[str], str]) -> BeforeValidator:
+    return BeforeValidator(lambda v: fold(v) if isinstance(v, str) else v)
 
 
-def _text(v: Any) -> str:
-    if not isinstance(v, str):
-        raise ValueError("字符串")
-    return v
+def _choices(options: tuple[str, ...]) -> str:
+    return " | ".join(f'"{o}"' for o in options)
 
 
-def _flag(v: Any) -> bool:
-    if not isinstance(v, bool):
-        raise ValueError("true 或 false")
-    return v
+def _range(lo: int, hi: int) -> Any:
+    return Field(ge=lo, le=hi, description=f"{lo} 到 {hi} 之间的整数")
 
 
-def _one_of(options: tuple[str, ...], fold: Callable[[str], str] = str.lower) -> Callable[[Any], str]:
-    def check(v: Any) -> str:
-        if not isinstance(v, str) or fold(v) not in options:
-            raise ValueError(" | ".join(f'"{o}"' for o in options))
-        return fold(v)
+class ProfileSchema(BaseModel):
+    """One [profiles.<name>] table (without its substitutions), as config/printer_profiles.toml documents it."""
 
-    return check
+    model_config = ConfigDict(extra="forbid", strict=True)
 
-
-def _single_char(v: Any) -> str:
-    if not isinstance(v, str) or len(v) != 1:
-        raise ValueError("恰好一个字符")
-    return v
-
-
-# key → (validator, required)
-_FIELDS: dict[str, tuple[Callable[[Any], Any], bool]] = {
-    "description": (_text, False),
-    "paper_mm": (_positive_int(30, 120), True),
-    "columns": (_positive_int(16, 96), True),
-    "dots_per_line": (_positive_int(128, 1024), True),
-    "encoding": (_one_of(ENCODINGS), True),
-    "chinese_mode_switch": (_flag, True),
-    "qr_mode": (_one_of(QR_MODES), True),
-    "cutter": (_one_of(CUTTERS), True),
-    "qr_module_size": (_positive_int(1, 16), False),
-    "qr_error_correction": (_one_of(QR_EC_LEVELS, str.upper), False),
-    "tear_feed_lines": (_positive_int(0, 20), False),
-    "realtime_status": (_flag, False),
-    "ambiguous_wide": (_flag, False),
-    "gb18030_four_byte": (_one_of(FOUR_BYTE), False),
-    "placeholder": (_single_char, False),
-}
+    description: Annotated[str, Field(description="字符串")] = ""
+    paper_mm: Annotated[int, _range(30, 120)]
+    columns: Annotated[int, _range(16, 96)]
+    dots_per_line: Annotated[int, _range(128, 1024)]
+    encoding: Annotated[Encoding, _fold(str.lower), Field(description=_choices(ENCODINGS))]
+    chinese_mode_switch: Annotated[bool, Field(description="true 或 false")]
+    qr_mode: Annotated[QrMode, _fold(str.lower), Field(description=_choices(QR_MODES))]
+    cutter: Annotated[Cutter, _fold(str.lower), Field(description=_choices(CUTTERS))]
+    qr_module_size: Annotated[int, _range(1, 16)] = 6
+    qr_error_correction: Annotated[
+        Literal["L", "M", "Q", "H"], _fold(str.upper), Field(description=_choices(QR_EC_LEVELS))
+    ] = "M"
+    tear_feed_lines: Annotated[int, _range(0, 20)] = 4
+    realtime_status: Annotated[bool, Field(description="true 或 false")] = True
+    ambiguous_wide: Annotated[bool, Field(description="true 或 false")] = False
+    gb18030_four_byte: Annotated[FourByte, _fold(str.lower), Field(description=_choices(FOUR_BYTE))] = "cjk_ext_a"
+    placeholder: Annotated[str, Field(min_length=1, max_length=1, description="恰好一个字符")] = "□"
 
 
 def _fail(source: str, profile: str, key: str, expected: str, actual: Any) -> PrinterProfileError:
@@ -138,27 +121,19 @@ def parse_profile(name: str, data: Mapping[str, Any], source: str = "<data>") ->
     """Validate one profile table; raise PrinterProfileError naming the profile and the key."""
     if not isinstance(data, Mapping):
         raise _fail(source, name, "", "一个表（[profiles.名称]）", data)
-    allowed = set(_FIELDS) | {"substitutions"}
-    for key in data:
-        if key not in allowed:
-            raise PrinterProfileError(
-                f"打印机配置 {source} 中 [profiles.{name}] 有未知的键 {key}，可用的键：{', '.join(sorted(allowed))}",
-                profile=name,
-                key=key,
-            )
-    values: dict[str, Any] = {}
-    for key, (check, required) in _FIELDS.items():
-        if key not in data:
-            if required:
-                raise PrinterProfileError(
-                    f"打印机配置 {source} 中 [profiles.{name}] 缺少必填的键 {key}", profile=name, key=key
-                )
-            continue
-        try:
-            values[key] = check(data[key])
-        except ValueError as exc:
-            raise _fail(source, name, key, str(exc), data[key]) from exc
-
+    try:
+        checked = validate_table(ProfileSchema, {k: v for k, v in data.items() if k != "substitutions"})
+    except SchemaProblem as exc:
+        problem = exc.problem
+        if problem.kind == "unknown":
+            allowed = ", ".join(sorted({*ProfileSchema.model_fields, "substitutions"}))
+            raise PrinterProfileError(f"打印机配置 {source} 中 [profiles.{name}] 有未知的键 {problem.key}，可用的键：{allowed}",
+                                      profile=name, key=problem.key) from None
+        if problem.kind == "missing":
+            raise PrinterProfileError(f"打印机配置 {source} 中 [profiles.{name}] 缺少必填的键 {problem.key}",
+                                      profile=name, key=problem.key) from None
+        raise _fail(source, name, problem.key, problem.expected, problem.actual) from None
+    values = checked.model_dump(exclude_unset=True)
     encoding = values["encoding"]
     codecs.lookup(encoding)  # the three allowed names are all known to Python
     if encoding != "utf-8" and values.get("ambiguous_wide"):
@@ -168,7 +143,7 @@ def parse_profile(name: str, data: Mapping[str, Any], source: str = "<data>") ->
     if values["columns"] % 2:
         raise _fail(source, name, "columns", "偶数（倍宽文字按两列计）", values["columns"])
 
-    placeholder = values.get("placeholder", "□")
+    placeholder = checked.placeholder
     if not _encodable(placeholder, encoding):
         raise _fail(source, name, "placeholder", f"能用 {encoding} 编码的字符", placeholder)
 
@@ -184,25 +159,7 @@ def parse_profile(name: str, data: Mapping[str, Any], source: str = "<data>") ->
             raise _fail(source, name, key, f"能用 {encoding} 编码的字符串", replacement)
         subs.append((char, replacement))
 
-    return PrinterProfile(
-        name=name,
-        description=values.get("description", ""),
-        paper_mm=values["paper_mm"],
-        columns=values["columns"],
-        dots_per_line=values["dots_per_line"],
-        encoding=encoding,
-        chinese_mode_switch=values["chinese_mode_switch"],
-        qr_mode=values["qr_mode"],
-        cutter=values["cutter"],
-        qr_module_size=values.get("qr_module_size", 6),
-        qr_error_correction=values.get("qr_error_correction", "M"),
-        tear_feed_lines=values.get("tear_feed_lines", 4),
-        realtime_status=values.get("realtime_status", True),
-        ambiguous_wide=values.get("ambiguous_wide", False),
-        gb18030_four_byte=values.get("gb18030_four_byte", "cjk_ext_a"),
-        placeholder=placeholder,
-        substitutions=tuple(subs),
-    )
+    return PrinterProfile(name=name, **checked.model_dump(), substitutions=tuple(subs))
 
 
 def load_profiles(path: Path | str) -> dict[str, PrinterProfile]:

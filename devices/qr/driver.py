@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import logging
 import queue
-import threading
 import time
 from collections.abc import Callable
 
 import serial
 
-from devices.base import DeviceEvent, DeviceHealth, DeviceKind, DeviceState, EventSink, HealthChanged
+from devices.base import DeviceHealth, DeviceKind, DeviceState, EventSink
 from devices.qr import messages
 from devices.qr.linereader import DEFAULT_IDLE_GAP, DEFAULT_MAX_LENGTH, LineReader
 from devices.qr.tokens import TOKEN_LIFETIME, ScanInterpreter
+from devices.supervision import DeviceEvents, SupervisedReader
 from devices.uri import DeviceUri, DeviceUriError, parse_device_uri
 
 log = logging.getLogger(__name__)
@@ -21,35 +21,34 @@ log = logging.getLogger(__name__)
 READ_TIMEOUT = 0.02  # one read() waits at most this long, so idle gaps and stop() are noticed
 
 
-class QrScannerBase:
-    """Health bookkeeping and fault-tolerant event delivery shared by the QR drivers."""
+class QrScannerBase(DeviceEvents):
+    """What the QR drivers share beyond DeviceEvents: kind, label, their health vocabulary."""
 
     kind = DeviceKind.QR_SCANNER
+    label = "QR scanner"
 
     def __init__(self) -> None:
-        self._sink: EventSink = lambda event: None
-        self._health = DeviceHealth(self.kind, DeviceState.UNKNOWN, messages.HEALTH_STARTING)
-
-    def health(self) -> DeviceHealth:
-        """The last known health."""
-        return self._health
+        super().__init__(DeviceHealth(self.kind, DeviceState.UNKNOWN, messages.HEALTH_STARTING))
 
     def _set_health(self, state: DeviceState, message: str, detail: str = "") -> None:
-        if (self._health.state, self._health.message) == (state, message):
-            return
-        self._health = DeviceHealth(self.kind, state, message, detail)
-        log.info("QR scanner health: %s (%s)", state.value, detail)
-        self._emit([HealthChanged(self._health)])
+        self._report_health(DeviceHealth(self.kind, state, message, detail))
 
-    def _emit(self, events: list[DeviceEvent]) -> None:
-        for event in events:
-            try:
-                self._sink(event)
-            except Exception:  # a faulty subscriber must not stop the scanner
-                log.exception("event sink failed on %s", type(event).__name__)
+    def _stopped(self) -> None:
+        self._keep_health(DeviceHealth(self.kind, DeviceState.OFFLINE, messages.HEALTH_STOPPED))
 
 
-class SerialQrScanner(QrScannerBase):
+class _SupervisedQrScanner(QrScannerBase, SupervisedReader):
+    """A QR scanner with its own worker thread (SupervisedReader)."""
+
+    def __init__(self, *, reconnect_interval: float = 1.0) -> None:
+        SupervisedReader.__init__(self, DeviceHealth(self.kind, DeviceState.UNKNOWN, messages.HEALTH_STARTING),
+                                  reconnect_interval=reconnect_interval)
+
+    def _session_failed(self, exc: Exception) -> None:
+        self._set_health(DeviceState.HARDWARE_ERROR, messages.HEALTH_NO_DEVICE, f"worker: {exc!r}")
+
+
+class SerialQrScanner(_SupervisedQrScanner):
     """A QR scanner on a serial port (CardReaderDriver, kind QR_SCANNER).
 
     Emits QrScanned(token) for a fresh token, CardFailed(QrRepeated) for the same token
@@ -68,7 +67,7 @@ class SerialQrScanner(QrScannerBase):
         reconnect_interval: float = 1.0,
         serial_factory: Callable[..., serial.Serial] = serial.Serial,
     ) -> None:
-        super().__init__()
+        super().__init__(reconnect_interval=reconnect_interval)
         parsed = parse_device_uri(uri) if isinstance(uri, str) else uri
         if parsed.scheme != "serial":
             raise DeviceUriError(f"扫码器地址应为串口，如 serial:///dev/ttyACM0?baud=9600，实际为 {parsed}")
@@ -78,38 +77,9 @@ class SerialQrScanner(QrScannerBase):
         self._idle_gap = idle_gap
         self._max_length = max_length
         self._interpreter = ScanInterpreter(clock, token_lifetime)
-        self._reconnect_interval = reconnect_interval
         self._serial_factory = serial_factory
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
-    def start(self, sink: EventSink) -> None:
-        """Start the worker thread; events go to `sink` on that thread."""
-        if self._thread is not None:
-            raise RuntimeError("SerialQrScanner already started")
-        self._sink = sink
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="qr-scanner", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop reading, close the port and join the worker."""
-        self._stop.set()
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            thread.join(2.0)
-            if thread.is_alive():
-                log.warning("QR scanner worker did not stop within 2 s")
-        self._health = DeviceHealth(self.kind, DeviceState.OFFLINE, messages.HEALTH_STOPPED)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self._session()
-            except Exception as exc:  # supervisor: a bug must not kill the scanner for good
-                log.exception("QR scanner worker failed; restarting")
-                self._set_health(DeviceState.HARDWARE_ERROR, messages.HEALTH_NO_DEVICE, f"worker: {exc!r}")
-            self._stop.wait(self._reconnect_interval)
+    thread_name = "qr-scanner"
 
     def _session(self) -> None:
         try:
@@ -123,7 +93,7 @@ class SerialQrScanner(QrScannerBase):
             while not self._stop.is_set():
                 chunk = port.read(port.in_waiting or 1)
                 text = chunk.decode("latin-1")  # 1:1; the line reader keeps only visible ASCII
-                self._emit(self._interpreter.events(reader.feed(text, self._clock())))
+                self._emit(*self._interpreter.events(reader.feed(text, self._clock())))
         except (serial.SerialException, OSError) as exc:  # EIO / "returned no data" = unplugged
             self._set_health(DeviceState.NO_DEVICE, messages.HEALTH_NO_DEVICE, f"{type(exc).__name__}: {exc}")
         finally:
@@ -133,7 +103,7 @@ class SerialQrScanner(QrScannerBase):
                 log.info("closing the QR scanner port failed: %s", exc)
 
 
-class KeyboardWedgeQrScanner(QrScannerBase):
+class KeyboardWedgeQrScanner(_SupervisedQrScanner):
     """A USB-HID scanner that types into the UI: the UI forwards keystrokes, events come as from any scanner.
 
     feed_key()/feed_text() only enqueue (cheap, safe on the GUI thread); the worker thread
@@ -154,7 +124,6 @@ class KeyboardWedgeQrScanner(QrScannerBase):
         self._reader = LineReader(max_length, idle_gap)
         self._interpreter = ScanInterpreter(clock, token_lifetime)
         self._queue: queue.SimpleQueue[tuple[str, float] | None] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
 
     def feed_key(self, char: str) -> None:
         """One keystroke from the scanner ("\\r" or "\\n" for Enter)."""
@@ -164,32 +133,25 @@ class KeyboardWedgeQrScanner(QrScannerBase):
         """A whole scan at once (e.g. a line edit's text); it ends the line itself."""
         self._queue.put((text + "\r", self._clock()))
 
+    thread_name = "qr-wedge"
+
     def start(self, sink: EventSink) -> None:
-        """Start the worker thread; events go to `sink` on that thread."""
-        if self._thread is not None:
-            raise RuntimeError("KeyboardWedgeQrScanner already started")
-        self._sink = sink
-        self._thread = threading.Thread(target=self._run, name="qr-wedge", daemon=True)
-        self._thread.start()
+        """Start the worker thread (events go to `sink` on it); a keyboard scanner is there at once."""
+        super().start(sink)
         self._set_health(DeviceState.ONLINE, messages.HEALTH_ONLINE, "keyboard")
 
-    def stop(self) -> None:
-        """Stop the worker thread."""
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            self._queue.put(None)
-            thread.join(2.0)
-        self._health = DeviceHealth(self.kind, DeviceState.OFFLINE, messages.HEALTH_STOPPED)
+    def _wake(self) -> None:
+        self._queue.put(None)
 
-    def _run(self) -> None:
+    def _session(self) -> None:
         wait = self._idle_gap / 4
-        while True:
+        while not self._stop.is_set():
             try:
                 item = self._queue.get(timeout=wait)
             except queue.Empty:
-                self._emit(self._interpreter.events(self._reader.poll(self._clock())))
+                self._emit(*self._interpreter.events(self._reader.poll(self._clock())))
                 continue
-            if item is None:
-                return
+            if item is None:  # stop() woke us (a stale wake-up after a restart is harmless)
+                continue
             text, at = item
-            self._emit(self._interpreter.events(self._reader.feed(text, at)))
+            self._emit(*self._interpreter.events(self._reader.feed(text, at)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from devices.base import SIMULATED_DETAIL, DeviceHealth, DeviceState, EventSink
+from devices.base import SIMULATED_DETAIL, DeviceState, EventSink
 from devices.qr import messages
 from devices.qr.driver import QrScannerBase
 from devices.qr.linereader import DEFAULT_MAX_LENGTH, LineReader
@@ -36,10 +36,10 @@ class SimQrScanner(QrScannerBase):
     def stop(self) -> None:
         """Stop delivering events."""
         self._started = False
-        self._sink = lambda event: None
-        self._health = DeviceHealth(self.kind, DeviceState.OFFLINE, messages.HEALTH_STOPPED)
+        self._sink = None
+        self._stopped()
 
     def scan(self, token: str) -> None:
         """Present a QR code carrying `token` to the scanner."""
         if self._started:
-            self._emit(self._interpreter.events(self._reader.feed(token + "\r", self._clock())))
+            self._emit(*self._interpreter.events(self._reader.feed(token + "\r", self._clock())))

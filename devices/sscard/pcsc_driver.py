@@ -23,13 +23,12 @@ from devices.base import (
     DeviceHealth,
     DeviceKind,
     DeviceState,
-    EventSink,
-    HealthChanged,
     IdentityRead,
 )
 from devices.sscard.apdu import RecordMode
 from devices.sscard.messages import message
 from devices.sscard.reader import DEFAULT_RECORD_MODES, Authenticator, SsCardSession
+from devices.supervision import SupervisedReader
 from devices.uri import DeviceUri, DeviceUriError, parse_device_uri
 
 log = logging.getLogger(__name__)
@@ -144,10 +143,12 @@ def reader_matches(pattern: str, name: str) -> bool:
     return pattern in name
 
 
-class SsCardReader:
+class SsCardReader(SupervisedReader):
     """The social security card reader on PC/SC: emits CardInserted/CardRemoved/CardFailed/HealthChanged."""
 
     kind = DeviceKind.SS_CARD
+    label = "social security card reader"
+    thread_name = "sscard-pcsc"
 
     def __init__(
         self,
@@ -162,23 +163,19 @@ class SsCardReader:
         job_timeout: float = 15.0,
         exclude: str | None = None,
     ) -> None:
+        super().__init__(DeviceHealth(DeviceKind.SS_CARD, DeviceState.UNKNOWN, message("unknown")),
+                         reconnect_interval=retry_interval)
         self.reader_pattern = reader
         self.exclude_pattern = exclude  # the PSAM's reader: never read as a resident's card
         self._today = today
         self._authenticator = authenticator
         self._record_modes = tuple(record_modes)
         self._poll_ms = poll_ms
-        self._retry_interval = retry_interval
         self._connect_wait = connect_wait
         self._job_timeout = job_timeout
-        self._sink: EventSink | None = None
-        self._thread: threading.Thread | None = None
-        self._stop = threading.Event()
         self._jobs: queue.Queue[_Job] = queue.Queue()
         self._context: Any = None
         self._context_lock = threading.Lock()
-        self._health = DeviceHealth(DeviceKind.SS_CARD, DeviceState.UNKNOWN, message("unknown"))
-        self._health_lock = threading.Lock()
         self._slots: dict[str, _Slot] = {}
         self._active: str | None = None  # the reader whose card was read last (PIN operations go there)
 
@@ -190,37 +187,9 @@ class SsCardReader:
             raise DeviceUriError(f"社保卡读卡器地址应如 pcsc://Virtual PCD 或 pcsc://*，实际为 {parsed}")
         return cls(parsed.target, **options)
 
-    def _session(self, card: PcscCard) -> SsCardSession:
+    def _card_session(self, card: PcscCard) -> SsCardSession:
         return SsCardSession(card.transmit, today=self._today, authenticator=self._authenticator,
                              record_modes=self._record_modes)
-
-    # ---- lifecycle ------------------------------------------------------------------------------
-
-    def start(self, sink: EventSink) -> None:
-        """Start the worker thread; events go to sink on that thread."""
-        if self._thread is not None and self._thread.is_alive():
-            raise RuntimeError("SsCardReader already started")
-        self._sink = sink
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="sscard-pcsc", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 2.0) -> None:
-        """Stop the worker (wakes it from its wait) and join it."""
-        self._stop.set()
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            deadline = time.monotonic() + timeout
-            # SCardCancel only wakes a wait in progress: repeat it until the worker is out
-            while thread.is_alive() and time.monotonic() < deadline:
-                self._cancel_wait()
-                thread.join(0.05)
-            if thread.is_alive():
-                log.warning("social security card worker did not stop within %.1f s", timeout)
-
-    def health(self) -> DeviceHealth:
-        with self._health_lock:
-            return self._health
 
     # ---- card operations from other threads ---------------------------------------------------
 
@@ -237,7 +206,7 @@ class SsCardReader:
         return result
 
     def _run_job_obj(self, job: _Job) -> Any:
-        if self._thread is None or not self._thread.is_alive():
+        if not self.running:
             raise CardReadError(message("no_card"), "reader not started")
         self._jobs.put(job)
         deadline = time.monotonic() + self._job_timeout
@@ -276,6 +245,9 @@ class SsCardReader:
             finally:
                 job.done.set()
 
+    def _wake(self) -> None:
+        self._cancel_wait()  # SCardCancel only wakes a wait in progress: stop() repeats it until the worker is out
+
     def _cancel_wait(self) -> None:
         with self._context_lock:
             context = self._context
@@ -286,52 +258,35 @@ class SsCardReader:
 
     # ---- worker ----------------------------------------------------------------------------------
 
-    def _emit(self, event: object) -> None:
-        sink = self._sink
-        if sink is None:
-            return
-        try:
-            sink(event)  # type: ignore[arg-type]
-        except Exception:  # a faulty subscriber must not kill the reader thread
-            log.exception("event sink failed on %s", type(event).__name__)
-
     def _set_health(self, state: DeviceState, key: str, detail: str = "") -> None:
-        health = DeviceHealth(DeviceKind.SS_CARD, state, message(key), detail)
-        with self._health_lock:
-            if self._health.state == state:
-                self._health = health
-                return
-            self._health = health
-        log.info("social security card reader: %s (%s)", state, detail)
-        self._emit(HealthChanged(health))
+        self._report_health(DeviceHealth(DeviceKind.SS_CARD, state, message(key), detail))
 
     def _run(self) -> None:
-        """Supervisor: (re)build the PC/SC context and monitor until stopped."""
-        while not self._stop.is_set():
-            hresult, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
-            if hresult != scard.SCARD_S_SUCCESS:
-                self._set_health(DeviceState.OFFLINE, "offline", _hr(hresult))
-                self._stop.wait(self._retry_interval)
-                continue
-            with self._context_lock:
-                self._context = context
-            try:
-                self._monitor(context)
-            except _ServiceGone as exc:
-                self._set_health(DeviceState.OFFLINE, "offline", str(exc))
-                self._stop.wait(self._retry_interval)
-            except Exception:  # keep the kiosk's reader alive whatever happened; the next round rebuilds
-                log.exception("social security card worker failed; rebuilding the PC/SC context")
-                self._set_health(DeviceState.OFFLINE, "offline", "worker error")
-                self._stop.wait(self._retry_interval)
-            finally:
-                with self._context_lock:
-                    self._context = None
-                self._drop_all_cards(emit=not self._stop.is_set())
-                hresult = scard.SCardReleaseContext(context)
-                if hresult != scard.SCARD_S_SUCCESS:
-                    log.debug("release context: %s", _hr(hresult))
+        super()._run()
         self._fail_pending_jobs()
+
+    def _session(self) -> None:
+        """(Re)build the PC/SC context and monitor the readers until the service goes or stop() is asked."""
+        hresult, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+        if hresult != scard.SCARD_S_SUCCESS:
+            self._set_health(DeviceState.OFFLINE, "offline", _hr(hresult))
+            return
+        with self._context_lock:
+            self._context = context
+        try:
+            self._monitor(context)
+        except _ServiceGone as exc:
+            self._set_health(DeviceState.OFFLINE, "offline", str(exc))
+        finally:  # an unexpected error goes on to the supervisor, which rebuilds the context next round
+            with self._context_lock:
+                self._context = None
+            self._drop_all_cards(emit=not self._stop.is_set())
+            hresult = scard.SCardReleaseContext(context)
+            if hresult != scard.SCARD_S_SUCCESS:
+                log.debug("release context: %s", _hr(hresult))
+
+    def _session_failed(self, exc: Exception) -> None:
+        self._set_health(DeviceState.OFFLINE, "offline", "worker error")
 
     def _fail_pending_jobs(self) -> None:
         while True:
@@ -381,7 +336,7 @@ class SsCardReader:
             if use_pnp:
                 states.append((PNP_READER, pnp_state))
             if not states:
-                self._stop.wait(self._retry_interval)
+                self._stop.wait(self._reconnect_interval)
                 continue
             hresult, new_states = scard.SCardGetStatusChange(context, self._poll_ms, states)
             if hresult in (scard.SCARD_E_TIMEOUT, scard.SCARD_E_CANCELLED):
@@ -393,7 +348,7 @@ class SsCardReader:
                 continue
             if hresult != scard.SCARD_S_SUCCESS:
                 log.warning("get status change: %s", _hr(hresult))
-                self._stop.wait(self._retry_interval)
+                self._stop.wait(self._reconnect_interval)
                 continue
             for name, event_state, _atr in new_states:
                 if name == PNP_READER:
@@ -462,7 +417,7 @@ class SsCardReader:
         if card is None:
             slot.card_counter = None  # gone before we could talk to it: nothing to report
             return
-        session = self._session(card)
+        session = self._card_session(card)
         try:
             identity = session.read_identity()
         except CardTransportError as exc:
@@ -507,7 +462,7 @@ class SsCardReader:
                 raise CardReadError(message("no_device"), f"no reader matches {self.reader_pattern!r}")
             card = PcscCard(context, names[0])
             try:
-                return self._session(card).read_identity()
+                return self._card_session(card).read_identity()
             finally:
                 card.close()
         except _ServiceGone as exc:

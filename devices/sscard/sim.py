@@ -19,8 +19,6 @@ from devices.base import (
     DeviceHealth,
     DeviceKind,
     DeviceState,
-    EventSink,
-    HealthChanged,
     IdentityRead,
 )
 from devices.sscard.apdu import RecordMode
@@ -28,13 +26,14 @@ from devices.sscard.cardmodel import CardModel, CardProfile, profile_from_identi
 from devices.sscard.messages import message
 from devices.sscard.pcsc_driver import CardTransportError
 from devices.sscard.reader import DEFAULT_RECORD_MODES, Authenticator, SsCardSession
+from devices.supervision import SupervisedReader
 
 log = logging.getLogger(__name__)
 
 _HEALTH_KEYS = {DeviceState.ONLINE: "online", DeviceState.NO_DEVICE: "no_device", DeviceState.OFFLINE: "offline"}
 
 
-class SimSsCardReader:
+class SimSsCardReader(SupervisedReader):
     """Same events, order and rough timing as SsCardReader, with an in-memory card behind the real reading logic.
 
     A presenter or test calls insert(identity_or_profile) and remove(). The card answers APDUs through
@@ -43,6 +42,8 @@ class SimSsCardReader:
     """
 
     kind = DeviceKind.SS_CARD
+    label = "simulated social security card reader"
+    thread_name = "sscard-sim"
 
     def __init__(
         self,
@@ -54,21 +55,18 @@ class SimSsCardReader:
         remove_delay: float = 0.4,  # and a removal in ~400 ms
         apdu_delay: float = 0.002,
     ) -> None:
+        super().__init__(DeviceHealth(DeviceKind.SS_CARD, DeviceState.UNKNOWN, message("unknown")))
         self._today = today
         self._authenticator = authenticator
         self._record_modes = tuple(record_modes)
         self.insert_delay = insert_delay
         self.remove_delay = remove_delay
         self.apdu_delay = apdu_delay
-        self._sink: EventSink | None = None
-        self._thread: threading.Thread | None = None
-        self._stop = threading.Event()
         self._commands: queue.Queue[tuple[str, Any]] = queue.Queue()
         self._card_lock = threading.RLock()  # one exchange at a time, like a card
         self._model: CardModel | None = None  # the card in the slot (read or not)
-        self._session: SsCardSession | None = None  # set once the card was read successfully
+        self._read_session: SsCardSession | None = None  # set once the card was read successfully
         self._apdus_this_insert = 0
-        self._health = DeviceHealth(DeviceKind.SS_CARD, DeviceState.UNKNOWN, message("unknown"))
 
     # ---- presenter / test controls --------------------------------------------------------------
 
@@ -95,23 +93,8 @@ class SimSsCardReader:
 
     # ---- CardReaderDriver -----------------------------------------------------------------------
 
-    def start(self, sink: EventSink) -> None:
-        if self._thread is not None and self._thread.is_alive():
-            raise RuntimeError("SimSsCardReader already started")
-        self._sink = sink
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="sscard-sim", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 2.0) -> None:
-        self._stop.set()
+    def _wake(self) -> None:
         self._commands.put(("stop", None))
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            thread.join(timeout)
-
-    def health(self) -> DeviceHealth:
-        return self._health
 
     def pin_tries_left(self) -> int | None:
         """PIN tries left on the inserted card (None if the card does not say)."""
@@ -133,9 +116,9 @@ class SimSsCardReader:
     # ---- worker -----------------------------------------------------------------------------------
 
     def _current_session(self) -> SsCardSession:
-        if self._session is None:
+        if self._read_session is None:
             raise CardReadError(message("no_card"), "no card read")
-        return self._session
+        return self._read_session
 
     def _transmit(self, command: bytes) -> bytes:
         model = self._model
@@ -144,7 +127,7 @@ class SimSsCardReader:
         limit = model.profile.pull_after_apdus
         if limit is not None and self._apdus_this_insert >= limit:
             self._commands.put(("pulled", model))
-            self._model = self._session = None
+            self._model = self._read_session = None
             raise CardTransportError(None, "transmit: empty response (card gone?)")
         self._apdus_this_insert += 1
         if self.apdu_delay:
@@ -155,42 +138,30 @@ class SimSsCardReader:
         return SsCardSession(self._transmit, today=self._today, authenticator=self._authenticator,
                              record_modes=self._record_modes)
 
-    def _emit(self, event: object) -> None:
-        sink = self._sink
-        if sink is None:
-            return
-        try:
-            sink(event)  # type: ignore[arg-type]
-        except Exception:  # a faulty subscriber must not kill the reader thread
-            log.exception("event sink failed on %s", type(event).__name__)
-
     def _set_health(self, state: DeviceState) -> None:
-        if self._health.state == state:
-            return
-        self._health = DeviceHealth(DeviceKind.SS_CARD, state, message(_HEALTH_KEYS[state]), SIMULATED_DETAIL)
-        self._emit(HealthChanged(self._health))
+        self._report_health(DeviceHealth(DeviceKind.SS_CARD, state, message(_HEALTH_KEYS[state]), SIMULATED_DETAIL))
 
-    def _run(self) -> None:
+    def _session(self) -> None:
         self._set_health(DeviceState.ONLINE)
         with self._card_lock:
             if self._model is not None:  # a card already in the slot when the reader starts
                 self._read(self._model)
         while not self._stop.is_set():
             kind, arg = self._commands.get()
-            if kind == "stop":
-                return
+            if kind == "stop":  # stop() woke us (a stale wake-up after a restart is harmless)
+                continue
             if kind == "insert":
                 self._stop.wait(self.insert_delay)
                 with self._card_lock:
                     if self._model is not None:
                         self._take_out()
                     self._model = arg
-                    if self._health.state == DeviceState.ONLINE:
+                    if self.health().state == DeviceState.ONLINE:
                         self._read(arg)
             elif kind == "remove":
                 self._stop.wait(self.remove_delay)
                 with self._card_lock:
-                    if self._model is not None or self._session is not None:
+                    if self._model is not None or self._read_session is not None:
                         self._take_out()
             elif kind == "pulled":
                 self._stop.wait(self.remove_delay)
@@ -203,7 +174,7 @@ class SimSsCardReader:
                     self._set_health(arg)
 
     def _take_out(self) -> None:
-        self._model = self._session = None
+        self._model = self._read_session = None
         self._emit(CardRemoved("ss_card"))
 
     def _read(self, model: CardModel) -> None:
@@ -218,5 +189,5 @@ class SimSsCardReader:
         except DeviceError as exc:
             self._emit(CardFailed("ss_card", exc))
             return
-        self._session = session
+        self._read_session = session
         self._emit(CardInserted(identity))

@@ -5,8 +5,6 @@ The overrides live in data_dir/site-overrides.toml, read back by kiosk/settings.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -14,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from kiosk.atomic_file import write_text_atomically
 from kiosk.settings import DEMO_CONFIG, ENV_SECRET, OVERRIDES_FILE, Settings, load_settings
 
 
@@ -99,18 +98,7 @@ def save_overrides(settings: Settings, changes: Mapping[str, Mapping[str, Any]],
     for section, values in changes.items():
         merged.setdefault(section, {}).update(values)
     path = overrides_path(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".overrides.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(to_toml(merged, f"技术员 {actor} 于 {now:%Y-%m-%d %H:%M} 修改；重启后生效"))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_text_atomically(path, to_toml(merged, f"技术员 {actor} 于 {now:%Y-%m-%d %H:%M} 修改；重启后生效"))
     return path
 
 

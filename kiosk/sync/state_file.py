@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 import threading
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from kiosk.atomic_file import write_text_atomically
 
 log = logging.getLogger(__name__)
 
@@ -71,18 +71,5 @@ class SyncStateFile:
         """Apply changes and write the file atomically (temp file, fsync, rename)."""
         with self._lock:
             state = replace(self.load(), **changes)
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".sync_state.", dir=self.path.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    json.dump(_encode(state), fh, ensure_ascii=False, indent=1)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.replace(tmp, self.path)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except FileNotFoundError:
-                    pass
-                raise
+            write_text_atomically(self.path, json.dumps(_encode(state), ensure_ascii=False, indent=1))
             return state

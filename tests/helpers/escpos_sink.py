@@ -207,15 +207,6 @@ class EscposTcpSink(_HasMode):
                         return
 
 
-def closed_port() -> int:
-    """A 127.0.0.1 port with nothing listening (bound, then released)."""
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 class FileSink:
     """A file the driver prints into (file://…); read the bytes back and decode them."""
 

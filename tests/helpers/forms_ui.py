@@ -124,12 +124,9 @@ def login_identity(qtbot: Any, world: Any, identity: IdentityRead) -> None:
 
 def dead_platform(world: Any) -> None:
     """Point the kiosk's platform client at a port nobody listens on (127.0.0.1 only)."""
-    import socket
+    from tests.helpers.ports import dead_url
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    world.core.platform.base_url = f"http://127.0.0.1:{port}"
+    world.core.platform.base_url = dead_url()
 
 
 def valid_answer(f: Any, today: date) -> str:

@@ -13,7 +13,6 @@ import logging
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -21,6 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.helpers.ports import free_port, port_is_free
 
 log = logging.getLogger(__name__)
 
@@ -40,26 +41,18 @@ def claim_client_socket(base: Path = SESSION_BASE) -> str:
     return path
 
 
+ANY_HOST = "0.0.0.0"  # vpcd listens on all interfaces
+
+
 class PcscdUnavailable(RuntimeError):
     """pcscd, vpcd or unshare is missing or failed to start here."""
-
-
-def _port_free(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        try:
-            s.bind(("0.0.0.0", port))  # vpcd listens on all interfaces
-        except OSError:
-            return False
-    return True
 
 
 def free_port_pair() -> int:
     """A port p with p and p+1 both free (vpcd's two readers)."""
     for _ in range(50):
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-            s.bind(("0.0.0.0", 0))
-            port = s.getsockname()[1]
-        if port < 65535 and _port_free(port) and _port_free(port + 1):
+        port = free_port(ANY_HOST)
+        if port < 65535 and port_is_free(port, ANY_HOST) and port_is_free(port + 1, ANY_HOST):
             return port
     raise PcscdUnavailable("no free port pair for vpcd")
 

@@ -1,19 +1,38 @@
-"""A fake serial SAM ID card reader on a pty, speaking the frame protocol, with cards and faults on demand."""
+"""A fake serial SAM ID card reader on a pty, speaking the frame protocol, with cards and faults on demand.
+
+Every byte it sends is written here from /work/shared/reference/card-protocols.md §A (frame layout, XOR
+checksum, status codes, text block offsets, GB 3304 nation codes), importing nothing from devices/: a
+bug shared by the driver's codec and its test peer cannot pass unnoticed.
+"""
 
 from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from devices.base import IdentityRead
-from devices.idcard.frames import PREAMBLE, Command, FrameError, FrameParser, build_reply, join_card_data
-from devices.nations import nation_code
 from tests.helpers.pty_peer import PtyPeer
 
-# Offsets written out again from card-protocols.md §A (deliberately not imported from the decoder,
-# so a typo in either table shows up as a failing round trip).
+if TYPE_CHECKING:
+    from devices.base import IdentityRead
+
+PREAMBLE = bytes([0xAA, 0xAA, 0xAA, 0x96, 0x69])
+MAX_LEN = 4096  # a length field above this is noise, not a frame
+
+# Host commands (CMD, PARA), card-protocols.md §A.
+RESET_SAM, SAM_STATUS, READ_SAM_ID = (0x10, 0xFF), (0x11, 0xFF), (0x12, 0xFF)
+FIND_CARD, SELECT_CARD, READ_TEXT_PHOTO = (0x20, 0x01), (0x20, 0x02), (0x30, 0x01)
+KNOWN_COMMANDS = {RESET_SAM, SAM_STATUS, READ_SAM_ID, FIND_CARD, SELECT_CARD, READ_TEXT_PHOTO,
+                  (0x30, 0x03), (0x30, 0x10)}
+
+# SW3 status codes
+OK, FIND_OK, NO_CONTENT, FIND_FAILED, SELECT_FAILED, READ_FAILED = 0x90, 0x9F, 0x91, 0x80, 0x81, 0x41
+HOST_CHECKSUM_ERROR, BAD_COMMAND = 0x10, 0x21
+
+# Text block offsets (bytes, UTF-16-LE) per card type.
 _RESIDENT = {"name": (0, 30), "gender": (30, 2), "nation": (32, 4), "birth": (36, 16), "address": (52, 70),
              "id_number": (122, 36), "issuer": (158, 30), "valid_from": (188, 16), "valid_to": (204, 16)}
 _PERMIT = {**_RESIDENT, "pass_number": (220, 18), "issue_count": (238, 4)}
@@ -22,8 +41,64 @@ _FOREIGN = {"english_name": (0, 120), "gender": (120, 2), "id_number": (122, 30)
             "version": (236, 4), "issuer": (240, 8)}
 _GENDER_CODES = {"未知": "0", "男": "1", "女": "2", "未说明": "9", "": "0"}
 _FLAGS = {"resident_id": " ", "hk_mo_tw_permit": "J", "foreign_permanent": "I"}
+_NATION_TABLE = """01 汉 02 蒙古 03 回 04 藏 05 维吾尔 06 苗 07 彝 08 壮 09 布依 10 朝鲜 11 满
+12 侗 13 瑶 14 白 15 土家 16 哈尼 17 哈萨克 18 傣 19 黎 20 傈僳 21 佤 22 畲 23 高山 24 拉祜 25 水
+26 东乡 27 纳西 28 景颇 29 柯尔克孜 30 土 31 达斡尔 32 仫佬 33 羌 34 布朗 35 撒拉 36 毛南 37 仡佬
+38 锡伯 39 阿昌 40 普米 41 塔吉克 42 怒 43 乌孜别克 44 俄罗斯 45 鄂温克 46 德昂 47 保安 48 裕固
+49 京 50 塔塔尔 51 独龙 52 鄂伦春 53 赫哲 54 门巴 55 珞巴 56 基诺 97 其他 98 外国血统中国籍人士"""
+_NATION_WORDS = _NATION_TABLE.split()
+NATION_CODES = dict(zip(_NATION_WORDS[1::2], _NATION_WORDS[0::2], strict=True))  # "汉" → "01"
 
 FAKE_PHOTO = bytes((i * 37 + 11) % 256 for i in range(1024))  # opaque stand-in for a WLT blob
+
+
+def frame(body: bytes) -> bytes:
+    """Preamble, big-endian LEN (body + CHK), body, CHK = XOR of the length bytes and the body."""
+    length = (len(body) + 1).to_bytes(2, "big")
+    chk = 0
+    for b in length + body:
+        chk ^= b
+    return PREAMBLE + length + body + bytes([chk])
+
+
+def reply(sw3: int, data: bytes = b"") -> bytes:
+    """A SAM→host frame: SW1 SW2 = 00 00, SW3, then data."""
+    return frame(bytes([0x00, 0x00, sw3]) + data)
+
+
+def card_data(text: bytes, photo: bytes) -> bytes:
+    """The READ_TEXT_PHOTO data: text length, photo length (2 bytes big-endian each), text, photo."""
+    return len(text).to_bytes(2, "big") + len(photo).to_bytes(2, "big") + text + photo
+
+
+class HostFrames:
+    """Splits what the host sends into command bodies; None for a frame with a bad length or checksum."""
+
+    def __init__(self) -> None:
+        self._buffer = b""
+
+    def feed(self, data: bytes) -> Iterator[bytes | None]:
+        self._buffer += data
+        while True:
+            start = self._buffer.find(PREAMBLE)
+            if start < 0:
+                self._buffer = self._buffer[-(len(PREAMBLE) - 1):]
+                return
+            self._buffer = self._buffer[start:]
+            if len(self._buffer) < 7:
+                return
+            length = int.from_bytes(self._buffer[5:7], "big")
+            if not 3 <= length <= MAX_LEN:
+                self._buffer = self._buffer[1:]
+                yield None
+                continue
+            if len(self._buffer) < 7 + length:
+                return
+            whole, self._buffer = self._buffer[: 7 + length], self._buffer[7 + length:]
+            chk = 0
+            for b in whole[5:-1]:
+                chk ^= b
+            yield whole[7:-1] if chk == whole[-1] else None
 
 
 def _ymd(d: date | None) -> str:
@@ -36,7 +111,7 @@ def encode_text_block(identity: IdentityRead, flag: str | None = None) -> bytes:
     values = {
         "name": identity.name,
         "gender": _GENDER_CODES[identity.gender],
-        "nation": nation_code(identity.nation) if identity.nation else "",
+        "nation": NATION_CODES.get(identity.nation.removesuffix("族"), "") if identity.nation else "",
         "birth": _ymd(identity.birth_date),
         "address": identity.address,
         "id_number": identity.id_number,
@@ -46,7 +121,7 @@ def encode_text_block(identity: IdentityRead, flag: str | None = None) -> bytes:
         **extra,
     }
     layout = {"resident_id": _RESIDENT, "hk_mo_tw_permit": _PERMIT, "foreign_permanent": _FOREIGN}[identity.card_type]
-    block = bytearray(" ".encode("utf-16-le") * 128)
+    block = bytearray(b"\x20\x00" * 128)
     for field, (offset, length) in layout.items():
         raw = values.get(field, "").encode("utf-16-le")[:length]
         block[offset : offset + len(raw)] = raw
@@ -85,11 +160,11 @@ class SamEmulator:
         self.halt_after_read = False
         self.text_block: bytes | None = None  # the card on the reader, if any
         self.photo = FAKE_PHOTO
-        self.commands: list[tuple[Command | None, int]] = []  # (command, baud it arrived at)
+        self.commands: list[tuple[tuple[int, int], int]] = []  # ((CMD, PARA), baud it arrived at)
         self._halted = False
-        self._faults: dict[Command, list[str | int]] = defaultdict(list)
+        self._faults: dict[tuple[int, int], list[str | int]] = defaultdict(list)
         self._lock = threading.Lock()
-        self._parser = FrameParser()
+        self._parser = HostFrames()
         self.peer = PtyPeer(self._handle, link=link)
 
     # --- control from a test ---
@@ -118,10 +193,10 @@ class SamEmulator:
             self.text_block = None
             self._halted = False
 
-    def fault_once(self, command: Command, fault: str | int) -> None:
-        """Answer the next `command` with a fault instead of the normal reply."""
+    def fault_once(self, command: Any, fault: str | int) -> None:
+        """Answer the next `command` ((CMD, PARA), or an enum whose value is that) with a fault instead."""
         with self._lock:
-            self._faults[command].append(fault)
+            self._faults[_raw(command)].append(fault)
 
     @property
     def silent(self) -> bool:
@@ -143,78 +218,62 @@ class SamEmulator:
         """Unplug the reader."""
         self.peer.disconnect()
 
-    def count(self, command: Command) -> int:
+    def count(self, command: Any) -> int:
+        """How many times `command` ((CMD, PARA), or an enum whose value is that) arrived."""
         with self._lock:
-            return sum(1 for c, _ in self.commands if c is command)
+            return sum(1 for c, _ in self.commands if c == _raw(command))
 
     # --- the reader (runs on the pty owner thread) ---
     def _handle(self, data: bytes) -> bytes | None:
         out = b""
-        while True:
-            try:
-                for frame in self._parser.feed(data):
-                    out += self._answer(frame.command)
-                return out or None
-            except FrameError:
-                out += build_reply(0x10)  # checksum/length error in the host frame
-                data = b""
+        for body in self._parser.feed(data):
+            out += reply(HOST_CHECKSUM_ERROR) if body is None or len(body) < 2 else self._answer((body[0], body[1]))
+        return out or None
 
-    def _answer(self, raw: tuple[int, int]) -> bytes:
-        command = next((c for c in Command if c.value == raw), None)
+    def _answer(self, command: tuple[int, int]) -> bytes:
         baud = self.peer.baud()
         with self._lock:
             self.commands.append((command, baud))
             if baud != self.baud:
                 return b"\x00\xfe\x13\xaa\x07"  # what a wrong rate looks like: noise, never a frame
-            if command is None:
-                return build_reply(0x21)
+            if command not in KNOWN_COMMANDS:
+                return reply(BAD_COMMAND)
             fault = self._faults[command].pop(0) if self._faults[command] else None
             if isinstance(fault, int):
-                return build_reply(fault)
+                return reply(fault)
             if fault == "silent":
                 return b""
-            reply = self._normal_reply(command)
+            answer = self._normal_reply(command)
         if fault == "bad_checksum":
-            return reply[:-1] + bytes([reply[-1] ^ 0x5A])
+            return answer[:-1] + bytes([answer[-1] ^ 0x5A])
         if fault == "two_bit_flips":
-            return flip_id_digits(reply)
+            return flip_id_digits(answer)
         if fault == "garbage":
-            return b"\x13\x37" + PREAMBLE + b"\xff\xff\x00\xaa\xaa" + reply  # noise with a false frame start
-        return reply
+            return b"\x13\x37" + PREAMBLE + b"\xff\xff\x00\xaa\xaa" + answer  # noise with a false frame start
+        return answer
 
-    def _normal_reply(self, command: Command) -> bytes:
+    def _normal_reply(self, command: tuple[int, int]) -> bytes:
         card = self.text_block is not None and not self._halted
-        if command is Command.SAM_STATUS:
-            return build_reply(self.sam_status)
-        if command is Command.RESET_SAM:
-            return build_reply(0x90)
-        if command is Command.READ_SAM_ID:
-            return build_reply(0x90, bytes(16))
-        if command is Command.FIND_CARD:
-            return build_reply(0x9F, bytes(4)) if card else build_reply(0x80)
-        if command is Command.SELECT_CARD:
-            return build_reply(0x90, bytes(8)) if card else build_reply(0x81)
-        if command is Command.READ_TEXT_PHOTO and card:
+        if command == SAM_STATUS:
+            return reply(self.sam_status)
+        if command == RESET_SAM:
+            return reply(OK)
+        if command == READ_SAM_ID:
+            return reply(OK, bytes(16))
+        if command == FIND_CARD:
+            return reply(FIND_OK, bytes(4)) if card else reply(FIND_FAILED)
+        if command == SELECT_CARD:
+            return reply(OK, bytes(8)) if card else reply(SELECT_FAILED)
+        if command == READ_TEXT_PHOTO and card:
             assert self.text_block is not None
             self._halted = self.halt_after_read
-            return build_reply(0x90, join_card_data(self.text_block, self.photo))
-        if command is Command.READ_TEXT_PHOTO:
-            return build_reply(0x41)
-        return build_reply(0x91)
+            return reply(OK, card_data(self.text_block, self.photo))
+        if command == READ_TEXT_PHOTO:
+            return reply(READ_FAILED)
+        return reply(NO_CONTENT)
 
 
-def sample_identity(card_type: str = "resident_id", **changes: object) -> IdentityRead:
-    """A fake but well-formed card holder of the given type (all data invented)."""
-    base: dict[str, object] = dict(
-        source="id_card", card_type=card_type, id_number="11010119900307125X", name="张三丰", gender="男",
-        nation="汉", birth_date=date(1990, 3, 7), valid_from=date(2020, 5, 1), valid_until=date(2040, 5, 1),
-        address="北京市东城区景山前街4号", issuer="北京市公安局东城分局",
-    )
-    if card_type == "hk_mo_tw_permit":
-        base.update(id_number="810000199003071237", name="陈大文", nation="", card_number="H01234567",
-                    extra=(("pass_number", "H01234567"), ("issue_count", "02")), address="广东省深圳市福田区福华路1号")
-    elif card_type == "foreign_permanent":
-        base.update(id_number="CAN110090030701", name="马克", nation="", address="", issuer="1500",
-                    extra=(("english_name", "MARK, JOHN"), ("nationality", "CAN"), ("version", "01")))
-    base.update(changes)
-    return IdentityRead(**base)  # type: ignore[arg-type]
+def _raw(command: Any) -> tuple[int, int]:
+    """(CMD, PARA) of a tuple or of an enum member whose value is that tuple (e.g. the driver's Command)."""
+    value = getattr(command, "value", command)
+    return (int(value[0]), int(value[1]))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ import requests
 from sandbox.db import make_engine
 from sandbox.server import ThreadedServer
 from sandbox.service import Platform
+from tests.helpers.ports import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEMO_KIOSK_ID = "TZ-YQ-LJZ-01"
@@ -69,16 +69,10 @@ def threaded_sandbox(db_path: Path, clock: FakeClock | None = None, seed: bool =
         platform.engine.dispose()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def subprocess_sandbox(db_path: Path, timeout: float = 20.0) -> Iterator[RunningSandbox]:
     """`python -m sandbox` as a separate process, as a demo runs it; waits for /healthz."""
-    port = _free_port()
+    port = free_port()
     cmd = [sys.executable, "-m", "sandbox", "--db", str(db_path), "--port", str(port), "--log-level", "warning"]
     proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

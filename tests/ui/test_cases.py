@@ -172,23 +172,8 @@ def test_withdraw_a_case_not_uploaded_yet(qtbot, world, reviewed) -> None:
     assert world.core.database.outbox.get(keys["awaiting"]).state.value == "withdrawn"
 
 
-def test_resubmit_hands_the_original_answers_to_the_form(qtbot, world, reviewed, monkeypatch) -> None:
-    _keys, numbers = reviewed
-    calls = []
-    monkeypatch.setattr("ui.flows.cases.open_form",
-                        lambda ctx, item, prefill=None: calls.append((item.code, item.name, dict(prefill or {}))))
-    page = open_cases(qtbot, world)
-    choose_tab(qtbot, world, page, "rejected")
-    i = row_of(page, case_no=numbers["rejected"])
-    click(qtbot, world, f"casesResubmit_{i}")
-    qtbot.waitUntil(lambda: bool(calls), timeout=8000)
-    code, name, prefill = calls[0]
-    assert (code, name) == (KIND, TITLE)
-    # the stored answers, read back through the item's form definition (the core's forms)
-    assert prefill == {"employment_type": "新就业形态", "start_date": date.today().isoformat()}
-
-
 def test_resubmit_opens_the_real_form_prefilled(qtbot, world, reviewed) -> None:
+    """The rejected case's stored payload is turned back into the form's answers (kiosk.forms.prefill_from_payload)."""
     _keys, numbers = reviewed
     page = open_cases(qtbot, world)
     choose_tab(qtbot, world, page, "rejected")

@@ -237,8 +237,7 @@ def test_eligible_unemployment_benefit_application(qtbot, world, ui_sandbox) -> 
 def test_offline_eligibility_says_it_needs_the_network(qtbot, world) -> None:
     dead_platform(world)
     login_with_id_card(qtbot, world, 2)
-    qtbot.waitUntil(lambda: "网络" in world.ui.home.notice.text() if hasattr(world.ui.home, "notice") else True,
-                    timeout=5000)
+    qtbot.waitUntil(lambda: "网络暂时不可用" in world.ui.home.notice.text(), timeout=5000)  # the offline login settled
     taps = Taps(qtbot, world)
     open_item(qtbot, world, taps, "social_insurance", "22")
     page = wait_state(qtbot, world, "formOfflineGate")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from devices.base import DeviceKind
+from tests.helpers.ports import dead_url
 from tests.helpers.usability import smallest_font, smallest_target, unnamed_interactive
 from tests.ui.conftest import login_with_id_card
 
@@ -88,13 +88,6 @@ def printed_after(qtbot, world, before: int) -> str:
     printer = world.sim(DeviceKind.PRINTER)
     qtbot.waitUntil(lambda: len(printer.printed) > before, timeout=8000)
     return printer.printed[-1]
-
-
-def dead_url() -> str:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return f"http://127.0.0.1:{port}"  # nothing listens: connection refused at once
 
 
 # ---- employee pension (P0001) ----------------------------------------------------------------------

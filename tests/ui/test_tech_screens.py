@@ -167,8 +167,8 @@ def test_printer_model_is_chosen_by_its_chinese_description_shown_whole(qtbot, t
     assert read_overrides(world.core.settings) == {"devices": {"printer_profile": "generic-58"}}
 
 
-def test_a_platform_pushed_message_shows_on_the_attract_screen_and_services_follow(qtbot, tech_world,
-                                                                                     ui_sandbox) -> None:
+def test_a_platform_pushed_message_shows_on_the_attract_screen_and_services_follow(qtbot, tech_world, ui_sandbox,
+                                                                                     monkeypatch) -> None:
     world = tech_world
     kiosk = world.core.settings.kiosk_id
     attract = world.ui.attract
@@ -182,12 +182,25 @@ def test_a_platform_pushed_message_shows_on_the_attract_screen_and_services_foll
         home_tiles = {t.objectName(): t for t in world.ui.home.tiles}
         qtbot.waitUntil(lambda: home_tiles["homeGroup_learn_skills"].isHidden(), timeout=5000)
         assert not home_tiles["homeGroup_find_work"].isHidden()
-        # a card during the platform's maintenance starts no session
-        from devices.base import DeviceKind
+        # a card during the platform's maintenance starts no session: the card event reaches the screens
+        # and is held back there (waited for, not a fixed pause that passes when the card was never read)
+        from devices.base import CardInserted, DeviceKind
 
+        held_back: list[bool] = []
+        intercepts = world.ui.tech.intercepts
+
+        def watched(event: object) -> bool:
+            verdict = intercepts(event)
+            if isinstance(event, CardInserted):
+                held_back.append(verdict)
+            return verdict
+
+        monkeypatch.setattr(world.ui.tech, "intercepts", watched)
         world.sim(DeviceKind.ID_CARD).place(world.residents[0].id_card)
-        qtbot.wait(300)
+        qtbot.waitUntil(lambda: bool(held_back), timeout=5000)
+        assert held_back == [True]
         assert world.core.services.session is None
+        assert world.ui.window.current_page() is attract
     finally:
         ui_sandbox.platform.push_setting(kiosk, "maintenance_message", None)
         ui_sandbox.platform.push_setting(kiosk, "enabled_services", None)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.escpos_sink import EscposTcpSink, closed_port
+from tests.helpers.escpos_sink import EscposTcpSink
+from tests.helpers.ports import free_port
 from tests.integration.cli.conftest import KioskRun, Site
 
 pytestmark = pytest.mark.integration
@@ -45,7 +46,7 @@ def test_paper_out_shows_as_a_user_error_and_fails_the_check(
 def test_a_printer_address_with_nothing_listening_is_offline(
     site: Site, run_kiosk: Callable[..., KioskRun]
 ) -> None:
-    site.printer = f"tcp://127.0.0.1:{closed_port()}"
+    site.printer = f"tcp://127.0.0.1:{free_port()}"
 
     run = run_kiosk(site, "status")
 

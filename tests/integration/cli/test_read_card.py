@@ -9,7 +9,8 @@ import pytest
 
 from devices.sscard.cardmodel import ef05_records
 from tests.helpers.pcscd import IsolatedPcscd
-from tests.helpers.sam_emulator import SamEmulator, sample_identity
+from tests.helpers.sam_emulator import SamEmulator
+from tests.helpers.sample_cards import sample_identity
 from tests.helpers.vcard import VirtualSsCard
 from tests.integration.cli.conftest import KioskRun, Site
 

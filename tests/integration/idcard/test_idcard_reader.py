@@ -14,7 +14,8 @@ from devices.idcard.text import IdCardExpired, IdNumberRefused
 from devices.idnumber import IdNumberFault
 from tests.helpers.id_numbers import iso7064_check
 from tests.helpers.pty_peer import EventLog
-from tests.helpers.sam_emulator import FAKE_PHOTO, FLIPPED_DIGITS, SamEmulator, sample_identity
+from tests.helpers.sam_emulator import FAKE_PHOTO, FLIPPED_DIGITS, SAM_STATUS, SamEmulator
+from tests.helpers.sample_cards import sample_identity
 from tests.integration.idcard.conftest import StartReader
 
 pytestmark = pytest.mark.integration
@@ -206,7 +207,7 @@ def test_baud_rate_is_detected(tmp_path: Path, start_reader: StartReader) -> Non
         reader, log = start_reader(uri=f"serial://{emu.path}?baud=115200")
         log.wait_count(CardInserted)
         assert reader.baud == 38400
-        probes = [baud for command, baud in emu.commands if command is Command.SAM_STATUS]
+        probes = [baud for command, baud in emu.commands if command == SAM_STATUS]
         assert probes == [115200, 57600, 38400]
 
 

@@ -26,6 +26,7 @@ from kiosk.platform import (
     ValidationRejected,
 )
 from kiosk.platform.signing import sign
+from tests.helpers.ports import dead_url
 
 pytestmark = pytest.mark.integration
 
@@ -363,12 +364,7 @@ def test_a_fault_report_is_answered_with_a_deadline(client, sandbox, sent_reques
 
 # ---- unavailable platform --------------------------------------------------------------------------
 def test_a_platform_that_is_not_there_is_unavailable():
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    c = PlatformClient(f"http://127.0.0.1:{port}", "TZ-YQ-LJZ-01", "x" * 32, connect_timeout=1, read_timeout=1)
+    c = PlatformClient(dead_url(), "TZ-YQ-LJZ-01", "x" * 32, connect_timeout=1, read_timeout=1)
     with pytest.raises(PlatformUnavailable) as info:
         c.fetch_feed("regions")
     assert info.value.message.startswith("网络暂时不可用")

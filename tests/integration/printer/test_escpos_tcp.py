@@ -17,7 +17,8 @@ from devices.printer.escpos_driver import EscposPrinter
 from devices.printer.layout import display_width
 from devices.printer.profiles import DEFAULT_PROFILES_PATH, PrinterProfile, load_profiles
 from tests.helpers.escpos_decode import decode_for_profile, image_for_scanning
-from tests.helpers.escpos_sink import EscposTcpSink, closed_port
+from tests.helpers.escpos_sink import EscposTcpSink
+from tests.helpers.ports import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -182,7 +183,7 @@ def test_the_driver_reconnects_after_the_printer_drops_the_connection(sink: Escp
 
 
 def test_an_unreachable_printer_raises_printer_offline() -> None:
-    printer = EscposPrinter(f"tcp://127.0.0.1:{closed_port()}", PROFILES["generic-80"], timeouts=TIMEOUTS)
+    printer = EscposPrinter(f"tcp://127.0.0.1:{free_port()}", PROFILES["generic-80"], timeouts=TIMEOUTS)
     assert printer.health().state == DeviceState.OFFLINE
     with pytest.raises(PrinterOffline) as err:
         printer.print_document(DOC)

@@ -3,7 +3,6 @@ platform after the PIN, offline with a PSAM) and a registration reaches the sand
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +19,7 @@ from kiosk.settings import load_settings
 from offline_cache import OutboxState
 from sandbox import db
 from tests.helpers.pcscd import IsolatedPcscd
+from tests.helpers.ports import dead_url
 from tests.helpers.psam import card_check, card_key_for
 from tests.helpers.sandbox_server import RunningSandbox, threaded_sandbox
 from tests.helpers.vcard import EventRecorder
@@ -53,10 +53,7 @@ class Kiosk:
         return self.events.wait_type(CardInserted).identity  # type: ignore[attr-defined]
 
     def cut_network(self) -> None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        self.core.platform.base_url = f"http://127.0.0.1:{port}"  # nothing listens: refused at once
+        self.core.platform.base_url = dead_url()  # nothing listens: refused at once
 
     def restore_network(self) -> None:
         self.core.platform.base_url = self.platform_url

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 from contextlib import closing
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from kiosk.settings import load_settings
 from kiosk.sync import queue_submission
 from offline_cache import open_database
 from offline_cache.clock import system_clock
+from tests.helpers.ports import dead_url
 from tests.helpers.sandbox_server import DEMO_KIOSK_ID, RunningSandbox, demo_secret
 from tests.integration.sync.conftest import run_kiosk, write_site
 
@@ -59,10 +59,7 @@ def test_sync_run_then_status_then_search(sandbox: RunningSandbox, tmp_path: Pat
 
 
 def test_sync_run_exits_1_when_the_platform_is_unreachable(tmp_path: Path) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    site = write_site(tmp_path, f"http://127.0.0.1:{port}")
+    site = write_site(tmp_path, dead_url())
     queue_one(site)
     run = run_kiosk(site, "sync", "run")
     assert run.returncode == 1, run.stderr

@@ -14,7 +14,8 @@ import pytest
 from kiosk.app import KioskCore, build_core, build_headless_core, main
 from kiosk.sandbox_process import SandboxStartError, is_serving
 from kiosk.settings import load_settings
-from tests.helpers.sandbox_server import RunningSandbox, _free_port
+from tests.helpers.ports import free_port
+from tests.helpers.sandbox_server import RunningSandbox
 from tests.integration.sync.conftest import write_site
 
 pytestmark = pytest.mark.integration
@@ -63,7 +64,7 @@ def test_the_headless_core_has_a_database_and_starts_nothing(tmp_path: Path) -> 
 
 
 def test_demo_mode_starts_the_sandbox_as_a_child_and_stops_it_on_close(tmp_path: Path) -> None:
-    url = f"http://127.0.0.1:{_free_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     settings = load_settings(write_site(tmp_path, url, start_sandbox=True), env={})
     core = build_core(settings, start_workers=False, console_log=False)
     try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from sandbox.db import make_engine
 from sandbox.server import ThreadedServer
 from sandbox.service import Platform
 from tests.helpers.crash_harness import platform_cases
+from tests.helpers.ports import free_port
 from tests.helpers.sandbox_server import DEMO_KIOSK_ID, FakeClock, RunningSandbox, demo_secret, run_cli
 from tests.unit.sync.fakes import FakeClock as KioskClock
 
@@ -36,9 +36,7 @@ def db(tmp_path: Path):  # noqa: ANN201
 
 
 def test_a_submission_queued_offline_is_delivered_once_when_the_platform_comes_up(tmp_path, db) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     client = PlatformClient(f"http://127.0.0.1:{port}", DEMO_KIOSK_ID, demo_secret(), connect_timeout=1)
     worker = worker_for(db, client, tmp_path, feeds=("job_categories",))
     states: list[NetworkState] = []

@@ -7,7 +7,7 @@ from datetime import date
 from devices.base import CardFailed, CardInserted, CardReadError, CardRemoved
 from devices.idcard.presence import CardPresence, id_tag
 from devices.idcard.text import IdCardExpired
-from tests.helpers.sam_emulator import sample_identity
+from tests.helpers.sample_cards import sample_identity
 
 
 class FakeClock:

@@ -8,7 +8,7 @@ from devices.base import CardFailed, CardInserted, CardReaderDriver, CardRemoved
 from devices.idcard.sim import SimIdCardReader
 from devices.idcard.text import IdCardExpired
 from tests.helpers.pty_peer import EventLog
-from tests.helpers.sam_emulator import sample_identity
+from tests.helpers.sample_cards import sample_identity
 
 
 def test_is_a_card_reader_driver() -> None:

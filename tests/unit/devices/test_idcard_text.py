@@ -19,7 +19,8 @@ from devices.idcard.text import (
 )
 from devices.idnumber import IdNumberFault
 from tests.helpers.id_numbers import corrupt, fake_id_number, iso7064_check
-from tests.helpers.sam_emulator import encode_text_block, sample_identity
+from tests.helpers.sam_emulator import encode_text_block
+from tests.helpers.sample_cards import sample_identity
 
 TODAY = date(2025, 6, 1)
 

@@ -30,7 +30,7 @@ from devices.printer.sim import SimPrinter
 from devices.qr.sim import SimQrScanner
 from devices.sscard.sim import SimSsCardReader
 from devices.uri import DeviceUriError
-from tests.helpers.sam_emulator import sample_identity
+from tests.helpers.sample_cards import sample_identity
 from tests.helpers.vcard import EventRecorder
 
 TODAY = date(2026, 6, 1)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from devices.printer.escpos_driver import EscposPrinter, raster_qr_image
 from devices.printer.factory import make_printer
 from devices.printer.profiles import DEFAULT_PROFILES_PATH, load_profiles
 from devices.uri import parse_device_uri
+from tests.helpers.ports import free_port
 
 PROFILES = load_profiles(DEFAULT_PROFILES_PATH)
 T = Timeouts(connect_s=1.5, write_s=4.0, status_s=0.5)
@@ -90,10 +90,6 @@ def test_print_rejects_something_that_is_not_a_document(tmp_path: Path) -> None:
 
 
 def test_connect_refused_is_reported_offline() -> None:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    driver = EscposPrinter(f"tcp://127.0.0.1:{port}", PROFILES["generic-80"], timeouts=T)
+    driver = EscposPrinter(f"tcp://127.0.0.1:{free_port()}", PROFILES["generic-80"], timeouts=T)
     health = driver.health()
     assert health.state == DeviceState.OFFLINE and health.message == "打印机未连接，请联系工作人员"

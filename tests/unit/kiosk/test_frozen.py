@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import sys
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 
 from config import is_frozen, resource_root
 from kiosk.sandbox_process import SandboxProcess, SandboxStartError
+from tests.helpers.ports import dead_url
 
 
 @pytest.fixture
@@ -30,8 +30,5 @@ def test_the_bundle_folder_is_the_resource_root_when_frozen(frozen: Path) -> Non
 
 
 def test_the_bundle_refuses_to_start_a_demo_sandbox_it_does_not_carry(frozen: Path) -> None:
-    with socket.socket() as s:  # a port nobody serves
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     with pytest.raises(SandboxStartError, match="不含演示平台"):
-        SandboxProcess(f"http://127.0.0.1:{port}", frozen / "sandbox.db").start()
+        SandboxProcess(dead_url(), frozen / "sandbox.db").start()
