@@ -19,7 +19,7 @@ from kiosk.form_flow import (
 )
 from kiosk.forms import FormDef, load_forms
 from kiosk.session import ResidentSession
-from tests.helpers.sam_emulator import sample_identity
+from tests.helpers.sample_cards import sample_identity
 
 TODAY = date(2026, 6, 1)
 

@@ -24,7 +24,7 @@ from kiosk.maintenance.self_tests import (
     read_card,
     scan_qr,
 )
-from tests.helpers.sam_emulator import sample_identity
+from tests.helpers.sample_cards import sample_identity
 
 DOC = ReceiptDocument((Text("打印机自检"), Cut()))
 TOKEN = "ESSC-TOKEN-0123456789abcdef"
