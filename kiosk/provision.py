@@ -66,6 +66,7 @@ MESSAGES: Mapping[str, str] = {
     "pin_gave_up": "技术员 PIN 未设置：{detail}",
     "no_terminal": "需要在终端上输入技术员 PIN（标准输入不是终端）",
     "written": "已写入：{path}",
+    "cannot_write": "无法写入 {path}：{detail}（须以 root 运行）；已写入的文件：{written}",
 }
 
 
@@ -126,15 +127,19 @@ def provision(args: argparse.Namespace, prompts: Prompts, out: IO[str]) -> Path:
         _check(Path(staging), site, credentials, etc)
         site["technician"] = {"pin_hashes": _ask_pins(prompts, out)}
         _check(Path(staging), site, credentials, etc)
-    _make_dir(etc, 0o750, Owner(0, kiosk.gid))
-    written = [
-        _write(etc / CREDENTIALS_FILE, credentials.encode(), 0o600, kiosk),
-        _write(etc / SITE_FILE, _toml(site).encode(), 0o640, Owner(0, kiosk.gid)),
-    ]
-    if apt is not None:
-        sources, key = apt
-        written.append(_write(root / APT_KEYRING, key, 0o644, Owner(0, 0)))
-        written.append(_write(root / APT_SOURCES, sources.encode(), 0o644, Owner(0, 0)))
+    written: list[Path] = []
+    try:
+        _make_dir(etc, 0o750, Owner(0, kiosk.gid))
+        written.append(_write(etc / CREDENTIALS_FILE, credentials.encode(), 0o600, kiosk))
+        written.append(_write(etc / SITE_FILE, _toml(site).encode(), 0o640, Owner(0, kiosk.gid)))
+        if apt is not None:
+            sources, key = apt
+            written.append(_write(root / APT_KEYRING, key, 0o644, Owner(0, 0)))
+            written.append(_write(root / APT_SOURCES, sources.encode(), 0o644, Owner(0, 0)))
+    except OSError as exc:
+        raise ProvisionError(MESSAGES["cannot_write"].format(
+            path=exc.filename or root, detail=exc.strerror or type(exc).__name__,
+            written="、".join(str(p) for p in written) or "无")) from exc
     for path in written:
         print(MESSAGES["written"].format(path=path), file=out)
     return etc / SITE_FILE

@@ -243,3 +243,14 @@ def test_the_help_names_every_option() -> None:
     for option in ("--id", "--platform", "--secret-file", "--service-point", "--apt-repo", "--apt-key", "--root"):
         assert option in shown
     assert shutil.which("gpg"), "gpg is missing: run scripts/system-deps.sh"
+
+
+def test_a_folder_that_cannot_be_written_is_a_clear_refusal(scratch: Path, terminals: list[Terminal]) -> None:
+    (scratch / "etc/village-kiosk").write_text("not a folder", encoding="utf-8")
+    term = _provision(scratch)
+    terminals.append(term)
+    _enter_technician(term, "T01-王工", PIN_1)
+    term.expect("再添加一位技术员吗？")
+    term.type("n")
+    assert term.wait() == 2, term.transcript
+    assert "无法写入" in term.transcript and "Traceback" not in term.transcript, term.transcript
