@@ -309,6 +309,10 @@ def _parser() -> argparse.ArgumentParser:
     hp = command(sub, "hash-pin", "print the pin_hashes line for a technician PIN (asked twice, never echoed)")
     hp.add_argument("label", help="the technician's label in the audit trail, e.g. T01-张工")
     hp.add_argument("--stdin", action="store_true", help="read the PIN twice from standard input (scripts)")
+    pv = command(sub, "provision", "write this kiosk's site file, credentials and technician PINs (as root)")
+    from kiosk.provision import add_arguments as provision_arguments
+
+    provision_arguments(pv)
     cache = group(sub, "cache", "the offline cache", "cache_command")
     cs = command(cache, "search", "search cached jobs; one JSON object per line")
     cs.add_argument("query")
@@ -328,6 +332,11 @@ def main(argv: Sequence[str] | None = None, run_ui: UiRunner | None = None,
     command = args.command or "run"
     if command == "check-config":
         return _check_config(args.path or args.config, demo=args.demo)
+    if command == "provision":
+        from kiosk.provision import provision_command
+
+        code, site_file = provision_command(args)
+        return code if site_file is None else _check_config(site_file)
     if command == "hash-pin":
         from kiosk.technician import hash_pin_command, read_pin_lines
 

@@ -54,6 +54,32 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return cfg
 
 
+def oldest_reader(script: ScriptDirectory, revision: str) -> str:
+    """The oldest program (by its head revision) that can still use a database at `revision`.
+
+    Walks down while each revision declares itself expand-only (`oldest_reader = down_revision`, the rule
+    in offline_cache/migrations/__init__.py); the first one that does not (or the base) stops the walk.
+    """
+    oldest = revision
+    rev = script.get_revision(revision)
+    while rev is not None and isinstance(rev.down_revision, str) \
+            and getattr(rev.module, "oldest_reader", rev.revision) == rev.down_revision:
+        oldest = rev.down_revision
+        rev = script.get_revision(rev.down_revision)
+    return oldest
+
+
+def _stored_oldest_reader(conn: Connection) -> str | None:
+    """What the program that migrated the file recorded as its oldest reader (SQLite's user_version), or None."""
+    number = conn.exec_driver_sql("PRAGMA user_version").scalar_one()
+    return f"{number:04d}" if number else None
+
+
+def _record_oldest_reader(conn: Connection, script: ScriptDirectory, revision: str) -> None:
+    """Write into the file which older programs may open it (revision ids are numbers: 0001, 0002, …)."""
+    conn.exec_driver_sql(f"PRAGMA user_version = {int(oldest_reader(script, revision))}")
+
+
 def head_revision() -> str:
     """The newest revision this program knows."""
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
@@ -156,12 +182,24 @@ def migrate(engine: Engine, path: Path, backup_dir: Path, clock: Clock, target: 
         has_tables = conn.exec_driver_sql(
             "SELECT count(*) FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
         ).scalar_one()
+        readable_from = _stored_oldest_reader(conn)
     wanted = script.get_current_head() if target == "head" else target
-    if current is not None and current not in {rev.revision for rev in script.walk_revisions()}:
-        raise SchemaMismatch(f"database revision {current} is unknown to this program (head {wanted})")
+    assert wanted is not None
+    known = {rev.revision for rev in script.walk_revisions()}
+    if current is not None and current not in known:
+        if readable_from is not None and readable_from in known:
+            # A newer release migrated the file expand-only (say before a rollback): used as it is.
+            log.warning("database revision %s is newer than this program (head %s) and declares programs from "
+                        "%s on can use it: opened without migrating", current, wanted, readable_from)
+            return None
+        raise SchemaMismatch(f"database revision {current} is unknown to this program (head {wanted})"
+                             + (f"; it needs a program at revision {readable_from} or newer" if readable_from else ""))
     if current is None and has_tables:
         raise SchemaMismatch("database has tables but no Alembic revision")
     if current == wanted:
+        if readable_from != oldest_reader(script, wanted):  # a file migrated before the record was kept
+            with engine.begin() as conn:
+                _record_oldest_reader(conn, script, wanted)
         return None
     backup = backup_copy(path, backup_dir, f"from-{current}", clock) if current is not None else None
     try:
@@ -175,6 +213,7 @@ def migrate(engine: Engine, path: Path, backup_dir: Path, clock: Clock, target: 
                 if broken:
                     conn.rollback()
                     raise MigrationFailed(f"{current} -> {target}: foreign key check failed; backup: {backup}")
+                _record_oldest_reader(conn, script, wanted)  # in the same transaction as the upgrade
                 conn.commit()
             finally:
                 if conn.get_transaction() is not None:  # a failed commit (disk full) must be rolled back

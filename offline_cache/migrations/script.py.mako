@@ -15,6 +15,8 @@ revision = ${repr(up_revision)}
 down_revision = ${repr(down_revision)}
 branch_labels = ${repr(branch_labels)}
 depends_on = ${repr(depends_on)}
+# Expand-only (the rule in offline_cache/migrations/__init__.py): the previous release can still use the file.
+oldest_reader = down_revision
 
 
 def upgrade() -> None:

@@ -14,6 +14,8 @@ revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
+# The oldest program that can still use the file (the first schema; rule: offline_cache/migrations).
+oldest_reader = revision
 
 
 def upgrade() -> None:

@@ -14,6 +14,8 @@ revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
+# The oldest program that can still use the file (expand-only: a defaulted and a nullable column; rule: offline_cache/migrations).
+oldest_reader = down_revision
 
 
 def upgrade() -> None:

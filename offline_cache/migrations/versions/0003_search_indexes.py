@@ -15,6 +15,8 @@ revision = "0003"
 down_revision = "0002"
 branch_labels = None
 depends_on = None
+# The oldest program that can still use the file (not expand-only: an older program would not keep the FTS tables in step; rule: offline_cache/migrations).
+oldest_reader = revision
 
 # Frozen copy of the FTS slots at this revision (feed table -> FTS column -> feed columns).
 _PLACE = ("county", "town", "village", "address")

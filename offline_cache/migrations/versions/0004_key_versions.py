@@ -19,6 +19,8 @@ revision = "0004"
 down_revision = "0003"
 branch_labels = None
 depends_on = None
+# The oldest program that can still use the file (expand-only: nullable columns and a new table; rule: offline_cache/migrations).
+oldest_reader = down_revision
 
 
 def upgrade() -> None:

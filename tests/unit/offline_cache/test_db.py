@@ -109,11 +109,14 @@ def test_damaged_pages_are_detected(tmp_path: Path, clock: FakeClock) -> None:
         open_database(path, backup_dir=None)
 
 
-def test_a_newer_schema_is_refused(tmp_path: Path, clock: FakeClock) -> None:
+@pytest.mark.parametrize("oldest_reader", [9999, 0])  # only the newer program itself; no record at all
+def test_a_newer_schema_is_refused(tmp_path: Path, clock: FakeClock, oldest_reader: int) -> None:
+    """A newer release that did not declare this one may read its file (offline_cache/migrations rule)."""
     path = tmp_path / "kiosk.sqlite"
     open_database(path, backup_dir=None, clock=clock).close()
     con = sqlite3.connect(path)
     con.execute("UPDATE alembic_version SET version_num = '9999'")
+    con.execute(f"PRAGMA user_version = {oldest_reader}")
     con.commit()
     con.close()
     with pytest.raises(SchemaMismatch):
