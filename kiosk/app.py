@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from kiosk.sync import SyncWorker
     from kiosk.sync.pushed import PushedSettings
     from kiosk.technician import MaintenanceHolds
+    from kiosk.updates.files import RunStatus
     from offline_cache import Database
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ class KioskCore:
     audit: AuditTrail | None = None
     maintenance: MaintenanceHolds | None = None
     pushed: PushedSettings | None = None
+    run_status: RunStatus | None = None  # health.json / session.json for `kiosk update` (kiosk/updates/files.py)
     closers: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
@@ -106,9 +108,11 @@ def build_sync_worker(settings: Settings, database: Database, platform: Platform
                       device_health: Callable[[], Any] = tuple) -> SyncWorker:
     """The sync worker (not started)."""
     from kiosk.sync import SyncWorker
+    from kiosk.updates.files import heartbeat_update_report
 
     return SyncWorker(database, platform, settings.sync, data_dir=settings.data_dir, app_version=__version__,
-                      device_health=device_health)
+                      device_health=device_health,
+                      update_report=lambda: heartbeat_update_report(settings.data_dir))
 
 
 def start_demo_sandbox(settings: Settings) -> SandboxProcess:
@@ -169,6 +173,10 @@ def build_core(settings: Settings, *, start_workers: bool = True, console_log: b
         core.closers.append(core.sync.stop)
         core.services = build_services(core)
         wire_technician(core)
+        from kiosk.updates.files import RunStatus
+
+        core.run_status = RunStatus(settings.updates.status_dir, __version__)
+        core.closers.append(core.run_status.close)
     except BaseException as exc:
         core.close()
         fault = storage_fault(exc, settings.data_dir) if isinstance(exc, Exception) else None
@@ -202,6 +210,10 @@ def wire_technician(core: KioskCore) -> None:
 
     core.pushed.add_catalogue_listener(catalogue_changed)
     core.sync.add_settings_listener(core.pushed)
+    from kiosk.updates.files import UpdateWishListener
+
+    # The platform's `update` setting (hold / run a version) → update_wish.json → `kiosk update`'s apt pin.
+    core.sync.add_settings_listener(UpdateWishListener(core.settings.data_dir))
 
 
 def build_services(core: KioskCore) -> ResidentServices:
@@ -267,6 +279,11 @@ def _parser() -> argparse.ArgumentParser:
     hp = command(sub, "hash-pin", "print the pin_hashes line for a technician PIN (asked twice, never echoed)")
     hp.add_argument("label", help="the technician's label in the audit trail, e.g. T01-张工")
     hp.add_argument("--stdin", action="store_true", help="read the PIN twice from standard input (scripts)")
+    upd = group(sub, "update", "install a new release (root; kiosk-update.service)", "update_command")
+    command(upd, "run", "install the repository's release between residents; roll back if it is not healthy")
+    command(upd, "status", "one JSON object: installed and previous version, last update, failed versions")
+    fm = command(upd, "from-media", "the same from a copied repository on a mounted USB stick (same signature checks)")
+    fm.add_argument("dir", type=Path, help="the stick's folder holding the copied repository (dists/, pool/)")
     cache = group(sub, "cache", "the offline cache", "cache_command")
     cs = command(cache, "search", "search cached jobs; one JSON object per line")
     cs.add_argument("query")
@@ -304,6 +321,13 @@ def main(argv: Sequence[str] | None = None, run_ui: UiRunner | None = None,
                 raise
             print(MESSAGES["out_of_service"].format(message=fault.message), file=sys.stderr)
             return EXIT_CONFIG
+    if command == "update":
+        from kiosk import cli_update
+
+        configure_console_logging("INFO")  # the journal of kiosk-update.service shows each step
+        if args.update_command == "status":
+            return cli_update.update_status(settings)
+        return cli_update.update_run(settings, media_dir=args.dir if args.update_command == "from-media" else None)
     if command == "keys":
         from kiosk import cli_keys
 
