@@ -9,12 +9,16 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from devices.base import CardFailed, CardInserted, CardRemoved, HealthChanged, IdentityRead, QrScanned
 from kiosk.app import KioskCore
 from kiosk.session import ResidentSession
 from kiosk.settings import Settings
 from ui.text import tr
+
+if TYPE_CHECKING:
+    from ui.run_status import RunStatusWatch
 
 log = logging.getLogger(__name__)
 
@@ -308,6 +312,7 @@ def run_ui(core: KioskCore, args: argparse.Namespace) -> int:
 
     # READY=1 / WATCHDOG=1 to systemd (village-kiosk.service) from the GUI event loop; idle outside it.
     heartbeat = install_watchdog(ui.window)
+    run_watch = _watch_run_status(ui)
     if args.command == "tour":
         from ui.tour import Tour
 
@@ -319,5 +324,25 @@ def run_ui(core: KioskCore, args: argparse.Namespace) -> int:
         return rc or tour.exit_code
     rc = app.exec()
     heartbeat.stop()
+    if run_watch is not None:
+        run_watch.stop()
     ui.close()
     return rc
+
+
+def _watch_run_status(ui: KioskUi) -> RunStatusWatch | None:
+    """health.json and session.json for `kiosk update` (only with the session unit's status folder)."""
+    status = ui.core.run_status
+    if status is None:
+        return None
+    from ui.run_status import RunStatusWatch
+
+    devices = ui.core.devices
+
+    def device_health() -> dict[str, str]:
+        if devices is None:
+            return {}
+        return {str(kind): str(h.state) for kind, h in devices.device_health().items()}  # type: ignore[attr-defined]
+
+    return RunStatusWatch(status, ui.window, in_use=lambda: ui.window.current_page() is not ui.attract,
+                          device_health=device_health, parent=ui.window).start()
