@@ -363,7 +363,7 @@ class UpdateSettings:
     restart_command: tuple[str, ...] = ("systemctl", "restart", "village-kiosk.service")
     status_dir: Path = Path("/run/village-kiosk")  # the running kiosk's health.json and session.json
     apt_source: Path = Path("/etc/apt/sources.list.d/village-kiosk.sources")  # written by provisioning
-    apt_keyring: Path = Path("/etc/village-kiosk/apt-archive-keyring.gpg")
+    apt_keyring: Path = Path("/etc/apt/keyrings/village-kiosk-archive-keyring.gpg")
     apt_pin_file: Path = Path("/etc/apt/preferences.d/village-kiosk.pref")
 
 

@@ -101,7 +101,7 @@ build_apt() {
   local gpg=(gpg --homedir "$KIOSK_APT_GNUPGHOME" --batch --yes --pinentry-mode loopback --local-user "$KIOSK_APT_KEY_ID")
   "${gpg[@]}" --clearsign -o "$dists/InRelease" "$dists/Release"
   "${gpg[@]}" --armor --detach-sign -o "$dists/Release.gpg" "$dists/Release"
-  # The public key kiosks trust (provisioning installs it as /etc/village-kiosk/apt-archive-keyring.gpg).
+  # The public key kiosks trust (provisioning installs it as /etc/apt/keyrings/village-kiosk-archive-keyring.gpg).
   gpg --homedir "$KIOSK_APT_GNUPGHOME" --batch --yes --export "$KIOSK_APT_KEY_ID" > "$APT_DIR/apt-archive-keyring.gpg"
   log "apt $APT_DIR: $(find "$APT_DIR/pool" -name '*.deb' | wc -l) release(s), signed by $KIOSK_APT_KEY_ID in $((SECONDS - t0)) s"
 }
