@@ -228,9 +228,11 @@ def test_an_upgrade_installs_restarts_and_delivers_what_was_queued_before(stage:
     status = _status(stage)
     assert status["installed_version"] == V2 and status["previous_version"] == SOURCE_VERSION
     assert status["last_update"]["outcome"] == "installed" and status["last_update"]["at"], status
+    # The first heartbeat may still say "installing" (the updater was waiting for health); a later one says so.
     beat = _heartbeat(stage, lambda b: b["app_version"] == V2 and b.get("outbox", {}).get("accepted") == 1
-                      and b.get("outbox", {}).get("queued", 0) == 0)
-    assert beat["update"]["last_outcome"] == "installed"
+                      and b.get("outbox", {}).get("queued", 0) == 0
+                      and (b.get("update") or {}).get("last_outcome") == "installed")
+    assert beat["update"]["installed_version"] == V2
 
 
 @pytest.mark.timeout(900)
@@ -270,11 +272,13 @@ def test_a_copied_repository_on_a_usb_stick_installs_with_the_same_checks(stage:
     tampered = stage.root.file("/media/tampered/apt")
     shutil.copytree(stick / "village-kiosk-apt", tampered)
     inrelease = tampered / "dists" / "stable" / "InRelease"
-    inrelease.write_text(inrelease.read_text(encoding="utf-8").replace("Suite: stable", "Suite: stable "),
-                         encoding="utf-8")
+    text = inrelease.read_text(encoding="utf-8")
+    assert "Label: village-kiosk\n" in text
+    inrelease.write_text(text.replace("Label: village-kiosk\n", "Label: village-kiosX\n"), encoding="utf-8")
     (tampered / "dists" / "stable" / "Release.gpg").unlink()
     refused = _update(stage, "from-media", "/media/tampered")
     assert refused.returncode == 1 and _status(stage)["last_update"]["outcome"] == "refused", refused.stdout
+    assert _installed(stage) == V2
     run = _update(stage, "from-media", "/media/stick")
     assert run.returncode == 0, run.stdout + run.stderr + _log(stage)
     assert _installed(stage) == V4
@@ -295,3 +299,16 @@ def test_the_platform_pushes_a_version_to_run_and_the_pin_brings_it(stage: Stage
     assert run.returncode == 0, run.stdout + run.stderr + _log(stage)
     assert _installed(stage) == V2  # a downgrade from v4, because the platform said so
     assert f"Pin: version {V2}\nPin-Priority: 1001" in stage.root.file(PIN).read_text(encoding="utf-8")
+
+
+def test_the_update_units_are_installed_enabled_and_verify(stage: Stage) -> None:
+    for unit, wants in (("kiosk-update.timer", "timers.target.wants"), ("kiosk-update.path", "paths.target.wants")):
+        link = stage.root.file(f"/etc/systemd/system/{wants}/{unit}")
+        assert link.is_symlink() and os.readlink(link) == f"/lib/systemd/system/{unit}", unit
+    units = [f"/lib/systemd/system/kiosk-update.{kind}" for kind in ("service", "timer", "path")]
+    verify = stage.root.run("systemd-analyze", "verify", *units, "/lib/systemd/system/village-kiosk.service",
+                            check=False)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    assert "kiosk-update" not in verify.stderr and "village-kiosk.service" not in verify.stderr, verify.stderr
+    service = stage.root.file(units[0]).read_text(encoding="utf-8")
+    assert "ExecStart=/opt/village-kiosk/kiosk --config /etc/village-kiosk/site.toml update run" in service
