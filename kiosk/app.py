@@ -176,7 +176,8 @@ def build_core(settings: Settings, *, start_workers: bool = True, console_log: b
         from kiosk.updates.files import RunStatus
 
         core.run_status = RunStatus(settings.updates.status_dir, __version__)
-        core.closers.append(core.run_status.close)
+        if core.run_status.enabled:  # a writer thread only under the session unit (its status folder)
+            core.closers.append(core.run_status.close)
     except BaseException as exc:
         core.close()
         fault = storage_fault(exc, settings.data_dir) if isinstance(exc, Exception) else None
