@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from kiosk.sync import SyncWorker
     from kiosk.sync.pushed import PushedSettings
     from kiosk.technician import MaintenanceHolds
+    from kiosk.updates.files import RunStatus
     from offline_cache import Database
 
 log = logging.getLogger(__name__)
@@ -88,6 +89,7 @@ class KioskCore:
     pushed: PushedSettings
     keyboard_wedge: KeyboardWedgeInput | None  # qr_scanner = "keyboard": the UI feeds scans here
     sandbox: SandboxProcess | None  # demo only: the local sandbox platform child process
+    run_status: RunStatus  # health.json / session.json for `kiosk update` (kiosk/updates/files.py)
     closers: Closers = field(repr=False)
 
     @property
@@ -142,9 +144,11 @@ def build_sync_worker(settings: Settings, database: Database, platform: Platform
                       device_health: Callable[[], Any] = tuple) -> SyncWorker:
     """The sync worker (not started)."""
     from kiosk.sync import SyncWorker
+    from kiosk.updates.files import heartbeat_update_report
 
     return SyncWorker(database, platform, settings.sync, data_dir=settings.data_dir, app_version=__version__,
-                      device_health=device_health)
+                      device_health=device_health,
+                      update_report=lambda: heartbeat_update_report(settings.data_dir))
 
 
 def start_demo_sandbox(settings: Settings) -> SandboxProcess:
@@ -178,6 +182,7 @@ def build_core(settings: Settings, *, start_workers: bool = True, console_log: b
     from kiosk.maintenance.audit import AuditTrail
     from kiosk.sync.pushed import PushedSettings
     from kiosk.technician import MaintenanceHolds
+    from kiosk.updates.files import RunStatus, UpdateWishListener
     from offline_cache.private import make_private_dir, tighten_tree
 
     names = NameRegistry()
@@ -223,10 +228,16 @@ def build_core(settings: Settings, *, start_workers: bool = True, console_log: b
         pushed = PushedSettings(settings, catalogues, build_catalogue=load_site_catalogue, holds=maintenance,
                                 audit=audit)
         sync.add_settings_listener(pushed)
+        # The platform's `update` setting (hold / run a version) → update_wish.json → `kiosk update`'s apt pin.
+        sync.add_settings_listener(UpdateWishListener(settings.data_dir))
+        run_status = RunStatus(settings.updates.status_dir, __version__)
+        if run_status.enabled:  # a writer thread only under the session unit (its status folder)
+            closers.append(run_status.close)
         core = KioskCore(settings=settings, names=names, clock=clock, catalogues=catalogues, forms=forms,
                          database=database, devices=devices, platform=platform, sync=sync, services=services,
                          audit=audit, maintenance=maintenance, pushed=pushed,
-                         keyboard_wedge=keyboard_wedge_input(devices), sandbox=sandbox, closers=closers)
+                         keyboard_wedge=keyboard_wedge_input(devices), sandbox=sandbox, run_status=run_status,
+                         closers=closers)
     except BaseException as exc:
         close_all(closers)
         fault = storage_fault(exc, settings.data_dir) if isinstance(exc, Exception) else None
@@ -313,6 +324,11 @@ def _parser() -> argparse.ArgumentParser:
     from kiosk.provision import add_arguments as provision_arguments
 
     provision_arguments(pv)
+    upd = group(sub, "update", "install a new release (root; kiosk-update.service)", "update_command")
+    command(upd, "run", "install the repository's release between residents; roll back if it is not healthy")
+    command(upd, "status", "one JSON object: installed and previous version, last update, failed versions")
+    fm = command(upd, "from-media", "the same from a copied repository on a mounted USB stick (same signature checks)")
+    fm.add_argument("dir", type=Path, help="the stick's folder holding the copied repository (dists/, pool/)")
     cache = group(sub, "cache", "the offline cache", "cache_command")
     cs = command(cache, "search", "search cached jobs; one JSON object per line")
     cs.add_argument("query")
@@ -355,6 +371,13 @@ def main(argv: Sequence[str] | None = None, run_ui: UiRunner | None = None,
                 raise
             print(MESSAGES["out_of_service"].format(message=fault.message), file=sys.stderr)
             return EXIT_CONFIG
+    if command == "update":
+        from kiosk import cli_update
+
+        configure_console_logging("INFO")  # the journal of kiosk-update.service shows each step
+        if args.update_command == "status":
+            return cli_update.update_status(settings)
+        return cli_update.update_run(settings, media_dir=args.dir if args.update_command == "from-media" else None)
     if command == "keys":
         from kiosk import cli_keys
 

@@ -9,7 +9,7 @@ Files (under --root, default /):
   /etc/village-kiosk/site.toml          0640 root:kiosk   (the unit's --config)
   /etc/village-kiosk/credentials.toml   0600 kiosk:kiosk  (kiosk_id + secret; named relative in site.toml)
   /etc/apt/sources.list.d/village-kiosk.sources  0644 root (deb822; only with --apt-repo/--apt-key)
-  /etc/village-kiosk/apt-archive-keyring.gpg     0644 root (binary OpenPGP key, dearmored if needed)
+  /etc/apt/keyrings/village-kiosk-archive-keyring.gpg  0644 root (binary OpenPGP key, dearmored if needed)
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ DATA_DIR = "/var/lib/village-kiosk"
 KIOSK_USER = "kiosk"
 # The interface the kiosk-update timer relies on (h-updates): the source file and the key it names.
 APT_SOURCES = "etc/apt/sources.list.d/village-kiosk.sources"
-APT_KEYRING = "etc/village-kiosk/apt-archive-keyring.gpg"
+APT_KEYRING = "etc/apt/keyrings/village-kiosk-archive-keyring.gpg"  # readable by apt's _apt user
 APT_SUITE = "stable"
 APT_COMPONENT = "main"
 DEVICE_KEYS = ("id_card", "ss_card", "qr_scanner", "printer")

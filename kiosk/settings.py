@@ -277,6 +277,14 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], bool]]] = {
         "max_bytes": (_int(10_000, 1_000_000_000), False),
         "backups": (_int(1, 1000), False),
     },
+    "updates": {
+        "health_timeout_s": (_int(5, 3600), True),
+        "restart_command": (_str_list, True),
+        "status_dir": (_str(), True),
+        "apt_source": (_str(), True),
+        "apt_keyring": (_str(), True),
+        "apt_pin_file": (_str(), True),
+    },
     "technician": {
         "pin_hashes": (_pin_hashes, False),
         "entry_taps": (_int(3, 20), False),
@@ -347,6 +355,18 @@ class SyncSettings:
 
 
 @dataclass(frozen=True)
+class UpdateSettings:
+    """How `kiosk update` installs a release and checks it (README "Updates, hold and rollback")."""
+
+    health_timeout_s: int = 180  # the new release must report healthy within this, or it is rolled back
+    restart_command: tuple[str, ...] = ("systemctl", "restart", "village-kiosk.service")
+    status_dir: Path = Path("/run/village-kiosk")  # the running kiosk's health.json and session.json
+    apt_source: Path = Path("/etc/apt/sources.list.d/village-kiosk.sources")  # written by provisioning
+    apt_keyring: Path = Path("/etc/apt/keyrings/village-kiosk-archive-keyring.gpg")
+    apt_pin_file: Path = Path("/etc/apt/preferences.d/village-kiosk.pref")
+
+
+@dataclass(frozen=True)
 class Settings:
     """The effective, validated settings of one kiosk."""
 
@@ -368,6 +388,7 @@ class Settings:
     technician_pin_hashes: tuple[str, ...] = field(repr=False, default=())
     technician_entry_taps: int = 5
     technician_lockout_s: int = 300
+    updates: UpdateSettings = field(default_factory=UpdateSettings)
     sources: tuple[Path, ...] = ()
     site_file: Path | None = None  # the site file of this run (None: the demo with no site file)
 
@@ -558,6 +579,14 @@ def load_settings(site_file: Path | None = None, env: Mapping[str, str] | None =
         technician_pin_hashes=tech.get("pin_hashes", ()),
         technician_entry_taps=tech.get("entry_taps", 5),
         technician_lockout_s=tech.get("lockout_s", 300),
+        updates=UpdateSettings(
+            health_timeout_s=v["updates"]["health_timeout_s"],
+            restart_command=v["updates"]["restart_command"],
+            status_dir=Path(v["updates"]["status_dir"]),
+            apt_source=Path(v["updates"]["apt_source"]),
+            apt_keyring=Path(v["updates"]["apt_keyring"]),
+            apt_pin_file=Path(v["updates"]["apt_pin_file"]),
+        ),
         sources=tuple(sources),
         site_file=site_path,
     )

@@ -56,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("key")
     s.add_argument("value", nargs="?", help="JSON or text; omit with --unset")
     s.add_argument("--unset", action="store_true")
+    rl = sub.add_parser("release", help="hold a kiosk on its release, or have it run one version (an apt pin)")
+    rl.add_argument("kiosk")
+    rg = rl.add_mutually_exclusive_group(required=True)
+    rg.add_argument("--hold", action="store_true", help="stay on the installed release")
+    rg.add_argument("--run", metavar="VERSION", help="install and keep exactly this Debian version")
+    rg.add_argument("--clear", action="store_true", help="follow the repository again")
     t = sub.add_parser("touch-job", help="create/update/tombstone a feed item (default feed fixed_jobs)")
     t.add_argument("item_id")
     t.add_argument("--feed", default="fixed_jobs")
@@ -104,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
                 if args.value is None and not args.unset:
                     raise ApiError("VALIDATION_ERROR", "give a VALUE or --unset")
                 _print(platform.push_setting(args.kiosk, args.key, None if args.unset else _value(args.value)))
+            elif command == "release":
+                wish = None if args.clear else {"hold": bool(args.hold), "version": args.run}
+                _print(platform.push_setting(args.kiosk, "update", wish))
             elif command == "touch-job":
                 fields = {}
                 for pair in args.set:

@@ -87,6 +87,29 @@ class DeviceReport(BaseModel):
     message: str = Field(default="", max_length=500)
 
 
+class UpdateReport(BaseModel):
+    """The kiosk's updater (`kiosk update`): which release runs, the last update, releases that failed there."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+    installed_version: str | None = Field(default=None, max_length=64)
+    previous_version: str | None = Field(default=None, max_length=64)
+    last_outcome: str | None = Field(default=None, max_length=32,
+                                     description="installed, rolled_back, rollback_failed, up_to_date, held, "
+                                                 "deferred, skipped_failed, refused, failed")
+    last_at: float | None = Field(default=None, description="Unix time of the last outcome")
+    last_version: str | None = Field(default=None, max_length=64)
+    last_detail: str | None = Field(default=None, max_length=1000)
+    failed_versions: list[str] = Field(default_factory=list, max_length=50,
+                                       description="releases that did not become healthy there (never retried)")
+
+
+class UpdateWish(BaseModel):
+    """Pushed as the setting `update`: hold the installed release, or run exactly `version` (an apt pin)."""
+
+    hold: bool = False
+    version: str | None = Field(default=None, max_length=64)
+
+
 class HeartbeatIn(BaseModel):
     """What a kiosk reports about itself (never personal data)."""
 
@@ -97,6 +120,7 @@ class HeartbeatIn(BaseModel):
     outbox: dict[str, JsonInt] = Field(default_factory=dict, description="outbox entries by state")
     cache_ages: dict[str, float | None] = Field(default_factory=dict, description="seconds since each feed synced")
     devices: list[DeviceReport] = Field(default_factory=list, max_length=20)
+    update: UpdateReport | None = Field(default=None, description="absent until the kiosk's updater first ran")
 
 
 class KioskSettings(BaseModel):
@@ -105,6 +129,7 @@ class KioskSettings(BaseModel):
     model_config = ConfigDict(extra="allow")
     enabled_services: list[str] | None = None
     maintenance_message: str | None = None
+    update: UpdateWish | None = None
 
 
 class TimeOut(BaseModel):

@@ -25,6 +25,8 @@ PACKAGES=(
   # packaging (scripts/package.sh: PyInstaller reads libraries with objdump; dpkg-deb builds the .deb) and
   # the deploy tests (tests/deploy: a Debian 12 root made by debootstrap, used through chroot)
   binutils dpkg debootstrap
+  # the signed APT repository (scripts/package.sh step apt: apt-ftparchive, gpg) and its tests
+  apt-utils gnupg
 )
 
 missing=()

@@ -10,12 +10,16 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from kiosk.app import KioskCore
 from kiosk.session import ResidentSession
 from kiosk.settings import Settings
 from kiosk.values import CardFailed, CardInserted, CardRemoved, HealthChanged, IdentityRead, QrScanned
 from ui.text import tr
+
+if TYPE_CHECKING:
+    from ui.run_status import RunStatusWatch
 
 log = logging.getLogger(__name__)
 
@@ -297,6 +301,7 @@ def run_ui(core: KioskCore, args: argparse.Namespace) -> int:
 
     # READY=1 / WATCHDOG=1 to systemd (village-kiosk.service) from the GUI event loop; idle outside it.
     heartbeat = install_watchdog(ui.window)
+    run_watch = _watch_run_status(ui)
     if args.command == "tour":
         from ui.tour import Tour
 
@@ -304,9 +309,25 @@ def run_ui(core: KioskCore, args: argparse.Namespace) -> int:
         tour.start()
         rc = app.exec()
         heartbeat.stop()
+        run_watch.stop()
         ui.close()
         return rc or tour.exit_code
     rc = app.exec()
     heartbeat.stop()
+    run_watch.stop()
     ui.close()
     return rc
+
+
+def _watch_run_status(ui: KioskUi) -> RunStatusWatch:
+    """health.json and session.json for `kiosk update` (only with the session unit's status folder)."""
+    status = ui.core.run_status
+    from ui.run_status import RunStatusWatch
+
+    devices = ui.core.devices
+
+    def device_health() -> dict[str, str]:
+        return {str(kind): str(h.state) for kind, h in devices.device_health().items()}
+
+    return RunStatusWatch(status, ui.window, in_use=lambda: ui.window.current_page() is not ui.attract,
+                          device_health=device_health, parent=ui.window).start()

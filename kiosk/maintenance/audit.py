@@ -39,6 +39,7 @@ ACTIONS = {
     "config_change": "修改配置",
     "fault_report": "提交问题反映",
     "platform_settings": "平台下发设置",
+    "usb_update_requested": "请求从U盘安装更新",
 }
 
 

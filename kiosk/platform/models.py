@@ -20,11 +20,15 @@ class HeartbeatReport:
     outbox: Mapping[str, int] = field(default_factory=dict)
     cache_ages: Mapping[str, float | None] = field(default_factory=dict)
     devices: tuple[DeviceHealth, ...] = ()
+    update: Mapping[str, Any] | None = None  # `kiosk update`'s state (kiosk/updates/files.py), once it ran
 
     def to_json(self) -> dict[str, Any]:
-        return {"app_version": self.app_version, "uptime_s": self.uptime_s, "disk_free_mb": self.disk_free_mb,
-                "outbox": dict(self.outbox), "cache_ages": dict(self.cache_ages),
-                "devices": [{"kind": str(d.kind), "state": str(d.state), "message": d.message} for d in self.devices]}
+        out = {"app_version": self.app_version, "uptime_s": self.uptime_s, "disk_free_mb": self.disk_free_mb,
+               "outbox": dict(self.outbox), "cache_ages": dict(self.cache_ages),
+               "devices": [{"kind": str(d.kind), "state": str(d.state), "message": d.message} for d in self.devices]}
+        if self.update is not None:
+            out["update"] = dict(self.update)
+        return out
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import random as _random
 import shutil
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -92,6 +92,7 @@ class SyncWorker:
         feeds: Sequence[str] = tuple(CACHE_FEEDS),
         disk_free_mb: Callable[[], float] | None = None,
         wake_event: threading.Event | None = None,
+        update_report: Callable[[], Mapping[str, Any] | None] = lambda: None,
     ) -> None:
         self._db = database
         self._client = client
@@ -100,6 +101,7 @@ class SyncWorker:
         self._app_version = app_version
         self._clock = clock
         self._device_health = device_health
+        self._update_report = update_report
         self._state = state_file or SyncStateFile(self._data_dir / STATE_FILE_NAME)
         # Whole-platform backoff: probes come back quickly when the network returns.
         self._backoff = backoff or Backoff(base_s=5.0, factor=2.0, max_s=300.0, jitter=0.5, random=random)
@@ -392,6 +394,11 @@ class SyncWorker:
         except Exception:  # device health is advisory; the heartbeat still goes out
             log.exception("device health unavailable for the heartbeat")
             devices = ()
+        try:
+            update = self._update_report()
+        except Exception:  # like device health: the heartbeat still goes out
+            log.exception("update state unavailable for the heartbeat")
+            update = None
         return HeartbeatReport(
             app_version=self._app_version,
             uptime_s=round((now - self.started_at).total_seconds(), 1),
@@ -399,6 +406,7 @@ class SyncWorker:
             outbox={s.value: n for s, n in self._db.outbox.counts().items()},
             cache_ages=ages,
             devices=devices,
+            update=update,
         )
 
     def heartbeat(self) -> HeartbeatResult:

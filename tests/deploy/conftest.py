@@ -36,14 +36,29 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
 
 
+def throwaway_signing_key(home: Path) -> str:
+    """A new GnuPG home with one passphrase-less ed25519 signing key; its fingerprint (the APT repository's key)."""
+    home.mkdir(mode=0o700)
+    subprocess.run(["gpg", "--homedir", str(home), "--batch", "--passphrase", "", "--quick-gen-key",
+                    "Village kiosk test archive <test@localhost>", "ed25519", "sign", "never"],
+                   check=True, capture_output=True)
+    out = subprocess.run(["gpg", "--homedir", str(home), "--batch", "--with-colons", "--list-secret-keys"],
+                         check=True, capture_output=True, text=True).stdout
+    return next(line.split(":")[9] for line in out.splitlines() if line.startswith("fpr:"))
+
+
 @pytest.fixture(scope="session")
-def packaged() -> Packaged:
-    """`bash scripts/package.sh` once per run ($KIOSK_DEPLOY_REUSE_DIST=1 reuses dist/ while iterating)."""
+def packaged(tmp_path_factory: pytest.TempPathFactory) -> Packaged:
+    """`bash scripts/package.sh` once per run ($KIOSK_DEPLOY_REUSE_DIST=1 reuses dist/ while iterating).
+
+    The APT repository (dist/apt) is signed with a throwaway key made here."""
     deb = DIST / f"village-kiosk_{__version__}_amd64.deb"
     bundle = DIST / "kiosk" / "kiosk"
     started = time.monotonic()
     if not (os.environ.get("KIOSK_DEPLOY_REUSE_DIST") and deb.is_file() and bundle.is_file()):
-        env = {**os.environ, "KIOSK_PACKAGE_NO_BOOTSTRAP": "1"}
+        gnupg = tmp_path_factory.mktemp("package") / "gnupg"
+        env = {**os.environ, "KIOSK_PACKAGE_NO_BOOTSTRAP": "1", "KIOSK_APT_GNUPGHOME": str(gnupg),
+               "KIOSK_APT_KEY_ID": throwaway_signing_key(gnupg)}
         proc = subprocess.run(["bash", "scripts/package.sh"], cwd=PROJECT_ROOT, env=env, capture_output=True,
                               text=True, timeout=BUILD_TIMEOUT_S)
         assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-6000:]

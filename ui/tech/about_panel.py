@@ -9,7 +9,7 @@ from kiosk.maintenance.about import about_facts
 from kiosk.technician import summary
 from ui.tech.env import Panel, TechEnv
 from ui.text import tr
-from ui.widgets import label
+from ui.widgets import big_button, label
 
 
 class AboutPanel(Panel):
@@ -22,6 +22,13 @@ class AboutPanel(Panel):
         self.body.addWidget(label("techAboutHeading", tr("tech_about.heading"), role="heading"))
         self.facts = label("techAboutFacts", "")
         self.body.addWidget(self.facts)
+        # A new release from a copied repository on a USB stick: kiosk-update.service (root) mounts the
+        # stick, checks the signature like the network repository, installs, waits for health, rolls back.
+        self.usb_update = big_button("techUsbUpdate", tr("tech_about.usb_update"), role="primary")
+        self.usb_update.clicked.connect(self.request_usb_update)
+        self.body.addWidget(self.usb_update)
+        self.usb_result = label("techUsbUpdateResult", "")
+        self.body.addWidget(self.usb_result)
         self.body.addStretch(1)
 
     def refresh(self) -> None:
@@ -42,3 +49,15 @@ class AboutPanel(Panel):
         text = "\n".join(tr("tech_about.line", name=tr(f"tech_about.{k}"), value=v) for k, v in facts)
         self.facts.setText(text)
         self.facts.setAccessibleName(text)
+
+    def request_usb_update(self) -> None:
+        """Leave the request for kiosk-update.path (the kiosk itself cannot run apt)."""
+        status = self.env.core.run_status
+        if not status.enabled:
+            text = tr("tech_about.usb_update_unavailable")
+        else:
+            status.request_media_update(None)
+            self.env.audit("usb_update_requested", {})
+            text = tr("tech_about.usb_update_requested")
+        self.usb_result.setText(text)
+        self.usb_result.setAccessibleName(text)

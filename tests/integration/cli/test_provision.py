@@ -137,7 +137,7 @@ def test_provision_writes_a_valid_site_with_technician_pins_never_echoed(
     sources = scratch / APT_SOURCES
     assert sources.read_text(encoding="utf-8") == (
         "Types: deb\nURIs: http://127.0.0.1:8080/apt\nSuites: stable\nComponents: main\n"
-        "Signed-By: /etc/village-kiosk/apt-archive-keyring.gpg\n")
+        "Signed-By: /etc/apt/keyrings/village-kiosk-archive-keyring.gpg\n")
     assert (scratch / APT_KEYRING).read_bytes() == binary  # dearmored, as gpg --export writes it
 
     if os.geteuid() == 0:

@@ -1,0 +1,54 @@
+"""Tells `kiosk update` (root, kiosk/updates/) how the running kiosk is: healthy, and whether it is in use.
+
+A timer on the GUI thread looks at the window only (no I/O here): once the attract screen is exposed
+it asks the core's RunStatus to write health.json (database already opened and migrated by the core,
+device health read on the writer thread); whenever the screen leaves or returns to the attract page it
+writes session.json, so an update never restarts the kiosk in front of a resident.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QWidget
+
+from kiosk.updates.files import RunStatus
+
+POLL_MS = 500
+
+
+class RunStatusWatch(QObject):
+    """Publishes health once and the in-use state on every change; idle when there is no status folder."""
+
+    def __init__(self, status: RunStatus, window: QWidget, *, in_use: Callable[[], bool],
+                 device_health: Callable[[], Mapping[str, str]], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.status = status
+        self.window = window
+        self.in_use = in_use
+        self.device_health = device_health
+        self.healthy_sent = False
+        self._busy: bool | None = None
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.tick)
+
+    def start(self) -> RunStatusWatch:
+        if self.status.enabled:
+            self.timer.start(POLL_MS)
+        return self
+
+    def tick(self) -> None:
+        if not self.healthy_sent:
+            handle = self.window.windowHandle()
+            if not (self.window.isVisible() and handle is not None and handle.isExposed()):
+                return
+            self.status.healthy(self.device_health)
+            self.healthy_sent = True
+        busy = self.in_use()
+        if busy != self._busy:
+            self._busy = busy
+            self.status.session(busy)
+
+    def stop(self) -> None:
+        self.timer.stop()
