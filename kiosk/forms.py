@@ -81,7 +81,7 @@ class FieldKind(enum.StrEnum):
 KEYPAD_KINDS = frozenset({FieldKind.PHONE, FieldKind.DATE, FieldKind.AMOUNT, FieldKind.NUMBER, FieldKind.DIGITS,
                           FieldKind.ID_NUMBER})
 CARD_SOURCES = ("name", "id_number", "gender", "nation", "birth_date", "address")
-PREFILLS = ("town", "phone", "today")
+PREFILLS = ("town", "phone", "today", "village")
 CONFIRMATIONS = ("", "commitment", "consent")
 GATES = ("", "employment_certificate")
 _PHONE = re.compile(r"1[3-9][0-9]{9}", re.ASCII)
@@ -113,7 +113,7 @@ class FieldDef:
     label_payload: str = ""  # also put the chosen option's label under this payload key
     options: tuple[Option, ...] = ()
     source: str = ""  # code list (CODE) or identity attribute (CARD)
-    prefill: str = ""  # town | phone | today
+    prefill: str = ""  # town | phone | today | village (the service point's)
     default: Any = None
     min: int | None = None
     max: int | None = None
@@ -502,13 +502,16 @@ def check_one(form: FormDef, f: FieldDef, value: Any, today: date, answers: Mapp
 
 
 def initial_answers(form: FormDef, *, today: date, town_code: str | None = None, phone: str = "",
-                    prefill: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Defaults, then prefills (service point's town, the phone the platform knows, today), then `prefill`."""
+                    prefill: Mapping[str, Any] | None = None, village: str = "") -> dict[str, Any]:
+    """Defaults, then prefills (service point's town and village, the phone the platform knows, today), then
+    `prefill`."""
     out: dict[str, Any] = {}
     for f in form.questions:
         value = f.default
         if f.prefill == "town" and town_code:
             value = town_code
+        elif f.prefill == "village" and village:
+            value = village
         elif f.prefill == "phone" and phone:
             value = phone
         elif f.prefill == "today":

@@ -35,6 +35,7 @@ from kiosk.platform.models import (
     HeartbeatReport,
     PersonalRecord,
     Profile,
+    Registration,
     ResidentSession,
     Submission,
     SubmissionReceipt,
@@ -47,6 +48,6 @@ __all__ = [
     "FaultReportReceipt", "FeedItem", "FeedPage", "FeedRefetchRequired", "HeartbeatReply", "HeartbeatReport",
     "IdempotencyConflict", "IdentityRejected", "KioskAuthError", "KioskCredentials", "NotFound", "PersonalRecord",
     "PlatformBadResponse", "PlatformClient", "PlatformError", "PlatformRejected", "PlatformTlsError",
-    "PlatformUnavailable", "Profile", "ResidentAuthError", "ResidentSession", "Submission", "SubmissionReceipt",
+    "PlatformUnavailable", "Profile", "Registration", "ResidentAuthError", "ResidentSession", "Submission", "SubmissionReceipt",
     "TokenExpired", "TokenInvalid", "ValidationRejected", "load_credentials",
 ]

@@ -203,7 +203,8 @@ class FormPage(Page):
         town = next((o.value for o in self.options.get("towns", [])
                      if o.label == self.ctx.settings.service_point.town), None)
         self.answers = initial_answers(self.form, today=self.ctx.services.today(), town_code=town,
-                                       phone=session.phone, prefill=self.prefill)
+                                       phone=session.phone, prefill=self.prefill,
+                                       village=self.ctx.settings.service_point.village)
         self._build_steps()
         if self.form.eligibility:
             self.eligibility = record
