@@ -124,6 +124,7 @@ class HeldIntention:
     made: datetime | None = None
     source: str = ""
     offline: bool = False
+    category_names: tuple[str, ...] = ()  # the names of the work codes (a group such as 建筑施工, or a trade)
 
 
 def local_case_no(key: str) -> str:
@@ -505,6 +506,7 @@ class ResidentServices:
         """The job intention recommendations (items 2 and 5) start from: the platform's registrations first, then
         one still in this kiosk's outbox; none → the screen asks its two questions."""
         held, offline = self._held_registrations()
+        found = HeldIntention(offline=offline)
         for r in held or ():
             if r.kind != "gig_hiring_registration" and r.job_type == job_type:
                 intention = JobIntention(
@@ -513,31 +515,46 @@ class ResidentServices:
                     daily_wage_min=r.daily_wage_min if job_type == "gig" else None,
                     available_from=_opt_date(r.available_from) if job_type == "gig" else None,
                     available_to=_opt_date(r.available_to) if job_type == "gig" else None)
-                return HeldIntention(intention=intention, made=_opt_instant(r.submitted_at), source="platform",
-                                     offline=offline)
+                found = HeldIntention(intention=intention, made=_opt_instant(r.submitted_at), source="platform",
+                                      offline=offline)
+                break
         local = self.last_job_intention(job_type)
-        if local is not None:
-            return HeldIntention(intention=local[0], made=local[1], source="kiosk", offline=offline)
-        return HeldIntention(offline=offline)
+        if local is not None and _newer(local[1], found):  # e.g. registered here a minute ago, not uploaded yet
+            found = HeldIntention(intention=local[0], made=local[1], source="kiosk", offline=offline)
+        codes = found.intention.category_codes if found.intention else ()
+        return replace(found, category_names=self._category_names(codes))
 
     def employer_need(self) -> HeldIntention:
         """What a gig employer needs (item 8): their latest 招聘零工登记 held by the platform, else one still in
         this kiosk's outbox; none → the screen asks its two questions."""
         held, offline = self._held_registrations()
+        found = HeldIntention(offline=offline)
         for r in held or ():
             if r.kind == "gig_hiring_registration":
                 need = GigNeed(skill_codes=tuple(r.category_codes), town=self._town_of(r.region_codes),
                                daily_wage_max=r.daily_wage_max, start_date=_opt_date(r.available_from),
                                end_date=_opt_date(r.available_to))
-                return HeldIntention(need=need, made=_opt_instant(r.submitted_at), source="platform", offline=offline)
+                found = HeldIntention(need=need, made=_opt_instant(r.submitted_at), source="platform", offline=offline)
+                break
         for p, submitted_at in self._local_payloads("gig_hiring_registration"):
+            if not _newer(submitted_at, found):
+                break
             code = p.get("category_code")
             need = GigNeed(skill_codes=(code,) if code else (),
                            town=self._town_of([p["region_code"]] if p.get("region_code") else ()),
                            daily_wage_max=_opt_whole(p.get("daily_wage")), start_date=_opt_date(p.get("start_date")),
                            end_date=_opt_date(p.get("end_date")))
-            return HeldIntention(need=need, made=submitted_at, source="kiosk", offline=offline)
-        return HeldIntention(offline=offline)
+            found = HeldIntention(need=need, made=submitted_at, source="kiosk", offline=offline)
+            break
+        return replace(found, category_names=self._category_names(found.need.skill_codes if found.need else ()))
+
+    def _category_names(self, codes: Any) -> tuple[str, ...]:
+        names = []
+        for code in codes:
+            row = self.database.codes.lookup("job_categories", code)
+            if row is not None and row.get("name"):
+                names.append(str(row.get("name")))
+        return tuple(names)
 
 
     def recommend_seekers(self, need: GigNeed, limit: int = 20) -> list[Match]:
@@ -614,6 +631,18 @@ def _opt_instant(value: str) -> datetime | None:
     except ValueError:
         log.info("a registration time is not ISO 8601; ignored")
         return None
+
+
+def _newer(made: datetime, held: HeldIntention) -> bool:
+    """True when a registration made at `made` is newer than what the platform holds (or it holds nothing);
+    the same submission seen on both sides (equal times) counts as the platform's."""
+    if held.made is None:
+        return True
+    mine, theirs = made.replace(microsecond=0), held.made.replace(microsecond=0)  # the platform keeps whole seconds
+    try:
+        return mine > theirs
+    except TypeError:  # one side without a UTC offset: compare as wall-clock times
+        return mine.replace(tzinfo=None) > theirs.replace(tzinfo=None)
 
 
 def _opt_whole(value: Any) -> int | None:

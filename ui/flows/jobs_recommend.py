@@ -67,8 +67,9 @@ class JobRecommendPage(BrowsePage):
         offline = tr("jobs_recommend.offline") if held.offline else ""
         if held.intention is not None:
             self.base = held.intention
-            if self.base.category_codes:
-                self.category.set_value(self.base.category_codes[0], notify=False)
+            if self.base.category_codes:  # a group (建筑施工) from the form, or a trade: named either way
+                self.category.set_value(self.base.category_codes[0], notify=False,
+                                        label_text=held.category_names[0] if held.category_names else None)
             wanted = self.base.salary_min if self.job_type == "fixed" else self.base.daily_wage_min
             if wanted is not None:
                 shown = tr("jobs_recommend.at_least" if self.job_type == "fixed" else "jobs_recommend.at_least_day",
@@ -219,7 +220,8 @@ class SeekerRecommendPage(BrowsePage):
         if held.need is not None:
             self.base = held.need
             if self.base.skill_codes:
-                self.skill.set_value(self.base.skill_codes[0], notify=False)
+                self.skill.set_value(self.base.skill_codes[0], notify=False,
+                                     label_text=held.category_names[0] if held.category_names else None)
             if self.base.daily_wage_max is not None:
                 self.pay.set_value(self.base.daily_wage_max, notify=False,
                                    label_text=tr("jobs_seekers.at_most_day", v=self.base.daily_wage_max))
