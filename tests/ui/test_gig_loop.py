@@ -8,6 +8,7 @@ masked, with an age band — and nobody's full name or phone is in the feed or o
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -251,3 +252,72 @@ def test_recommendations_use_the_intention_the_platform_holds_and_say_when_offli
         taps.tap("item_5")
         qtbot.waitUntil(lambda: "网络暂时不可用" in page.notice.text(), timeout=15000)
         assert "请回答两个问题" in page.notice.text()
+
+
+MODES = {"normal-landscape": (False, False), "elderly-landscape": (True, False),
+         "normal-portrait": (False, True), "elderly-portrait": (True, True)}
+SHOTS = os.environ.get("GIG_SHOTS")  # a folder: also save a PNG of each screen to look at
+
+
+def test_the_gig_screens_show_everything_in_every_mode(qtbot, tmp_path, gig_sandbox, gig_seeded) -> None:
+    """The consent question, the recommendation notices and a published seeker: nothing cut off, in landscape and
+    portrait, normal and 长辈模式."""
+    from tests.helpers.usability import cut_off_texts
+    from ui.flows.forms import open_form
+
+    serial = f"{uuid.uuid4().int % 500 * 2 + 1:03d}"
+    with kiosk_at_li_jia_zhuang(tmp_path, gig_sandbox, gig_seeded) as core, running_world(qtbot, core) as world:
+        seeker = person_born(world, date(1979, 8, 8), name="欧阳振华", serial=serial)
+        login_identity(qtbot, world, seeker)
+        qtbot.waitUntil(lambda: world.core.services.session.online, timeout=5000)
+        services = world.core.services
+        services.submit("job_seeker_registration", "零工求职登记", {
+            "job_type": "gig", "skill_codes": ["20"], "job_intention": "建筑施工", "region_codes": [TOWN],
+            "daily_wage_expect": 160, "phone": "13611112222", "village": "李家庄", "publish_consent": True})
+        services.submit("gig_hiring_registration", "招聘零工登记", hiring_payload(services.today()))
+        deliver(world)
+        world.core.sync.run_once()  # pull what was just published
+        pid = platform_person(gig_sandbox, seeker.id_number).person_id
+        window = world.ui.window
+        panel = getattr(world.ui, "demo_panel", None)
+        if panel is not None:
+            panel.hide()
+        problems: list[str] = []
+        for mode, (elderly, portrait) in MODES.items():
+            window.set_elderly(elderly)
+            window.setGeometry(0, 0, *((1080, 1920) if portrait else (1920, 1080)))
+            qtbot.wait(20)
+
+            def look(name: str, mode: str = mode) -> None:
+                qtbot.wait(30)
+                window.layout().activate()
+                problems.extend(f"{mode}/{name}: {c}" for c in cut_off_texts(window.current_page()))
+                if SHOTS:
+                    Path(SHOTS).mkdir(parents=True, exist_ok=True)
+                    window.grab().save(str(Path(SHOTS) / f"{mode}_{name}.png"))
+
+            open_form(world.ui.ctx, world.core.catalogue.item("4"))
+            qtbot.waitUntil(lambda: window.current_page().state != "loading", timeout=5000)
+            form = window.current_page()
+            form._go_step(next(i for i, f in enumerate(form.form.steps) if f.id == "publish"))
+            look("item4_publish")
+            window.go_home()
+            Taps(qtbot, world).tap("homeGroup_find_work")
+            Taps(qtbot, world).tap("item_8")
+            page = window.current_page()
+            qtbot.waitUntil(lambda p=page: "招聘零工登记" in p.notice.text()
+                            and any(r.key == f"gs-{pid}" for r in p.results.rows()), timeout=5000)
+            look("item8_from_hiring")
+            page.open_row(f"gs-{pid}")
+            qtbot.waitUntil(lambda: window.current_page().page_id == "jobs_detail_gig_seekers", timeout=5000)
+            shown = screen_text(world)
+            assert "欧阳振华" not in shown and "13611112222" not in shown and "136****2222" in shown
+            look("item8_seeker_detail")
+            window.go_home()
+            Taps(qtbot, world).tap("homeGroup_find_work")
+            Taps(qtbot, world).tap("item_5")
+            page5 = window.current_page()
+            qtbot.waitUntil(lambda p=page5: "平台登记的求职意向" in p.notice.text(), timeout=5000)
+            look("item5_from_platform")
+            window.go_home()
+        assert not problems, "\n".join(problems)
