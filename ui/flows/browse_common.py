@@ -261,7 +261,9 @@ class BrowsePage(Page):
         """Portrait: as many filter columns as allowed whose widest button still fits whole (nothing cut off)."""
         if most <= 1 or not self.filters:
             return most
-        room = self.width() - (self.layout().contentsMargins().left() + self.layout().contentsMargins().right())
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else None
+        room = self.width() - (margins.left() + margins.right() if margins is not None else 0)
         widest = max(b.sizeHint().width() for b in self.filters)
         spacing = self.filter_grid.spacing()
         while most > 1 and most * widest + (most - 1) * spacing > room:
@@ -277,8 +279,10 @@ class BrowsePage(Page):
         if self._portrait and self.filters:
             elderly = self.ctx.window.elderly
             columns = self._filter_columns(2 if elderly else 3)
-            placed = max((self.filter_grid.getItemPosition(self.filter_grid.indexOf(b))[1] for b in self.filters),
-                         default=0) + 1
+            placed = 1
+            for b in self.filters:
+                position: Any = self.filter_grid.getItemPosition(self.filter_grid.indexOf(b))  # (row, column, …)
+                placed = max(placed, int(position[1]) + 1)
             if columns != placed and len(self.filters) > 1:
                 for b in self.filters:
                     self.filter_grid.removeWidget(b)
