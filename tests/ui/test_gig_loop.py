@@ -9,6 +9,7 @@ masked, with an age band — and nobody's full name or phone is in the feed or o
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -124,6 +125,10 @@ def register_gig_seeker(qtbot, world, *, consent: bool) -> Taps:
     for public in ("姓氏", "年龄段", "会做的活", "所在村"):
         assert public in shown, f"the consent question says {public} is shown"
     assert "全名和手机号不公开" in shown
+    preview = world.ui.window.findChild(QLabel, "formPreview_publish")
+    assert preview.isVisible() and "会做：建筑施工" in preview.text() and "李家庄" in preview.text()
+    assert "****" in preview.text() and not re.search(r"1\d{10}", preview.text())  # the phone as others see it
+    assert world.core.services.session.identity.name not in shown
     taps.pick_option("publish", "同意公开" if consent else "不公开，只登记")
     wait_state(qtbot, world, "review")
     review = screen_text(world)
@@ -161,6 +166,7 @@ def test_a_seeker_registered_at_one_kiosk_is_recommended_to_an_employer_at_anoth
         login_identity(qtbot, world_a, seeker)
         qtbot.waitUntil(lambda: world_a.core.services.session.online, timeout=5000)
         register_gig_seeker(qtbot, world_a, consent=True)
+        assert "赵**　40-49岁" in world_a.ui.window.findChild(QLabel, "formPreview_publish").text()
         [item] = outbox_items(world_a, "job_seeker_registration")
         assert item.payload["payload"]["publish_consent"] is True
         world_a.ui.window.go_home()

@@ -30,6 +30,7 @@ from kiosk.forms import (
     display_value,
     initial_answers,
     option_label,
+    public_preview,
 )
 from kiosk.receipts.forms import submission_receipt
 from kiosk.services import NeedsNetwork, SubmitResult, form_options
@@ -271,11 +272,20 @@ class FormPage(Page):
         f = steps[index]
         step = self.steps[f.id]
         step.set_value(self.answers.get(f.id))
+        self._show_preview(f, step)
         step.set_step(index + 1, len(steps), to_review=self._editing or index == len(steps) - 1)
         self.stack.setCurrentWidget(step)
         self.state = f"step:{f.id}"
         if step.edit is not None:
             step.edit.setFocus()
+
+    def _show_preview(self, f: FieldDef, step: QuestionStep) -> None:
+        """A question that decides publication shows what the answers so far would publish (e.g. 王**　40-49岁)."""
+        if not f.preview or self.card is None:
+            return
+        labels = {q.id: option_label(q, self.answers.get(q.id), self._options_for(q)) for q in self.form.questions}
+        payload = build_payload(self.form, self.answers, card=self.card, option_labels=labels)
+        step.set_preview(public_preview(f.preview, payload, self.card, self.ctx.services.today()))
 
     def edit_field(self, field_id: str) -> None:
         """修改 from the review: that question, then straight back to the review."""
@@ -283,6 +293,7 @@ class FormPage(Page):
         f = self.form.field(field_id)
         step = self.steps[field_id]
         step.set_value(self.answers.get(field_id))
+        self._show_preview(f, step)
         n = self.form.steps.index(f) + 1 if f in self.form.steps else len(self.form.steps)
         step.set_step(n, max(len(self.form.steps), n), to_review=True)
         self.stack.setCurrentWidget(step)
