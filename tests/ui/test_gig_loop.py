@@ -237,6 +237,8 @@ def test_recommendations_use_the_intention_the_platform_holds_and_say_when_offli
         world_a.core.services.submit("job_seeker_registration", "零工求职登记", {
             "job_type": "gig", "skill_codes": ["50"], "job_intention": "农林牧渔", "region_codes": [TOWN],
             "daily_wage_expect": 150, "publish_consent": False})
+        world_a.core.services.submit("job_seeker_registration", "固定工求职登记", {
+            "job_type": "fixed", "category_codes": ["1002"], "job_intention": "电工", "salary_expect_min": 4000})
         deliver(world_a)
 
     with kiosk_at_ge_jia_tun(tmp_path / "b", gig_sandbox, gig_seeded) as core_b, running_world(qtbot, core_b) as world_b:
@@ -251,6 +253,12 @@ def test_recommendations_use_the_intention_the_platform_holds_and_say_when_offli
         assert not any(p.isVisible() for p in world_b.ui.window.findChildren(QLabel, "choicePanelTitle")), \
             "no questions when the platform holds the intention"
         qtbot.waitUntil(lambda: bool(page.results.rows()), timeout=5000)
+        world_b.ui.window.go_home()
+        taps.tap("homeGroup_find_work")
+        taps.tap("item_2")  # 固定工岗位信息推荐: the fixed-work intention the platform holds
+        fixed = world_b.ui.window.current_page()
+        qtbot.waitUntil(lambda: "平台登记的求职意向" in fixed.notice.text(), timeout=5000)
+        assert fixed.category.text().endswith("电工") and fixed.pay.text().endswith("4000元以上")
         world_b.ui.window.go_home()
         dead_platform(world_b)  # the village network drops: the cached feed, said so, and the two questions
         page.clear_personal()
