@@ -19,7 +19,7 @@ from typing import Any
 
 from config import CONFIG_DIR
 from devices.idnumber import IdNumberFault, InvalidIdNumber, validate_id_number
-from kiosk.masking import mask_id_number, mask_name
+from kiosk.masking import age_band, mask_id_number, mask_name, mask_phone
 
 FORMS_DIR = CONFIG_DIR / "forms"
 
@@ -52,6 +52,9 @@ MESSAGES: Mapping[str, str] = MappingProxyType({
     "too_short": "至少{min}位",
     "not_an_option": "请从列表中点选",
     "confirmation_missing": "请先阅读并确认告知内容",
+    # previews of what a registration publishes (FieldDef.preview)
+    "preview_gig_seeker": "公开后，别人看到的是：\n{name}　{age_band}\n会做：{skills}　{wage}\n{village}　电话 {phone}",
+    "preview_wage": "期望{v}元/天",
     # review values
     "not_given": "未填写",
     "yes": "是",
@@ -81,8 +84,9 @@ class FieldKind(enum.StrEnum):
 KEYPAD_KINDS = frozenset({FieldKind.PHONE, FieldKind.DATE, FieldKind.AMOUNT, FieldKind.NUMBER, FieldKind.DIGITS,
                           FieldKind.ID_NUMBER})
 CARD_SOURCES = ("name", "id_number", "gender", "nation", "birth_date", "address")
-PREFILLS = ("town", "phone", "today")
+PREFILLS = ("town", "phone", "today", "village")
 CONFIRMATIONS = ("", "commitment", "consent")
+PREVIEWS = ("", "gig_seeker")  # a question that also shows what will be published (零工求职登记's consent)
 GATES = ("", "employment_certificate")
 _PHONE = re.compile(r"1[3-9][0-9]{9}", re.ASCII)
 _ID_NUMBER_MESSAGES = {IdNumberFault.FORM: "invalid_id_number", IdNumberFault.BIRTH_DATE: "invalid_id_number_date",
@@ -113,7 +117,7 @@ class FieldDef:
     label_payload: str = ""  # also put the chosen option's label under this payload key
     options: tuple[Option, ...] = ()
     source: str = ""  # code list (CODE) or identity attribute (CARD)
-    prefill: str = ""  # town | phone | today
+    prefill: str = ""  # town | phone | today | village (the service point's)
     default: Any = None
     min: int | None = None
     max: int | None = None
@@ -124,6 +128,7 @@ class FieldDef:
     max_length: int | None = None
     unit: str = ""
     messages: Mapping[str, str] = field(default_factory=dict)
+    preview: str = ""  # PREVIEWS: show beside the question what the answers would publish
 
     @property
     def keypad(self) -> bool:
@@ -187,7 +192,7 @@ _FORM_KEYS = ("id", "item", "kind", "constants", "confirmation", "confirmation_t
               "confirmation_payload", "eligibility", "gate", "gate_leads", "intro", "done_note")
 _FIELD_KEYS = ("id", "kind", "label", "review_label", "payload", "required", "ask", "hint", "as_list",
                "label_payload", "options", "source", "prefill", "default", "min", "max", "min_days", "max_days",
-               "not_before", "min_length", "max_length", "unit", "messages")
+               "not_before", "min_length", "max_length", "unit", "messages", "preview")
 _MESSAGE_KEYS = ("required", "required_choice", "invalid_phone", "invalid_date", "invalid_number", "invalid_id_number",
                  "invalid_id_number_date", "invalid_id_number_check", "too_small", "too_large", "too_early",
                  "too_late", "before_other", "too_long", "too_short", "not_an_option")
@@ -278,6 +283,9 @@ def _build_field(ctx: _Ctx, raw: Any, index: int) -> FieldDef:
     prefill = _get(ctx, raw, "prefill", str, "、".join(PREFILLS), default="")
     if prefill and prefill not in PREFILLS:
         raise ctx.fail("def_bad", key="prefill", expected="、".join(PREFILLS))
+    preview = _get(ctx, raw, "preview", str, "、".join(p for p in PREVIEWS if p), default="")
+    if preview not in PREVIEWS:
+        raise ctx.fail("def_bad", key="preview", expected="、".join(p for p in PREVIEWS if p))
     ints = {k: _get(ctx, raw, k, int, "整数") for k in ("min", "max", "min_days", "max_days", "min_length",
                                                          "max_length")}
     if ints["min"] is not None and ints["max"] is not None and ints["min"] > ints["max"]:
@@ -293,7 +301,8 @@ def _build_field(ctx: _Ctx, raw: Any, index: int) -> FieldDef:
         as_list=_get(ctx, raw, "as_list", bool, "true 或 false", default=False),
         label_payload=_get(ctx, raw, "label_payload", str, "文字", default=""), options=options, source=source,
         prefill=prefill, default=default, not_before=_get(ctx, raw, "not_before", str, "字段 id", default=""),
-        unit=_get(ctx, raw, "unit", str, "文字", default=""), messages=MappingProxyType(dict(messages)), **ints,
+        unit=_get(ctx, raw, "unit", str, "文字", default=""), messages=MappingProxyType(dict(messages)),
+        preview=preview, **ints,
     )
     if default is not None:
         problem = check_answer(f, default, date(2000, 1, 1)) if kind is not FieldKind.DATE else None
@@ -506,13 +515,16 @@ def check_one(form: FormDef, f: FieldDef, value: Any, today: date, answers: Mapp
 
 
 def initial_answers(form: FormDef, *, today: date, town_code: str | None = None, phone: str = "",
-                    prefill: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Defaults, then prefills (service point's town, the phone the platform knows, today), then `prefill`."""
+                    prefill: Mapping[str, Any] | None = None, village: str = "") -> dict[str, Any]:
+    """Defaults, then prefills (service point's town and village, the phone the platform knows, today), then
+    `prefill`."""
     out: dict[str, Any] = {}
     for f in form.questions:
         value = f.default
         if f.prefill == "town" and town_code:
             value = town_code
+        elif f.prefill == "village" and village:
+            value = village
         elif f.prefill == "phone" and phone:
             value = phone
         elif f.prefill == "today":
@@ -600,6 +612,24 @@ def build_payload(form: FormDef, answers: Mapping[str, Any], *, card: CardValues
             raise ValueError(MESSAGES["confirmation_missing"])
         payload[form.confirmation_payload] = True
     return payload
+
+
+def public_preview(kind: str, payload: Mapping[str, Any], card: CardValues, today: date) -> str:
+    """What a registration would publish, as others will see it (a FieldDef.preview kind; "" for none).
+
+    gig_seeker: the 零工求职信息 row the platform publishes with consent — surname, age band, skills, village and
+    a masked phone; never the full name or number."""
+    if kind != "gig_seeker":
+        return ""
+    band = ""
+    if card.birth_date:
+        born = date.fromisoformat(card.birth_date)
+        band = age_band(today.year - born.year - ((today.month, today.day) < (born.month, born.day)))
+    phone = str(payload.get("phone") or "")
+    return MESSAGES["preview_gig_seeker"].format(
+        name=mask_name(card.name), age_band=band, skills=payload.get("job_intention") or MESSAGES["not_given"],
+        village=payload.get("village") or "", phone=mask_phone(phone) if phone else MESSAGES["not_given"],
+        wage=MESSAGES["preview_wage"].format(v=payload["daily_wage_expect"]) if payload.get("daily_wage_expect") else "")
 
 
 def option_label(f: FieldDef, value: Any, options: Sequence[Option] | None = None) -> str:

@@ -53,6 +53,18 @@ def mask_phone(value: str) -> str:
     return "*" * len(digits)
 
 
+# The age bands a published gig seeker shows instead of the exact age (the platform's, see sandbox/contract.py).
+AGE_BANDS = ((16, 19), (20, 29), (30, 39), (40, 49), (50, 59))
+
+
+def age_band(age: int) -> str:
+    """41 → 40-49岁; 60 and older → 60岁以上 (what others see of a published gig seeker's age)."""
+    for low, high in AGE_BANDS:
+        if low <= age <= high:
+            return f"{low}-{high}岁"
+    return f"{AGE_BANDS[-1][1] + 1}岁以上" if age > AGE_BANDS[-1][1] else f"{AGE_BANDS[0][0]}岁以下"
+
+
 def mask_token(value: str) -> str:
     """Opaque tokens are shown only by length."""
     return f"<{len(value or '')} chars>"

@@ -25,7 +25,7 @@ from kiosk.platform.errors import (
     PlatformUnavailable,
     ResidentAuthError,
 )
-from kiosk.platform.models import Case, PersonalRecord, PlatformLogin, Profile
+from kiosk.platform.models import Case, PersonalRecord, PlatformLogin, Profile, Registration
 from kiosk.session import ResidentSession
 from kiosk.settings import Settings
 from kiosk.sync.cases import apply_cases
@@ -113,6 +113,8 @@ class ResidentPlatform(Protocol):
 
     def record(self, token: str, kind: str) -> PersonalRecord: ...
 
+    def my_registrations(self, token: str) -> tuple[Registration, ...]: ...
+
 
 class ResidentDevices(Protocol):
     """What the resident services need of the devices (devices.manager.DeviceManager)."""
@@ -134,6 +136,23 @@ class SubmitResult:
     status_text: str  # 已受理，待审核 / 已保存，联网后自动上传
     online: bool
     submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class HeldIntention:
+    """What a recommendation starts from: the person's job intention (or, as a gig employer, their need).
+
+    source: "platform" (the registrations the platform holds), "kiosk" (a registration still in this kiosk's
+    outbox), or "" (none: ask the two questions). offline: the platform could not be asked, so matching runs
+    on the cached feeds and the screen says so.
+    """
+
+    intention: JobIntention | None = None
+    need: GigNeed | None = None
+    made: datetime | None = None
+    source: str = ""
+    offline: bool = False
+    category_names: tuple[str, ...] = ()  # the names of the work codes (a group such as 建筑施工, or a trade)
 
 
 def local_case_no(key: str) -> str:
@@ -439,12 +458,12 @@ class ResidentServices:
         return self.database.search.distinct_values(feed, column, **equals)
 
 
-    def last_job_intention(self, job_type: str) -> tuple[JobIntention, datetime] | None:
-        """The intention of the resident's latest job-seeker registration of `job_type` ("fixed"/"gig") still
-        readable in the local outbox, and when it was made; None when there is none (or it was purged)."""
+    def _local_payloads(self, kind: str) -> Any:
+        """(payload, submitted_at) of the resident's registrations of `kind` still readable in the local outbox,
+        newest first (withdrawn ones skipped)."""
         s = self.require_session()
         for case in self.database.cases.list_for_person(s.person_key):
-            if case.kind != "job_seeker_registration" or case.key is None or case.status.value == "withdrawn":
+            if case.kind != kind or case.key is None or case.status.value == "withdrawn":
                 continue
             try:
                 item = self.database.outbox.get(case.key, with_payload=True)
@@ -453,22 +472,98 @@ class ResidentServices:
                 continue
             stored = item.payload or {}
             p = stored.get("payload", stored)  # the outbox keeps {"format", "kind", "person", "payload": {...}}
-            if not p or p.get("job_type") != job_type:
+            if p:
+                yield p, case.submitted_at
+
+    def _town_of(self, codes: Any) -> str | None:
+        for code in codes or ():
+            region = self.database.codes.lookup("regions", code)
+            if region is not None and region.get("level") == "town":
+                return str(region.get("name"))
+        return None
+
+    def last_job_intention(self, job_type: str) -> tuple[JobIntention, datetime] | None:
+        """The intention of the resident's latest job-seeker registration of `job_type` ("fixed"/"gig") still
+        readable in the local outbox, and when it was made; None when there is none (or it was purged)."""
+        for p, submitted_at in self._local_payloads("job_seeker_registration"):
+            if p.get("job_type") != job_type:
                 continue
             codes = tuple(p.get("category_codes") or p.get("skill_codes") or ())
-            town = None
-            for code in p.get("region_codes") or ():
-                region = self.database.codes.lookup("regions", code)
-                if region is not None and region.get("level") == "town":
-                    town = region.get("name")
-                    break
             intention = JobIntention(
-                category_codes=codes, town=town,
+                category_codes=codes, town=self._town_of(p.get("region_codes")),
                 salary_min=p.get("salary_expect_min") if job_type == "fixed" else None,
                 daily_wage_min=p.get("daily_wage_expect") if job_type == "gig" else None,
             )
-            return intention, case.submitted_at
+            return intention, submitted_at
         return None
+
+    def _held_registrations(self) -> tuple[tuple[Any, ...] | None, bool]:
+        """(the registrations the platform holds for the resident, or None; offline?)."""
+        s = self.require_session()
+        if not s.platform_token:
+            return None, True
+        try:
+            return tuple(self.platform.my_registrations(s.platform_token)), False
+        except PlatformUnavailable as exc:
+            log.info("registrations not fetched: %s", exc.code)
+            return None, True
+        except PlatformError as exc:  # e.g. the token expired: recommend from what the kiosk has
+            log.info("registrations not fetched: %s", exc.code)
+            return None, False
+
+    def job_intention(self, job_type: str) -> HeldIntention:
+        """The job intention recommendations (items 2 and 5) start from: the platform's registrations first, then
+        one still in this kiosk's outbox; none → the screen asks its two questions."""
+        held, offline = self._held_registrations()
+        found = HeldIntention(offline=offline)
+        for r in held or ():
+            if r.kind != "gig_hiring_registration" and r.job_type == job_type:
+                intention = JobIntention(
+                    category_codes=tuple(r.category_codes), town=self._town_of(r.region_codes),
+                    salary_min=r.salary_min if job_type == "fixed" else None,
+                    daily_wage_min=r.daily_wage_min if job_type == "gig" else None,
+                    available_from=_opt_date(r.available_from) if job_type == "gig" else None,
+                    available_to=_opt_date(r.available_to) if job_type == "gig" else None)
+                found = HeldIntention(intention=intention, made=_opt_instant(r.submitted_at), source="platform",
+                                      offline=offline)
+                break
+        local = self.last_job_intention(job_type)
+        if local is not None and _newer(local[1], found):  # e.g. registered here a minute ago, not uploaded yet
+            found = HeldIntention(intention=local[0], made=local[1], source="kiosk", offline=offline)
+        codes = found.intention.category_codes if found.intention else ()
+        return replace(found, category_names=self._category_names(codes))
+
+    def employer_need(self) -> HeldIntention:
+        """What a gig employer needs (item 8): their latest 招聘零工登记 held by the platform, else one still in
+        this kiosk's outbox; none → the screen asks its two questions."""
+        held, offline = self._held_registrations()
+        found = HeldIntention(offline=offline)
+        for r in held or ():
+            if r.kind == "gig_hiring_registration":
+                need = GigNeed(skill_codes=tuple(r.category_codes), town=self._town_of(r.region_codes),
+                               daily_wage_max=r.daily_wage_max, start_date=_opt_date(r.available_from),
+                               end_date=_opt_date(r.available_to))
+                found = HeldIntention(need=need, made=_opt_instant(r.submitted_at), source="platform", offline=offline)
+                break
+        for p, submitted_at in self._local_payloads("gig_hiring_registration"):
+            if not _newer(submitted_at, found):
+                break
+            code = p.get("category_code")
+            need = GigNeed(skill_codes=(code,) if code else (),
+                           town=self._town_of([p["region_code"]] if p.get("region_code") else ()),
+                           daily_wage_max=_opt_whole(p.get("daily_wage")), start_date=_opt_date(p.get("start_date")),
+                           end_date=_opt_date(p.get("end_date")))
+            found = HeldIntention(need=need, made=submitted_at, source="kiosk", offline=offline)
+            break
+        return replace(found, category_names=self._category_names(found.need.skill_codes if found.need else ()))
+
+    def _category_names(self, codes: Any) -> tuple[str, ...]:
+        names = []
+        for code in codes:
+            row = self.database.codes.lookup("job_categories", code)
+            if row is not None and row.get("name"):
+                names.append(str(row.get("name")))
+        return tuple(names)
 
 
     def recommend_seekers(self, need: GigNeed, limit: int = 20) -> list[Match]:
@@ -524,6 +619,41 @@ class ResidentServices:
         if id_number.upper() != "".join(s.identity.id_number.split()).upper():
             raise ServiceError(PERSONAL_MESSAGES["not_yours"])
         return dict(stored["payload"])
+
+
+def _opt_date(value: Any) -> date | None:
+    """A YYYY-MM-DD text as a date; None for nothing or a malformed text (logged)."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        log.info("a registration date is not YYYY-MM-DD; ignored")
+        return None
+
+
+def _opt_instant(value: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        log.info("a registration time is not ISO 8601; ignored")
+        return None
+
+
+def _newer(made: datetime, held: HeldIntention) -> bool:
+    """True when a registration made at `made` is newer than what the platform holds (or it holds nothing);
+    the same submission seen on both sides (equal times) counts as the platform's."""
+    if held.made is None:
+        return True
+    mine, theirs = made.replace(microsecond=0), held.made.replace(microsecond=0)  # the platform keeps whole seconds
+    try:
+        return mine > theirs
+    except TypeError:  # one side without a UTC offset: compare as wall-clock times
+        return mine.replace(tzinfo=None) > theirs.replace(tzinfo=None)
+
+
+def _opt_whole(value: Any) -> int | None:
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 # ---- forms (register and apply): code lists for form questions; added by the forms area ----

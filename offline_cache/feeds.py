@@ -110,7 +110,7 @@ FEEDS: dict[str, FeedSpec] = {
         FeedSpec(
             "gig_seekers",
             (
-                Field("name_masked"), Field("gender"), Field("age", INT), Field("skill_codes", L),
+                Field("name_masked"), Field("gender"), Field("age", INT), Field("age_band"), Field("skill_codes", L),
                 Field("skill_names", L), Field("description"), Field("county", index=True),
                 Field("town", index=True), Field("village"), Field("lat", R, index=True), Field("lon", R),
                 Field("daily_wage_expect", INT), Field("available_from", D), Field("available_to", D),

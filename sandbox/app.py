@@ -16,7 +16,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Route
 
 from sandbox import schemas
-from sandbox.contract import API_PREFIX, CARD_HOLDER_SESSION_PATH, ERROR_CODES, FEED_FIELDS, RECORD_KINDS
+from sandbox.contract import (
+    API_PREFIX,
+    CARD_HOLDER_SESSION_PATH,
+    ERROR_CODES,
+    FEED_FIELDS,
+    MY_REGISTRATIONS_PATH,
+    RECORD_KINDS,
+)
 from sandbox.schemas import CURSOR_PATTERN, MONTH_PATTERN
 from sandbox.service import ApiError, Platform
 from sandbox.signing import SignatureRejected, verify
@@ -73,7 +80,8 @@ behind its own staff authentication.
 
 ERROR_TABLE = "\n".join(f"| {code} | {status} |" for code, status in ERROR_CODES.items())
 
-RESIDENT_PATHS = {f"{API_PREFIX}/me/cases", f"{API_PREFIX}/cases/{{case_no}}/withdraw", f"{API_PREFIX}/me/records/{{kind}}"}
+RESIDENT_PATHS = {f"{API_PREFIX}/me/cases", f"{API_PREFIX}/cases/{{case_no}}/withdraw", f"{API_PREFIX}/me/records/{{kind}}",
+                  MY_REGISTRATIONS_PATH}
 
 
 def _error(code: str, message: str) -> JSONResponse:
@@ -213,6 +221,7 @@ def _links() -> dict[str, dict[str, Any]]:
             "MyCases": {"operationId": "my_cases", "parameters": token,
                         "description": "the resident token answers the resident's own calls"},
             "MyRecord": {"operationId": "my_record", "parameters": token},
+            "MyRegistrations": {"operationId": "my_registrations", "parameters": token},
             "Withdraw": {"operationId": "withdraw_case", "parameters": token},
         },
         "submissions": {
@@ -392,6 +401,15 @@ def create_app(platform: Platform) -> FastAPI:
                       "issuing region (CARD_NOT_FOUND / IDENTITY_MISMATCH)")
     def card_holder_session(body: schemas.CardHolderSessionIn, request: Request) -> dict[str, Any]:
         return platform.login_card_holder(kiosk_of(request), body.model_dump())
+
+    # ---- the job intentions the platform holds for the resident (issue 11 §3; kept apart on purpose) ----
+    @app.get(MY_REGISTRATIONS_PATH, response_model=schemas.RegistrationsOut, responses=_errors(*RESIDENT),
+             tags=["cases"], operation_id="my_registrations",
+             summary="The resident's job intentions the platform holds (求职登记, 失业登记's job intention, "
+                     "招聘零工登记), newest first: recommendations use them")
+    def my_registrations(request: Request) -> dict[str, Any]:
+        person = person_of(request)
+        return {"registrations": platform.registrations(person.person_id)}
 
     # ---- sandbox-only administration (unsigned; the server listens on 127.0.0.1 only) ----
     admin = f"{API_PREFIX}/admin"

@@ -6,6 +6,7 @@ API_PREFIX = "/v1"
 SIGNATURE_WINDOW_S = 300
 RESIDENT_TOKEN_TTL_S = 15 * 60
 CARD_HOLDER_SESSION_PATH = f"{API_PREFIX}/sessions/ss-card-holder"  # 3rd-generation card, PIN verified on the card
+MY_REGISTRATIONS_PATH = f"{API_PREFIX}/me/registrations"  # the job intentions the platform holds (issue 11 §3)
 ESSC_TOKEN_TTL_S = 60
 
 # Every feed item also carries: id, version, updated_at, deleted.
@@ -21,7 +22,7 @@ FEED_FIELDS: dict[str, tuple[str, ...]] = {
         "contact_name", "contact_phone", "posted_at",
     ),
     "gig_seekers": (
-        "name_masked", "gender", "age", "skill_codes", "skill_names", "description", "county", "town",
+        "name_masked", "gender", "age", "age_band", "skill_codes", "skill_names", "description", "county", "town",
         "village", "lat", "lon", "daily_wage_expect", "available_from", "available_to", "phone_masked",
         "published_at",
     ),
@@ -109,3 +110,11 @@ WORKING_AGE_KINDS = {
     "job_seeker_registration": "求职登记",
     "hard_to_employ_registration": "就业困难人员求职登记",
 }
+
+# 零工 publication (issue 11 §3): a 零工求职登记 whose resident consented (payload.publish_consent) is published in
+# gig_seekers with only these public fields; a 招聘零工登记 in gig_jobs. Never the full name or the phone.
+GIG_SEEKER_PUBLIC_FIELDS = (
+    "name_masked", "age_band", "skill_codes", "skill_names", "county", "town", "village", "lat", "lon",
+    "daily_wage_expect", "available_from", "available_to", "phone_masked", "published_at",
+)
+AGE_BANDS = ((16, 19), (20, 29), (30, 39), (40, 49), (50, 59))  # 60 and older: one band

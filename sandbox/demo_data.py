@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from sandbox.rules import age_band
+
 COUNTY = ("140222", "天镇县", 40.4210, 114.0910)
 
 # town -> (code suffix, lat, lon, villages). 玉泉镇's villages are from seed 003 附件2; the others are plausible.
@@ -267,7 +269,7 @@ def generate(today: date, seed: int = 2024) -> Iterator[tuple[str, str, dict[str
         gender = rng.choice(["男", "男", "女"])
         frm = today + timedelta(days=rng.randint(-5, 10))
         wage = rng.randrange(120, 320, 10)
-        yield "gig_seekers", f"gs-{n:05d}", {
+        seeker = {
             "name_masked": rng.choice(SURNAMES) + "*" * rng.choice([1, 2]), "gender": gender,
             "age": rng.randint(22, 62), "skill_codes": [s[0] for s in skills], "skill_names": [s[1] for s in skills],
             "description": f"会{'、'.join(s[1] for s in skills)}，{rng.choice(['能吃苦', '有多年经验', '就近干活', '可长期干'])}。",
@@ -277,6 +279,7 @@ def generate(today: date, seed: int = 2024) -> Iterator[tuple[str, str, dict[str
             "phone_masked": f"1{rng.choice('3578')}{rng.randint(0, 9)}****{rng.randint(0, 9999):04d}",
             "published_at": _iso(today - timedelta(days=rng.randint(0, 20))),
         }
+        yield "gig_seekers", f"gs-{n:05d}", {**seeker, "age_band": age_band(seeker["age"])}
 
     for n, (title, audience, hard_only, offset) in enumerate(FAIRS, start=1):
         town = "谷前堡镇" if "谷前堡" in title else "玉泉镇"

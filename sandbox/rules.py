@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from sandbox.contract import WORKING_AGE_KINDS, WORKING_AGE_MIN
+from sandbox.contract import AGE_BANDS, WORKING_AGE_KINDS, WORKING_AGE_MIN
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
@@ -48,6 +48,31 @@ def parse_id_number(id_number: str) -> tuple[date, str]:
 def age_on(born: date, day: date) -> int:
     """Full years of age on a day."""
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def age_band(age: int) -> str:
+    """The 年龄段 a published gig seeker shows instead of the exact age: 20-29岁 … 60岁以上."""
+    for low, high in AGE_BANDS:
+        if low <= age <= high:
+            return f"{low}-{high}岁"
+    return f"{AGE_BANDS[-1][1] + 1}岁以上" if age > AGE_BANDS[-1][1] else f"{AGE_BANDS[0][0]}岁以下"
+
+
+def mask_name(name: str) -> str:
+    """The surname and a star per other character (王小明 → 王**): what a published row shows of a name.
+
+    The same shapes as kiosk/masking.py (the sandbox may not import the kiosk; a unit test compares them)."""
+    v = (name or "").strip()
+    return v[0] + "*" * max(1, len(v) - 1) if v else ""
+
+
+def mask_phone(phone: str) -> str:
+    """13812345678 → 138****5678; anything shorter than a mobile number is all stars."""
+    digits = re.sub(r"\D", "", phone or "")
+    if len(digits) >= 11:
+        digits = digits[-11:]
+        return digits[:3] + "****" + digits[-4:]
+    return "*" * len(digits)
 
 
 def check_working_age(kind: str, payload: dict[str, Any], id_number: str, day: date, *,
@@ -100,12 +125,12 @@ PAYLOAD_RULES: dict[str, dict[str, tuple[str, bool]]] = {
         "job_type": ("job_type", True), "category_codes": ("str_list", False), "skill_codes": ("str_list", False),
         "region_codes": ("str_list", False), "salary_expect_min": ("int", False), "daily_wage_expect": ("int", False),
         "education_code": ("str", False), "available_from": ("date", False), "available_to": ("date", False),
-        "hard_to_employ": ("bool", False),
+        "hard_to_employ": ("bool", False), "publish_consent": ("bool", False), "village": ("str", False),
     },
     "gig_hiring_registration": {
         "title": ("str", True), "address": ("str", True), "start_date": ("date", True), "end_date": ("date", True),
         "headcount": ("pos_int", True), "daily_wage": ("number", True), "contact_phone": ("str", True),
-        "category_code": ("str", False), "description": ("str", False),
+        "category_code": ("str", False), "description": ("str", False), "village": ("str", False),
     },
     "flexible_employment_registration": {"employment_type": ("str", True), "start_date": ("date", True),
                                          "workplace": ("str", False)},

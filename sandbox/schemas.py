@@ -256,6 +256,12 @@ def _payload_model(kind: str) -> type[BaseModel]:
            "case, unchecked.")
     if kind == "gig_hiring_registration":
         doc += " end_date must not be before start_date (422)."
+    if kind == "job_seeker_registration":
+        doc += (" A gig registration (job_type gig) with publish_consent true is published in the gig_seekers feed "
+                "on acceptance with only the public fields (surname, age band, skills, village, wage, dates, masked "
+                "phone); without consent it is accepted and not published.")
+    if kind == "gig_hiring_registration":
+        doc += " On acceptance the posting appears in the gig_jobs feed (contact name and phone masked)."
     if kind == "unemployment_registration":
         doc += (" The person must be of working age on the day of submitted_at: 16 up to the statutory retirement "
                 "age (60 men, 55 women), else 422.")
@@ -297,6 +303,30 @@ class CaseOut(BaseModel):
 
 class CasesOut(BaseModel):
     cases: list[CaseOut]
+
+
+class RegistrationOut(BaseModel):
+    """One job intention the platform holds for the resident: a 求职登记 (fixed or gig), the job-seeking part of a
+    失业登记, or a 招聘零工登记 (what the resident as a gig employer needs)."""
+
+    case_no: str
+    kind: Literal["job_seeker_registration", "unemployment_registration", "gig_hiring_registration"]
+    status: CaseStatus
+    submitted_at: str
+    job_type: Literal["fixed", "gig"]
+    category_codes: list[str] = Field(description="wanted work (job seeker) or the work offered (employer)")
+    region_codes: list[str] = Field(description="where: the towns wanted, or the place of the work")
+    salary_min: int | None = Field(description="monthly salary wanted (fixed work)")
+    daily_wage_min: int | None = Field(description="daily wage wanted (gig seeker)")
+    daily_wage_max: int | None = Field(description="daily wage offered (gig employer)")
+    available_from: str | None = Field(description="YYYY-MM-DD: from when (or the work's start)")
+    available_to: str | None = Field(description="YYYY-MM-DD: until when (or the work's end)")
+    published: bool = Field(description="true: shown in gig_seekers / gig_jobs")
+
+
+class RegistrationsOut(BaseModel):
+    registrations: list[RegistrationOut] = Field(
+        description="newest first; PENDING and APPROVED only (withdrawn and rejected ones are not held)")
 
 
 class RecordOut(BaseModel):

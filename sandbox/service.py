@@ -26,6 +26,7 @@ from sandbox.contract import (
     ESSC_TOKEN_TTL_S,
     FAULT_CATEGORIES,
     FEED_FIELDS,
+    GIG_SEEKER_PUBLIC_FIELDS,
     RECORD_KINDS,
     RESIDENT_TOKEN_TTL_S,
     SIGNATURE_WINDOW_S,
@@ -35,10 +36,13 @@ from sandbox.demo_data import generate
 from sandbox.demo_records import load_demo_persons, profile_extras, records_for
 from sandbox.rules import (
     RuleViolation,
+    age_band,
     age_on,
     blank,
     check_payload,
     check_working_age,
+    mask_name,
+    mask_phone,
     parse_id_number,
     parse_instant,
 )
@@ -292,25 +296,33 @@ class Platform:
         unknown = set(fields or {}) - set(FEED_FIELDS[feed])
         if unknown:
             raise ApiError("VALIDATION_ERROR", f"{feed} 没有这些字段：{', '.join(sorted(unknown))}")
-        now = self.clock()
         with self._lock, self.Session.begin() as s:
-            seq = (s.scalar(select(func.max(db.FeedItem.seq))) or 0) + 1
-            row = s.scalar(select(db.FeedItem).where(db.FeedItem.feed == feed, db.FeedItem.item_id == item_id))
+            row = self._put_item(s, feed, item_id, fields, delete_item)
             if row is None:
-                if delete_item:
-                    raise ApiError("NOT_FOUND", f"没有这条数据：{feed}/{item_id}")
-                row = db.FeedItem(feed=feed, item_id=item_id, version=1, updated_at=now, deleted=False, seq=seq,
-                                  data={name: None for name in FEED_FIELDS[feed]} | (fields or {}))
-                s.add(row)
-            else:
-                row.version += 1
-                row.updated_at = now
-                row.seq = seq
-                row.deleted = delete_item
-                if fields:
-                    row.data = {**row.data, **fields}
-            s.flush()
+                raise ApiError("NOT_FOUND", f"没有这条数据：{feed}/{item_id}")
             return self._item(row)
+
+    def _put_item(self, s: Any, feed: str, item_id: str, fields: dict[str, Any] | None,
+                  delete_item: bool = False) -> db.FeedItem | None:
+        """Create, update or tombstone one feed item inside a transaction; None when deleting an unknown id."""
+        now = self.clock()
+        seq = (s.scalar(select(func.max(db.FeedItem.seq))) or 0) + 1
+        row = s.scalar(select(db.FeedItem).where(db.FeedItem.feed == feed, db.FeedItem.item_id == item_id))
+        if row is None:
+            if delete_item:
+                return None
+            row = db.FeedItem(feed=feed, item_id=item_id, version=1, updated_at=now, deleted=False, seq=seq,
+                              data={name: None for name in FEED_FIELDS[feed]} | (fields or {}))
+            s.add(row)
+        else:
+            row.version += 1
+            row.updated_at = now
+            row.seq = seq
+            row.deleted = delete_item
+            if fields:
+                row.data = {**row.data, **fields}
+        s.flush()
+        return row
 
     def invalidate_cursors(self) -> int:
         """Make every cursor handed out so far answer FEED_REFETCH; returns the new epoch."""
@@ -483,6 +495,7 @@ class Platform:
                 s.flush()
             except IntegrityError as exc:  # a concurrent writer in another process took the number
                 raise ApiError("INTERNAL_ERROR", "办件编号冲突，请重试") from exc
+            self._publish_gig(s, case, person, submitted.date())
             return 201, self._receipt(case)
 
     @staticmethod
@@ -515,6 +528,7 @@ class Platform:
                 raise ApiError("CASE_NOT_WITHDRAWABLE", "只有未审核的办件可以撤回")
             case.status = "WITHDRAWN"
             case.reviewed_at = now
+            self._unpublish_gig(s, case)
             return self._case(case)
 
     def review(self, case_no: str, decision: str, reason: str | None) -> dict[str, Any]:
@@ -535,6 +549,8 @@ class Platform:
             case.reviewed_at = now
             if decision == "approve":
                 self._apply_approval(s, case)
+            else:
+                self._unpublish_gig(s, case)
             return self._case(case)
 
     @staticmethod
@@ -551,6 +567,129 @@ class Platform:
             profile["hard_to_employ"] = True
         profile["registrations"] = regs
         person.profile = profile
+
+    # ---- 零工 publication and the job intentions the platform holds (issue 11 §3) -------------------
+    @staticmethod
+    def _seeker_item_id(person_id: str) -> str:
+        return f"gs-{person_id}"  # one published entry per person: a newer registration replaces it
+
+    @staticmethod
+    def _gig_job_item_id(case_no: str) -> str:
+        return f"gj-{case_no}"
+
+    def _feed_data(self, s: Any, feed: str, item_id: str) -> dict[str, Any] | None:
+        row = s.scalar(select(db.FeedItem).where(db.FeedItem.feed == feed, db.FeedItem.item_id == item_id,
+                                                 db.FeedItem.deleted.is_(False)))
+        return dict(row.data) if row is not None else None
+
+    def _place(self, s: Any, codes: list[str], village: str | None) -> dict[str, Any]:
+        """county / town / village / lat / lon of the first known region code (a town), with the given village."""
+        place: dict[str, Any] = {"county": None, "town": None, "village": village or None, "lat": None, "lon": None}
+        for code in codes:
+            region = self._feed_data(s, "regions", code)
+            if region is None:
+                continue
+            place["lat"], place["lon"] = region.get("lat"), region.get("lon")
+            if region.get("level") == "town":
+                place["town"] = region.get("name")
+                county = self._feed_data(s, "regions", str(region.get("parent_code") or ""))
+                place["county"] = county.get("name") if county else None
+            elif region.get("level") == "county":
+                place["county"] = region.get("name")
+            break
+        return place
+
+    def _category_names(self, s: Any, codes: list[str], fallback: str | None) -> list[str]:
+        names = [str(c["name"]) for c in (self._feed_data(s, "job_categories", code) for code in codes) if c]
+        return names or ([fallback] if fallback else [])
+
+    def _publish_gig(self, s: Any, case: db.Case, person: db.Person, day: date) -> None:
+        """On acceptance: a consenting gig seeker into gig_seekers, a 招聘零工登记 into gig_jobs (public fields only)."""
+        p = case.payload
+        if case.kind == "job_seeker_registration" and p.get("job_type") == "gig":
+            item_id = self._seeker_item_id(person.person_id)
+            if p.get("publish_consent") is not True:  # not published; an earlier published entry is withdrawn
+                self._put_item(s, "gig_seekers", item_id, None, delete_item=True)
+                return
+            born = date.fromisoformat(person.profile["birth_date"])
+            codes = [str(c) for c in p.get("skill_codes") or []]
+            public = {
+                "name_masked": mask_name(person.name), "age_band": age_band(age_on(born, day)),
+                "skill_codes": codes, "skill_names": self._category_names(s, codes, p.get("job_intention")),
+                **self._place(s, [str(c) for c in p.get("region_codes") or []], p.get("village")),
+                "daily_wage_expect": p.get("daily_wage_expect"), "available_from": p.get("available_from"),
+                "available_to": p.get("available_to"),
+                "phone_masked": mask_phone(p["phone"]) if p.get("phone") else None,
+                "published_at": iso(self.clock()),
+            }
+            # only the public fields, whatever else the row could hold: gender, exact age and description stay None
+            fields = {name: public.get(name) if name in GIG_SEEKER_PUBLIC_FIELDS else None
+                      for name in FEED_FIELDS["gig_seekers"]}
+            self._put_item(s, "gig_seekers", item_id, fields)
+            log.info("gig seeker published for case %s", case.case_no)
+        elif case.kind == "gig_hiring_registration":
+            code = p.get("category_code")
+            surname = person.name[:1]
+            honorific = "先生" if person.profile.get("gender") == "男" else "女士"
+            posting = {
+                "title": p["title"], "employer": f"{surname}{honorific}（个人用工）",
+                "category_code": code, "category_name": (self._category_names(s, [code], None) or [None])[0]
+                if code else None,
+                "description": p.get("description"),
+                **self._place(s, [str(p["region_code"])] if p.get("region_code") else [], p.get("village")),
+                "address": p["address"], "daily_wage_min": p["daily_wage"], "daily_wage_max": p["daily_wage"],
+                "start_date": p["start_date"], "end_date": p["end_date"], "headcount": p["headcount"],
+                "contact_name": f"{surname}{honorific}", "contact_phone": mask_phone(p["contact_phone"]),
+                "posted_at": day.isoformat(),
+            }
+            self._put_item(s, "gig_jobs", self._gig_job_item_id(case.case_no),
+                           {name: posting.get(name) for name in FEED_FIELDS["gig_jobs"]})
+            log.info("gig job published for case %s", case.case_no)
+
+    def _unpublish_gig(self, s: Any, case: db.Case) -> None:
+        """A withdrawn or rejected registration leaves the feeds (a tombstone)."""
+        if case.kind == "gig_hiring_registration":
+            self._put_item(s, "gig_jobs", self._gig_job_item_id(case.case_no), None, delete_item=True)
+        elif case.kind == "job_seeker_registration" and case.payload.get("job_type") == "gig":
+            latest = s.scalar(select(db.Case).where(
+                db.Case.person_id == case.person_id, db.Case.kind == "job_seeker_registration",
+                db.Case.status.in_(("PENDING", "APPROVED"))).order_by(db.Case.received_at.desc()))
+            if latest is None or latest.received_at <= case.received_at:  # only if it is the one shown
+                self._put_item(s, "gig_seekers", self._seeker_item_id(case.person_id), None, delete_item=True)
+
+    def registrations(self, person_id: str) -> list[dict[str, Any]]:
+        """The job intentions the platform holds for a person, newest first (pending and approved cases)."""
+        kinds = ("job_seeker_registration", "unemployment_registration", "gig_hiring_registration")
+        with self.Session() as s:
+            rows = s.scalars(select(db.Case).where(db.Case.person_id == person_id, db.Case.kind.in_(kinds),
+                                                   db.Case.status.in_(("PENDING", "APPROVED")))
+                             .order_by(db.Case.received_at.desc(), db.Case.case_no.desc())).all()
+            out = []
+            seeker_shown = False  # only the newest gig job-seeker registration is the published one
+            for c in rows:
+                p = c.payload
+                published = False
+                if c.kind == "gig_hiring_registration":
+                    published = self._feed_data(s, "gig_jobs", self._gig_job_item_id(c.case_no)) is not None
+                    intention = {"job_type": "gig", "category_codes": [p["category_code"]] if p.get("category_code") else [],
+                                 "region_codes": [p["region_code"]] if p.get("region_code") else [],
+                                 "salary_min": None, "daily_wage_min": None, "daily_wage_max": p.get("daily_wage"),
+                                 "available_from": p.get("start_date"), "available_to": p.get("end_date")}
+                else:
+                    job_type = p.get("job_type") or "fixed"  # 失业登记 carries a fixed-work intention (seed 004 §3)
+                    if job_type == "gig" and c.kind == "job_seeker_registration" and not seeker_shown:
+                        seeker_shown = True
+                        published = bool(p.get("publish_consent")) and self._feed_data(
+                            s, "gig_seekers", self._seeker_item_id(person_id)) is not None
+                    intention = {"job_type": job_type,
+                                 "category_codes": list(p.get("category_codes") or p.get("skill_codes") or []),
+                                 "region_codes": list(p.get("region_codes") or []),
+                                 "salary_min": p.get("salary_expect_min"), "daily_wage_min": p.get("daily_wage_expect"),
+                                 "daily_wage_max": None, "available_from": p.get("available_from"),
+                                 "available_to": p.get("available_to")}
+                out.append({"case_no": c.case_no, "kind": c.kind, "status": c.status, "submitted_at": c.submitted_at,
+                            **intention, "published": published})
+            return out
 
     # ---- records -----------------------------------------------------------------------------
     _EMPTY_RECORDS: dict[str, dict[str, Any]] = {

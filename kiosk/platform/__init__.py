@@ -36,6 +36,7 @@ from kiosk.platform.models import (
     PersonalRecord,
     PlatformLogin,
     Profile,
+    Registration,
     Submission,
     SubmissionReceipt,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "FaultReportReceipt", "FeedItem", "FeedPage", "FeedRefetchRequired", "HeartbeatReply", "HeartbeatReport",
     "IdempotencyConflict", "IdentityRejected", "KioskAuthError", "KioskCredentials", "NotFound", "PersonalRecord",
     "PlatformBadResponse", "PlatformClient", "PlatformError", "PlatformRejected", "PlatformTlsError",
-    "PlatformUnavailable", "Profile", "ResidentAuthError", "PlatformLogin", "Submission", "SubmissionReceipt",
+    "PlatformUnavailable", "Profile", "Registration", "ResidentAuthError", "PlatformLogin", "Submission",
+    "SubmissionReceipt",
     "TokenExpired", "TokenInvalid", "ValidationRejected", "load_credentials",
 ]

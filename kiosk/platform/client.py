@@ -43,6 +43,7 @@ from kiosk.platform.models import (
     PersonalRecord,
     PlatformLogin,
     Profile,
+    Registration,
     Submission,
     SubmissionReceipt,
 )
@@ -113,6 +114,10 @@ def _int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError("expected an integer")
     return value
+
+
+def _opt_int(value: Any) -> int | None:
+    return None if value is None else _int(value)
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -420,6 +425,27 @@ class PlatformClient:
         _s, out = self._call("GET", f"/v1/me/records/{_seg(kind)}", token=token)
         return self._shape("record", lambda: PersonalRecord(kind=_str(out["kind"]), as_of=_str(out["as_of"]),
                                                             found=_bool(out["found"]), data=_dict(out["data"])))
+
+    def my_registrations(self, token: str) -> tuple[Registration, ...]:
+        """The job intentions the platform holds for the resident (求职登记, 失业登记, 招聘零工登记), newest first."""
+        _s, out = self._call("GET", "/v1/me/registrations", token=token)
+
+        def build() -> tuple[Registration, ...]:
+            rows = []
+            for raw in out["registrations"]:
+                r = _dict(raw)
+                rows.append(Registration(
+                    case_no=_str(r["case_no"]), kind=_str(r["kind"]), status=_str(r["status"]),
+                    submitted_at=_str(r["submitted_at"]), job_type=_str(r["job_type"]),
+                    category_codes=tuple(_str(c) for c in r["category_codes"]),
+                    region_codes=tuple(_str(c) for c in r["region_codes"]),
+                    salary_min=_opt_int(r.get("salary_min")), daily_wage_min=_opt_int(r.get("daily_wage_min")),
+                    daily_wage_max=_opt_int(r.get("daily_wage_max")), available_from=_opt_str(r.get("available_from")),
+                    available_to=_opt_str(r.get("available_to")), published=_bool(r.get("published", False))))
+            return tuple(rows)
+
+        registrations: tuple[Registration, ...] = self._shape("registrations", build)
+        return registrations
 
     # ---- fault reports -----------------------------------------------------------------------
     def report_fault(self, draft: FaultReportDraft) -> FaultReportReceipt:

@@ -17,7 +17,7 @@ FEED_FIELDS: dict[str, tuple[str, ...]] = {
         "contact_name", "contact_phone", "posted_at",
     ),
     "gig_seekers": (
-        "name_masked", "gender", "age", "skill_codes", "skill_names", "description", "county", "town",
+        "name_masked", "gender", "age", "age_band", "skill_codes", "skill_names", "description", "county", "town",
         "village", "lat", "lon", "daily_wage_expect", "available_from", "available_to", "phone_masked",
         "published_at",
     ),

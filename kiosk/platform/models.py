@@ -146,6 +146,29 @@ class PersonalRecord:
 
 
 @dataclass(frozen=True)
+class Registration:
+    """A job intention the platform holds for the resident (GET /v1/me/registrations, newest first).
+
+    kind job_seeker_registration / unemployment_registration: what work the person wants;
+    gig_hiring_registration: what a gig employer needs (daily_wage_max is what they pay).
+    """
+
+    case_no: str
+    kind: str
+    status: str
+    submitted_at: str
+    job_type: str  # fixed | gig
+    category_codes: tuple[str, ...] = ()
+    region_codes: tuple[str, ...] = ()
+    salary_min: int | None = None
+    daily_wage_min: int | None = None
+    daily_wage_max: int | None = None
+    available_from: str | None = None
+    available_to: str | None = None
+    published: bool = False
+
+
+@dataclass(frozen=True)
 class FaultReportDraft:
     """A problem report (问题反映) from service-point staff or a technician."""
 

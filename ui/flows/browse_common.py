@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QGridLayout,
@@ -85,6 +86,7 @@ class FilterButton(QPushButton):
     """
 
     changed = Signal(object)
+    relabelled = Signal()  # the text changed (a longer value may need a wider column)
 
     def __init__(self, ctx: UiContext, object_name: str, title: str, options: Options,
                  on_change: Callable[[Hashable], None], current: Hashable = None) -> None:
@@ -115,6 +117,7 @@ class FilterButton(QPushButton):
             label_text = next((text for v, text in self._options if v == value), tr("jobs_browse.any"))
         self.setText(tr("jobs_browse.filter", title=self.title, value=label_text))
         self.setAccessibleName(self.text())
+        self.relabelled.emit()
         if notify:
             self.changed.emit(value)
 
@@ -199,6 +202,7 @@ class BrowsePage(Page):
         b = FilterButton(self.ctx, f"{self.prefix}{key}", title, options, on_change or self._filter_changed,
                          current)
         self.filters.append(b)
+        b.relabelled.connect(self._place)  # a value set later (e.g. from a registration) may be longer
         self._place()
         return b
 
@@ -239,7 +243,7 @@ class BrowsePage(Page):
 
     def _place(self) -> None:
         elderly = self.ctx.window.elderly
-        fcols = (2 if elderly else 3) if self._portrait else 1
+        fcols = self._filter_columns((2 if elderly else 3) if self._portrait else 1)
         for b in self.filters:
             self.filter_grid.removeWidget(b)
         for i, b in enumerate(self.filters):
@@ -251,7 +255,40 @@ class BrowsePage(Page):
             self.chip_grid.addWidget(chip, i // ccols, i % ccols)
         self.side.setVisible(bool(self.filters or self.chips))
         self._fit_side()
-        QTimer.singleShot(0, self, self._fit_side)  # again once the theme's sizes are applied (cancelled if deleted)
+        QTimer.singleShot(0, self, self._refit)  # again once the theme's sizes are applied (cancelled if deleted)
+
+    def _filter_columns(self, most: int) -> int:
+        """Portrait: as many filter columns as allowed whose widest button still fits whole (nothing cut off)."""
+        if most <= 1 or not self.filters:
+            return most
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else None
+        room = self.width() - (margins.left() + margins.right() if margins is not None else 0)
+        widest = max(b.sizeHint().width() for b in self.filters)
+        spacing = self.filter_grid.spacing()
+        while most > 1 and most * widest + (most - 1) * spacing > room:
+            most -= 1
+        return most
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._portrait and len(self.filters) > 1:
+            self._refit()  # the columns depend on the width the page now has
+
+    def _refit(self) -> None:
+        if self._portrait and self.filters:
+            elderly = self.ctx.window.elderly
+            columns = self._filter_columns(2 if elderly else 3)
+            placed = 1
+            for b in self.filters:
+                position: Any = self.filter_grid.getItemPosition(self.filter_grid.indexOf(b))  # (row, column, …)
+                placed = max(placed, int(position[1]) + 1)
+            if columns != placed and len(self.filters) > 1:
+                for b in self.filters:
+                    self.filter_grid.removeWidget(b)
+                for i, b in enumerate(self.filters):
+                    self.filter_grid.addWidget(b, i // columns, i % columns)
+        self._fit_side()
 
     def _fit_side(self) -> None:
         """Landscape: the filter column is as wide as its buttons; portrait: as tall as they are (no scrolling)."""

@@ -40,6 +40,7 @@ from kiosk.forms import (
     display_value,
     initial_answers,
     option_label,
+    public_preview,
 )
 from kiosk.receipts.forms import submission_receipt
 from kiosk.services import NeedsNetwork, SubmitResult, form_options
@@ -209,7 +210,8 @@ class FormPage(Page):
         town = next((o.value for o in self.options.get("towns", [])
                      if o.label == self.ctx.settings.service_point.town), None)
         self.answers = initial_answers(self.form, today=self.ctx.services.today(), town_code=town,
-                                       phone=session.phone, prefill=self.prefill)
+                                       phone=session.phone, prefill=self.prefill,
+                                       village=self.ctx.settings.service_point.village)
         self._build_steps()
         if self.form.eligibility:
             self.eligibility = record
@@ -237,6 +239,7 @@ class FormPage(Page):
         elif position.stage is Stage.STEP and position.field_id is not None:
             step = self.steps[position.field_id]
             step.set_value(self.answers.get(position.field_id))
+            self._show_preview(self.form.field(position.field_id), step)
             step.set_step(position.number, position.total, to_review=position.to_review)
             self.stack.setCurrentWidget(step)
             if not self.flow.editing and step.edit is not None:
@@ -278,6 +281,14 @@ class FormPage(Page):
 
     def _go_step(self, index: int) -> None:
         self._render(self.flow.step(index))
+
+    def _show_preview(self, f: FieldDef, step: QuestionStep) -> None:
+        """A question that decides publication shows what the answers so far would publish (e.g. 王**　40-49岁)."""
+        if not f.preview or self.card is None:
+            return
+        labels = {q.id: option_label(q, self.answers.get(q.id), self._options_for(q)) for q in self.form.questions}
+        payload = build_payload(self.form, self.answers, card=self.card, option_labels=labels)
+        step.set_preview(public_preview(f.preview, payload, self.card, self.ctx.services.today()))
 
     def edit_field(self, field_id: str) -> None:
         """修改 from the review: that question, then straight back to the review."""

@@ -87,6 +87,9 @@ class QuestionStep(QWidget):
             self.text_side.addWidget(w)
         self.answer_box = QVBoxLayout()
         self.answer_box.setSpacing(14)
+        self.preview = label(f"formPreview_{f.id}", "", role="guidance")  # what the answers would publish
+        self.preview.setVisible(False)
+        self.answer_box.addWidget(self.preview)
         self.keypad: Keypad | None = None
         self.edit: QLineEdit | None = None
         self.option_buttons: list[QPushButton] = []
@@ -107,6 +110,12 @@ class QuestionStep(QWidget):
         self.outer = outer
         self._nav_in_left: bool | None = None
         self.set_portrait(portrait)
+
+    def set_preview(self, text: str) -> None:
+        """Show (or, with "", hide) what the answers would publish."""
+        self.preview.setText(text)
+        self.preview.setAccessibleName(text)
+        self.preview.setVisible(bool(text))
 
     # ---- answer widgets ----
     def _build_answer(self, keyboard_factory: Callable[[], QWidget | None] | None) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from kiosk.catalogue import ServiceItem
 from kiosk.receipts.jobs import pay_text, seeker_receipt
+from kiosk.services import HeldIntention
 from kiosk.values import GigNeed, JobIntention, Match, Record, SearchQuery
 from ui.context import UiContext
 from ui.flows.browse_common import BrowsePage, DetailPage, existing_page, month_day, place_text
@@ -20,6 +21,10 @@ SALARY_AT_LEAST = (2000, 3000, 4000, 5000, 6000)
 DAILY_AT_LEAST = (120, 150, 200, 250, 300)
 EMPLOYER_PAYS_UP_TO = (150, 200, 250, 300, 400)
 LIMIT = 60
+
+
+def _made(made: datetime | None) -> str:
+    return month_day(made.date().isoformat()) if made is not None else ""
 
 
 def _reasons(m: Match) -> str:
@@ -52,25 +57,29 @@ class JobRecommendPage(BrowsePage):
             return
         self._loaded_for = self.session_key()
         services = self.ctx.services
-        self.ctx.run(lambda: (services.job_categories(), services.last_job_intention(self.job_type)),
+        # the intention the platform holds for the person (else one still in this kiosk's outbox, else ask)
+        self.ctx.run(lambda: (services.job_categories(), services.job_intention(self.job_type)),
                      self._prepared, busy=None)
 
-    def _prepared(self, result: tuple[list[Record], tuple[JobIntention, datetime] | None]) -> None:
-        categories, last = result
+    def _prepared(self, result: tuple[list[Record], HeldIntention]) -> None:
+        categories, held = result
         self.category.set_options(code_options(categories, "code"))
-        if last is not None:
-            self.base, made = last
-            if self.base.category_codes:
-                self.category.set_value(self.base.category_codes[0], notify=False)
+        offline = tr("jobs_recommend.offline") if held.offline else ""
+        if held.intention is not None:
+            self.base = held.intention
+            if self.base.category_codes:  # a group (建筑施工) from the form, or a trade: named either way
+                self.category.set_value(self.base.category_codes[0], notify=False,
+                                        label_text=held.category_names[0] if held.category_names else None)
             wanted = self.base.salary_min if self.job_type == "fixed" else self.base.daily_wage_min
             if wanted is not None:
                 shown = tr("jobs_recommend.at_least" if self.job_type == "fixed" else "jobs_recommend.at_least_day",
                            v=wanted)
                 self.pay.set_value(wanted, notify=False, label_text=shown)
-            self.set_notice(tr("jobs_recommend.from_registration", date=month_day(made.date().isoformat())))
+            source = "jobs_recommend.from_platform" if held.source == "platform" else "jobs_recommend.from_registration"
+            self.set_notice(offline + tr(source, date=_made(held.made)))
             self.reload()
         else:
-            self.set_notice(tr("jobs_recommend.ask"))
+            self.set_notice(offline + tr("jobs_recommend.ask"))
             self.reload()
             if not self._asked:
                 self._asked = True
@@ -118,12 +127,23 @@ class JobRecommendPage(BrowsePage):
         self.pay.set_value(None, notify=False)
 
 
+def _age_text(f: Any) -> str:
+    """The published age band (e.g. 40-49岁), else the exact age a feed row carries, else nothing."""
+    if f.get("age_band"):
+        return str(f["age_band"])
+    return tr("jobs_seekers.age_years", age=f["age"]) if f.get("age") else ""
+
+
+def _who(f: Any) -> str:
+    """男 45岁 / 40-49岁 (a published registration shows no gender) / 男."""
+    return " ".join(x for x in (f.get("gender") or "", _age_text(f)) if x)
+
+
 def seeker_row(r: Record, note: str = "") -> ResultRow:
     """A published gig seeker as a row: masked name, gender, age, skills, expected wage, place, days."""
     f = r.fields
     name = f.get("name_masked") or ""
-    title = tr("jobs_seekers.row_title", name=name, gender=f.get("gender") or "", age=f["age"]) if f.get("age") else \
-        tr("jobs_seekers.row_title_no_age", name=name, gender=f.get("gender") or "")
+    title = tr("jobs_seekers.row_title", name=name, who=_who(f))
     right = tr("jobs_seekers.expect", v=f["daily_wage_expect"]) if f.get("daily_wage_expect") else ""
     where = [place_text(r)]
     if f.get("available_from"):
@@ -155,8 +175,7 @@ class SeekerPages:
         row = seeker_row(rec)
         fields = [
             (tr("jobs_seekers.detail_skills"), "、".join(f.get("skill_names") or ())),
-            (tr("jobs_seekers.detail_age"), tr("jobs_seekers.age", gender=f.get("gender") or "", age=f["age"])
-             if f.get("age") else f.get("gender") or ""),
+            (tr("jobs_seekers.detail_age"), _who(f)),
             (tr("jobs_seekers.detail_place"), place_text(rec)),
             (tr("jobs_seekers.detail_available"), tr("jobs_seekers.available", start=month_day(f.get("available_from")),
                                                      end=month_day(f.get("available_to")))
@@ -183,17 +202,34 @@ class SeekerRecommendPage(BrowsePage):
         pays = [(None, tr("jobs_browse.any"))] + [(v, tr("jobs_seekers.at_most_day", v=v)) for v in EMPLOYER_PAYS_UP_TO]
         self.pay = self.add_filter("Pay", tr("jobs_seekers.pay"), pays)
         self.details = SeekerPages(ctx)
+        self.base: GigNeed | None = None  # from the employer's 招聘零工登记: keeps town and dates too
         self._asked = False
 
     def on_enter(self) -> None:
         if self._loaded_for == self.session_key():
             return
-        self.set_notice(tr("jobs_seekers.ask"))
-        self.ctx.run(self.ctx.services.job_categories, self._prepared, busy=None)
-        self.reload()
+        self._loaded_for = self.session_key()
+        services = self.ctx.services
+        self.ctx.run(lambda: (services.job_categories(), services.employer_need()),
+                     self._prepared, busy=None)
 
-    def _prepared(self, categories: list[Record]) -> None:
+    def _prepared(self, result: tuple[list[Record], HeldIntention]) -> None:
+        categories, held = result
         self.skill.set_options(code_options(categories, "code"))
+        offline = tr("jobs_recommend.offline") if held.offline else ""
+        if held.need is not None:
+            self.base = held.need
+            if self.base.skill_codes:
+                self.skill.set_value(self.base.skill_codes[0], notify=False,
+                                     label_text=held.category_names[0] if held.category_names else None)
+            if self.base.daily_wage_max is not None:
+                self.pay.set_value(self.base.daily_wage_max, notify=False,
+                                   label_text=tr("jobs_seekers.at_most_day", v=self.base.daily_wage_max))
+            self.set_notice(offline + tr("jobs_seekers.from_hiring", date=_made(held.made)))
+            self.reload()
+            return
+        self.set_notice(offline + tr("jobs_seekers.ask"))
+        self.reload()
         if not self._asked:
             self._asked = True
 
@@ -207,7 +243,9 @@ class SeekerRecommendPage(BrowsePage):
 
     def fetch(self, state: dict[str, Any], page: int) -> tuple[list[ResultRow], int, int]:
         skill = state.get("Skill")
-        need = GigNeed(skill_codes=(skill,) if skill else (), daily_wage_max=state.get("Pay"))
+        base = self.base or GigNeed()
+        need = GigNeed(skill_codes=(skill,) if skill else (), daily_wage_max=state.get("Pay"), county=base.county,
+                       town=base.town, start_date=base.start_date, end_date=base.end_date)
         matches = self.ctx.services.recommend_seekers(need, LIMIT)
         rows = [seeker_row(m.record, _reasons(m)) for m in matches]
         return rows, len(rows), max(1, len(rows))
@@ -220,7 +258,9 @@ class SeekerRecommendPage(BrowsePage):
 
     def clear_personal(self) -> None:
         super().clear_personal()
+        self.base = None
         self._asked = False
+        self.set_notice("")
         self.skill.set_value(None, notify=False)
         self.pay.set_value(None, notify=False)
 

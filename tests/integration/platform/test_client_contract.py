@@ -43,6 +43,7 @@ def test_every_request_the_client_builds_matches_the_document(client, sandbox, s
                               "contact_phone": "13800000000"}))
     client.my_cases(session.token)
     client.my_cases(session.token, status="PENDING", month="2025-03")
+    client.my_registrations(session.token)
     for kind in RECORD_KINDS:
         client.record(session.token, kind)
     client.withdraw(session.token, case.case_no)

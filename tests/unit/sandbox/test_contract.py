@@ -137,7 +137,7 @@ def test_the_feed_limit_and_cursor_are_bounded(doc):
 
 def test_the_resident_token_flow_is_linked(doc):
     links = doc["paths"]["/v1/sessions"]["post"]["responses"]["200"]["links"]
-    assert {link["operationId"] for link in links.values()} == {"my_cases", "my_record", "withdraw_case"}
+    assert {link["operationId"] for link in links.values()} == {"my_cases", "my_record", "withdraw_case", "my_registrations"}
     assert all(link["parameters"]["header.Authorization"] == "Bearer {$response.body#/resident_token}"
                for link in links.values())
     withdraw = doc["paths"]["/v1/submissions"]["post"]["responses"]["201"]["links"]["Withdraw"]

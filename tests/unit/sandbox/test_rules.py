@@ -84,3 +84,23 @@ def test_gig_hiring_dates_must_be_in_order():
 def test_unknown_kinds_are_rejected():
     with pytest.raises(RuleViolation):
         check_payload("fault_report", {})
+
+
+def test_the_platform_masks_names_and_phones_as_the_kiosk_does():
+    """sandbox/ may not import kiosk/: its two masks are compared with kiosk/masking.py here (issue 11 §3)."""
+    from kiosk import masking
+    from sandbox import rules
+
+    for name in ("王", "张三", "王小明", "欧阳娜娜", ""):
+        assert rules.mask_name(name) == masking.mask_name(name)
+    for phone in ("13812345678", "+86 138-1234-5678", "12345", ""):
+        assert rules.mask_phone(phone) == masking.mask_phone(phone)
+
+
+@pytest.mark.parametrize(("age", "band"), [(16, "16-19岁"), (19, "16-19岁"), (20, "20-29岁"), (49, "40-49岁"),
+                                           (59, "50-59岁"), (60, "60岁以上"), (75, "60岁以上")])
+def test_published_gig_seekers_show_an_age_band(age, band):
+    from kiosk.masking import age_band as kiosk_band  # the consent question's preview uses the same bands
+    from sandbox.rules import age_band
+
+    assert age_band(age) == band == kiosk_band(age)
