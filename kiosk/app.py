@@ -214,8 +214,10 @@ def build_services(core: KioskCore) -> ResidentServices:
     return ResidentServices(
         settings=core.settings, catalogue=core.catalogue, database=database, platform=core.platform,
         devices=core.devices, names=core.names, clock=clock,
-        queue_submission=lambda kind, title, id_number, name, payload: queue_submission(
-            database, kind, title, id_number, name, payload, clock=clock.now),
+        queue_submission=lambda kind, title, id_number, name, payload, assisted_by=None: queue_submission(
+            database, kind, title, id_number, name, payload, clock=clock.now, assisted_by=assisted_by),
+        # the trail is built by wire_technician, after the services: looked up when an entry is written
+        record_audit=lambda actor, action, detail: core.audit.record(actor, action, detail) if core.audit else None,
         kick_sync=sync.kick,
         is_online=lambda: None if sync.network_state is None else sync.network_state.value == "online",
     )

@@ -39,6 +39,10 @@ ACTIONS = {
     "config_change": "修改配置",
     "fault_report": "提交问题反映",
     "platform_settings": "平台下发设置",
+    "staff_login": "工作人员登录代办",
+    "staff_refused": "工作人员登录被拒",
+    "assisted_submit": "工作人员代办提交",
+    "staff_logout": "工作人员退出代办",
 }
 
 
