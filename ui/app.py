@@ -53,7 +53,7 @@ def _qt_folders(qt_home: Path, *, force: bool = False) -> None:
 # Stable objectNames for the catalogue's groups (the names themselves are catalogue data).
 GROUP_SLUGS = {
     "我要找工作": "find_work", "我要学技能": "learn_skills", "我要办社保": "social_insurance",
-    "我要办社保卡": "ss_card", "就业见习": "internship", "我的办件": "my_cases",
+    "我要办社保卡": "ss_card", "就业见习": "internship", "单位业务": "employer", "我的办件": "my_cases",
 }
 
 
