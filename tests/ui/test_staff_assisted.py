@@ -121,3 +121,19 @@ def test_the_workers_own_timeout_ends_worker_and_resident(qtbot, world, monkeypa
     assert "工作人员代办已超时" in world.ui.overlay.text.text()
     actions = [(e.actor, e.action, e.detail.get("reason")) for e in world.core.audit.recent(5)]
     assert ("staff:YQ-LJZ-01", "staff_logout", "timeout") in actions
+
+
+@pytest.mark.parametrize(("portrait", "elderly"), [(False, False), (True, False), (False, True)])
+def test_the_staff_screens_meet_the_usability_numbers(qtbot, world, portrait: bool, elderly: bool) -> None:
+    from tests.helpers.usability import cut_off_texts, smallest_font, smallest_target, unnamed_interactive
+
+    world.ui.window.setGeometry(0, 0, *((1080, 1920) if portrait else (1920, 1080)))
+    page = open_staff_page(qtbot, world)
+    world.ui.window.set_elderly(elderly)
+    page.show_message("您的工作人员账号超过3个月未使用，已被平台锁定。请联系县级人社部门系统管理员解锁")
+    for state in (page.login_panel, page.resident_panel):
+        page.states.setCurrentWidget(state)
+        qtbot.wait(50)
+        assert smallest_font(page).value >= (40 if elderly else 28), smallest_font(page)
+        assert smallest_target(page).value >= (80 if elderly else 60), smallest_target(page)
+        assert unnamed_interactive(page) == [] and cut_off_texts(page) == []

@@ -53,6 +53,7 @@ class StaffPage(Page):
         self.staff_no.setAccessibleName(tr("staff.staff_no"))
         self.staff_no.setPlaceholderText(tr("staff.staff_no_hint"))
         self.staff_no.setMaxLength(32)
+        self.staff_no.setMinimumHeight(80)
         lay.addWidget(self.staff_no)
         lay.addWidget(label("staffPinLabel", tr("staff.pin"), role="hint"))
         self.pin = QLineEdit()
@@ -60,6 +61,7 @@ class StaffPage(Page):
         self.pin.setAccessibleName(tr("staff.pin"))
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin.setMaxLength(6)
+        self.pin.setMinimumHeight(80)
         self.pin.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhSensitiveData
                                      | Qt.InputMethodHint.ImhNoPredictiveText)
         lay.addWidget(self.pin)
