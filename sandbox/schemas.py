@@ -220,7 +220,8 @@ _COMMON_PAYLOAD = {"phone": ("str", False), "remark": ("str", False), "region_co
 
 class AssistedBy(Strict):
     """全程代理: the service-point worker who made this submission on the resident's behalf (the resident
-    confirmed with their own card). Names a worker login made at the same kiosk (else 422)."""
+    confirmed with their own card). Must name a worker login (POST /v1/staff-sessions) made at the same
+    kiosk by the same worker, else 422 VALIDATION_ERROR."""
 
     staff_no: str = Field(min_length=1, max_length=32, pattern=r"^[0-9A-Za-z-]{1,32}$")
     staff_session: str = Field(min_length=1, max_length=64, description="staff_session of POST /v1/staff-sessions")
