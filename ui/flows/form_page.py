@@ -72,6 +72,7 @@ class FormPage(Page):
         self.steps: dict[str, QuestionStep] = {}
         self.confirm: ConfirmStep | None = None
         self.state = "loading"
+        self._intro_seen = False
         self._editing = False
         self._started = False
         self._submitting = False
@@ -221,11 +222,21 @@ class FormPage(Page):
         self._after_gates()
 
     def _after_gates(self) -> None:
+        if self.form.intro and self.state != "formIntro" and not self._intro_seen:
+            # what the resident must know before starting (e.g. the photo is taken at the counter)
+            counter = tr("forms_gate.intro_counter", counter=self.ctx.settings.service_point.counter)
+            self._show_gate("formIntro", tr("forms_gate.intro_title"), [self.form.intro, counter],
+                            [("formIntroStart", tr("forms_gate.intro_start"), "primary", self._intro_done)])
+            return
         if self.confirm is not None and not self.confirmed:
             self.state = "confirm"
             self.stack.setCurrentWidget(self.confirm)
             return
         self._go_step(0)
+
+    def _intro_done(self) -> None:
+        self._intro_seen = True
+        self._after_gates()
 
     # ---- steps ----
     def _build_steps(self) -> None:
