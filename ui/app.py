@@ -244,19 +244,20 @@ class KioskUi:
         self.staff_timer.start()
 
     def _with_staff(self, notice: str, session: ResidentSession) -> str:
-        staff = self.services.staff
+        staff = self.services.staff if self.services is not None else None
         if staff is None:
             return notice
         line = tr("staff.banner", staff=staff.masked_name, staff_no=staff.staff_no, resident=session.masked_name)
         return f"{line}\n{notice}" if notice else line
 
     def _check_staff_time(self) -> None:
-        left = self.services.staff_seconds_left()
-        if left is None:
+        services = self.services
+        left = services.staff_seconds_left() if services is not None else None
+        if services is None or left is None:
             self.staff_timer.stop()
         elif left <= 0:
             minutes = max(1, round(self.core.settings.timeouts.staff_session_s / 60))
-            self.services.end_staff("timeout")
+            services.end_staff("timeout")
             self.logout()
             self.overlay.failure(tr("staff.timed_out", minutes=minutes))
 

@@ -108,16 +108,29 @@ class Tour:
         # 全程代理: a worker logs in with their own e-SSC, the resident confirms with their ID card; a worker
         # whose account lay unused for 3 months is refused by the platform.
         if panel is not None and first is not None:
-            steps.append(("staff-login", lambda: (ui.logout(), ui.assist())))
+            def resident_card() -> None:
+                panel.take_id_card()
+                panel.place_id_card(first)
+
+            def done() -> None:
+                ui.window.set_elderly(False)
+                ui.logout()
+
+            steps.append(("staff-login", self._staff_start))
             steps.append(("staff-logged-in", lambda: ui.staff_page.login_with_essc(DEMO_STAFF_ESSC)))
-            steps.append(("staff-resident-home", lambda: (panel.take_id_card(), panel.place_id_card(first))))
-            steps.append(("staff-locked-account", lambda: (ui.logout(), ui.assist(),
-                                                           self._staff_pin(LOCKED_DEMO_STAFF))))
+            steps.append(("staff-resident-home", resident_card))
+            steps.append(("staff-locked-account", lambda: self._staff_pin(LOCKED_DEMO_STAFF)))
             steps.append(("staff-locked-account-elderly", lambda: ui.window.set_elderly(True)))
-            steps.append(("staff-done", lambda: (ui.window.set_elderly(False), ui.logout())))
+            steps.append(("staff-done", done))
         return steps
 
+    def _staff_start(self) -> None:
+        self.ui.logout()
+        self.ui.assist()
+
     def _staff_pin(self, staff_no: str) -> None:
+        """A new worker login by staff number and the demo PIN."""
+        self._staff_start()
         page = self.ui.staff_page
         page.staff_no.setText(staff_no)
         page.pin.setText(DEMO_STAFF_PIN)
