@@ -221,9 +221,9 @@ def build_core(settings: Settings, *, start_workers: bool = True, console_log: b
         if start_workers:
             sync.start()
         closers.append(sync.stop)
-        services = build_services(settings, catalogues, database, devices, platform, sync, names, clock)
-        # technician mode: the audit trail, the maintenance holds, the heartbeat's pushed settings
+        # technician mode (and 全程代理): the audit trail, the maintenance holds, the heartbeat's pushed settings
         audit = AuditTrail(settings.data_dir, database.outbox, clock=clock.now, kick=sync.kick)
+        services = build_services(settings, catalogues, database, devices, platform, sync, names, clock, audit)
         maintenance = MaintenanceHolds(devices.set_maintenance, MAINTENANCE_MESSAGE)
         pushed = PushedSettings(settings, catalogues, build_catalogue=load_site_catalogue, holds=maintenance,
                                 audit=audit)
@@ -257,7 +257,7 @@ def build_headless_core(settings: Settings) -> HeadlessCore:
 
 def build_services(settings: Settings, catalogues: LiveCatalogue, database: Database, devices: DeviceManager,
                    platform: PlatformClient, sync: SyncWorker, names: NameRegistry,
-                   clock: ServicePointClock) -> ResidentServices:
+                   clock: ServicePointClock, audit: AuditTrail) -> ResidentServices:
     """The resident services over the built parts (the UI's one entry to everything below it)."""
     from kiosk.services import ResidentServices
     from kiosk.sync.payload import queue_submission
@@ -265,8 +265,9 @@ def build_services(settings: Settings, catalogues: LiveCatalogue, database: Data
     return ResidentServices(
         settings=settings, catalogues=catalogues, database=database, platform=platform,
         devices=devices, names=names, clock=clock,
-        queue_submission=lambda kind, title, id_number, name, payload: queue_submission(
-            database, kind, title, id_number, name, payload, clock=clock.now),
+        queue_submission=lambda kind, title, id_number, name, payload, assisted_by=None: queue_submission(
+            database, kind, title, id_number, name, payload, clock=clock.now, assisted_by=assisted_by),
+        record_audit=audit.record,
         kick_sync=sync.kick,
         is_online=lambda: None if sync.network_state is None else sync.network_state.value == "online",
     )

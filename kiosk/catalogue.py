@@ -165,6 +165,7 @@ class ServiceItem:
     source_note: str = ""
     closing_note: str = ""  # what the kiosk says and prints after a submission (differs by province)
     short_name: str = ""  # the plain words a villager says ("查养老保险缴费"); the official name stays beneath
+    web_hall: bool = False  # done at the province's web hall (单位业务): its 办事指南 shows the web hall's QR code
 
     @property
     def display_name(self) -> str:
@@ -403,6 +404,7 @@ _ITEM_KEYS: dict[str, tuple[_Check, bool]] = {
     "notes": (_texts(False), False),
     "source_note": (_opt_text, False),
     "closing_note": (_opt_text, False),
+    "web_hall": (_bool, False),
 }
 # what a province profile may change (an override replaces the whole value)
 OVERRIDABLE = (

@@ -37,6 +37,7 @@ class Gate(enum.StrEnum):
     LOAD_FAILED = "formLoadFailed"
     INELIGIBLE = "formIneligible"
     ELIGIBLE = "formEligible"
+    INTRO = "formIntro"  # what the resident must know before starting (config/forms: intro)
 
 
 @dataclass(frozen=True)

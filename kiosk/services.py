@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -25,8 +26,8 @@ from kiosk.platform.errors import (
     PlatformUnavailable,
     ResidentAuthError,
 )
-from kiosk.platform.models import Case, PersonalRecord, PlatformLogin, Profile, Registration
-from kiosk.session import ResidentSession
+from kiosk.platform.models import Case, PersonalRecord, PlatformLogin, Profile, Registration, StaffLogin
+from kiosk.session import ResidentSession, StaffSession
 from kiosk.settings import Settings
 from kiosk.sync.cases import apply_cases
 from offline_cache import (  # noqa: E402
@@ -60,6 +61,7 @@ MESSAGES = {
     "accepted": "已受理，待审核",
     "withdraw_local": "已撤回（尚未上传，不会提交到平台）",
     "not_withdrawable": "这件业务已经不能撤回，请到柜台咨询。",
+    "staff_needs_network": "工作人员身份需要联网核验。网络暂时不可用，请稍后再试。",
 }
 
 
@@ -94,7 +96,11 @@ class PartialCardRead(ServiceError):
 
 
 class QueueSubmission(Protocol):
-    def __call__(self, kind: str, title: str, id_number: str, name: str, payload: Mapping[str, Any]) -> Any: ...
+    def __call__(self, kind: str, title: str, id_number: str, name: str, payload: Mapping[str, Any],
+                 assisted_by: Mapping[str, str] | None = None) -> Any: ...
+
+
+RecordAudit = Callable[[str, str, Mapping[str, Any]], Any]
 
 
 class ResidentPlatform(Protocol):
@@ -114,6 +120,9 @@ class ResidentPlatform(Protocol):
     def record(self, token: str, kind: str) -> PersonalRecord: ...
 
     def my_registrations(self, token: str) -> tuple[Registration, ...]: ...
+
+    def login_staff(self, *, essc_token: str | None = None, staff_no: str | None = None,
+                    pin: str | None = None) -> StaffLogin: ...
 
 
 class ResidentDevices(Protocol):
@@ -176,6 +185,8 @@ class ResidentServices:
         kick_sync: Callable[[], None] = lambda: None,
         is_online: Callable[[], bool | None] = lambda: None,
         clock: ServicePointClock,
+        record_audit: RecordAudit = lambda actor, action, detail: None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.settings = settings
         self._catalogues = catalogues
@@ -193,6 +204,9 @@ class ResidentServices:
         self._session: ResidentSession | None = None
         self._pin_identity: IdentityRead | None = None  # the card read whose PIN was given (this session only)
         self._logouts = 0  # a login still under way when this moves belongs to a resident who left
+        self._staff: StaffSession | None = None  # 全程代理: the worker handling matters for residents
+        self._audit = record_audit
+        self._monotonic = monotonic
         sp = settings.service_point
         self.point = ServicePointLocation(lat=sp.lat, lon=sp.lon, county=sp.county, town=sp.town, village=sp.village)
 
@@ -343,8 +357,51 @@ class ResidentServices:
             receives_basic_pension=p.receives_basic_pension,
         )
 
+    # ---- 全程代理: a service-point worker logs in, then the resident confirms with their own card ----
+    @property
+    def staff(self) -> StaffSession | None:
+        return self._staff
+
+    def staff_login(self, *, essc_token: str | None = None, staff_no: str | None = None,
+                    pin: str | None = None) -> StaffSession:
+        """Verify a worker at the platform (e-SSC scan, or staff number + PIN); online only. The PIN is neither
+        logged nor kept. ServiceError with the platform's refusal (not staff here, locked after 3 months…)."""
+        method = "essc" if essc_token is not None else "pin"
+        try:
+            login = self.platform.login_staff(essc_token=essc_token, staff_no=staff_no, pin=pin)
+        except PlatformUnavailable as exc:
+            raise NeedsNetwork(MESSAGES["staff_needs_network"]) from exc
+        except PlatformRejected as exc:
+            self._audit("staff:" + (staff_no or "e-SSC"), "staff_refused", {"code": exc.code, "method": method})
+            raise ServiceError(exc.message) from exc
+        finally:
+            del pin
+        staff = StaffSession(staff_no=login.staff_no, name=login.name, service_point=login.service_point,
+                             staff_session=login.staff_session, login_method=method, started=self._monotonic())
+        self.names.add(login.name)
+        with self._lock:
+            self._staff = staff
+        self._audit(staff.actor, "staff_login", {"method": method})
+        log.info("staff %s logged in for assisted service (%s)", staff.staff_no, method)
+        return staff
+
+    def staff_seconds_left(self) -> float | None:
+        """Seconds until the worker's own timeout (timeouts.staff_session_s); None without a worker."""
+        staff = self._staff
+        if staff is None:
+            return None
+        return staff.started + self.settings.timeouts.staff_session_s - self._monotonic()
+
+    def end_staff(self, reason: str = "logout") -> None:
+        """The worker leaves (logout, timeout): recorded; the resident they served is logged out by the caller."""
+        with self._lock:
+            staff, self._staff = self._staff, None
+        if staff is not None:
+            self._audit(staff.actor, "staff_logout", {"reason": reason})
+
     def logout(self) -> None:
         """Forget the resident: session, token, and the names the log filter was masking."""
+        self.end_staff()
         with self._lock:
             self._session = None
             self._pin_identity = None
@@ -369,7 +426,15 @@ class ResidentServices:
     def submit(self, kind: str, title: str, payload: Mapping[str, Any]) -> SubmitResult:
         """Write the submission to the outbox (durable before this returns) and wake the sync worker."""
         s = self.require_session()
-        item = self._queue(kind, title, s.identity.id_number, s.identity.name, payload)
+        staff = self._staff
+        if staff is None:
+            item = self._queue(kind, title, s.identity.id_number, s.identity.name, payload)
+        else:  # 全程代理: the submission carries both identities; the audit trail says who, for whom, what
+            item = self._queue(kind, title, s.identity.id_number, s.identity.name, payload,
+                               assisted_by={"staff_no": staff.staff_no, "staff_session": staff.staff_session})
+            self._audit(staff.actor, "assisted_submit",
+                        {"resident": f"{s.masked_name} {s.masked_id_number}", "item": title, "kind": kind,
+                         "case": local_case_no(item.key)})
         self._kick()
         online = bool(self._is_online())
         return SubmitResult(

@@ -54,6 +54,30 @@ class ResidentSession:
     __str__ = __repr__
 
 
+@dataclass(frozen=True)
+class StaffSession:
+    """全程代理: a service-point worker the platform verified, handling matters for residents at this kiosk.
+
+    `started` is monotonic seconds: the worker's session ends `staff_session_s` after it (its own timeout).
+    """
+
+    staff_no: str
+    name: str = field(repr=False)
+    service_point: str
+    staff_session: str = field(repr=False)  # the platform's id of this login, sent with every submission
+    login_method: str  # essc | pin
+    started: float = 0.0
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.name)
+
+    @property
+    def actor(self) -> str:
+        """The audit trail's actor (the staff number is not personal data, the name is)."""
+        return f"staff:{self.staff_no}"
+
+
 class Phase(enum.StrEnum):
     ACTIVE = "active"
     WARNING = "warning"  # show the countdown with one large 继续使用 button

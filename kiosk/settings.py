@@ -236,6 +236,7 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], bool]]] = {
         "counter": (_str(), True),
         "phone": (_str(nonempty=False), False),
         "timezone": (_timezone, False),  # the clock shown and printed, whatever the system's own zone
+        "web_hall_url": (_url, False),  # the province's web hall (网上办事大厅), for employer-side matters
     },
     "platform": {
         "url": (_url, True),
@@ -261,6 +262,7 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], bool]]] = {
         "max_session_s": (_int(60, 7200), True),
         "max_extensions": (_int(10, 1000), True),
         "device_status_s": (_float(0.1, 30), True),
+        "staff_session_s": (_int(5, 7200), False),  # 全程代理: the worker's own session length
     },
     "sync": {
         "push_interval_s": (_int(1, 86400), True),
@@ -307,6 +309,7 @@ class ServicePoint:
     counter: str
     phone: str = ""
     timezone: str = "Asia/Shanghai"
+    web_hall_url: str = ""  # the province's web hall (单位业务 QR code); empty: none configured
 
     @property
     def zone(self) -> tzinfo:
@@ -344,6 +347,7 @@ class Timeouts:
     max_session_s: int
     max_extensions: int
     device_status_s: float
+    staff_session_s: int = 1200  # 全程代理: a worker's session ends this long after their login
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from sandbox.contract import (
     FEED_FIELDS,
     MY_REGISTRATIONS_PATH,
     RECORD_KINDS,
+    STAFF_SESSION_PATH,
 )
 from sandbox.schemas import CURSOR_PATTERN, MONTH_PATTERN
 from sandbox.service import ApiError, Platform
@@ -410,6 +411,17 @@ def create_app(platform: Platform) -> FastAPI:
     def my_registrations(request: Request) -> dict[str, Any]:
         person = person_of(request)
         return {"registrations": platform.registrations(person.person_id)}
+
+    # ---- 全程代理: a service-point worker logs in (issue 11 §5) ----
+    @app.post(STAFF_SESSION_PATH, response_model=schemas.StaffSessionOut, tags=["staff"],
+              operation_id="staff_session",
+              responses=_errors(*SIGNED_BODY, "ESSC_INVALID", "ESSC_REUSED", "STAFF_INVALID", "STAFF_NOT_HERE",
+                                "STAFF_LOCKED"),
+              summary="A service-point worker (业务操作员) logs in by e-SSC or staff number + PIN: refused when not "
+                      "a worker of the signing kiosk's service point (STAFF_NOT_HERE) or unused for 3 months "
+                      "(STAFF_LOCKED)")
+    def staff_session(body: schemas.StaffSessionIn, request: Request) -> dict[str, Any]:  # type: ignore[valid-type]
+        return platform.staff_login(kiosk_of(request), body.model_dump())  # type: ignore[attr-defined]
 
     # ---- sandbox-only administration (unsigned; the server listens on 127.0.0.1 only) ----
     admin = f"{API_PREFIX}/admin"

@@ -8,6 +8,9 @@ RESIDENT_TOKEN_TTL_S = 15 * 60
 CARD_HOLDER_SESSION_PATH = f"{API_PREFIX}/sessions/ss-card-holder"  # 3rd-generation card, PIN verified on the card
 MY_REGISTRATIONS_PATH = f"{API_PREFIX}/me/registrations"  # the job intentions the platform holds (issue 11 §3)
 ESSC_TOKEN_TTL_S = 60
+STAFF_SESSION_PATH = f"{API_PREFIX}/staff-sessions"  # 全程代理: a service-point worker logs in (issue 11 §5)
+# Seed 003 附件3 第十一条: "信息系统将对超期 3 个月未登录信息系统的帐号进行锁定" (calendar months).
+STAFF_DORMANT_MONTHS = 3
 
 # Every feed item also carries: id, version, updated_at, deleted.
 FEED_FIELDS: dict[str, tuple[str, ...]] = {
@@ -90,6 +93,9 @@ ERROR_CODES: dict[str, int] = {
     "ESSC_REUSED": 401,
     "IDENTITY_MISMATCH": 401,
     "CARD_NOT_FOUND": 404,
+    "STAFF_INVALID": 401,
+    "STAFF_NOT_HERE": 403,
+    "STAFF_LOCKED": 403,
     "NOT_FOUND": 404,
     "METHOD_NOT_ALLOWED": 405,
     "IDEMPOTENCY_CONFLICT": 409,

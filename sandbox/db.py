@@ -218,3 +218,38 @@ class SsCard(Base):
     issuing_region: Mapped[str] = mapped_column(String(6))  # 6 digits: the first 3 bytes of the code
     spec_version: Mapped[str] = mapped_column(String(8))
     person_id: Mapped[str] = mapped_column(String(32), index=True)
+
+
+# ---- 全程代理: service-point workers (seed 003 附件3; issue 11 §5) --------------------------------------------
+class StaffAccount(Base):
+    """A 业务操作员 account: a real person, the kiosks of their service point, a staff PIN (hashed only).
+
+    `last_used_at` is the last successful login; an account unused for 3 months is locked (seed 003 附件3).
+    """
+
+    __tablename__ = "staff_accounts"
+    staff_no: Mapped[str] = mapped_column(String(32), primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(32), unique=True)
+    kiosk_ids: Mapped[list[str]] = mapped_column(JSON, default=list)  # the kiosks of the worker's service point
+    service_point: Mapped[str] = mapped_column(String(200), default="")
+    pin_hash: Mapped[str] = mapped_column(String(200))  # scrypt$n$r$p$salt$digest (never the PIN)
+    last_used_at: Mapped[float] = mapped_column(Float)
+
+
+class StaffLogin(Base):
+    """One successful worker login at a kiosk; submissions made on a resident's behalf name it."""
+
+    __tablename__ = "staff_logins"
+    staff_session: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_no: Mapped[str] = mapped_column(String(32), index=True)
+    kiosk_id: Mapped[str] = mapped_column(String(64))
+    at: Mapped[float] = mapped_column(Float)
+
+
+class CaseAssist(Base):
+    """Who handled a case on the resident's behalf (全程代理): the worker and their login."""
+
+    __tablename__ = "case_assists"
+    case_no: Mapped[str] = mapped_column(String(32), primary_key=True)
+    staff_no: Mapped[str] = mapped_column(String(32), index=True)
+    staff_session: Mapped[str] = mapped_column(String(64))

@@ -117,7 +117,7 @@ _TYPES: dict[str, tuple[str, Any]] = {
     "job_type": ("fixed 或 gig", lambda v: v in ("fixed", "gig")),
 }
 
-_COMMON_OPTIONAL = {"phone": "str", "remark": "str", "region_code": "str", "operator_assisted": "bool"}
+_COMMON_OPTIONAL = {"phone": "str", "remark": "str", "region_code": "str"}
 
 # kind -> field -> (type, required)
 PAYLOAD_RULES: dict[str, dict[str, tuple[str, bool]]] = {

@@ -240,8 +240,16 @@ _PAYLOAD_TYPES: dict[str, Any] = {
     "str_list": Annotated[list[Annotated[str, Field(min_length=1, max_length=2000)]], Field(max_length=50)],
     "job_type": Literal["fixed", "gig"],
 }
-_COMMON_PAYLOAD = {"phone": ("str", False), "remark": ("str", False), "region_code": ("str", False),
-                   "operator_assisted": ("bool", False)}
+_COMMON_PAYLOAD = {"phone": ("str", False), "remark": ("str", False), "region_code": ("str", False)}
+
+
+class AssistedBy(Strict):
+    """全程代理: the service-point worker who made this submission on the resident's behalf (the resident
+    confirmed with their own card). Must name a worker login (POST /v1/staff-sessions) made at the same
+    kiosk by the same worker, else 422 VALIDATION_ERROR."""
+
+    staff_no: str = Field(min_length=1, max_length=32, pattern=r"^[0-9A-Za-z-]{1,32}$")
+    staff_session: str = Field(min_length=1, max_length=64, description="staff_session of POST /v1/staff-sessions")
 
 
 def _camel(name: str) -> str:
@@ -277,6 +285,7 @@ def _submission_model(kind: str) -> type[BaseModel]:
         submitted_at=(Instant, Field(description="when the resident confirmed, RFC 3339 date-time")),
         person=(PersonRef, ...),
         payload=(_payload_model(kind), ...),
+        assisted_by=(AssistedBy | None, Field(None, description="present when a worker handled it (全程代理)")),
     )
 
 
@@ -498,3 +507,34 @@ class CardHolderSessionIn(Strict):
         pattern="^[0-9]{6}$", description="the first 3 bytes of the identification code (BCD), 6 digits")
     holder_verified_by: Literal["card_pin"] = Field(
         description="how the kiosk checked the holder: the card's own PIN check (VERIFY → 9000)")
+
+
+# ---- 全程代理: service-point workers (issue 11 §5) --------------------------------------------------------
+class StaffEsscLogin(Strict):
+    """A worker logs in with their own electronic social security card (seed 003 附件3 第七条)."""
+
+    method: Literal["essc"]
+    essc_token: str = Field(min_length=1, max_length=512)
+
+
+class StaffPinLogin(Strict):
+    """A worker logs in with their staff number and staff PIN (checked against the platform's hash only)."""
+
+    method: Literal["pin"]
+    staff_no: str = Field(min_length=1, max_length=32, pattern=r"^[0-9A-Za-z-]{1,32}$")
+    pin: str = Field(pattern=r"^[0-9]{6}$", description="6 digits; never stored by kiosk or platform")
+
+
+StaffSessionIn = Annotated[StaffEsscLogin | StaffPinLogin, Field(discriminator="method")]
+
+
+class StaffProfile(BaseModel):
+    staff_no: str
+    name: str
+    role: str
+    service_point: str
+
+
+class StaffSessionOut(BaseModel):
+    staff_session: str = Field(description="names this login in the assisted_by of later submissions")
+    staff: StaffProfile

@@ -30,6 +30,7 @@ from sandbox.contract import (
     RECORD_KINDS,
     RESIDENT_TOKEN_TTL_S,
     SIGNATURE_WINDOW_S,
+    STAFF_DORMANT_MONTHS,
     SUBMISSION_KINDS,
 )
 from sandbox.demo_data import generate
@@ -139,6 +140,7 @@ class Platform:
         """Fill an empty database with the demo data of 天镇县; False when it was already seeded."""
         self.register_demo_kiosks()
         self.seed_demo_ss_cards()
+        self.seed_demo_staff()
         with self._lock, self.Session.begin() as s:
             if s.get(db.Meta, "seeded") is not None:
                 return False
@@ -479,6 +481,9 @@ class Platform:
             if blank(person_in["name"]):
                 raise ApiError("VALIDATION_ERROR", "person.name 不能为空")
             person = self._person_by_id_number(s, person_in["id_number"].upper(), person_in["name"])
+            assisted_by = body.get("assisted_by")
+            if assisted_by is not None:
+                _check_assisted_by(s, kiosk_id, assisted_by)
             try:  # after the lookup: whether one receives a basic pension is the platform's record
                 check_working_age(kind, body["payload"], person.id_number, submitted.date(),
                                   receives_basic_pension=bool(person.profile.get("receives_basic_pension")))
@@ -491,6 +496,9 @@ class Platform:
                            body_sha256=digest, kind=kind, person_id=person.person_id, status="PENDING",
                            submitted_at=body["submitted_at"], received_at=now, payload=body["payload"])
             s.add(case)
+            if assisted_by is not None:  # 全程代理: the worker who handled it, next to the case
+                s.add(db.CaseAssist(case_no=case.case_no, staff_no=assisted_by["staff_no"],
+                                    staff_session=assisted_by["staff_session"]))
             try:
                 s.flush()
             except IntegrityError as exc:  # a concurrent writer in another process took the number
@@ -849,3 +857,110 @@ class Platform:
             token, expires = self._issue_resident_token(s, person, kiosk_id, now)
             profile = self._profile(person)
         return {"resident_token": token, "expires_at": iso(expires), "profile": profile}
+
+
+    # ---- 全程代理: service-point workers (issue 11 §5) ---------------------------------------------------
+    def seed_demo_staff(self) -> int:
+        """Record the demo workers (once): a person each, an e-SSC demo token, the hashed demo PIN."""
+        data = json.loads(DEMO_STAFF_FILE.read_text(encoding="utf-8"))
+        now = self.clock()
+        added = 0
+        with self._lock, self.Session.begin() as s:
+            for w in data["staff"]:
+                if s.get(db.StaffAccount, w["staff_no"]) is not None:
+                    continue
+                person = self._person_by_id_number(s, w["id_number"], w["name"])
+                if s.get(db.EsscToken, w["essc_demo_token"]) is None:
+                    s.add(db.EsscToken(token=w["essc_demo_token"], person_id=person.person_id, issued_at=now,
+                                       expires_at=None))
+                s.add(db.StaffAccount(staff_no=w["staff_no"], person_id=person.person_id, kiosk_ids=list(w["kiosk_ids"]),
+                                      service_point=w["service_point"], pin_hash=hash_staff_pin(data["pin"]),
+                                      last_used_at=now - 86400 * float(w["last_used_days_ago"])))
+                added += 1
+        return added
+
+    def staff_login(self, kiosk_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """A worker logs in at a kiosk of their service point by e-SSC or staff number + PIN.
+
+        Refused: not a worker (or a wrong PIN) → STAFF_INVALID; a worker of another service point →
+        STAFF_NOT_HERE; an account unused for 3 months → STAFF_LOCKED (seed 003 附件3 第十一条).
+        """
+        now = self.clock()
+        with self._lock, self.Session.begin() as s:
+            if body["method"] == "essc":
+                person = self._essc_person(s, body["essc_token"], now)
+                account = s.scalar(select(db.StaffAccount).where(db.StaffAccount.person_id == person.person_id))
+                if account is None:
+                    raise ApiError("STAFF_INVALID", "这张电子社保卡不是工作人员账号")
+            else:
+                account = s.get(db.StaffAccount, body["staff_no"])
+                if account is None or not staff_pin_matches(body["pin"], account.pin_hash):
+                    log.info("staff PIN login refused")
+                    raise ApiError("STAFF_INVALID", "工号或密码不正确")
+                person = s.get(db.Person, account.person_id)
+                if person is None:
+                    raise ApiError("STAFF_INVALID", "工号或密码不正确")
+            if kiosk_id not in account.kiosk_ids:
+                raise ApiError("STAFF_NOT_HERE", "您不是本服务点的工作人员，不能在这台自助机上代办")
+            last_used = datetime.fromtimestamp(account.last_used_at, tz=CHINA_TZ).date()
+            if months_later(last_used, STAFF_DORMANT_MONTHS) <= self.today():
+                raise ApiError("STAFF_LOCKED", "您的工作人员账号超过3个月未使用，已被锁定。请联系县级人社部门系统管理员解锁")
+            account.last_used_at = now
+            session_id = "SS" + secrets.token_hex(12)
+            s.add(db.StaffLogin(staff_session=session_id, staff_no=account.staff_no, kiosk_id=kiosk_id, at=now))
+            return {"staff_session": session_id,
+                    "staff": {"staff_no": account.staff_no, "name": person.name, "role": "业务操作员",
+                              "service_point": account.service_point}}
+
+    def case_assist(self, case_no: str) -> dict[str, str] | None:
+        """Who handled a case on the resident's behalf (None: the resident alone)."""
+        with self.Session() as s:
+            row = s.get(db.CaseAssist, case_no)
+            return None if row is None else {"staff_no": row.staff_no, "staff_session": row.staff_session}
+
+
+# ---- 全程代理: service-point workers log in, cases carry who handled them (issue 11 §5) -----------------------
+DEMO_STAFF_FILE = Path(__file__).with_name("demo_staff.json")
+_SCRYPT = (16384, 8, 1)
+
+
+def hash_staff_pin(pin: str, salt: bytes | None = None) -> str:
+    """scrypt$n$r$p$salt$digest of a staff PIN (the platform keeps only this)."""
+    salt = salt or secrets.token_bytes(16)
+    n, r, p = _SCRYPT
+    digest = hashlib.scrypt(pin.encode(), salt=salt, n=n, r=r, p=p, dklen=32)
+    return f"scrypt${n}${r}${p}${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
+
+
+def staff_pin_matches(pin: str, stored: str) -> bool:
+    """Constant-time check of a PIN against its stored hash (a malformed hash matches nothing)."""
+    try:
+        _alg, n, r, p, salt, digest = stored.split("$")
+        got = hashlib.scrypt(pin.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), dklen=32)
+    except (ValueError, binascii.Error):
+        log.warning("a staff PIN hash is malformed")
+        return False
+    return secrets.compare_digest(got, base64.b64decode(digest))
+
+
+def months_later(day: date, months: int) -> date:
+    """The same day `months` calendar months later (the month's last day when it has no such day)."""
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, d)
+        except ValueError:
+            continue
+    raise ValueError("no such day")
+
+
+
+
+
+
+def _check_assisted_by(s: Any, kiosk_id: str, assisted_by: dict[str, Any]) -> None:
+    """A submission made on a resident's behalf names a worker login made at this same kiosk."""
+    login = s.get(db.StaffLogin, assisted_by.get("staff_session", ""))
+    if login is None or login.staff_no != assisted_by.get("staff_no") or login.kiosk_id != kiosk_id:
+        raise ApiError("VALIDATION_ERROR", "代办工作人员的登录记录与本机不符")

@@ -58,7 +58,7 @@ def _qt_folders(qt_home: Path, *, force: bool = False) -> None:
 # Stable objectNames for the catalogue's groups (the names themselves are catalogue data).
 GROUP_SLUGS = {
     "我要找工作": "find_work", "我要学技能": "learn_skills", "我要办社保": "social_insurance",
-    "我要办社保卡": "ss_card", "就业见习": "internship", "我的办件": "my_cases",
+    "我要办社保卡": "ss_card", "就业见习": "internship", "单位业务": "employer", "我的办件": "my_cases",
 }
 
 
@@ -111,6 +111,19 @@ class KioskUi:
         self.window.add_page(self.card_holder)
         self.card_holder.logged_in.connect(self._greet)
         self.card_holder.cancelled.connect(self.logout)
+        from ui.pages.staff import StaffPage
+
+        # 全程代理: a worker logs in (platform-verified), then the resident confirms with their own card.
+        self.staff_page = StaffPage(self.ctx)
+        self.window.add_page(self.staff_page)
+        self.staff_page.cancelled.connect(self.logout)
+        self.staff_page.staff_logged_in.connect(self._staff_logged_in)
+        self.attract.staff_requested.connect(self.assist)
+        from PySide6.QtCore import QTimer
+
+        self.staff_timer = QTimer(self.window)  # the worker's own timeout (timeouts.staff_session_s)
+        self.staff_timer.setInterval(1000)
+        self.staff_timer.timeout.connect(self._check_staff_time)
         self.group_pages: dict[str, GroupPage] = {}
         for slug, group in groups:
             group_page = GroupPage(slug, group, list(core.catalogue.items_in(group)), self.router.open)
@@ -176,6 +189,9 @@ class KioskUi:
         if self.services.session is not None:
             log.info("a card was presented during a session; ignored")
             return
+        if self.window.current_page() is self.staff_page and self.staff_page.waiting_for_staff:
+            log.info("a resident card before the worker logged in; ignored")  # the worker logs in first
+            return
         if identity.partial and identity.source == "ss_card":  # the card hides its holder (no PSAM here)
             self.watch.start()  # a resident who walks away from the PIN pad also returns the kiosk to attract
             self.card_holder.begin(identity)
@@ -183,6 +199,9 @@ class KioskUi:
         self.ctx.run(lambda: self.services.begin_card_session(identity), self._greet, busy=None)
 
     def _essc_login(self, token: str) -> None:
+        if self.window.current_page() is self.staff_page and self.staff_page.waiting_for_staff:
+            self.staff_page.login_with_essc(token)  # the worker's own e-SSC
+            return
         if self.services.session is not None:
             log.info("an e-SSC code was scanned during a session; ignored")
             return
@@ -192,20 +211,48 @@ class KioskUi:
         self.window.session_active = True
         self.watch.start()
         self.home.set_greeting(session.masked_name)
-        self.home.set_notice(session.notice)
+        self.home.set_notice(self._with_staff(session.notice, session))
         self.window.go_home()
         if session.platform_token is None:
             self.ctx.run(self.services.connect_session, self._connected, self._connect_failed, busy=None)
 
     def _connected(self, session: ResidentSession | None) -> None:
         if session is not None and self.window.session_active:
-            self.home.set_notice(session.notice)
+            self.home.set_notice(self._with_staff(session.notice, session))
 
     def _connect_failed(self, exc: BaseException) -> None:
         from ui.context import plain_message
 
         self.logout()
         self.overlay.failure(plain_message(exc))
+
+    # ---- 全程代理 ----
+    def assist(self) -> None:
+        """From the attract screen: a worker will handle matters on a resident's behalf."""
+        self.watch.start()  # a worker who walks away also returns the kiosk to the attract screen
+        self.staff_page.begin()
+        self.window.go("staff")
+
+    def _staff_logged_in(self, _staff: object) -> None:
+        self.staff_timer.start()
+
+    def _with_staff(self, notice: str, session: ResidentSession) -> str:
+        staff = self.services.staff if self.services is not None else None
+        if staff is None:
+            return notice
+        line = tr("staff.banner", staff=staff.masked_name, staff_no=staff.staff_no, resident=session.masked_name)
+        return f"{line}\n{notice}" if notice else line
+
+    def _check_staff_time(self) -> None:
+        services = self.services
+        left = services.staff_seconds_left() if services is not None else None
+        if services is None or left is None:
+            self.staff_timer.stop()
+        elif left <= 0:
+            minutes = max(1, round(self.core.settings.timeouts.staff_session_s / 60))
+            services.end_staff("timeout")
+            self.logout()
+            self.overlay.failure(tr("staff.timed_out", minutes=minutes))
 
     def browse(self) -> None:
         self.window.session_active = False
@@ -216,6 +263,7 @@ class KioskUi:
 
     def logout(self) -> None:
         self.watch.stop()
+        self.staff_timer.stop()
         self.services.logout()
         self.overlay.clear()
         self.window.end_session()

@@ -28,6 +28,10 @@ def in_order(*actions: Callable[[], None]) -> Callable[[], None]:
 
     return run
 DEMO_CARD_PIN = "123456"  # the demo cards' PIN, printed in the README
+# 全程代理: the demo workers of sandbox/demo_staff.json (王春梅 of this service point; 周文斌, unused 120 days)
+DEMO_STAFF_ESSC = "DEMO-ESSC-S0001"
+DEMO_STAFF_PIN = "135790"
+LOCKED_DEMO_STAFF = "YQ-LJZ-02"
 
 
 class Tour:
@@ -86,6 +90,9 @@ class Tour:
             ("record-employee-pension", lambda: self._open("employee_pension_query")),
             ("my-cases", lambda: self._open("my_cases")),
             ("guidance-counter-item", lambda: self._open_item("16")),
+            # 单位业务: employer-side matters, each a 办事指南 with the web hall's QR code
+            ("group-employer", lambda: ui.window.go("group_employer")),
+            ("guidance-employer-item", lambda: self._open_item("S002-02")),
         ]
         steps += main[1:]
         # The pinyin keyboard under a free-text question, then with 你好 typed on it (招聘零工登记's 其他说明).
@@ -115,7 +122,36 @@ class Tour:
                 ui.logout, lambda: ui.window.go("card_holder", remember=False),
                 lambda: ui.card_holder.show_offline(MESSAGES["third_gen_needs_network"]))))
             steps.append(("third-gen-card-out", panel.pull_ss_card))
+        # 全程代理: a worker logs in with their own e-SSC, the resident confirms with their ID card; a worker
+        # whose account lay unused for 3 months is refused by the platform.
+        if panel is not None and first is not None:
+            def resident_card() -> None:
+                panel.take_id_card()
+                panel.place_id_card(first)
+
+            def done() -> None:
+                ui.window.set_elderly(False)
+                ui.logout()
+
+            steps.append(("staff-login", self._staff_start))
+            steps.append(("staff-logged-in", lambda: ui.staff_page.login_with_essc(DEMO_STAFF_ESSC)))
+            steps.append(("staff-resident-home", resident_card))
+            steps.append(("staff-locked-account", lambda: self._staff_pin(LOCKED_DEMO_STAFF)))
+            steps.append(("staff-locked-account-elderly", lambda: ui.window.set_elderly(True)))
+            steps.append(("staff-done", done))
         return steps
+
+    def _staff_start(self) -> None:
+        self.ui.logout()
+        self.ui.assist()
+
+    def _staff_pin(self, staff_no: str) -> None:
+        """A new worker login by staff number and the demo PIN."""
+        self._staff_start()
+        page = self.ui.staff_page
+        page.staff_no.setText(staff_no)
+        page.pin.setText(DEMO_STAFF_PIN)
+        page.login_with_pin()
 
     def _open(self, code: str, variant: str | None = None) -> None:
         item = self.ui.core.catalogue.by_code(code, variant) if variant else self.ui.core.catalogue.by_code(code)

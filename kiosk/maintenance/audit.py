@@ -40,6 +40,10 @@ ACTIONS = {
     "fault_report": "提交问题反映",
     "platform_settings": "平台下发设置",
     "usb_update_requested": "请求从U盘安装更新",
+    "staff_login": "工作人员登录代办",
+    "staff_refused": "工作人员登录被拒",
+    "assisted_submit": "工作人员代办提交",
+    "staff_logout": "工作人员退出代办",
 }
 
 

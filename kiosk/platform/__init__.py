@@ -17,12 +17,14 @@ from kiosk.platform.errors import (
     PlatformTlsError,
     PlatformUnavailable,
     ResidentAuthError,
+    StaffRejected,
     TokenExpired,
     TokenInvalid,
     ValidationRejected,
 )
 from kiosk.platform.feeds import FEED_FIELDS, FEEDS, RECORD_KINDS, SUBMISSION_KINDS
 from kiosk.platform.models import (
+    AssistedBy,
     AuditEntry,
     AuditReceipt,
     Case,
@@ -37,12 +39,13 @@ from kiosk.platform.models import (
     PlatformLogin,
     Profile,
     Registration,
+    StaffLogin,
     Submission,
     SubmissionReceipt,
 )
 
 __all__ = [
-    "AuditEntry", "AuditReceipt",
+    "AssistedBy", "AuditEntry", "AuditReceipt", "StaffLogin", "StaffRejected",
     "ENV_SECRET", "ERRORS", "FEEDS", "FEED_FIELDS", "RECORD_KINDS", "SUBMISSION_KINDS",
     "Case", "CaseNotWithdrawable", "CredentialsError", "EsscRejected", "FaultReport", "FaultReportDraft",
     "FaultReportReceipt", "FeedItem", "FeedPage", "FeedRefetchRequired", "HeartbeatReply", "HeartbeatReport",

@@ -44,6 +44,7 @@ from kiosk.platform.models import (
     PlatformLogin,
     Profile,
     Registration,
+    StaffLogin,
     Submission,
     SubmissionReceipt,
 )
@@ -394,6 +395,28 @@ class PlatformClient:
         if identity.source == "id_card":
             return self.login_id_card(identity.id_number, identity.name)
         raise ValueError("e-SSC scans log in with login_essc(token)")
+
+    # ---- 全程代理: a service-point worker ----------------------------------------------------------
+    def login_staff(self, *, essc_token: str | None = None, staff_no: str | None = None,
+                    pin: str | None = None) -> StaffLogin:
+        """A worker logs in by their e-SSC token, or staff number + PIN (sent once over TLS, never kept).
+
+        StaffRejected when the platform refuses (not staff, wrong PIN, another service point, locked).
+        """
+        if essc_token is not None:
+            body: dict[str, Any] = {"method": "essc", "essc_token": essc_token}
+        else:
+            body = {"method": "pin", "staff_no": staff_no, "pin": pin}
+        _s, out = self._call("POST", "/v1/staff-sessions", body=body)
+        del pin, body
+
+        def build() -> StaffLogin:
+            st = _dict(out["staff"])
+            return StaffLogin(staff_no=_str(st["staff_no"]), name=_str(st["name"]), role=_str(st["role"]),
+                              service_point=_str(st["service_point"]), staff_session=_str(out["staff_session"]))
+
+        login: StaffLogin = self._shape("staff session", build)
+        return login
 
     # ---- cases -------------------------------------------------------------------------------
     def submit(self, submission: Submission) -> SubmissionReceipt:

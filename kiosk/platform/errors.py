@@ -59,6 +59,10 @@ class IdentityRejected(PlatformRejected):
     """The card data did not match the platform's records, or the card is unknown."""
 
 
+class StaffRejected(PlatformRejected):
+    """全程代理: the platform refused a worker login (not a worker, wrong PIN, another service point, locked)."""
+
+
 class NotFound(PlatformRejected):
     """No such thing on the platform (case, record kind, feed)."""
 
@@ -98,6 +102,9 @@ ERRORS: dict[str, tuple[type[PlatformError], str]] = {
     "ESSC_REUSED": (EsscRejected, "这个二维码已经用过了，请在手机上刷新后再扫"),
     "IDENTITY_MISMATCH": (IdentityRejected, "卡片信息与平台登记的信息不一致，请到柜台核实"),
     "CARD_NOT_FOUND": (IdentityRejected, "平台上没有这张社保卡的记录，请改用身份证，或到柜台办理"),
+    "STAFF_INVALID": (StaffRejected, "工作人员身份核验未通过：工号或密码不正确，或这张电子社保卡不是工作人员账号"),
+    "STAFF_NOT_HERE": (StaffRejected, "您不是本服务点的工作人员，不能在这台自助机上代办"),
+    "STAFF_LOCKED": (StaffRejected, "您的工作人员账号超过3个月未使用，已被平台锁定。请联系县级人社部门系统管理员解锁"),
     "NOT_FOUND": (NotFound, "没有查到相关信息"),
     "METHOD_NOT_ALLOWED": (PlatformRejected, "本机软件版本与平台不匹配，请联系技术员"),
     "IDEMPOTENCY_CONFLICT": (IdempotencyConflict, "这份申请与平台上已有的记录冲突，请到柜台核实"),

@@ -97,6 +97,28 @@ class PlatformLogin:
 
 
 @dataclass(frozen=True)
+class AssistedBy:
+    """全程代理: which worker login made a submission (the contract's typed `assisted_by`)."""
+
+    staff_no: str
+    staff_session: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"staff_no": self.staff_no, "staff_session": self.staff_session}
+
+
+@dataclass(frozen=True)
+class StaffLogin:
+    """A service-point worker the platform verified as staff of this kiosk's service point."""
+
+    staff_no: str
+    name: str = field(repr=False)
+    role: str
+    service_point: str
+    staff_session: str = field(repr=False)
+
+
+@dataclass(frozen=True)
 class Submission:
     """One outbox entry as the platform receives it; resend byte-identical content on retries."""
 
@@ -106,10 +128,14 @@ class Submission:
     id_number: str = field(repr=False)
     name: str = field(repr=False)
     payload: Mapping[str, Any] = field(repr=False, default_factory=dict)
+    assisted_by: AssistedBy | None = None  # 全程代理: the worker who made it on the resident's behalf
 
     def to_json(self) -> dict[str, Any]:
-        return {"idempotency_key": self.idempotency_key, "kind": self.kind, "submitted_at": self.submitted_at,
-                "person": {"id_number": self.id_number, "name": self.name}, "payload": dict(self.payload)}
+        out = {"idempotency_key": self.idempotency_key, "kind": self.kind, "submitted_at": self.submitted_at,
+               "person": {"id_number": self.id_number, "name": self.name}, "payload": dict(self.payload)}
+        if self.assisted_by is not None:
+            out["assisted_by"] = self.assisted_by.to_json()
+        return out
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from kiosk.platform import Submission
+from kiosk.platform import AssistedBy, Submission
 from offline_cache import Database, OutboxItem
 from offline_cache.clock import LOCAL_TZ
 
@@ -18,7 +18,7 @@ class OutboxPayloadInvalid(ValueError):
 
 
 def make_outbox_payload(kind: str, person: Mapping[str, str], payload: Mapping[str, Any],
-                        submitted_at: datetime) -> dict[str, Any]:
+                        submitted_at: datetime, assisted_by: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The dict stored (encrypted) in the outbox: everything a retry must resend byte-identically.
 
     `submitted_at` is fixed here, once, so every retry carries the same body (the platform compares
@@ -30,13 +30,16 @@ def make_outbox_payload(kind: str, person: Mapping[str, str], payload: Mapping[s
     name = str(person["name"]).strip()
     if not id_number or not name:
         raise ValueError("person needs id_number and name")
-    return {
+    out = {
         "format": FORMAT_VERSION,
         "kind": kind,
         "submitted_at": submitted_at.astimezone(LOCAL_TZ).isoformat(timespec="seconds"),
         "person": {"id_number": id_number, "name": name},
         "payload": dict(payload),
     }
+    if assisted_by is not None:  # 全程代理: both identities travel with the submission
+        out["assisted_by"] = {"staff_no": str(assisted_by["staff_no"]), "staff_session": str(assisted_by["staff_session"])}
+    return out
 
 
 def to_submission(item: OutboxItem) -> Submission:
@@ -55,16 +58,25 @@ def to_submission(item: OutboxItem) -> Submission:
         raise OutboxPayloadInvalid("person fields are not text")
     if p.get("kind") != item.kind:
         raise OutboxPayloadInvalid("kind differs from the outbox row")
+    assisted = p.get("assisted_by")
+    assisted_by = None
+    if assisted is not None:
+        if not isinstance(assisted, Mapping) or not all(isinstance(assisted.get(k), str)
+                                                         for k in ("staff_no", "staff_session")):
+            raise OutboxPayloadInvalid("assisted_by is malformed")
+        assisted_by = AssistedBy(staff_no=assisted["staff_no"], staff_session=assisted["staff_session"])
     return Submission(idempotency_key=item.key, kind=item.kind, submitted_at=submitted_at, id_number=id_number,
-                      name=name, payload=dict(body))
+                      name=name, payload=dict(body), assisted_by=assisted_by)
 
 
 def queue_submission(database: Database, kind: str, title: str, identity_id_number: str, name: str,
-                     payload: Mapping[str, Any], clock: Callable[[], datetime]) -> OutboxItem:
+                     payload: Mapping[str, Any], clock: Callable[[], datetime],
+                     assisted_by: Mapping[str, str] | None = None) -> OutboxItem:
     """Queue a resident's submission (and its 我的办件 case, 待上传) in one transaction; returns the outbox item.
 
     When this returns the submission is durable: the kiosk may tell the resident it was received.
     """
-    outbox_payload = make_outbox_payload(kind, {"id_number": identity_id_number, "name": name}, payload, clock())
+    outbox_payload = make_outbox_payload(kind, {"id_number": identity_id_number, "name": name}, payload, clock(),
+                                         assisted_by)
     person_key = database.person_key(outbox_payload["person"]["id_number"])
     return database.outbox.submit(kind, title, person_key, outbox_payload)

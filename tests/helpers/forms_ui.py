@@ -164,6 +164,9 @@ def fill_current_form(qtbot: Any, world: Any, taps: Taps) -> Any:
         if state == "formEligible":
             taps.tap("formEligibleStart")
             continue
+        if state == "formIntro":
+            taps.tap("formIntroStart")
+            continue
         assert state.startswith("step:"), state
         fid = state[5:]
         f = page.form.field(fid)

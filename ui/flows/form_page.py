@@ -82,6 +82,7 @@ class FormPage(Page):
         self.eligibility: Any = None
         self.steps: dict[str, QuestionStep] = {}
         self.confirm: ConfirmStep | None = None
+        self._intro_seen = False
         self._started = False
         self._submitting = False
         self._portrait = False
@@ -228,6 +229,12 @@ class FormPage(Page):
         self._after_gates()
 
     def _after_gates(self) -> None:
+        if self.form.intro and not self._intro_seen:
+            # what the resident must know before starting (e.g. the photo is taken at the counter)
+            counter = tr("forms_gate.intro_counter", counter=self.ctx.settings.service_point.counter)
+            self._show_gate(Gate.INTRO, tr("forms_gate.intro_title"), [self.form.intro, counter],
+                            [("formIntroStart", tr("forms_gate.intro_start"), "primary", self._intro_done)])
+            return
         self._render(self.flow.gates_passed())
 
     def _render(self, position: Position | None) -> None:
@@ -247,6 +254,10 @@ class FormPage(Page):
         elif position.stage is Stage.REVIEW:
             self.review.refresh()
             self.stack.setCurrentWidget(self.review)
+
+    def _intro_done(self) -> None:
+        self._intro_seen = True
+        self._after_gates()
 
     # ---- steps ----
     def _build_steps(self) -> None:

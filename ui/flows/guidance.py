@@ -11,6 +11,7 @@ from kiosk.catalogue import ServiceItem
 from kiosk.receipts.guidance import guidance_slip_receipt
 from ui.context import UiContext
 from ui.pages.base import Page
+from ui.qr_widget import QrLabel
 from ui.router import Router
 from ui.text import tr
 from ui.widgets import big_button, label, touch_scroll
@@ -34,7 +35,20 @@ class GuidancePage(Page):
         lay.setSpacing(16)
         lay.addWidget(label("guidanceTitle", item.name, role="heading"))
         intro = tr("guidance.intro") if item.is_guidance else tr("guidance.intro_kiosk")
+        if item.web_hall:
+            intro = tr("guidance.intro_web_hall")
         lay.addWidget(label("guidanceIntro", intro, role="hint"))
+        self.web_hall_qr: QrLabel | None = None
+        if item.web_hall and sp.web_hall_url:  # 单位业务: the province's web hall, one scan away
+            qr_row = QHBoxLayout()
+            self.web_hall_qr = QrLabel("guidanceWebHallQr", tr("guidance.web_hall_qr"), side=200)
+            self.web_hall_qr.set_payload(sp.web_hall_url)
+            qr_row.addWidget(self.web_hall_qr)
+            qr_text = QVBoxLayout()
+            qr_text.addWidget(label("guidanceWebHallCaption", tr("guidance.web_hall_qr"), role="guidance"))
+            qr_text.addWidget(label("guidanceWebHallUrl", sp.web_hall_url, role="hint"))
+            qr_row.addLayout(qr_text, 1)
+            lay.addLayout(qr_row)
         scroll = QScrollArea()
         scroll.setObjectName("guidanceScroll")
         scroll.setWidgetResizable(True)
@@ -69,7 +83,8 @@ class GuidancePage(Page):
         bar.setValue(bar.value() + direction * max(1, self.scroll_area.viewport().height() - 60))
 
     def print_slip(self) -> None:
-        self.ctx.print_document(lambda: guidance_slip_receipt(self.ctx.settings, self.slip, self.ctx.services.now()))
+        self.ctx.print_document(lambda: guidance_slip_receipt(self.ctx.settings, self.slip, self.ctx.services.now(),
+                                                              web_hall=self.item.web_hall))
 
 
 def register(router: Router) -> None:

@@ -34,6 +34,7 @@ class AttractPage(Page):
     page_id = "attract"
     show_nav = False
     browse_requested = Signal()
+    staff_requested = Signal()  # 全程代理: a service-point worker handles matters for a resident
 
     def __init__(self, service_point_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -60,9 +61,12 @@ class AttractPage(Page):
         self.browse.clicked.connect(self.browse_requested)
         hint = label("attractBrowseHint", tr("attract.browse_hint"), role="hint")
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.staff = big_button("attractStaff", tr("staff.attract_button"))
+        self.staff.clicked.connect(self.staff_requested)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.browse)
+        row.addWidget(self.staff)
         row.addStretch(1)
         outer.addLayout(row)
         outer.addWidget(hint)
@@ -86,3 +90,4 @@ class AttractPage(Page):
         self.maintenance.setVisible(on)
         self.guidance.setVisible(not on)
         self.browse.setEnabled(not on)
+        self.staff.setEnabled(not on)

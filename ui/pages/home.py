@@ -62,7 +62,8 @@ class HomePage(Page):
         self._place()
 
     def _place(self) -> None:
-        cols = 2 if self._portrait else self._columns
+        # landscape: two rows at most (seven groups since 单位业务 would need a third row, past the screen in 长辈模式)
+        cols = 2 if self._portrait else max(self._columns, -(-len(self.tiles) // 2))
         for t in self.tiles:
             self._grid.removeWidget(t)
         for i, t in enumerate(self.tiles):

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from kiosk.platform import AuditEntry, FaultReportDraft, HeartbeatReport, Submission
+from kiosk.platform import AssistedBy, AuditEntry, FaultReportDraft, HeartbeatReport, Submission
 from sandbox.contract import FEEDS, RECORD_KINDS
 
 pytestmark = pytest.mark.integration
@@ -41,6 +41,14 @@ def test_every_request_the_client_builds_matches_the_document(client, sandbox, s
                              {"title": "收玉米", "address": "玉泉镇", "start_date": "2025-03-10",
                               "end_date": "2025-03-12", "headcount": 3, "daily_wage": 150,
                               "contact_phone": "13800000000"}))
+    # 全程代理 (issue 11 §5): a worker of this service point logs in (PIN, then e-SSC) and submits for a resident
+    staff = client.login_staff(staff_no="YQ-LJZ-01", pin="135790")
+    client.login_staff(essc_token=sandbox.platform.issue_essc_token("王春梅")["essc_token"])
+    assisted = client.submit(Submission(key(), "job_seeker_registration", "2025-03-05T09:30:00+08:00", *LI,
+                                        {"job_type": "gig", "category_codes": ["3002"], "daily_wage_expect": 160},
+                                        assisted_by=AssistedBy(staff.staff_no, staff.staff_session)))
+    assert sandbox.platform.case_assist(assisted.case_no) == {"staff_no": "YQ-LJZ-01",
+                                                              "staff_session": staff.staff_session}
     client.my_cases(session.token)
     client.my_cases(session.token, status="PENDING", month="2025-03")
     client.my_registrations(session.token)

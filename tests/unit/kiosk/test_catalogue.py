@@ -25,7 +25,7 @@ from kiosk.catalogue import (
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 SEEDS_DIR = PROJECT_ROOT.parent / "shared" / "seeds"  # ../shared beside the project (shared/README.md)
 PROFILES = ("default", "shanxi-2019")
-GROUPS = ("我要找工作", "我要学技能", "我要办社保", "我要办社保卡", "就业见习", "我的办件")
+GROUPS = ("我要找工作", "我要学技能", "我要办社保", "我要办社保卡", "就业见习", "单位业务", "我的办件")
 
 
 def _seed(prefix: str) -> str:
@@ -178,12 +178,17 @@ def test_glossary_code_names(default: Catalogue) -> None:
 # ---- items from seeds 000 / 001 / 002 ----------------------------------------------------------------
 def test_online_hall_items_are_named_as_seed_000_lists_them(default: Catalogue) -> None:
     personal = re.search(r"个人：(.+?)。", _seed("000")).group(1).split("、")
-    ours = {i.name for i in default if i.id.startswith("S000-")}
+    employer = re.search(r"单位：(.+?)。", _seed("000")).group(1).split("、")
+    ours = {i.name for i in default if i.id.startswith("S000-") and i.group != "单位业务"}
     assert ours <= set(personal)
+    # the employer side (单位业务, issue 11 §6): named verbatim, a guidance item pointing to the web hall
+    assert {i.name for i in default if i.id.startswith("S000-") and i.group == "单位业务"} == set(employer)
     # everything seed 000 offers is here, 失业登记（申请） being item 11
     assert set(personal) - ours == {"失业登记（申请）"}
     for item in default:
-        if item.id.startswith("S000-"):
+        if item.id.startswith("S000-E"):
+            assert employer[int(item.id[-2:]) - 1] == item.name  # S000-Enn: position in seed 000's 单位 list
+        elif item.id.startswith("S000-"):
             assert personal[int(item.id[-2:]) - 1] == item.name  # id = position in seed 000's list
 
 
@@ -262,7 +267,8 @@ def test_every_item_discloses_procedure_basis_time_limit_and_result(catalogue: C
 
 def test_counter_only_items_print_a_complete_one_time_notice(catalogue: Catalogue) -> None:
     guidance = catalogue.guidance_items()
-    assert len(guidance) == 20  # 18 counter-only items of seed 003 + 高级人才登记 + 星火项目申请
+    # 18 counter-only items of seed 003 + 高级人才登记 + 星火项目申请 + the 3 单位业务 items (issue 11 §6)
+    assert len(guidance) == 23
     for item in guidance:
         slip = catalogue.guidance_slip(item, "李家庄村就业社保服务点", "玉泉镇便民服务中心一楼人社窗口")
         sections = {s.heading: s.lines for s in slip.sections}
@@ -483,3 +489,13 @@ def test_service_item_is_frozen(default: Catalogue) -> None:
     item: ServiceItem = default.item(1)
     with pytest.raises(AttributeError):
         item.name = "x"  # type: ignore[misc]
+
+
+def test_employer_matters_are_a_group_named_as_seeds_000_and_002_name_them(default: Catalogue) -> None:
+    """单位业务 (issue 11 §6): seed 000's 单位 function and seed 002's two employer applications, verbatim."""
+    items = default.items_in("单位业务")
+    names = {i.name for i in items}
+    assert names == {"发布招聘岗位信息", "就业见习单位申请", "就业见习岗位申请"}
+    seed002 = _seed("002")
+    assert "就业见习单位申请" in seed002 and "就业见习岗位申请" in seed002
+    assert all(i.is_guidance and i.web_hall and not i.login_required for i in items)
