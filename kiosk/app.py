@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from kiosk.platform import PlatformClient
     from kiosk.sandbox_process import SandboxProcess
     from kiosk.services import ResidentServices
+    from kiosk.speech import SpeechService
     from kiosk.sync import SyncWorker
     from kiosk.sync.pushed import PushedSettings
     from kiosk.technician import MaintenanceHolds
@@ -66,6 +67,7 @@ class KioskCore:
     audit: AuditTrail | None = None
     maintenance: MaintenanceHolds | None = None
     pushed: PushedSettings | None = None
+    speech: SpeechService | None = None  # voice guidance (kiosk/speech); the UI decides what is said
     closers: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
@@ -145,6 +147,10 @@ def build_core(settings: Settings, *, start_workers: bool = True, console_log: b
     try:
         make_private_dir(settings.data_dir)
         tighten_tree(settings.data_dir)  # database, keys, logs, backups of an older install: the kiosk's user only
+        from kiosk.speech import build_speech
+
+        core.speech = build_speech(settings.speech)  # no thread until the first utterance
+        core.closers.append(core.speech.close)
         if settings.platform.start_sandbox if start_sandbox is None else start_sandbox:
             core.sandbox = start_demo_sandbox(settings)
             core.closers.append(core.sandbox.stop)
@@ -267,6 +273,9 @@ def _parser() -> argparse.ArgumentParser:
     hp = command(sub, "hash-pin", "print the pin_hashes line for a technician PIN (asked twice, never echoed)")
     hp.add_argument("label", help="the technician's label in the audit trail, e.g. T01-张工")
     hp.add_argument("--stdin", action="store_true", help="read the PIN twice from standard input (scripts)")
+    say = command(sub, "say", "say a text with the kiosk's voice, or write it as a WAV file (--wav)")
+    say.add_argument("text")
+    say.add_argument("--wav", type=Path, help="write the speech to this WAV file instead of playing it")
     cache = group(sub, "cache", "the offline cache", "cache_command")
     cs = command(cache, "search", "search cached jobs; one JSON object per line")
     cs.add_argument("query")
@@ -304,6 +313,10 @@ def main(argv: Sequence[str] | None = None, run_ui: UiRunner | None = None,
                 raise
             print(MESSAGES["out_of_service"].format(message=fault.message), file=sys.stderr)
             return EXIT_CONFIG
+    if command == "say":
+        from kiosk.speech.cli import say_command
+
+        return say_command(settings, args.text, args.wav)
     if command == "keys":
         from kiosk import cli_keys
 

@@ -34,7 +34,8 @@ OVERRIDES_FILE = "site-overrides.toml"
 PUBLISHED_DEMO_PINS = ("246810",)
 # Keys whose values never appear in a message (a PIN hash is as good as the PIN to a guesser).
 _SECRET_KEYS = frozenset({("technician", "pin_hashes")})
-_PATH_KEYS = (("kiosk", "data_dir"), ("platform", "credentials_file"), ("platform", "ca_bundle"))
+_PATH_KEYS = (("kiosk", "data_dir"), ("platform", "credentials_file"), ("platform", "ca_bundle"),
+              ("speech", "prompt_dir"))
 
 # What a technician or installer reads; {where} is the file, {key} the dotted settings key.
 MESSAGES: Mapping[str, str] = {
@@ -278,6 +279,16 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], bool]]] = {
         "max_bytes": (_int(10_000, 1_000_000_000), False),
         "backups": (_int(1, 1000), False),
     },
+    "speech": {  # voice guidance (kiosk/speech): engine, voice, speed, loudness, recorded prompts
+        "engine": (_choice("espeak", "recording", "none"), False),
+        "voice": (_str(), False),
+        "rate_wpm": (_int(80, 450), False),
+        "volume": (_int(0, 100), False),
+        "prompt_dir": (_str(nonempty=False), False),
+        "player": (_choice("auto", "pw-play", "paplay", "aplay"), False),
+        "on_by_default": (_bool, False),
+        "on_in_elderly_mode": (_bool, False),
+    },
     "technician": {
         "pin_hashes": (_pin_hashes, False),
         "entry_taps": (_int(3, 20), False),
@@ -348,6 +359,20 @@ class SyncSettings:
 
 
 @dataclass(frozen=True)
+class SpeechSettings:
+    """Voice guidance: `engine` espeak (espeak-ng's Mandarin voice, the default), recording (tests) or none."""
+
+    engine: str = "espeak"
+    voice: str = "cmn"
+    rate_wpm: int = 170
+    volume: int = 100  # 0–100
+    prompt_dir: Path | None = None  # recorded prompts: <ui string key>.wav / .ogg; None: synthesis only
+    player: str = "auto"  # what plays audio on the default sound device: the first of pw-play, paplay, aplay
+    on_by_default: bool = False  # voice on for every session, not only after 语音 / 帮助 / 长辈模式
+    on_in_elderly_mode: bool = True
+
+
+@dataclass(frozen=True)
 class Settings:
     """The effective, validated settings of one kiosk."""
 
@@ -370,7 +395,8 @@ class Settings:
     technician_entry_taps: int = 5
     technician_lockout_s: int = 300
     sources: tuple[Path, ...] = ()
-    site_file: Path | None = None  # the site file of this run (None: the demo with no site file)
+    site_file: Path | None = None
+    speech: SpeechSettings = field(default_factory=SpeechSettings)  # the site file of this run (None: the demo with no site file)
 
     def redacted(self) -> dict[str, Any]:
         """The settings as plain data with secrets hidden (for diagnostics and check-config)."""
@@ -561,6 +587,8 @@ def load_settings(site_file: Path | None = None, env: Mapping[str, str] | None =
         technician_lockout_s=tech.get("lockout_s", 300),
         sources=tuple(sources),
         site_file=site_path,
+        speech=SpeechSettings(**{k: x for k, x in v["speech"].items() if k != "prompt_dir"},
+                              prompt_dir=Path(v["speech"]["prompt_dir"]) if v["speech"].get("prompt_dir") else None),
     )
 
 
