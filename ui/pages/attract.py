@@ -33,6 +33,7 @@ class AttractPage(Page):
 
     page_id = "attract"
     show_nav = False
+    instruction_key = "voice.attract"
     browse_requested = Signal()
 
     def __init__(self, service_point_name: str, parent: QWidget | None = None) -> None:
@@ -60,9 +61,13 @@ class AttractPage(Page):
         self.browse.clicked.connect(self.browse_requested)
         hint = label("attractBrowseHint", tr("attract.browse_hint"), role="hint")
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # 语音: a big switch for those who cannot read the screen (帮助 on the keypad turns it on too)
+        self.voice_button = big_button("attractVoice", tr("voice.toggle_off"))
         row = QHBoxLayout()
+        row.setSpacing(30)
         row.addStretch(1)
         row.addWidget(self.browse)
+        row.addWidget(self.voice_button)
         row.addStretch(1)
         outer.addLayout(row)
         outer.addWidget(hint)

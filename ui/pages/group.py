@@ -21,6 +21,7 @@ class GroupPage(Page):
     """
 
     personal = False
+    instruction_key = "voice.group"
 
     def __init__(self, slug: str, group: str, items: list[ServiceItem], open_item: Callable[[ServiceItem], None],
                  parent: QWidget | None = None) -> None:

@@ -17,6 +17,7 @@ class HomePage(Page):
 
     page_id = "home"
     personal = True
+    instruction_key = "voice.home"
     group_chosen = Signal(str)
 
     def __init__(self, groups: Sequence[tuple[str, str]], parent: QWidget | None = None) -> None:
