@@ -178,7 +178,8 @@ class TextTile(QPushButton):
     """
 
     def __init__(self, object_name: str, title: str, subtitle: str = "", accessible: str = "",
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, picture: QWidget | None = None) -> None:
+        """`picture`: a drawn pictogram above the words (ui/pictograms.py), for those who read little."""
         super().__init__(parent)
         self.setObjectName(object_name)
         self.setProperty("role", "tile")
@@ -195,6 +196,10 @@ class TextTile(QPushButton):
         self.subtitle = self._line(f"{object_name}_subtitle", subtitle, "tileSubtitle")
         self.subtitle.setVisible(bool(subtitle))
         lay.addStretch(1)
+        self.picture = picture
+        if picture is not None:
+            picture.setParent(self)
+            lay.addWidget(picture)
         lay.addWidget(self.title)
         lay.addWidget(self.subtitle)
         lay.addStretch(1)

@@ -213,3 +213,90 @@ def test_card_then_my_pension_then_print_by_keys_only(qtbot, world, keypad: Keyp
     heard = keypad.heard()
     no_personal_numbers(heard)
     assert all(resident.id_card.id_number not in t for t in heard)
+
+
+def test_every_page_the_router_opens_announces_a_title_and_no_personal_number_is_said(qtbot, world) -> None:
+    from ui.voice import page_title
+    from ui.widgets import READ_ALOUD
+
+    ui = world.ui
+    window, router, speech = ui.window, ui.router, world.core.speech
+    engine: RecordingEngine = speech.engine
+    login_with_id_card(qtbot, world, 0)
+    qtbot.waitUntil(lambda: world.core.services.session.online, timeout=5000)
+    ui.voice.set_voice(True)
+    items = [i for g in world.core.catalogue.groups() for i in world.core.catalogue.items_in(g)]
+    assert len(items) > 30
+    opened = 0
+    for item in items:
+        for open_page in (router.open, router.open_guidance):
+            ui.overlay.clear()
+            window.go_home()
+            speech.wait_idle(3)
+            mark = len(engine.texts())
+            open_page(item)
+            page = window.current_page()
+            if page.page_id == "home":  # not offered to this resident: said plainly instead
+                assert ui.overlay.kind == "failure"
+                continue
+            opened += 1
+            title = page_title(page)
+            assert title.strip(), f"{item.id} {page.page_id} has no title"
+            speech.wait_idle(3)
+            assert title in engine.texts()[mark:], (item.id, page.page_id, engine.texts()[mark:])
+            qtbot.waitUntil(lambda: ui.overlay.kind != "busy", timeout=8000)
+            for b in page.findChildren(QPushButton):
+                if b.property(READ_ALOUD) and b.isVisible():
+                    b.click()  # read the whole page aloud: contacts and numbers on it included
+    assert opened > 60
+    # a job's detail shows its contact's phone on screen; said aloud it is only its last digits
+    page = ui.window.current_page()
+    heard = engine.texts() + engine.spoken()
+    no_personal_numbers(heard)
+    assert world.residents[0].id_card.id_number not in " ".join(heard)
+    assert page is not None
+
+
+def test_a_job_detail_read_aloud_says_the_contact_phone_only_by_its_last_digits(qtbot, world, keypad: Keypad) -> None:
+    from ui.flows.jobs_search import open_job
+
+    ui = world.ui
+    ui.browse()
+    rec = next(r for r in world.core.services.search("fixed_jobs", __import__("offline_cache").SearchQuery()).items
+               if r.get("contact_phone"))
+    open_job(ui.ctx, "fixed_jobs", rec.id, "jobs_detail_fixed_jobs")
+    detail = wait_page(qtbot, ui.window, "jobs_detail_fixed_jobs")
+    assert rec["contact_phone"] in " ".join(detail.field_texts()), "the screen shows the phone"
+    mark = keypad.mark()
+    detail.read_button.click()
+    heard = keypad.since(mark)
+    spoken = keypad.engine.spoken()[-len(heard):]
+    assert any("尾号" in s for s in spoken), spoken
+    no_personal_numbers(heard + spoken)
+
+
+@pytest.mark.parametrize(("portrait", "elderly"), [(False, False), (True, False), (False, True), (True, True)])
+def test_the_focus_ring_is_large_and_visible_in_both_orientations_and_elderly_mode(
+        qtbot, world, keypad: Keypad, portrait: bool, elderly: bool) -> None:
+    window = world.ui.window
+    if portrait:
+        window.setFixedSize(1080, 1920)
+    login_with_id_card(qtbot, world, 0)
+    if elderly:
+        window.set_elderly(True)
+        assert keypad.speech.enabled, "voice is on in 长辈模式"
+    qtbot.waitUntil(lambda: keypad.focused() is not None and keypad.focused().objectName().startswith("homeGroup_"),
+                    timeout=3000)
+    keypad.press(Qt.Key.Key_Down)
+    ring = world.ui.voice.ring
+    focus = keypad.focused()
+    assert ring.isVisible()
+    top_left = focus.mapTo(window, focus.rect().topLeft())
+    assert ring.geometry().contains(top_left) and ring.width() >= focus.width() + 2 * ring.WIDTH
+    shot = window.grab().toImage()
+    colour = shot.pixelColor(ring.x() + ring.WIDTH // 2 + 2, ring.y() + ring.height() // 2)
+    from ui.theme import theme_for
+
+    expected = theme_for(elderly).colours.focus.lower()
+    assert colour.name() == expected, (colour.name(), expected)
+    assert isinstance(focus, QPushButton | QAbstractItemView)
