@@ -154,6 +154,8 @@ class KioskUi:
             self.voice = VoiceGuide(self.window, core.speech, load_key_bindings(), toggles=[self.attract.voice_button])
             self.overlay.shown.connect(self.voice.say_error)
             self.watch.countdown.connect(self.voice.countdown)
+            if core.speech.enabled:  # speech.on_by_default: the first screen is heard too
+                self.voice.announce(self.window.current_page())
         from ui.qr_wedge import install as install_qr_wedge
 
         # qr_scanner = "keyboard": scanner keystrokes are caught before any field and become scans.

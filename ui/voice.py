@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QEvent, QObject, QRect, QRectF, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QRect, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -182,6 +182,7 @@ class VoiceGuide(QObject):
         self.toggles = [window.voice_button, *toggles]
         for b in self.toggles:
             b.setIcon(speaker_icon())
+            b.setIconSize(QSize(40, 40))
             b.clicked.connect(self.toggle_voice)
         speech.set_lookup(lambda key: tr(key) if has(key) else None)
         window.page_entered.connect(self._page_entered)
@@ -265,6 +266,14 @@ class VoiceGuide(QObject):
             if focus is not None and page.isAncestorOf(focus):
                 self.speech.say(describe(focus), interrupt=False)
         self._place_ring()
+
+    def focus_first(self, page: Page) -> None:
+        """The first control of `page` in reading order gets the focus (and is said)."""
+        self._focus_first(page)
+
+    def focus_widget(self, w: QWidget) -> None:
+        """Put the keypad focus on `w` (a list: on its first row)."""
+        self._set_focus(w)
 
     def _focus_first(self, page: Page, *, say: bool = True) -> None:
         """The first control of the page in reading order gets the focus."""

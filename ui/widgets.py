@@ -281,5 +281,6 @@ def read_aloud_button(object_name: str = "readAloud") -> QPushButton:
     """The 🔊 朗读 button of a content page: reads the page's visible text in order (wired by VoiceGuide)."""
     b = big_button(object_name, tr("voice.read_aloud"))
     b.setIcon(speaker_icon())
+    b.setIconSize(QSize(40, 40))
     b.setProperty(READ_ALOUD, True)
     return b
