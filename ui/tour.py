@@ -80,7 +80,7 @@ class Tour:
         # The tactile keypad: the large focus ring on a home tile and on a job in the result list.
         steps.append(("keypad-focus-home", lambda: self._keypad_focus("home")))
         steps.append(("keypad-focus-job-list", lambda: self._keypad_focus_list("fixed_job_search")))
-        steps.append(("home-elderly", lambda: (self._keypad_off(), ui.window.go_home(), ui.window.set_elderly(True))))
+        steps.append(("home-elderly", self._home_elderly))
         steps += [(f"{name}-elderly", action) for name, action in main[1:]]
         steps.append(("keypad-focus-home-elderly", lambda: self._keypad_focus("home")))
         steps.append(("attract-after-logout", ui.logout))
@@ -131,9 +131,12 @@ class Tour:
         voice.set_keypad_mode(True)
         QTimer.singleShot(self.SETTLE_MS // 2, lambda: voice.focus_widget(results.view))
 
-    def _keypad_off(self) -> None:
+    def _home_elderly(self) -> None:
+        """Keypad mode off again, then home in 长辈模式."""
         if self.ui.voice is not None:
             self.ui.voice.set_keypad_mode(False)
+        self.ui.window.go_home()
+        self.ui.window.set_elderly(True)
 
     def _guide_of_current(self) -> None:
         if not self.ui.window.guide_button.isVisible():

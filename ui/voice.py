@@ -145,7 +145,9 @@ class FocusRing(QWidget):
 
     def around(self, rect: QRect) -> None:
         pad = self.WIDTH + 4
-        self.setGeometry(rect.adjusted(-pad, -pad, pad, pad).intersected(self.parentWidget().rect()))
+        window = self.parentWidget()
+        bounds = window.rect() if window is not None else rect.adjusted(-pad, -pad, pad, pad)
+        self.setGeometry(rect.adjusted(-pad, -pad, pad, pad).intersected(bounds))
         self.show()
         self.raise_()
         self.update()
@@ -344,7 +346,8 @@ class VoiceGuide(QObject):
     def _set_focus(self, w: QWidget) -> None:
         parent = w.parentWidget()
         while parent is not None:
-            if isinstance(parent, QScrollArea) and parent.widget() is not None and parent.widget().isAncestorOf(w):
+            inner = parent.widget() if isinstance(parent, QScrollArea) else None
+            if isinstance(parent, QScrollArea) and inner is not None and inner.isAncestorOf(w):
                 parent.ensureWidgetVisible(w, 20, 20)
             parent = parent.parentWidget()
         if isinstance(w, QAbstractItemView) and not w.currentIndex().isValid() and w.model() is not None \
