@@ -118,6 +118,7 @@ class _ChildRunner:
         self._lock = threading.Lock()
         self._child: subprocess.Popen[bytes] | None = None
         self._stopped = False
+        self._failures = 0
 
     def begin(self) -> None:
         with self._lock:
@@ -137,8 +138,10 @@ class _ChildRunner:
             with self._lock:
                 self._child = None
         if child.returncode != 0 and not self._stopped:
-            log.warning("%s exited with %s: %s", Path(argv[0]).name, child.returncode,
-                        err.decode("utf-8", "replace").strip().splitlines()[-1:] if err else "")
+            self._failures += 1  # e.g. no sound card: said once, not for every utterance
+            log.log(logging.WARNING if self._failures == 1 else logging.DEBUG, "%s exited with %s: %s",
+                    Path(argv[0]).name, child.returncode,
+                    err.decode("utf-8", "replace").strip().splitlines()[-1:] if err else "")
         return None if self._stopped else child.returncode
 
     def stop(self) -> None:
