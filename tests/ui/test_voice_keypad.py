@@ -300,3 +300,44 @@ def test_the_focus_ring_is_large_and_visible_in_both_orientations_and_elderly_mo
     expected = theme_for(elderly).colours.focus.lower()
     assert colour.name() == expected, (colour.name(), expected)
     assert isinstance(focus, QPushButton | QAbstractItemView)
+
+
+def test_paper_out_is_said_and_back_acknowledges_it(qtbot, world, keypad: Keypad) -> None:
+    """Errors and device prompts are heard: the printer's notice line, then the print failure."""
+    ui = world.ui
+    ui.browse()
+    world.sim(DeviceKind.PRINTER).set_paper_out(True)
+    qtbot.waitUntil(lambda: any("缺纸" in t for t in keypad.heard()), timeout=8000)  # the status notice
+    from ui.flows.jobs_search import open_job
+
+    rec = world.core.services.search("fixed_jobs", __import__("offline_cache").SearchQuery()).items[0]
+    open_job(ui.ctx, "fixed_jobs", rec.id, "jobs_detail_fixed_jobs")
+    wait_page(qtbot, ui.window, "jobs_detail_fixed_jobs")
+    keypad.focus_on("jobDetailPrint")
+    mark = keypad.mark()
+    keypad.press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: ui.overlay.kind == "failure", timeout=5000)
+    assert any("打印机缺纸" in t for t in keypad.since(mark)), keypad.since(mark)
+    keypad.press(Qt.Key.Key_Escape)  # 返回 on a message: 知道了
+    assert not ui.overlay.isVisible() and ui.window.current_page().page_id == "jobs_detail_fixed_jobs"
+
+
+def test_the_idle_warning_countdown_is_said(qtbot, world, keypad: Keypad) -> None:
+    ui = world.ui
+    now = [1000.0]
+    ui.watch.clock = lambda: now[0]
+    login_with_id_card(qtbot, world, 0)
+    policy = ui.watch.policy
+    now[0] += policy.idle_warning_s + 1
+    mark = keypad.mark()
+    ui.watch.tick()
+    assert ui.watch.warning.isVisible()
+    first = keypad.since(mark)
+    assert first and "秒" in first[0], first  # then the focused 继续使用
+    now[0] += 0.4
+    ui.watch.tick()  # the same second: not said again
+    assert keypad.since(mark) == first
+    # the focus is on 继续使用: 确认 keeps the session
+    qtbot.waitUntil(lambda: keypad.focused() is ui.watch.warning.keep, timeout=3000)
+    keypad.press(Qt.Key.Key_Return)
+    assert not ui.watch.warning.isVisible() and world.core.services.session is not None
