@@ -60,18 +60,18 @@ def reading_order(root: QWidget, keep: Callable[[QWidget], bool], *,
                   into: Callable[[QWidget], bool] = lambda w: True) -> list[QWidget]:
     """The visible descendants of `root` that `keep` accepts, in reading order (a panel's own order first)."""
     out: list[QWidget] = []
-
-    def visit(w: QWidget) -> None:
-        kids = [c for c in w.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
-                if c.isVisible() and not c.isWindow()]
-        for c in _bands(kids):
-            if keep(c):
-                out.append(c)
-            if into(c):
-                visit(c)
-
-    visit(root)
+    _visit(root, keep, into, out)  # a module-level function: a nested recursive one would hold `out` in a cycle
     return out
+
+
+def _visit(w: QWidget, keep: Callable[[QWidget], bool], into: Callable[[QWidget], bool], out: list[QWidget]) -> None:
+    kids = [c for c in w.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+            if c.isVisible() and not c.isWindow()]
+    for c in _bands(kids):
+        if keep(c):
+            out.append(c)
+        if into(c):
+            _visit(c, keep, into, out)
 
 
 def focusable(w: QWidget) -> bool:
@@ -318,7 +318,16 @@ class VoiceGuide(QObject):
         for b in page.findChildren(QPushButton):
             if b.property(READ_ALOUD) and not b.property("readAloudWired"):
                 b.setProperty("readAloudWired", True)
-                b.clicked.connect(lambda _=False, p=page: self.read_aloud(p))
+                # a bound method, not a lambda naming the page: the page would hold itself in a cycle
+                b.clicked.connect(self._read_aloud_clicked)
+
+    def _read_aloud_clicked(self) -> None:
+        button = self.sender()
+        w = button.parentWidget() if isinstance(button, QWidget) else None
+        while w is not None and not isinstance(w, Page):
+            w = w.parentWidget()
+        if w is not None:
+            self.read_aloud(w)
 
     # ---- focus ----
     def scope(self) -> list[QWidget]:
