@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from kiosk.platform import PlatformClient
     from kiosk.sandbox_process import SandboxProcess
     from kiosk.services import ResidentServices
+    from kiosk.speech import SpeechService
     from kiosk.sync import SyncWorker
     from kiosk.sync.pushed import PushedSettings
     from kiosk.technician import MaintenanceHolds
@@ -89,6 +90,7 @@ class KioskCore:
     pushed: PushedSettings
     keyboard_wedge: KeyboardWedgeInput | None  # qr_scanner = "keyboard": the UI feeds scans here
     sandbox: SandboxProcess | None  # demo only: the local sandbox platform child process
+    speech: SpeechService  # voice guidance (kiosk/speech); the UI decides what is said
     run_status: RunStatus  # health.json / session.json for `kiosk update` (kiosk/updates/files.py)
     closers: Closers = field(repr=False)
 
@@ -180,6 +182,7 @@ def build_core(settings: Settings, *, start_workers: bool = True, console_log: b
     from devices.manager import MAINTENANCE_MESSAGE
     from kiosk.device_setup import build_device_manager, keyboard_wedge_input
     from kiosk.maintenance.audit import AuditTrail
+    from kiosk.speech import build_speech
     from kiosk.sync.pushed import PushedSettings
     from kiosk.technician import MaintenanceHolds
     from kiosk.updates.files import RunStatus, UpdateWishListener
@@ -202,6 +205,8 @@ def build_core(settings: Settings, *, start_workers: bool = True, console_log: b
     try:
         make_private_dir(settings.data_dir)
         tighten_tree(settings.data_dir)  # database, keys, logs, backups of an older install: the kiosk's user only
+        speech = build_speech(settings.speech)  # no thread until the first utterance
+        closers.append(speech.close)
         sandbox = None
         if settings.platform.start_sandbox if start_sandbox is None else start_sandbox:
             sandbox = start_demo_sandbox(settings)
@@ -236,7 +241,7 @@ def build_core(settings: Settings, *, start_workers: bool = True, console_log: b
         core = KioskCore(settings=settings, names=names, clock=clock, catalogues=catalogues, forms=forms,
                          database=database, devices=devices, platform=platform, sync=sync, services=services,
                          audit=audit, maintenance=maintenance, pushed=pushed,
-                         keyboard_wedge=keyboard_wedge_input(devices), sandbox=sandbox, run_status=run_status,
+                         keyboard_wedge=keyboard_wedge_input(devices), sandbox=sandbox, speech=speech, run_status=run_status,
                          closers=closers)
     except BaseException as exc:
         close_all(closers)
@@ -330,6 +335,9 @@ def _parser() -> argparse.ArgumentParser:
     command(upd, "status", "one JSON object: installed and previous version, last update, failed versions")
     fm = command(upd, "from-media", "the same from a copied repository on a mounted USB stick (same signature checks)")
     fm.add_argument("dir", type=Path, help="the stick's folder holding the copied repository (dists/, pool/)")
+    say = command(sub, "say", "say a text with the kiosk's voice, or write it as a WAV file (--wav)")
+    say.add_argument("text")
+    say.add_argument("--wav", type=Path, help="write the speech to this WAV file instead of playing it")
     cache = group(sub, "cache", "the offline cache", "cache_command")
     cs = command(cache, "search", "search cached jobs; one JSON object per line")
     cs.add_argument("query")
@@ -379,6 +387,10 @@ def main(argv: Sequence[str] | None = None, run_ui: UiRunner | None = None,
         if args.update_command == "status":
             return cli_update.update_status(settings)
         return cli_update.update_run(settings, media_dir=args.dir if args.update_command == "from-media" else None)
+    if command == "say":
+        from kiosk.speech.cli import say_command
+
+        return say_command(settings, args.text, args.wav)
     if command == "keys":
         from kiosk import cli_keys
 

@@ -33,7 +33,8 @@ OVERRIDES_FILE = "site-overrides.toml"
 PUBLISHED_DEMO_PINS = ("246810",)
 # Keys whose values never appear in a message (a PIN hash is as good as the PIN to a guesser).
 _SECRET_KEYS = frozenset({("technician", "pin_hashes")})
-_PATH_KEYS = (("kiosk", "data_dir"), ("platform", "credentials_file"), ("platform", "ca_bundle"))
+_PATH_KEYS = (("kiosk", "data_dir"), ("platform", "credentials_file"), ("platform", "ca_bundle"),
+              ("speech", "prompt_dir"))
 
 # What a technician or installer reads; {where} is the file, {key} the dotted settings key.
 MESSAGES: Mapping[str, str] = {
@@ -287,6 +288,16 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], bool]]] = {
         "apt_keyring": (_str(), True),
         "apt_pin_file": (_str(), True),
     },
+    "speech": {  # voice guidance (kiosk/speech): engine, voice, speed, loudness, recorded prompts
+        "engine": (_choice("espeak", "recording", "none"), False),
+        "voice": (_str(), False),
+        "rate_wpm": (_int(80, 450), False),
+        "volume": (_int(0, 100), False),
+        "prompt_dir": (_str(nonempty=False), False),
+        "player": (_choice("auto", "pw-play", "paplay", "aplay"), False),
+        "on_by_default": (_bool, False),
+        "on_in_elderly_mode": (_bool, False),
+    },
     "technician": {
         "pin_hashes": (_pin_hashes, False),
         "entry_taps": (_int(3, 20), False),
@@ -371,6 +382,20 @@ class UpdateSettings:
 
 
 @dataclass(frozen=True)
+class SpeechSettings:
+    """Voice guidance: `engine` espeak (espeak-ng's Mandarin voice, the default), recording (tests) or none."""
+
+    engine: str = "espeak"
+    voice: str = "cmn"
+    rate_wpm: int = 170
+    volume: int = 100  # 0–100
+    prompt_dir: Path | None = None  # recorded prompts: <ui string key>.wav / .ogg; None: synthesis only
+    player: str = "auto"  # what plays audio on the default sound device: the first of pw-play, paplay, aplay
+    on_by_default: bool = False  # voice on for every session, not only after 语音 / 帮助 / 长辈模式
+    on_in_elderly_mode: bool = True
+
+
+@dataclass(frozen=True)
 class Settings:
     """The effective, validated settings of one kiosk."""
 
@@ -395,6 +420,7 @@ class Settings:
     updates: UpdateSettings = field(default_factory=UpdateSettings)
     sources: tuple[Path, ...] = ()
     site_file: Path | None = None  # the site file of this run (None: the demo with no site file)
+    speech: SpeechSettings = field(default_factory=SpeechSettings)
 
     def redacted(self) -> dict[str, Any]:
         """The settings as plain data with secrets hidden (for diagnostics and check-config)."""
@@ -593,6 +619,8 @@ def load_settings(site_file: Path | None = None, env: Mapping[str, str] | None =
         ),
         sources=tuple(sources),
         site_file=site_path,
+        speech=SpeechSettings(**{k: x for k, x in v["speech"].items() if k != "prompt_dir"},
+                              prompt_dir=Path(v["speech"]["prompt_dir"]) if v["speech"].get("prompt_dir") else None),
     )
 
 

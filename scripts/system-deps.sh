@@ -16,6 +16,8 @@ PACKAGES=(
   libdbus-1-3 libx11-6 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-util1 libxcb-image0
   libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shm0 libxcb-sync1 libxcb-xfixes0
   libxcb-render0 libxcb-shape0 libxcb-xkb1 libpulse0
+  # voice guidance: espeak-ng's Mandarin voice (kiosk/speech) and aplay for the default sound device
+  espeak-ng alsa-utils
   # reading QR codes back in tests; serial bridging
   zbar-tools socat
   # isolated pcscd uses unshare/mount from util-linux

@@ -150,6 +150,18 @@ class KioskUi:
 
                 self.demo_panel = DemoPanel(devices.simulators, load_demo_residents(today=core.clock.today()))
                 self.window.add_side_panel(self.demo_panel, tr("demo.panel_title"))
+        from kiosk.keypad_bindings import load_key_bindings
+        from ui.voice import VoiceGuide
+
+        # Voice guidance and the tactile keypad; before the QR wedge, so a keyboard scanner's keys reach the
+        # wedge first (the newest application event filter sees events first).
+        self.voice: VoiceGuide | None = None
+        if core.speech is not None:
+            self.voice = VoiceGuide(self.window, core.speech, load_key_bindings(), toggles=[self.attract.voice_button])
+            self.overlay.shown.connect(self.voice.say_error)
+            self.watch.countdown.connect(self.voice.countdown)
+            if core.speech.enabled:  # speech.on_by_default: the first screen is heard too
+                self.voice.announce(self.window.current_page())
         from ui.qr_wedge import install as install_qr_wedge
 
         # qr_scanner = "keyboard": scanner keystrokes are caught before any field and become scans.
@@ -279,6 +291,8 @@ class KioskUi:
 
     def close(self) -> None:
         self.watch.stop()
+        if self.voice is not None:
+            self.voice.close()
         if self.qr_wedge is not None:
             self.qr_wedge.uninstall()
         if self._unsubscribe is not None:

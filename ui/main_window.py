@@ -65,6 +65,9 @@ class MainWindow(QMainWindow):
     logout_requested = Signal()
     guide_requested = Signal(object)  # the ServiceItem whose 办事指南 the resident asked for
     elderly_changed = Signal(bool)
+    page_entered = Signal(object)  # the Page now shown (voice guidance announces it)
+    notice_changed = Signal(str)  # the devices' notice line, e.g. 打印机缺纸，请到柜台 ("" when cleared)
+    session_ended = Signal()
 
     def __init__(self, service_point_name: str, kiosk_id: str, *, now: Callable[[], datetime],
                  kiosk_mode: bool = True) -> None:
@@ -134,6 +137,7 @@ class MainWindow(QMainWindow):
         self.home_button = big_button("navHome", tr("nav.home"))
         self.guide_button = big_button("navGuide", tr("nav.guide"))
         self.guide_button.hide()
+        self.voice_button = big_button("navVoice", tr("voice.toggle_off"))  # wired by ui/voice.VoiceGuide
         self.elderly_button = big_button("navElderly", tr("nav.elderly_on"))
         self.logout_button = big_button("navLogout", tr("nav.logout"), role="danger")
         self.back_button.clicked.connect(self.back)
@@ -218,6 +222,7 @@ class MainWindow(QMainWindow):
         self.back_button.setEnabled(bool(self._history))
         self.guide_button.setVisible(page.service_item is not None)
         page.on_enter()
+        self.page_entered.emit(page)
 
     def _guide(self) -> None:
         item = self.current_page().service_item
@@ -259,6 +264,7 @@ class MainWindow(QMainWindow):
         self._history.clear()
         if self._elderly:
             self.set_elderly(False)
+        self.session_ended.emit()
         self.go("attract", remember=False)
 
     # ---- modes ----
@@ -276,7 +282,7 @@ class MainWindow(QMainWindow):
         split = self._elderly and self._portrait
         row = self.nav_second_row if split else self.nav_first_row
         self.nav_rows.setSpacing(12 if split else 0)
-        for b in (self.elderly_button, self.logout_button):
+        for b in (self.voice_button, self.elderly_button, self.logout_button):
             self.nav_first_row.removeWidget(b)
             self.nav_second_row.removeWidget(b)
             row.addWidget(b)
@@ -339,6 +345,8 @@ class MainWindow(QMainWindow):
         if any(h.state == DeviceState.MAINTENANCE for h in healths):
             messages = [next(h.message for h in healths if h.state == DeviceState.MAINTENANCE) or tr("status.maintenance")]
         text = tr("status.notice_separator").join(messages)
+        if text != self.status_notice.text():
+            self.notice_changed.emit(text)
         self.status_notice.setText(text)
         self.status_notice.setAccessibleName(text)
         self.status_notice.setVisible(bool(text))

@@ -15,6 +15,7 @@ class MessageOverlay(QFrame):
     """A modal panel covering its parent: one message, and for failures one large 知道了 button."""
 
     acknowledged = Signal()
+    shown = Signal(str, str)  # kind ("success", "failure", "busy") and the message: voice guidance says it
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -57,6 +58,7 @@ class MessageOverlay(QFrame):
         self.ok.hide()
         self._cover()
         self._timer.start(SUCCESS_MS)
+        self.shown.emit(self.kind, message)
 
     def failure(self, message: str) -> None:
         """Stays until the resident taps 知道了."""
@@ -66,6 +68,7 @@ class MessageOverlay(QFrame):
         self.ok.show()
         self._cover()
         self.ok.setFocus()
+        self.shown.emit(self.kind, message)
 
     def busy(self, message: str | None = None) -> None:
         self._timer.stop()
@@ -73,6 +76,7 @@ class MessageOverlay(QFrame):
         self.text.setText(message or tr("overlay.working"))
         self.ok.hide()
         self._cover()
+        self.shown.emit(self.kind, message or "")
 
     def clear(self) -> None:
         self._timer.stop()

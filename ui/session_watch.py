@@ -7,7 +7,7 @@ import math
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QFrame, QVBoxLayout, QWidget
 
 from kiosk.session import Phase, SessionPolicy, SessionState
@@ -80,6 +80,8 @@ class SessionWatch(QObject):
     elsewhere while it shows does not count as activity.
     """
 
+    countdown = Signal(str, int)  # the warning's text and seconds left, once a second while it shows (voice)
+
     def __init__(self, window: QWidget, policy: SessionPolicy, on_expire: Callable[[], None], *,
                  clock: Callable[[], float] = time.monotonic, tick_ms: int = 500,
                  page_idle: Callable[[], float | None] | None = None) -> None:
@@ -102,6 +104,7 @@ class SessionWatch(QObject):
         self._timer.setInterval(tick_ms)
         self._timer.timeout.connect(self.tick)
         self._filter_installed = False
+        self._said_seconds = -1
 
     # ---- lifecycle ----
     def start(self) -> None:
@@ -185,6 +188,10 @@ class SessionWatch(QObject):
             else:
                 key = "personal_watch.idle" if state.can_extend else "personal_watch.idle_last"
                 self.warning.present(tr(key, seconds=seconds), can_keep=state.can_extend, max_length=False)
+            if self.warning.isVisible() and seconds != self._said_seconds:
+                self._said_seconds = seconds
+                self.countdown.emit(self.warning.text.text(), seconds)
         else:
+            self._said_seconds = -1
             self.warning.hide()
         return state

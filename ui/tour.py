@@ -100,8 +100,12 @@ class Tour:
         steps.append(("form-pinyin-keyboard", lambda: self._free_text("description")))
         steps.append(("form-pinyin-typed", lambda: self._type_pinyin("description", "nihao")))
         # The same screens again in 长辈模式 (bigger text and targets, fewer items per screen).
-        steps.append(("home-elderly", in_order(ui.window.go_home, lambda: ui.window.set_elderly(True))))
+        # The tactile keypad: the large focus ring on a home tile and on a job in the result list.
+        steps.append(("keypad-focus-home", lambda: self._keypad_focus("home")))
+        steps.append(("keypad-focus-job-list", lambda: self._keypad_focus_list("fixed_job_search")))
+        steps.append(("home-elderly", self._home_elderly))
         steps += [(f"{name}-elderly", action) for name, action in main[1:]]
+        steps.append(("keypad-focus-home-elderly", lambda: self._keypad_focus("home")))
         steps.append(("attract-after-logout", ui.logout))
         # What residents see while a technician holds the devices: one notice, lamps 维护中.
         devices = ui.core.devices
@@ -156,6 +160,36 @@ class Tour:
     def _open(self, code: str, variant: str | None = None) -> None:
         item = self.ui.core.catalogue.by_code(code, variant) if variant else self.ui.core.catalogue.by_code(code)
         self.ui.router.open(item)
+
+    def _keypad_focus(self, page_id: str) -> None:
+        """Keypad mode on a page: the focus on its second control, as after one press of 下."""
+        voice = self.ui.voice
+        if voice is None:
+            raise RuntimeError("no voice guidance")
+        self.ui.window.go(page_id)
+        self.ui.window.activateWindow()
+        voice.set_keypad_mode(True)
+        voice.focus_first(self.ui.window.current_page())
+        voice.handle("down")
+
+    def _keypad_focus_list(self, code: str) -> None:
+        voice = self.ui.voice
+        if voice is None:
+            raise RuntimeError("no voice guidance")
+        self._open(code)
+        page = self.ui.window.current_page()
+        results = getattr(page, "results", None)
+        if results is None:
+            raise RuntimeError(f"no result list on {page.page_id}")
+        voice.set_keypad_mode(True)
+        QTimer.singleShot(self.SETTLE_MS // 2, lambda: voice.focus_widget(results.view))
+
+    def _home_elderly(self) -> None:
+        """Keypad mode off again, then home in 长辈模式."""
+        if self.ui.voice is not None:
+            self.ui.voice.set_keypad_mode(False)
+        self.ui.window.go_home()
+        self.ui.window.set_elderly(True)
 
     def _guide_of_current(self) -> None:
         if not self.ui.window.guide_button.isVisible():

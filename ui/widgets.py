@@ -6,10 +6,13 @@ import atexit
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QLabel, QPushButton, QScroller, QSizePolicy, QVBoxLayout, QWidget
 
+from ui.text import tr
+
 TOUCH_SCROLL_ANCHOR = "touchScrollAnchor"
+READ_ALOUD = "readAloud"  # the property that marks a 朗读 button (ui/voice.py wires it)
 
 
 def _release_touch_scroll_anchor(anchor: QObject) -> None:
@@ -177,7 +180,8 @@ class TextTile(QPushButton):
     """
 
     def __init__(self, object_name: str, title: str, subtitle: str = "", accessible: str = "",
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, picture: QWidget | None = None) -> None:
+        """`picture`: a drawn pictogram above the words (ui/pictograms.py), for those who read little."""
         super().__init__(parent)
         self.setObjectName(object_name)
         self.setProperty("role", "tile")
@@ -194,6 +198,10 @@ class TextTile(QPushButton):
         self.subtitle = self._line(f"{object_name}_subtitle", subtitle, "tileSubtitle")
         self.subtitle.setVisible(bool(subtitle))
         lay.addStretch(1)
+        self.picture = picture
+        if picture is not None:
+            picture.setParent(self)
+            lay.addWidget(picture)
         lay.addWidget(self.title)
         lay.addWidget(self.subtitle)
         lay.addStretch(1)
@@ -240,3 +248,41 @@ class TextTile(QPushButton):
 
     def minimumSizeHint(self) -> QSize:
         return QSize(self.minimumWidth() or 200, self.minimumHeight())
+
+
+def speaker_icon(colour: str = "#0B4F8A", size: int = 64) -> QIcon:
+    """A drawn loudspeaker with sound waves (no image file)."""
+    pm = QPixmap(size, size)
+    pm.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pm)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    c = QColor(colour)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(c)
+    s = size / 64
+    body = QPainterPath()
+    body.moveTo(8 * s, 24 * s)
+    body.lineTo(20 * s, 24 * s)
+    body.lineTo(34 * s, 10 * s)
+    body.lineTo(34 * s, 54 * s)
+    body.lineTo(20 * s, 40 * s)
+    body.lineTo(8 * s, 40 * s)
+    body.closeSubpath()
+    p.drawPath(body)
+    pen = QPen(c, 5 * s)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    p.setPen(pen)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    for r in (10, 20):
+        p.drawArc(QRectF(32 * s - r * s, 32 * s - r * s, 2 * r * s, 2 * r * s), -45 * 16, 90 * 16)
+    p.end()
+    return QIcon(pm)
+
+
+def read_aloud_button(object_name: str = "readAloud") -> QPushButton:
+    """The 🔊 朗读 button of a content page: reads the page's visible text in order (wired by VoiceGuide)."""
+    b = big_button(object_name, tr("voice.read_aloud"))
+    b.setIcon(speaker_icon())
+    b.setIconSize(QSize(40, 40))
+    b.setProperty(READ_ALOUD, True)
+    return b

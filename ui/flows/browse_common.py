@@ -28,7 +28,7 @@ from ui.picker import pick
 from ui.qr_widget import QrLabel
 from ui.result_list import ResultList, ResultRow
 from ui.text import tr
-from ui.widgets import big_button, label, touch_scroll
+from ui.widgets import big_button, label, read_aloud_button, touch_scroll
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +135,7 @@ class BrowsePage(Page):
     """
 
     transient = True
+    instruction_key = "voice.browse"
 
     def __init__(self, ctx: UiContext, item: ServiceItem, prefix: str, heading: str | None = None) -> None:
         super().__init__()
@@ -360,6 +361,7 @@ class DetailPage(Page):
     """One item in full: title, highlighted figure, labelled fields, text, a QR code for the phone, 打印."""
 
     transient = True
+    instruction_key = "voice.detail"
 
     def __init__(self, ctx: UiContext, page_id: str, prefix: str, qr_caption: str) -> None:
         super().__init__()
@@ -401,6 +403,8 @@ class DetailPage(Page):
         self.main.addWidget(self.qr_box)
         outer.addLayout(self.main, 1)
         actions, self.print_button = print_row(f"{prefix}Print", tr("jobs_browse.print"), self.print_it)
+        self.read_button = read_aloud_button(f"{prefix}ReadAloud")
+        actions.insertWidget(0, self.read_button)
         outer.addLayout(actions)
         self._labels: list[QLabel] = []
 

@@ -58,6 +58,7 @@ OpenItem = Callable[[ServiceItem], None]
 
 
 class FormPage(Page):
+    instruction_key = "voice.form"
     """A form, one question per screen, ending in a review and a submission to the outbox."""
 
     transient = True

@@ -14,11 +14,13 @@ from ui.pages.base import Page
 from ui.qr_widget import QrLabel
 from ui.router import Router
 from ui.text import tr
-from ui.widgets import big_button, label, touch_scroll
+from ui.widgets import big_button, label, read_aloud_button, touch_scroll
 
 
 class GuidancePage(Page):
     """The 一次性告知 page of one item; the same content prints as the slip."""
+
+    instruction_key = "voice.guidance"
 
     transient = True
 
@@ -73,6 +75,7 @@ class GuidancePage(Page):
         row.addWidget(self.up_button)
         row.addWidget(self.down_button)
         row.addStretch(1)
+        row.addWidget(read_aloud_button("guidanceReadAloud"))
         self.print_button = big_button("guidancePrint", tr("guidance.print"), role="primary")
         self.print_button.clicked.connect(self.print_slip)
         row.addWidget(self.print_button)

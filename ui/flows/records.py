@@ -33,7 +33,7 @@ from ui.picker import pick
 from ui.pin_pad import PinPad
 from ui.router import Router
 from ui.text import tr
-from ui.widgets import big_button, label
+from ui.widgets import big_button, label, read_aloud_button
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,7 @@ def _as_of(text: str, clock: ServicePointClock) -> str:
 
 
 class LiveRecordPage(PersonalPage):
+    instruction_key = "voice.records"
     """Shared frame of a live query page: the PIN pad (card logins), a plain message, or the content."""
 
     def __init__(self, ctx: UiContext, item: ServiceItem, kind: str, prefix: str) -> None:
@@ -227,6 +228,7 @@ class RecordPage(LiveRecordPage):
         self.print_button.clicked.connect(self.print_statement)
         self.pager.add_to(bar)
         bar.addStretch(1)
+        bar.addWidget(read_aloud_button("recordsReadAloud"))
         bar.addWidget(self.print_button)
         lay.addLayout(bar)
 
@@ -353,6 +355,7 @@ class CertificatePage(LiveRecordPage):
         lay.addWidget(self.printable_note)
         lay.addStretch(1)
         bar, self.print_button = print_row("certPrint", tr("personal_records.cert_print"), self.print_certificate)
+        bar.insertWidget(0, read_aloud_button("certReadAloud"))
         lay.addLayout(bar)
 
     def show_record(self) -> None:

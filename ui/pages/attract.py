@@ -33,6 +33,7 @@ class AttractPage(Page):
 
     page_id = "attract"
     show_nav = False
+    instruction_key = "voice.attract"
     browse_requested = Signal()
     staff_requested = Signal()  # 全程代理: a service-point worker handles matters for a resident
 
@@ -63,10 +64,14 @@ class AttractPage(Page):
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.staff = big_button("attractStaff", tr("staff.attract_button"))
         self.staff.clicked.connect(self.staff_requested)
+        # 语音: a big switch for those who cannot read the screen (帮助 on the keypad turns it on too)
+        self.voice_button = big_button("attractVoice", tr("voice.toggle_off"))
         row = QHBoxLayout()
+        row.setSpacing(30)
         row.addStretch(1)
         row.addWidget(self.browse)
         row.addWidget(self.staff)
+        row.addWidget(self.voice_button)
         row.addStretch(1)
         outer.addLayout(row)
         outer.addWidget(hint)

@@ -16,6 +16,7 @@ class Page(QWidget):
     transient = False  # built on demand (details, forms); removed from the stack when the session ends
     idle_warning_s: float | None = None  # a longer idle time for pages with forms; None: the default
     service_item: ServiceItem | None = None  # set by the router on an item's page: its 办事指南 is one tap away
+    instruction_key: str | None = "voice.instruction"  # the one instruction said after the title (ui/voice.py)
 
     def on_enter(self) -> None:
         """Called each time the page becomes current."""

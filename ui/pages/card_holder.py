@@ -31,6 +31,7 @@ class CardHolderPage(Page):
     page_id = "card_holder"
     personal = True
     show_nav = False
+    instruction_key = "voice.pin"
     logged_in = Signal(object)  # the ResidentSession
     cancelled = Signal()
 

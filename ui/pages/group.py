@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWi
 
 from kiosk.catalogue import ServiceItem
 from ui.pages.base import Page
+from ui.pictograms import Pictogram, picture_for_item
 from ui.text import tr
 from ui.widgets import TextTile, label
 
@@ -21,6 +22,7 @@ class GroupPage(Page):
     """
 
     personal = False
+    instruction_key = "voice.group"
 
     def __init__(self, slug: str, group: str, items: list[ServiceItem], open_item: Callable[[ServiceItem], None],
                  parent: QWidget | None = None) -> None:
@@ -49,7 +51,8 @@ class GroupPage(Page):
             badge = tr("group.kiosk_badge") if item.is_kiosk_item else tr("group.counter_badge")
             official = item.name if item.short_name and item.short_name != item.name else ""
             t = TextTile(f"item_{item.id}", item.display_name, official,
-                         accessible=" ".join(x for x in (item.display_name, official, badge) if x))
+                         accessible=" ".join(x for x in (item.display_name, official, badge) if x),
+                         picture=Pictogram(picture_for_item(item.name, group), 64))
             t.clicked.connect(lambda _=False, it=item: open_item(it))
             self.tiles.append(t)
         self._shown: set[str] = {i.id for i in self.items}

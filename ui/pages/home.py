@@ -8,8 +8,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QPushButton, QVBoxLayout, QWidget
 
 from ui.pages.base import Page
+from ui.pictograms import Pictogram, picture_for_group
 from ui.text import tr
-from ui.widgets import big_button, label
+from ui.widgets import TextTile, label
 
 
 class HomePage(Page):
@@ -17,6 +18,7 @@ class HomePage(Page):
 
     page_id = "home"
     personal = True
+    instruction_key = "voice.home"
     group_chosen = Signal(str)
 
     def __init__(self, groups: Sequence[tuple[str, str]], parent: QWidget | None = None) -> None:
@@ -36,7 +38,7 @@ class HomePage(Page):
         lay.addStretch(1)
         self.tiles: list[QPushButton] = []
         for gid, title in groups:
-            b = big_button(f"homeGroup_{gid}", title, role="tile")
+            b = TextTile(f"homeGroup_{gid}", title, accessible=title, picture=Pictogram(picture_for_group(title), 96))
             b.clicked.connect(lambda _=False, g=gid: self.group_chosen.emit(g))
             self.tiles.append(b)
         self._portrait = False
