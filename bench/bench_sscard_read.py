@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from devices.sscard.cardmodel import CardProfile, ef06_records  # noqa: E402
 from devices.sscard.pcsc_driver import SsCardReader  # noqa: E402
 from tests.helpers.pcscd import IsolatedPcscd  # noqa: E402
+from tests.helpers.ssc_emulator import SsCardProfile, ef06_values  # noqa: E402
 from tests.helpers.vcard import VirtualSsCard  # noqa: E402
 
 
@@ -27,7 +27,7 @@ def main(n: int) -> None:
     with IsolatedPcscd() as daemon:
         from smartcard.System import readers  # after PCSCLITE_CSOCK_NAME is set by start()
 
-        card = VirtualSsCard(daemon.port, CardProfile(select_with_61=True, ef06=ef06_records(name="王喆")))
+        card = VirtualSsCard(daemon.port, SsCardProfile(select_with_61=True, ef06=ef06_values(name="王喆")))
         card.insert()
         daemon.wait_card(present=True)
         driver = SsCardReader(daemon.reader_names[0], today=lambda: date(2026, 11, 22))

@@ -1,4 +1,8 @@
-"""A virtual social security card speaking the vpcd wire protocol: connect = inserted, close = removed."""
+"""A virtual social security card speaking the vpcd wire protocol: connect = inserted, close = removed.
+
+The card's answers come from tests/helpers/ssc_emulator.py (written from card-protocols.md §B), never from
+devices/: the wire protocol here is test-stack.md's vpcd notes.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from devices.sscard.cardmodel import CardModel, CardProfile
+from tests.helpers.ssc_emulator import SsCardEmulator, SsCardProfile
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +30,7 @@ def _recv_exact(sock: socket.socket, n: int) -> bytes:
 class VirtualSsCard:
     """A social security card in vpcd's reader slot on port; the card's state survives remove/insert."""
 
-    def __init__(self, port: int, profile: CardProfile | None = None, host: str = "127.0.0.1",
+    def __init__(self, port: int, profile: SsCardProfile | None = None, host: str = "127.0.0.1",
                  model: Any = None) -> None:
         """model: any card with process(apdu), reset() and profile.atr / profile.pull_after_apdus (e.g. a PSAM);
         default a social security card of `profile`."""
@@ -34,7 +38,7 @@ class VirtualSsCard:
             raise ValueError("tests talk to 127.0.0.1 only")
         self.port = port
         self.host = host
-        self.model = model if model is not None else CardModel(profile or CardProfile())
+        self.model = model if model is not None else SsCardEmulator(profile or SsCardProfile())
         self.pulled = threading.Event()  # set when the card was pulled out mid-conversation
         self.removed = threading.Event()
         self.removed.set()
@@ -43,7 +47,7 @@ class VirtualSsCard:
         self._apdus_this_insert = 0
 
     @property
-    def profile(self) -> CardProfile:
+    def profile(self) -> SsCardProfile:
         return self.model.profile
 
     def configure(self, **changes: object) -> None:

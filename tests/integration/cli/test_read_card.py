@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from devices.sscard.cardmodel import ef05_records
 from tests.helpers.pcscd import IsolatedPcscd
 from tests.helpers.sam_emulator import SamEmulator
 from tests.helpers.sample_cards import sample_identity
+from tests.helpers.ssc_emulator import ef05_values
 from tests.helpers.vcard import VirtualSsCard
 from tests.integration.cli.conftest import KioskRun, Site
 
@@ -57,7 +57,7 @@ def test_unmasked_shows_the_clear_values(
 def test_a_social_security_card_is_read_when_no_id_card_is_there(
     site: Site, pcscd: IsolatedPcscd, ss_card: VirtualSsCard, run_kiosk: Callable[..., KioskRun]
 ) -> None:
-    ss_card.configure(ef05=ef05_records(expiry_date=date(2099, 3, 1)))  # valid whatever today's date is
+    ss_card.configure(ef05=ef05_values(expiry_date=date(2099, 3, 1)))  # valid whatever today's date is
     ss_card.insert()
     pcscd.wait_card(present=True)
 

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from devices.sscard.cardmodel import CardProfile
 from devices.sscard.pcsc_driver import SsCardReader
 from tests.helpers.pcscd import IsolatedPcscd, claim_client_socket
+from tests.helpers.ssc_emulator import SsCardProfile
 from tests.helpers.vcard import EventRecorder, VirtualSsCard
 
 claim_client_socket()  # before anything in this process opens a PC/SC context
@@ -28,8 +28,8 @@ def make_card(pcscd: IsolatedPcscd) -> Iterator[Callable[..., VirtualSsCard]]:  
     """Build virtual cards in reader "Virtual PCD 00 00"; all are taken out at the end of the test."""
     cards: list[VirtualSsCard] = []
 
-    def factory(profile: CardProfile | None = None) -> VirtualSsCard:
-        card = VirtualSsCard(pcscd.port, profile or CardProfile())
+    def factory(profile: SsCardProfile | None = None) -> VirtualSsCard:
+        card = VirtualSsCard(pcscd.port, profile or SsCardProfile())
         cards.append(card)
         return card
 

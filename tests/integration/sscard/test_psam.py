@@ -5,17 +5,17 @@ from __future__ import annotations
 import pytest
 
 from devices.base import CardFailed, CardInserted, HealthChanged
-from devices.sscard.cardmodel import CardProfile, ef05_records
 from devices.sscard.psam import PsamAuthenticator
 from tests.helpers.psam import PsamModel, card_check, card_key_for
+from tests.helpers.ssc_emulator import SsCardProfile, ef05_values
 
 pytestmark = pytest.mark.integration
 
 CODE = "140200D1560000050000000000000001"
 
 
-def third_gen(code: str = CODE) -> CardProfile:
-    return CardProfile(generation=3, ef05=ef05_records(version="3.00", identification_code=bytes.fromhex(code)),
+def third_gen(code: str = CODE) -> SsCardProfile:
+    return SsCardProfile(generation=3, ef05=ef05_values(version="3.00", identification_code=bytes.fromhex(code)),
                        auth_check=card_check(card_key_for(code)))
 
 

@@ -17,9 +17,9 @@ from devices.base import (
     HealthChanged,
     PinError,
 )
-from devices.sscard.cardmodel import CardProfile, ef05_records, ef06_records, stand_in_cryptogram
 from devices.sscard.pcsc_driver import SsCardReader
 from devices.sscard.tlv import CardInfo
+from tests.helpers.ssc_emulator import SsCardProfile, ef05_values, ef06_values, stand_in_cryptogram
 
 pytestmark = pytest.mark.integration
 
@@ -47,8 +47,8 @@ def test_driver_implements_the_card_reader_interface():
 
 def test_second_generation_card_with_long_name_rare_character_61xx_and_6cxx(make_card, start_reader):
     name = "买买提明·阿不都热合曼·艾则孜江·喆"  # needs the name extension (4E); 喆 is GBK, not GB2312
-    card = make_card(CardProfile(
-        ef06=ef06_records(name=name, ssn="65010119850615201X", gender="1", nation="05", birth_date=date(1985, 6, 15)),
+    card = make_card(SsCardProfile(
+        ef06=ef06_values(name=name, ssn="65010119850615201X", gender="1", nation="05", birth_date=date(1985, 6, 15)),
         select_with_61=True, wrong_le_tags=frozenset({0x07, 0x4E, 0x0D}),
     ))
     reader, rec = start_reader()
@@ -67,7 +67,7 @@ def test_second_generation_card_with_long_name_rare_character_61xx_and_6cxx(make
 
 def test_missing_name_extension_is_normal_but_missing_name_fails(make_card, start_reader):
     reader, rec = start_reader()
-    card = make_card(CardProfile(ef06=ef06_records(name="李堃")))
+    card = make_card(SsCardProfile(ef06=ef06_values(name="李堃")))
     card.insert()
     assert rec.wait_type(CardInserted).identity.name == "李堃"
     assert any(cmd[1:3] == b"\xb2\x4e" for cmd in card.model.log)  # it asked for 4E and got 6A83
@@ -75,9 +75,9 @@ def test_missing_name_extension_is_normal_but_missing_name_fails(make_card, star
     rec.wait_type(CardRemoved)
     assert rec.kinds() == ["HealthChanged(online)", "CardInserted", "CardRemoved"]
 
-    ef06 = ef06_records()
+    ef06 = ef06_values()
     del ef06[0x09]
-    broken = make_card(CardProfile(ef06=ef06))
+    broken = make_card(SsCardProfile(ef06=ef06))
     mark = rec.mark()
     broken.insert()
     failed = rec.wait_type(CardFailed, after=mark)
@@ -85,7 +85,7 @@ def test_missing_name_extension_is_normal_but_missing_name_fails(make_card, star
 
 
 def test_third_generation_card_without_authenticator_is_partial(make_card, start_reader):
-    card = make_card(CardProfile(generation=3, auth_key=KEY, ef05=ef05_records(version="3.00")))
+    card = make_card(SsCardProfile(generation=3, auth_key=KEY, ef05=ef05_values(version="3.00")))
     card.insert()
     reader, rec = start_reader()
     ident = rec.wait_type(CardInserted).identity
@@ -94,7 +94,7 @@ def test_third_generation_card_without_authenticator_is_partial(make_card, start
 
 
 def test_third_generation_card_with_test_authenticator(make_card, start_reader):
-    card = make_card(CardProfile(generation=3, auth_key=KEY, ef05=ef05_records(version="3.00")))
+    card = make_card(SsCardProfile(generation=3, auth_key=KEY, ef05=ef05_values(version="3.00")))
     card.insert()
     reader, rec = start_reader(authenticator=KeyAuthenticator(KEY))
     ident = rec.wait_type(CardInserted).identity
@@ -103,14 +103,14 @@ def test_third_generation_card_with_test_authenticator(make_card, start_reader):
 
 
 def test_third_generation_card_rejects_a_wrong_key(make_card, start_reader):
-    card = make_card(CardProfile(generation=3, auth_key=KEY, ef05=ef05_records(version="3.00")))
+    card = make_card(SsCardProfile(generation=3, auth_key=KEY, ef05=ef05_values(version="3.00")))
     card.insert()
     reader, rec = start_reader(authenticator=KeyAuthenticator(b"not-the-key"))
     assert "认证" in rec.wait_type(CardFailed).error.message
 
 
 def test_wrong_pin_counts_down_to_locked(make_card, start_reader):
-    card = make_card(CardProfile(pin="135790"))
+    card = make_card(SsCardProfile(pin="135790"))
     card.insert()
     reader, rec = start_reader()
     rec.wait_type(CardInserted)
@@ -130,7 +130,7 @@ def test_wrong_pin_counts_down_to_locked(make_card, start_reader):
 
 
 def test_right_pin_is_accepted(make_card, start_reader):
-    card = make_card(CardProfile(pin="135790"))
+    card = make_card(SsCardProfile(pin="135790"))
     card.insert()
     reader, rec = start_reader()
     rec.wait_type(CardInserted)
@@ -146,7 +146,7 @@ def test_pin_without_a_card(start_reader):
 
 
 def test_expired_card(make_card, start_reader):
-    card = make_card(CardProfile(ef05=ef05_records(expiry_date=date(2026, 11, 21))))
+    card = make_card(SsCardProfile(ef05=ef05_values(expiry_date=date(2026, 11, 21))))
     reader, rec = start_reader()
     card.insert()
     failed = rec.wait_type(CardFailed)
@@ -159,7 +159,7 @@ def test_expired_card(make_card, start_reader):
 def test_card_pulled_out_mid_read_then_next_insert_works(make_card, start_reader):
     reader, rec = start_reader()
     rec.wait_for(health_is(DeviceState.ONLINE))
-    card = make_card(CardProfile(pull_after_apdus=6))
+    card = make_card(SsCardProfile(pull_after_apdus=6))
     card.insert()
     failed = rec.wait_type(CardFailed)
     assert card.pulled.is_set()

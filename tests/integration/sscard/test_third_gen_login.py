@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import select
 
 from devices.base import CardInserted, IdentityRead
-from devices.sscard.cardmodel import CardProfile, ef05_records, ef06_records
 from kiosk.app import KioskCore, build_core
 from kiosk.services import CardNeedsNetwork, PartialCardRead
 from kiosk.settings import load_settings
@@ -22,6 +21,7 @@ from tests.helpers.pcscd import IsolatedPcscd
 from tests.helpers.ports import dead_url
 from tests.helpers.psam import card_check, card_key_for
 from tests.helpers.sandbox_server import RunningSandbox, threaded_sandbox
+from tests.helpers.ssc_emulator import SsCardProfile, ef05_values, ef06_values
 from tests.helpers.vcard import EventRecorder
 
 pytestmark = pytest.mark.integration
@@ -29,10 +29,10 @@ pytestmark = pytest.mark.integration
 # P0001 of sandbox/demo_persons.json and the 3.00 card the platform issued them
 ID_NUMBER, NAME, CODE = "140222197503150011", "李建军", "140200D1560000050000000000000001"
 PIN = "123456"
-P0001_CARD = CardProfile(
-    ef05=ef05_records(version="3.00", card_number="D00000001", issue_date=date(2019, 7, 1),
+P0001_CARD = SsCardProfile(
+    ef05=ef05_values(version="3.00", card_number="D00000001", issue_date=date(2019, 7, 1),
                       expiry_date=date(2029, 7, 1), identification_code=bytes.fromhex(CODE)),
-    ef06=ef06_records(ssn=ID_NUMBER, name=NAME, birth_date=date(1975, 3, 15)),
+    ef06=ef06_values(ssn=ID_NUMBER, name=NAME, birth_date=date(1975, 3, 15)),
     generation=3, pin=PIN, auth_check=card_check(card_key_for(CODE)),
 )
 
