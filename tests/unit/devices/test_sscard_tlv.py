@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from devices.base import CardReadError
 from devices.nations import NATIONS, nation_code, nation_name
 from devices.sscard import tlv
-from devices.sscard.cardmodel import ef05_records, ef06_records, split_name
+from devices.sscard.cardmodel import split_name
 from devices.sscard.tlv import TlvError
+from tests.helpers.ssc_emulator import ef05_values, ef06_values  # encoded apart from devices/ (issue 13)
 
 
 def test_parse_record_from_the_reference_trace():
@@ -39,8 +40,8 @@ def test_missing_tag_is_a_typed_error():
 
 
 def test_ef05_decodes_card_identity():
-    info = tlv.decode_ef05(ef05_records(version="3.00", card_number="B12345678",
-                                        issue_date=date(2021, 5, 6), expiry_date=date(2031, 5, 6)))
+    info = tlv.decode_ef05(ef05_values(version="3.00", card_number="B12345678",
+                                       issue_date=date(2021, 5, 6), expiry_date=date(2031, 5, 6)))
     assert info.identification_code == "330300D15600000500000000C1A2B3C4"
     assert info.region_code == "330300"
     assert info.version == "3.00" and info.generation == 3
@@ -50,7 +51,7 @@ def test_ef05_decodes_card_identity():
 
 
 def test_ef06_decodes_cardholder_with_rare_gbk_character():
-    holder = tlv.decode_ef06(ef06_records(name="王喆堃", gender="2", nation="05", birth_date=date(1985, 1, 2)))
+    holder = tlv.decode_ef06(ef06_values(name="王喆堃", gender="2", nation="05", birth_date=date(1985, 1, 2)))
     assert holder.name == "王喆堃"  # 喆/堃 are in GBK but not in GB2312
     assert holder.gender == "女" and holder.nation == "维吾尔" and holder.nation_code == "05"
     assert holder.birth_date == date(1985, 1, 2)
