@@ -205,8 +205,6 @@ def build_core(settings: Settings, *, start_workers: bool = True, console_log: b
     try:
         make_private_dir(settings.data_dir)
         tighten_tree(settings.data_dir)  # database, keys, logs, backups of an older install: the kiosk's user only
-        speech = build_speech(settings.speech)  # no thread until the first utterance
-        closers.append(speech.close)
         sandbox = None
         if settings.platform.start_sandbox if start_sandbox is None else start_sandbox:
             sandbox = start_demo_sandbox(settings)
@@ -226,6 +224,8 @@ def build_core(settings: Settings, *, start_workers: bool = True, console_log: b
         if start_workers:
             sync.start()
         closers.append(sync.stop)
+        speech = build_speech(settings.speech)  # no thread until the first utterance; silenced first on close
+        closers.append(speech.close)
         # technician mode (and 全程代理): the audit trail, the maintenance holds, the heartbeat's pushed settings
         audit = AuditTrail(settings.data_dir, database.outbox, clock=clock.now, kick=sync.kick)
         services = build_services(settings, catalogues, database, devices, platform, sync, names, clock, audit)

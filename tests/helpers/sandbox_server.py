@@ -83,9 +83,9 @@ def subprocess_sandbox(db_path: Path, timeout: float = 20.0) -> Iterator[Running
             if proc.poll() is not None:
                 raise RuntimeError("sandbox exited: " + proc.stderr.read().decode(errors="replace")[-2000:])
             try:
-                if requests.get(base + "/healthz", timeout=0.5).status_code == 200:
+                if requests.get(base + "/healthz", timeout=2.0).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or slow on a loaded machine
                 pass
             if time.monotonic() > deadline:
                 raise RuntimeError("sandbox did not become ready")

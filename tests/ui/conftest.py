@@ -80,7 +80,7 @@ def running_core(folder: Path, sandbox: RunningSandbox, seeded_data_dir: Path, *
     """The real core on a copy of the seeded data folder, its simulators started (`extra`: see write_site)."""
     shutil.copytree(seeded_data_dir, folder / "data", ignore=shutil.ignore_patterns("logs"))
     # the recording speech engine: UI tests hear every utterance and make no sound
-    settings = load_settings(write_site(folder, sandbox.base_url, '[speech]\nengine = "recording"\n' + extra,
+    settings = load_settings(write_site(folder, sandbox.base_url, extra + '\n[speech]\nengine = "recording"\n',
                                         kiosk_extra=kiosk_extra), env={})
     core = build_core(settings, start_workers=False, console_log=False, start_sandbox=False)
     core.devices.start()  # type: ignore[union-attr]  # simulators only: instant, no hardware

@@ -66,12 +66,13 @@ class AttractPage(Page):
         self.staff.clicked.connect(self.staff_requested)
         # 语音: a big switch for those who cannot read the screen (帮助 on the keypad turns it on too)
         self.voice_button = big_button("attractVoice", tr("voice.toggle_off"))
+        # one row on a wide screen; on a narrow one 先看看 alone, then 工作人员代办 and 语音 (three in one row
+        # cut the text of 长辈模式's big buttons)
+        self._buttons = QGridLayout()
+        self._buttons.setSpacing(30)
         row = QHBoxLayout()
-        row.setSpacing(30)
         row.addStretch(1)
-        row.addWidget(self.browse)
-        row.addWidget(self.staff)
-        row.addWidget(self.voice_button)
+        row.addLayout(self._buttons)
         row.addStretch(1)
         outer.addLayout(row)
         outer.addWidget(hint)
@@ -88,6 +89,16 @@ class AttractPage(Page):
                 self._grid.addWidget(p, i, 0)
             else:
                 self._grid.addWidget(p, 0, i)
+        buttons = (self.browse, self.staff, self.voice_button)
+        for b in buttons:
+            self._buttons.removeWidget(b)
+        if portrait:
+            self._buttons.addWidget(self.browse, 0, 0, 1, 2, Qt.AlignmentFlag.AlignHCenter)
+            self._buttons.addWidget(self.staff, 1, 0)
+            self._buttons.addWidget(self.voice_button, 1, 1)
+        else:
+            for i, b in enumerate(buttons):
+                self._buttons.addWidget(b, 0, i)
 
     def set_maintenance(self, on: bool, message: str = "") -> None:
         """While a technician works, residents are told so and cannot start."""

@@ -34,7 +34,7 @@ def test_build_core_without_workers_starts_no_thread_and_closes_in_order(sandbox
     finally:
         order = [getattr(c, "__self__", None) for c in core.closers]
         core.close()
-    assert order == [core.database, core.devices, core.platform, core.sync]  # popped newest first: sync first
+    assert order == [core.database, core.devices, core.platform, core.sync, core.speech]  # popped newest first
 
 
 def test_the_core_is_frozen_and_every_part_is_there(sandbox: RunningSandbox, tmp_path: Path) -> None:
