@@ -67,6 +67,64 @@ def test_pinyin_keyboard_types_chinese_into_a_form_text_field() -> None:
     assert result["text"] == "你好"
 
 
+# 招聘零工登记 has two text questions (其他说明, and 所在村 changed from the review): the form makes one
+# keyboard and the question shown takes it in; a second keyboard panel took the input engine from the
+# first, whose keys then offered no candidate at all.
+TWO_QUESTIONS_CHILD = textwrap.dedent("""
+    import os, sys
+    from tests.helpers.qt_env import configure_offscreen
+    configure_offscreen()
+    os.environ["QT_IM_MODULE"] = "qtvirtualkeyboard"
+    os.environ["QT_VIRTUALKEYBOARD_DESKTOP_DISABLE"] = "1"
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QStackedLayout, QWidget
+    app = QApplication(sys.argv[:1])
+    from kiosk.forms import load_forms
+    from ui.flows.form_page import _keyboard_factory
+    from ui.flows.form_steps import QuestionStep
+    form = load_forms()["7"]
+    texts = [f for f in form.questions if f.kind.value == "text"]
+    assert len(texts) >= 2, [f.id for f in texts]
+    w = QWidget(); lay = QStackedLayout(w)
+    keyboard = _keyboard_factory()
+    steps = [QuestionStep(f, [], window=w, elderly=False, portrait=False, keyboard_factory=keyboard)
+             for f in texts]
+    for s in steps:
+        lay.addWidget(s)
+    first = steps[0]
+    w.setGeometry(0, 0, 1920, 1080); w.show()
+    out = {"one_keyboard": len({id(s.keyboard) for s in steps}) == 1}
+    def show_first():
+        first.attach_keyboard(); lay.setCurrentWidget(first)
+        w.activateWindow(); first.edit.setFocus(); QTest.mouseClick(first.edit, Qt.MouseButton.LeftButton)
+        QTimer.singleShot(500, type_it)
+    def type_it():
+        out["under_first"] = first.keyboard.parent() is first
+        out["candidate"] = first.keyboard.type_pinyin("nihao")
+        QTimer.singleShot(300, done)
+    def done():
+        out["text"] = first.edit.text()
+        print("RESULT", repr(out), flush=True)
+        app.quit()
+    QTimer.singleShot(300, show_first)
+    QTimer.singleShot(15000, app.quit)
+    app.exec()
+""")
+
+
+@pytest.mark.timeout(60)
+def test_a_form_with_two_text_questions_types_chinese_into_the_one_shown() -> None:
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    env.pop("QT_QPA_PLATFORM", None)
+    proc = subprocess.run([sys.executable, "-c", TWO_QUESTIONS_CHILD], cwd=PROJECT_ROOT, env=env,
+                          capture_output=True, text=True, timeout=50)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT")]
+    assert lines, proc.stdout[-2000:] + proc.stderr[-3000:]
+    result = eval(lines[-1][len("RESULT "):])  # our own child's repr of a dict of str/bool
+    assert result == {"one_keyboard": True, "under_first": True, "candidate": "你好", "text": "你好"}
+
+
 # Two residents, one after the other, at a real form text field: the first spells a rare name
 # piecewise (李 + 雨 + 涵, none of them the engine's first guess), which Qt's pinyin engine would
 # learn and offer the next resident first. Qt's folders are those prepare_environment sets up.

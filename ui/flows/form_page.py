@@ -246,6 +246,7 @@ class FormPage(Page):
             self.stack.setCurrentWidget(self.confirm)
         elif position.stage is Stage.STEP and position.field_id is not None:
             step = self.steps[position.field_id]
+            step.attach_keyboard()
             step.set_value(self.answers.get(position.field_id))
             self._show_preview(self.form.field(position.field_id), step)
             step.set_step(position.number, position.total, to_review=position.to_review)
@@ -404,14 +405,19 @@ class FormPage(Page):
 
 
 def _keyboard_factory() -> Callable[[], QWidget | None]:
-    def make() -> QWidget | None:
-        from ui.vkb import VirtualKeyboard, keyboard_available
+    """One pinyin keyboard for the whole form, made on first use: the text question shown takes it in
+    (QuestionStep.attach_keyboard). A second keyboard panel would take the input engine from the first,
+    whose keys then offered no candidates (招聘零工登记 has two text questions)."""
+    made: list[QWidget | None] = []
 
-        if not keyboard_available():
-            return None
-        return VirtualKeyboard()
+    def shared() -> QWidget | None:
+        if not made:
+            from ui.vkb import VirtualKeyboard, keyboard_available
 
-    return make
+            made.append(VirtualKeyboard() if keyboard_available() else None)
+        return made[0]
+
+    return shared
 
 
 class ReviewStep(QWidget):

@@ -95,6 +95,7 @@ class QuestionStep(QWidget):
         self.option_buttons: list[QPushButton] = []
         self.value_label: QLabel | None = None
         self.change_button: QPushButton | None = None
+        self.keyboard: QWidget | None = None  # the form's one pinyin keyboard while this question shows it
         self._build_answer(keyboard_factory)
         # landscape: the question and 上一步/下一步 on the left, the answer on the right;
         # portrait: question, answer, then 上一步/下一步 at the bottom
@@ -110,6 +111,13 @@ class QuestionStep(QWidget):
         self.outer = outer
         self._nav_in_left: bool | None = None
         self.set_portrait(portrait)
+
+    def attach_keyboard(self) -> None:
+        """Take the form's one pinyin keyboard in, under this question's text field (no-op otherwise)."""
+        if self.keyboard is None or self.edit is None or self.keyboard.parent() is self:
+            return
+        self.answer_box.insertWidget(self.answer_box.indexOf(self.edit) + 1, self.keyboard)
+        self.keyboard.show()
 
     def set_preview(self, text: str) -> None:
         """Show (or, with "", hide) what the answers would publish."""
