@@ -18,38 +18,71 @@ M = TypeVar("M", bound=BaseModel)
 
 @dataclass(frozen=True)
 class Problem:
-    """What is wrong with one table: the key, the kind ("unknown", "missing", "value"), what it should be, what it is."""
+    """What is wrong with one table: the key, the kind ("unknown", "missing", "value"), what it should be, what it is.
+
+    `key` is the dotted place (`options.0.label` for a value inside a list); `field` is its first part, the
+    table's own key. `cause` is the ValueError a model's own validator raised (its message is `expected`).
+    """
 
     key: str
     kind: str
     expected: str
     actual: Any
+    cause: ValueError | None = None
+
+    @property
+    def field(self) -> str:
+        """The table's own key this problem is about (the first part of `key`)."""
+        return self.key.split(".", 1)[0]
 
 
 class SchemaProblem(ValueError):
-    """A table that does not fit its model; carries the first Problem."""
+    """A table that does not fit its model; carries the first Problem and all of them (in the model's key order)."""
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, problems: tuple[Problem, ...] = ()) -> None:
         super().__init__(f"{problem.key}: {problem.kind}")
         self.problem = problem
+        self.problems = problems or (problem,)
+
+    def first(self, *kinds: str) -> Problem:
+        """The first problem of the first of `kinds` that has one (e.g. unknown keys before wrong values), else the first."""
+        for kind in kinds:
+            for problem in self.problems:
+                if problem.kind == kind:
+                    return problem
+        return self.problem
+
+
+def problems(model: type[BaseModel], error: ValidationError, data: Mapping[str, Any]) -> tuple[Problem, ...]:
+    """Every error of `error` as a Problem, in pydantic's order (the model's keys in order, unknown keys last)."""
+    out: list[Problem] = []
+    for item in error.errors():
+        loc = [str(part) for part in item["loc"]]
+        key = ".".join(loc)
+        if item["type"] == "extra_forbidden":
+            out.append(Problem(key, "unknown", ", ".join(sorted(model.model_fields)), data.get(loc[0])))
+            continue
+        field = model.model_fields.get(loc[0])
+        if item["type"] == "missing" and len(loc) == 1:
+            out.append(Problem(key, "missing", (field.description if field else None) or "", None))
+            continue
+        cause = item.get("ctx", {}).get("error") if item["type"] == "value_error" else None
+        if isinstance(cause, ValueError) and cause.args:
+            out.append(Problem(key, "value", str(cause.args[0]), data.get(loc[0]), cause))
+            continue
+        out.append(Problem(key, "value", (field.description if field else None) or item["msg"], data.get(loc[0])))
+    return tuple(out)
 
 
 def first_problem(model: type[BaseModel], error: ValidationError, data: Mapping[str, Any]) -> Problem:
     """The first error of `error` as a Problem (the key, and the field's description as what is expected)."""
-    first = error.errors()[0]
-    loc = [str(part) for part in first["loc"]]
-    key = ".".join(loc)
-    if first["type"] == "extra_forbidden":
-        return Problem(key, "unknown", ", ".join(sorted(model.model_fields)), data.get(loc[0]))
-    if first["type"] == "missing":
-        return Problem(key, "missing", model.model_fields[loc[0]].description or "", None)
-    field = model.model_fields.get(loc[0])
-    return Problem(key, "value", (field.description if field else None) or first["msg"], data.get(loc[0]))
+    return problems(model, error, data)[0]
 
 
 def validate_table(model: type[M], data: Mapping[str, Any]) -> M:
-    """`data` checked against `model`; SchemaProblem naming the first wrong key."""
+    """`data` checked against `model`; SchemaProblem naming the first wrong key (and carrying every problem)."""
     try:
         return model.model_validate(dict(data))
     except ValidationError as exc:
-        raise SchemaProblem(first_problem(model, exc, data)) from exc
+        found = problems(model, exc, data)
+        raise SchemaProblem(found[0], found) from exc
