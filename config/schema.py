@@ -11,9 +11,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
+# A string with something in it besides blanks (each format words the expected form itself).
+NON_BLANK = StringConstraints(pattern=r"\S")
+
+
+class Table(BaseModel):
+    """One TOML table: unknown keys refused, no coercion ("60" is not 60, true is not 1), read-only once checked."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
+from config.schema import NON_BLANK, Table
 from devices.uri import DeviceUriError, parse_device_uri
 
 # What a technician should write, where a validator of ours (not a range or a list of words) decides.
@@ -44,7 +45,7 @@ def _flag(title: str) -> Any:
     return Field(description="true 或 false", title=title)
 
 
-Text = Annotated[str, StringConstraints(pattern=r"\S"), Field(description="非空字符串")]
+Text = Annotated[str, NON_BLANK, Field(description="非空字符串")]
 AnyText = Annotated[str, Field(description="字符串")]
 Words = Annotated[list[Annotated[str, StringConstraints(min_length=1)]], Field(description="字符串列表，如 [\"all\"]")]
 
@@ -127,13 +128,7 @@ def _pin_hashes(lines: list[str]) -> list[str]:
 Url = Annotated[str, AfterValidator(_url), Field(description=URL_FORM)]
 
 
-class _Table(BaseModel):
-    """A settings table: unknown keys refused, no coercion ("60" is not 60, true is not 1)."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class KioskTable(_Table):
+class KioskTable(Table):
     """[kiosk]: this machine."""
 
     id: Annotated[Text, Field(title="平台分配给本机的编号")]
@@ -144,7 +139,7 @@ class KioskTable(_Table):
     province_profile: Annotated[Text, Field(title="服务事项目录的省份配置（config/catalogue/profiles 下的文件名）")]
 
 
-class ServicePointTable(_Table):
+class ServicePointTable(Table):
     """[service_point]: where the kiosk stands (seed 003 附件2)."""
 
     name: Annotated[Text, Field(title="服务点名称")]
@@ -161,7 +156,7 @@ class ServicePointTable(_Table):
     web_hall_url: Annotated[Url, Field(title="本省网上办事大厅地址（单位业务的二维码）；不填则不显示")] = ""
 
 
-class PlatformTable(_Table):
+class PlatformTable(Table):
     """[platform]: the province platform the kiosk talks to."""
 
     url: Annotated[Url, Field(title="平台接口地址")]
@@ -174,7 +169,7 @@ class PlatformTable(_Table):
     start_sandbox: Annotated[bool, _flag("仅演示：在 127.0.0.1 上启动本机演示平台")] = False
 
 
-class DevicesTable(_Table):
+class DevicesTable(Table):
     """[devices]: device addresses (URIs) and the receipt printer's model."""
 
     id_card: Annotated[str, AfterValidator(_device("id_card")), Field(
@@ -191,7 +186,7 @@ class DevicesTable(_Table):
     printer_profile: Annotated[Text, Field(title="打印机型号（config/printer_profiles.toml 中的名称）")]
 
 
-class TimeoutsTable(_Table):
+class TimeoutsTable(Table):
     """[timeouts]: how long a resident's session lasts."""
 
     idle_warning_s: Annotated[int, _int(10, 3600, "无人操作多少秒后提示")]
@@ -202,7 +197,7 @@ class TimeoutsTable(_Table):
     staff_session_s: Annotated[int, _int(5, 7200, "全程代理：工作人员登录后会话多少秒结束")] = 1200
 
 
-class SyncTable(_Table):
+class SyncTable(Table):
     """[sync]: the outbox and the reference data."""
 
     push_interval_s: Annotated[int, _int(1, 86400, "发送待发送队列的间隔（秒）")]
@@ -211,7 +206,7 @@ class SyncTable(_Table):
     purge_after_days: Annotated[int, _int(1, 3650, "已办结的提交在本机保留内容多少天（审计记录一直保留）")]
 
 
-class ServicesTable(_Table):
+class ServicesTable(Table):
     """[services]: which service items this kiosk offers."""
 
     enabled: Annotated[Words, Field(title="开放的事项：all、分组名、事项编号或事项代码")]
@@ -222,7 +217,7 @@ class ServicesTable(_Table):
     ] = []
 
 
-class LoggingTable(_Table):
+class LoggingTable(Table):
     """[logging]: the kiosk's log file."""
 
     level: Annotated[Literal["DEBUG", "INFO", "WARNING", "ERROR"],
@@ -231,7 +226,7 @@ class LoggingTable(_Table):
     backups: Annotated[int, _int(1, 1000, "保留几个旧日志文件")] = 10
 
 
-class UpdatesTable(_Table):
+class UpdatesTable(Table):
     """[updates]: `kiosk update` (README "Updates, hold and rollback")."""
 
     health_timeout_s: Annotated[int, _int(5, 3600, "新版本须在多少秒内报告正常，否则回退")]
@@ -242,7 +237,7 @@ class UpdatesTable(_Table):
     apt_pin_file: Annotated[Text, Field(title="锁定或指定版本的 APT 偏好文件")]
 
 
-class SpeechTable(_Table):
+class SpeechTable(Table):
     """[speech]: voice guidance (kiosk/speech)."""
 
     engine: Annotated[Literal["espeak", "recording", "none"],
@@ -257,7 +252,7 @@ class SpeechTable(_Table):
     on_in_elderly_mode: Annotated[bool, _flag("长辈模式下朗读")] = True
 
 
-class TechnicianTable(_Table):
+class TechnicianTable(Table):
     """[technician]: who may enter technician mode."""
 
     pin_hashes: Annotated[list[str], AfterValidator(_pin_hashes), Field(
@@ -267,7 +262,7 @@ class TechnicianTable(_Table):
 
 
 # The settings files' tables, in the order they are checked and documented.
-SECTIONS: Mapping[str, type[_Table]] = {
+SECTIONS: Mapping[str, type[Table]] = {
     "kiosk": KioskTable,
     "service_point": ServicePointTable,
     "platform": PlatformTable,
