@@ -12,7 +12,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, create_model
 
 from config import CONFIG_DIR
 from config.schema import NON_BLANK, SchemaProblem, Table, validate_table
@@ -364,22 +364,14 @@ class ServicesFile(Table):
     item: Any = None
 
 
-class ProcedureDefaults(Table):
-    """[defaults.procedure]: the procedure of an item that gives none, by its kind."""
-
-    form: SomeTexts
-    local_query: SomeTexts
-    live_query: SomeTexts
-    guidance: SomeTexts
+def _by_kind(name: str, value: Any) -> type[Table]:
+    """A [defaults.<key>] table: one `value` for each item kind (ItemKind), no other key."""
+    fields: dict[str, Any] = {kind.value: (value, ...) for kind in ItemKind}
+    return create_model(name, __base__=Table, **fields)
 
 
-class ResultDefaults(Table):
-    """[defaults.result_publication]: how the result is made known, by the item's kind."""
-
-    form: Text
-    local_query: Text
-    live_query: Text
-    guidance: Text
+ProcedureDefaults = _by_kind("ProcedureDefaults", SomeTexts)  # [defaults.procedure]: an item that gives none
+ResultDefaults = _by_kind("ResultDefaults", Text)  # [defaults.result_publication]: how the result is made known
 
 
 class DefaultsTable(Table):
