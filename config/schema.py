@@ -1,8 +1,11 @@
 """The one way the program's TOML formats are checked: a pydantic v2 model per table, read back as one plain problem.
 
-A model describes each key once (type, range, allowed words, default, and in `description` what a
-technician should write); `first_problem` turns pydantic's first error into the key it concerns and
-that description, so each format can word its Chinese message naming the file, the table and the key.
+A model (usually a `Table`) describes each key once (type, range, allowed words, default, and in
+`description` what a technician should write); `validate_table` turns pydantic's errors into Problems
+(the key, and that description or the message of the model's own validator), so each format words its
+Chinese message naming the file, the table and the key. The four formats: site settings
+(kiosk/settings_schema.py), the service catalogue (kiosk/catalogue.py), the forms (kiosk/forms.py) and
+the printer profiles (devices/printer/profiles.py).
 """
 
 from __future__ import annotations
@@ -67,7 +70,7 @@ def problems(model: type[BaseModel], error: ValidationError, data: Mapping[str, 
     for item in error.errors():
         loc = [str(part) for part in item["loc"]]
         key = ".".join(loc)
-        if item["type"] == "extra_forbidden":
+        if item["type"] == "extra_forbidden" and len(loc) == 1:  # deeper: a wrong value of the outer key
             out.append(Problem(key, "unknown", ", ".join(sorted(model.model_fields)), data.get(loc[0])))
             continue
         field = model.model_fields.get(loc[0])
@@ -80,11 +83,6 @@ def problems(model: type[BaseModel], error: ValidationError, data: Mapping[str, 
             continue
         out.append(Problem(key, "value", (field.description if field else None) or item["msg"], data.get(loc[0])))
     return tuple(out)
-
-
-def first_problem(model: type[BaseModel], error: ValidationError, data: Mapping[str, Any]) -> Problem:
-    """The first error of `error` as a Problem (the key, and the field's description as what is expected)."""
-    return problems(model, error, data)[0]
 
 
 def validate_table(model: type[M], data: Mapping[str, Any]) -> M:

@@ -363,6 +363,8 @@ def test_missing_and_unknown_keys_are_named(cat_copy: Path) -> None:
      ["services.toml", "[defaults.procedure]", "from", "local_query"]),
     ("profiles/default.toml", 'rule_text = "', 'rule_text = 16  # "', ["default.toml", "[working_age] 的 rule_text", "字符串"]),
     ("profiles/default.toml", "min_age = 16", "min_age = true", ["default.toml", "[working_age]", "min_age", "正整数"]),
+    ("services.toml", '{ when = "专科及专科以上学历的用户", items', '{ when = "专科及专科以上学历的用户", note = "", items',
+     ["services.toml", "的 material_cases 无效", "when"]),  # a wrong key inside a case: the case's form
 ])
 def test_every_table_of_both_files_is_checked_and_named(cat_copy: Path, file: str, old: str, new: str,
                                                         names: list[str]) -> None:
