@@ -3,6 +3,8 @@
 Layers, later ones win: config/default.toml (site-neutral, no secrets) → config/demo.toml (demo runs
 only) → the site file → data_dir/site-overrides.toml (a technician's changes). Outside demo mode any
 value of the demo overlay (its technician PIN, credentials, service point) stops the kiosk.
+Each merged table is checked by its model in kiosk/settings_schema.py (config/schema.py), then the
+checks across keys and against files (_SiteChecks) run; the Settings dataclasses are built from the models.
 """
 
 from __future__ import annotations
