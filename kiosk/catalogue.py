@@ -10,9 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Annotated, Any, TypeVar
+
+from pydantic import AfterValidator, Field, create_model
 
 from config import CONFIG_DIR
+from config.schema import NON_BLANK, SchemaProblem, Table, validate_table
 
 log = logging.getLogger(__name__)
 
@@ -284,128 +287,142 @@ class GuidanceSlip:
 # ----------------------------------------------------------------------------------------------
 # raw TOML → validated values
 # ----------------------------------------------------------------------------------------------
-_Check = Callable[[Any], Any]
+Text = Annotated[str, NON_BLANK, Field(description="非空字符串")]
+AnyText = Annotated[str, Field(description="字符串")]
+Flag = Annotated[bool, Field(description="true 或 false")]
+PositiveInt = Annotated[int, Field(ge=1, description="正整数")]
+Texts = Annotated[list[Annotated[str, NON_BLANK]], Field(description="非空字符串的列表")]
+SomeTexts = Annotated[list[Annotated[str, NON_BLANK]], Field(min_length=1, description="至少含一项的字符串列表")]
+CHANNELS_FORM = '由 "counter"（柜面）和/或 "kiosk"（自助机）组成的非空列表'
+CASES_FORM = '列表，每项形如 { when = "情形", items = ["材料", …] }'
+PREREQUISITES_FORM = '列表，每项形如 { when = "情形", item = "事项编号" }'
 
 
-def _text(v: Any) -> str:
-    if not isinstance(v, str) or not v.strip():
-        raise ValueError("非空字符串")
-    return v
+def _distinct(channels: list[Channel]) -> list[Channel]:
+    if len(set(channels)) != len(channels):
+        raise ValueError(CHANNELS_FORM)
+    return channels
 
 
-def _opt_text(v: Any) -> str:
-    if not isinstance(v, str):
-        raise ValueError("字符串")
-    return v
+class CaseTable(Table):
+    """One entry of material_cases: in this situation, these extra materials."""
+
+    when: Text
+    items: SomeTexts
 
 
-def _bool(v: Any) -> bool:
-    if not isinstance(v, bool):
-        raise ValueError("true 或 false")
-    return v
+class PrerequisiteTable(Table):
+    """One entry of prerequisites: in this situation, that item first."""
+
+    when: Text
+    item: Text
 
 
-def _pos_int(v: Any) -> int:
-    if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-        raise ValueError("正整数")
-    return v
+class ItemTable(Table):
+    """One [[item]] of services.toml, merged with its profile override; absent optional keys take ServiceItem's default."""
+
+    id: Text
+    no: Annotated[PositiveInt | None, Field(description="正整数")] = None
+    group: Text
+    name: Text
+    short_name: AnyText = ""
+    code: Text
+    variant: Annotated[Text | None, Field(description="非空字符串")] = None
+    kind: Annotated[ItemKind, Field(strict=False, description="以下之一：" + " / ".join(k.value for k in ItemKind))]
+    content: Text
+    channels: Annotated[list[Annotated[Channel, Field(strict=False)]], AfterValidator(_distinct),
+                        Field(min_length=1, description=CHANNELS_FORM)]
+    audience: Text
+    conditions: Text
+    time_limit: Text
+    login_required: Flag
+    materials: Texts
+    material_cases: Annotated[list[CaseTable], Field(description=CASES_FORM)] = []
+    procedure: Annotated[SomeTexts | None, Field(description="至少含一项的字符串列表")] = None  # None: [defaults]
+    basis: SomeTexts
+    result_publication: Annotated[Text | None, Field(description="非空字符串")] = None  # None: [defaults]
+    source: Text
+    requires_consent: Flag = False
+    working_age_check: Flag = False
+    min_age_only: Flag = False
+    in_person_review: Flag = False
+    restricted_to: Annotated[Text | None, Field(description="非空字符串")] = None
+    handling_office: AnyText = ""
+    prerequisites: Annotated[list[PrerequisiteTable], Field(description=PREREQUISITES_FORM)] = []
+    notes: Texts = []
+    source_note: AnyText = ""
+    closing_note: AnyText = ""
+    web_hall: Flag = False
 
 
-def _texts(nonempty: bool) -> _Check:
-    def check(v: Any) -> tuple[str, ...]:
-        if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
-            raise ValueError("非空字符串的列表")
-        if nonempty and not v:
-            raise ValueError("至少含一项的字符串列表")
-        return tuple(v)
+class ServicesFile(Table):
+    """services.toml's top level (schema_version, [defaults] and [[item]] are checked on their own)."""
 
-    return check
+    schema_version: Any = None
+    groups: SomeTexts
+    defaults: Any = None
+    item: Any = None
 
 
-def _enum(cls: type[enum.StrEnum]) -> _Check:
-    def check(v: Any) -> Any:
-        try:
-            return cls(v)
-        except ValueError:
-            raise ValueError("以下之一：" + " / ".join(m.value for m in cls)) from None
-
-    return check
+def _by_kind(name: str, value: Any) -> type[Table]:
+    """A [defaults.<key>] table: one `value` for each item kind (ItemKind), no other key."""
+    fields: dict[str, Any] = {kind.value: (value, ...) for kind in ItemKind}
+    return create_model(name, __base__=Table, **fields)
 
 
-def _channels(v: Any) -> tuple[Channel, ...]:
-    expected = '由 "counter"（柜面）和/或 "kiosk"（自助机）组成的非空列表'
-    if not isinstance(v, list) or not v or len(set(v)) != len(v):
-        raise ValueError(expected)
-    try:
-        return tuple(Channel(x) for x in v)
-    except ValueError:
-        raise ValueError(expected) from None
+ProcedureDefaults = _by_kind("ProcedureDefaults", SomeTexts)  # [defaults.procedure]: an item that gives none
+ResultDefaults = _by_kind("ResultDefaults", Text)  # [defaults.result_publication]: how the result is made known
 
 
-def _cases(v: Any) -> tuple[MaterialCase, ...]:
-    expected = '列表，每项形如 { when = "情形", items = ["材料", …] }'
-    if not isinstance(v, list):
-        raise ValueError(expected)
-    out = []
-    for c in v:
-        if not isinstance(c, dict) or set(c) != {"when", "items"}:
-            raise ValueError(expected)
-        try:
-            out.append(MaterialCase(when=_text(c["when"]), items=_texts(True)(c["items"])))
-        except ValueError:
-            raise ValueError(expected) from None
-    return tuple(out)
+class DefaultsTable(Table):
+    """[defaults] of services.toml."""
+
+    procedure: Any = None
+    result_publication: Any = None
 
 
-def _prereqs(v: Any) -> tuple[Prerequisite, ...]:
-    expected = '列表，每项形如 { when = "情形", item = "事项编号" }'
-    if not isinstance(v, list):
-        raise ValueError(expected)
-    out = []
-    for c in v:
-        if not isinstance(c, dict) or set(c) != {"when", "item"}:
-            raise ValueError(expected)
-        try:
-            out.append(Prerequisite(when=_text(c["when"]), item_id=_text(c["item"])))
-        except ValueError:
-            raise ValueError(expected) from None
-    return tuple(out)
+class ProfileFile(Table):
+    """A province profile's top level."""
+
+    profile: Any = None
+    working_age: Any = None
+    commitment: Any = None
+    items: Any = None
 
 
-# key -> (check, required); keys absent and not required take the ServiceItem default
-_ITEM_KEYS: dict[str, tuple[_Check, bool]] = {
-    "id": (_text, True),
-    "no": (_pos_int, False),
-    "group": (_text, True),
-    "name": (_text, True),
-    "short_name": (_opt_text, False),
-    "code": (_text, True),
-    "variant": (_text, False),
-    "kind": (_enum(ItemKind), True),
-    "content": (_text, True),
-    "channels": (_channels, True),
-    "audience": (_text, True),
-    "conditions": (_text, True),
-    "time_limit": (_text, True),
-    "login_required": (_bool, True),
-    "materials": (_texts(False), True),
-    "material_cases": (_cases, False),
-    "procedure": (_texts(True), False),
-    "basis": (_texts(True), True),
-    "result_publication": (_text, False),
-    "source": (_text, True),
-    "requires_consent": (_bool, False),
-    "working_age_check": (_bool, False),
-    "min_age_only": (_bool, False),
-    "in_person_review": (_bool, False),
-    "restricted_to": (_text, False),
-    "handling_office": (_opt_text, False),
-    "prerequisites": (_prereqs, False),
-    "notes": (_texts(False), False),
-    "source_note": (_opt_text, False),
-    "closing_note": (_opt_text, False),
-    "web_hall": (_bool, False),
-}
+class ProfileTable(Table):
+    """[profile]: which document this profile follows."""
+
+    name: Text
+    title: Text
+    description: AnyText
+    source: AnyText
+
+
+class WorkingAgeTable(Table):
+    """[working_age]: 劳动年龄 from min_age (seed 004)."""
+
+    min_age: PositiveInt
+    rule_text: AnyText = ""
+
+
+class CommitmentTable(Table):
+    """[commitment]: the 告知承诺 text (its [[commitment.paragraph]] are checked one by one)."""
+
+    title: Text
+    id_only: Flag
+    items: Texts
+    allowed_materials: Texts
+    paragraph: Any = None
+
+
+class ParagraphTable(Table):
+    """One [[commitment.paragraph]]: a paragraph and the document it quotes."""
+
+    text: Text
+    source: Text
+
+
 # what a province profile may change (an override replaces the whole value)
 OVERRIDABLE = (
     "short_name",
@@ -447,13 +464,28 @@ def _label(raw: Mapping[str, Any], index: int | None = None) -> str:
     return f"第 {index + 1} 个 [[item]]" if index is not None else "事项"
 
 
-def _check_keys(where: Path, label: str, table: Mapping[str, Any], allowed: Iterable[str]) -> None:
-    allowed = tuple(allowed)
-    for key in table:
-        if key not in allowed:
-            raise CatalogueError(
-                _msg("unknown_key", where=where, item=label, key=key, allowed=", ".join(allowed))
-            )
+T = TypeVar("T", bound=Table)
+
+
+def _table(model: type[T], data: Mapping[str, Any], label: str, where: Path | Callable[[str], Path],
+           names: Mapping[str, str] | None = None) -> T:
+    """`data` checked against `model`; CatalogueError naming the file, `label` and the first wrong key.
+
+    Unknown keys are named before wrong or missing ones; `where` may depend on the key (an item's value
+    from its profile override is the profile's); `names` shows a key as the file writes it ("[[item]]").
+    """
+    try:
+        return validate_table(model, data)
+    except SchemaProblem as exc:
+        problem = exc.first("unknown")
+        place = where if isinstance(where, Path) else where(problem.field)
+        key = (names or {}).get(problem.field, problem.field)
+        if problem.kind == "unknown":
+            raise CatalogueError(_msg("unknown_key", where=place, item=label, key=problem.field,
+                                      allowed=", ".join(model.model_fields))) from None
+        if problem.kind == "missing":
+            raise CatalogueError(_msg("missing_key", where=place, item=label, key=key)) from None
+        raise CatalogueError(_msg("bad_value", where=place, item=label, key=key, expected=problem.expected)) from None
 
 
 def _section(where: Path, raw: Mapping[str, Any], name: str) -> Mapping[str, Any]:
@@ -463,47 +495,29 @@ def _section(where: Path, raw: Mapping[str, Any], name: str) -> Mapping[str, Any
     return value
 
 
-def _field(where: Path, label: str, table: Mapping[str, Any], key: str, check: _Check) -> Any:
-    if key not in table:
-        raise CatalogueError(_msg("missing_key", where=where, item=label, key=key))
-    try:
-        return check(table[key])
-    except ValueError as exc:
-        raise CatalogueError(
-            _msg("bad_value", where=where, item=label, key=key, expected=exc.args[0])
-        ) from exc
-
-
 def _build_item(
     raw: Mapping[str, Any],
     origin: Callable[[str], Path],
     label: str,
     defaults: Mapping[str, Mapping[str, Any]],
 ) -> ServiceItem:
-    values: dict[str, Any] = {}
-    for key, (check, required) in _ITEM_KEYS.items():
-        if key in raw:
-            values[key] = _field(origin(key), label, raw, key, check)
-        elif required:
-            raise CatalogueError(_msg("missing_key", where=origin(key), item=label, key=key))
-    kind: ItemKind = values["kind"]
-    values.setdefault("procedure", defaults["procedure"][kind.value])
-    values.setdefault("result_publication", defaults["result_publication"][kind.value])
-    values.setdefault("material_cases", ())
-    values["variant"] = values.get("variant")
-    if "no" in values and values["id"] != str(values["no"]):
-        raise CatalogueError(
-            _msg(
-                "bad_value",
-                where=origin("id"),
-                item=label,
-                key="id",
-                expected=f'与 no 相同的 "{values["no"]}"',
-            )
-        )
-    values["no"] = values.get("no")
+    t = _table(ItemTable, raw, label, origin)
+    kind = t.kind.value
+    if t.no is not None and t.id != str(t.no):
+        raise CatalogueError(_msg("bad_value", where=origin("id"), item=label, key="id", expected=f'与 no 相同的 "{t.no}"'))
+    values = t.model_dump()
+    values.update(
+        channels=tuple(t.channels),
+        materials=tuple(t.materials),
+        material_cases=tuple(MaterialCase(when=c.when, items=tuple(c.items)) for c in t.material_cases),
+        procedure=tuple(t.procedure) if t.procedure is not None else defaults["procedure"][kind],
+        basis=tuple(t.basis),
+        result_publication=t.result_publication or defaults["result_publication"][kind],
+        prerequisites=tuple(Prerequisite(when=p.when, item_id=p.item) for p in t.prerequisites),
+        notes=tuple(t.notes),
+    )
     item = ServiceItem(**values)
-    if kind is ItemKind.GUIDANCE and Channel.KIOSK in item.channels:
+    if item.kind is ItemKind.GUIDANCE and Channel.KIOSK in item.channels:
         raise CatalogueError(_msg("guidance_on_kiosk", where=origin("channels"), item=label))
     needs_materials = item.login_required or item.is_guidance
     if needs_materials and not item.materials and not item.material_cases:
@@ -512,56 +526,42 @@ def _build_item(
 
 
 def _load_defaults(where: Path, raw: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    d = _section(where, raw, "defaults")
-    out: dict[str, dict[str, Any]] = {}
-    for key, check in (("procedure", _texts(True)), ("result_publication", _text)):
-        table = d.get(key)
-        if not isinstance(table, dict):
+    d = _table(DefaultsTable, _section(where, raw, "defaults"), "[defaults]", where)
+    for key in ("procedure", "result_publication"):
+        if not isinstance(getattr(d, key), dict):
             raise CatalogueError(_msg("missing_key", where=where, item="[defaults]", key=key))
-        out[key] = {k.value: _field(where, f"[defaults.{key}]", table, k.value, check) for k in ItemKind}
-    return out
+    procedure = _table(ProcedureDefaults, d.procedure, "[defaults.procedure]", where)
+    result = _table(ResultDefaults, d.result_publication, "[defaults.result_publication]", where)
+    return {
+        "procedure": {k.value: tuple(getattr(procedure, k.value)) for k in ItemKind},
+        "result_publication": {k.value: getattr(result, k.value) for k in ItemKind},
+    }
 
 
 def _load_profile_meta(where: Path, raw: Mapping[str, Any]) -> tuple[ProvinceProfile, WorkingAgeRule, Commitment]:
-    _check_keys(where, "省份配置", raw, ("profile", "working_age", "commitment", "items"))
-    p = _section(where, raw, "profile")
-    _check_keys(where, "[profile]", p, ("name", "title", "description", "source"))
-    profile = ProvinceProfile(
-        name=_field(where, "[profile]", p, "name", _text),
-        title=_field(where, "[profile]", p, "title", _text),
-        description=_field(where, "[profile]", p, "description", _opt_text),
-        source=_field(where, "[profile]", p, "source", _opt_text),
-    )
-    w = _section(where, raw, "working_age")
-    wl = "[working_age]"
-    _check_keys(where, wl, w, ("min_age", "rule_text"))
-    rule = WorkingAgeRule(
-        min_age=_field(where, wl, w, "min_age", _pos_int),
-        rule_text=_opt_text(w.get("rule_text", "")),
-    )
-    c = _section(where, raw, "commitment")
+    _table(ProfileFile, raw, "省份配置", where)
+    p = _table(ProfileTable, _section(where, raw, "profile"), "[profile]", where)
+    profile = ProvinceProfile(name=p.name, title=p.title, description=p.description, source=p.source)
+    w = _table(WorkingAgeTable, _section(where, raw, "working_age"), "[working_age]", where)
     cl = "[commitment]"
-    _check_keys(where, cl, c, ("title", "id_only", "items", "allowed_materials", "paragraph"))
-    paragraphs = c.get("paragraph")
-    if not isinstance(paragraphs, list) or not paragraphs:
+    c = _table(CommitmentTable, _section(where, raw, "commitment"), cl, where)
+    if not isinstance(c.paragraph, list) or not c.paragraph:
         raise CatalogueError(_msg("missing_key", where=where, item=cl, key="[[commitment.paragraph]]"))
-    texts, sources = [], []
-    for i, para in enumerate(paragraphs):
+    paragraphs = []
+    for i, para in enumerate(c.paragraph):
         pl = f"[[commitment.paragraph]] 第 {i + 1} 段"
         if not isinstance(para, dict):
             raise CatalogueError(_msg("bad_value", where=where, item=pl, key="paragraph", expected="表"))
-        _check_keys(where, pl, para, ("text", "source"))
-        texts.append(_field(where, pl, para, "text", _text))
-        sources.append(_field(where, pl, para, "source", _text))
+        paragraphs.append(_table(ParagraphTable, para, pl, where))
     commitment = Commitment(
-        title=_field(where, cl, c, "title", _text),
-        paragraphs=tuple(texts),
-        items=_field(where, cl, c, "items", _texts(False)),
-        id_only=_field(where, cl, c, "id_only", _bool),
-        allowed_materials=_field(where, cl, c, "allowed_materials", _texts(False)),
-        sources=tuple(sources),
+        title=c.title,
+        paragraphs=tuple(para.text for para in paragraphs),
+        items=tuple(c.items),
+        id_only=c.id_only,
+        allowed_materials=tuple(c.allowed_materials),
+        sources=tuple(para.source for para in paragraphs),
     )
-    return profile, rule, commitment
+    return profile, WorkingAgeRule(min_age=w.min_age, rule_text=w.rule_text), commitment
 
 
 def available_profiles(catalogue_dir: Path = CATALOGUE_DIR) -> tuple[str, ...]:
@@ -748,7 +748,6 @@ def _load_items(
                 _msg("bad_value", where=services_path, item=_label({}, index), key="item", expected="表")
             )
         label = _label(r, index)
-        _check_keys(services_path, label, r, _ITEM_KEYS)
         over = overrides.get(str(r.get("id")), {})
         for key in over:
             if key not in OVERRIDABLE:
@@ -827,7 +826,6 @@ def load_catalogue(
         )
     raw = _read_toml(services_path)
     prof_raw = _read_toml(profile_path)
-    _check_keys(services_path, "文件", raw, ("schema_version", "groups", "defaults", "item"))
     if raw.get("schema_version") != SCHEMA_VERSION:
         raise CatalogueError(
             _msg(
@@ -837,7 +835,7 @@ def load_catalogue(
                 value=raw.get("schema_version"),
             )
         )
-    groups = _field(services_path, "文件", raw, "groups", _texts(True))
+    groups = tuple(_table(ServicesFile, raw, "文件", services_path).groups)
     defaults = _load_defaults(services_path, raw)
     prof, rule, commitment = _load_profile_meta(profile_path, prof_raw)
 

@@ -15,9 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Annotated, Any, Literal, TypeVar, get_args
+
+from pydantic import Field, StringConstraints
 
 from config import CONFIG_DIR
+from config.schema import NON_BLANK, SchemaProblem, Table, validate_table
 from devices.idnumber import IdNumberFault, InvalidIdNumber, validate_id_number
 from kiosk.masking import age_band, mask_id_number, mask_name, mask_phone
 
@@ -84,11 +87,13 @@ class FieldKind(enum.StrEnum):
 KEYPAD_KINDS = frozenset({FieldKind.PHONE, FieldKind.DATE, FieldKind.AMOUNT, FieldKind.NUMBER, FieldKind.DIGITS,
                           FieldKind.ID_NUMBER})
 CARD_SOURCES = ("name", "id_number", "gender", "nation", "birth_date", "address")
-PREFILLS = ("town", "phone", "today", "village")
-CONFIRMATIONS = ("", "commitment", "consent")
-PREVIEWS = ("", "gig_seeker")  # a question that also shows what will be published (零工求职登记's consent)
-GATES = ("", "employment_certificate")
+Prefill = Literal["", "town", "phone", "today", "village"]  # the service point's town and village, a phone, today
+Confirmation = Literal["", "commitment", "consent"]  # the catalogue's 告知承诺 text, or the form's own
+Preview = Literal["", "gig_seeker"]  # a question that also shows what will be published (零工求职登记's consent)
+Gate = Literal["", "employment_certificate"]
+PREFILLS = tuple(p for p in get_args(Prefill) if p)
 _PHONE = re.compile(r"1[3-9][0-9]{9}", re.ASCII)
+T = TypeVar("T", bound=Table)
 _ID_NUMBER_MESSAGES = {IdNumberFault.FORM: "invalid_id_number", IdNumberFault.BIRTH_DATE: "invalid_id_number_date",
                        IdNumberFault.CHECK_DIGIT: "invalid_id_number_check"}
 
@@ -128,7 +133,7 @@ class FieldDef:
     max_length: int | None = None
     unit: str = ""
     messages: Mapping[str, str] = field(default_factory=dict)
-    preview: str = ""  # PREVIEWS: show beside the question what the answers would publish
+    preview: str = ""  # a Preview: show beside the question what the answers would publish
 
     @property
     def keypad(self) -> bool:
@@ -188,14 +193,94 @@ class FormDef:
 # ---------------------------------------------------------------------------------------------
 # loading
 # ---------------------------------------------------------------------------------------------
-_FORM_KEYS = ("id", "item", "kind", "constants", "confirmation", "confirmation_title", "confirmation_text",
-              "confirmation_payload", "eligibility", "gate", "gate_leads", "intro", "done_note")
-_FIELD_KEYS = ("id", "kind", "label", "review_label", "payload", "required", "ask", "hint", "as_list",
-               "label_payload", "options", "source", "prefill", "default", "min", "max", "min_days", "max_days",
-               "not_before", "min_length", "max_length", "unit", "messages", "preview")
-_MESSAGE_KEYS = ("required", "required_choice", "invalid_phone", "invalid_date", "invalid_number", "invalid_id_number",
-                 "invalid_id_number_date", "invalid_id_number_check", "too_small", "too_large", "too_early",
-                 "too_late", "before_other", "too_long", "too_short", "not_an_option")
+Words = Annotated[str, Field(description="文字")]
+Flag = Annotated[bool, Field(description="true 或 false")]
+Whole = Annotated[int | None, Field(description="整数")]
+NonBlank = Annotated[str, NON_BLANK, Field(description="非空文字")]
+Message = Annotated[str | None, NON_BLANK, Field(description="非空文字")]
+OPTIONS_FORM = "每项含 value（文字/整数/布尔）和 label（文字）"
+
+
+class FormFile(Table):
+    """A definition file's top level: [form] and its [[field]] list (each checked on its own)."""
+
+    form: Any = None
+    field: Any = None
+
+
+class FormTable(Table):
+    """[form]: which catalogue item, which submission kind, the confirmation and the gate."""
+
+    id: NonBlank
+    item: Annotated[str, NON_BLANK, Field(description="事项编号（文字，如 \"11\"）")]
+    kind: Annotated[str, NON_BLANK, Field(description="提交业务类型")]
+    constants: Annotated[dict[str, Any], Field(description="表")] = {}
+    confirmation: Annotated[Confirmation, Field(description="commitment 或 consent")] = ""
+    confirmation_title: Words = ""
+    confirmation_text: Words = ""
+    confirmation_payload: Words = ""
+    eligibility: Annotated[str, Field(description="记录类型")] = ""
+    gate: Annotated[Gate, Field(description="employment_certificate")] = ""
+    gate_leads: Annotated[dict[str, Annotated[str, NON_BLANK]], Field(description="表（前置事项编号 = 按钮文字）")] = {}
+    intro: Words = ""
+    done_note: Words = ""
+
+
+class FieldTable(Table):
+    """One [[field]]: a question (the rules across its keys are checked after it)."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$"), Field(description="小写字母、数字和下划线")]
+    kind: Annotated[FieldKind, Field(strict=False, description="、".join(k.value for k in FieldKind))]
+    label: NonBlank
+    review_label: Words = ""
+    payload: Words = ""
+    required: Annotated[bool | None, Field(description="true 或 false")] = None  # None: all but text fields
+    ask: Flag = True
+    hint: Words = ""
+    as_list: Flag = False
+    label_payload: Words = ""
+    options: Any = None  # kind = choice only; each entry an OptionTable
+    source: Words = ""
+    prefill: Annotated[Prefill, Field(description="、".join(PREFILLS))] = ""
+    default: Any = None
+    min: Whole = None
+    max: Whole = None
+    min_days: Whole = None
+    max_days: Whole = None
+    not_before: Annotated[str, Field(description="字段 id")] = ""
+    min_length: Whole = None
+    max_length: Whole = None
+    unit: Words = ""
+    messages: Annotated[dict[str, Any], Field(description="表")] = {}
+    preview: Annotated[Preview, Field(description="gig_seeker")] = ""
+
+
+class OptionTable(Table):
+    """One entry of a choice field's options."""
+
+    value: str | int | bool
+    label: Annotated[str, NON_BLANK]
+
+
+class MessagesTable(Table):
+    """A field's own answer messages (each overrides the generic one of MESSAGES)."""
+
+    required: Message = None
+    required_choice: Message = None
+    invalid_phone: Message = None
+    invalid_date: Message = None
+    invalid_number: Message = None
+    invalid_id_number: Message = None
+    invalid_id_number_date: Message = None
+    invalid_id_number_check: Message = None
+    too_small: Message = None
+    too_large: Message = None
+    too_early: Message = None
+    too_late: Message = None
+    before_other: Message = None
+    too_long: Message = None
+    too_short: Message = None
+    not_an_option: Message = None
 
 
 class _Ctx:
@@ -210,25 +295,18 @@ class _Ctx:
         fld = f"字段 {self.field} " if self.field else ""
         return FormDefinitionError(MESSAGES[message].format(where=self.where, form=self.form, field=fld, **kw))
 
-
-def _get(ctx: _Ctx, table: Mapping[str, Any], key: str, typ: type | tuple[type, ...], expected: str, *,
-         required: bool = False, default: Any = None) -> Any:
-    if key not in table:
-        if required:
-            raise ctx.fail("def_missing", key=key)
-        return default
-    v = table[key]
-    if not isinstance(v, typ) or isinstance(v, bool) and typ in (int, (int,)):
-        raise ctx.fail("def_bad", key=key, expected=expected)
-    if isinstance(v, str) and required and not v.strip():
-        raise ctx.fail("def_bad", key=key, expected=expected)
-    return v
-
-
-def _check_keys(ctx: _Ctx, table: Mapping[str, Any], allowed: Sequence[str]) -> None:
-    for key in table:
-        if key not in allowed:
-            raise ctx.fail("def_unknown_key", key=key, allowed="、".join(allowed))
+    def table(self, model: type[T], data: Mapping[str, Any], prefix: str = "") -> T:
+        """`data` checked against `model`; the first unknown, missing or wrong key named (as `prefix` + key)."""
+        try:
+            return validate_table(model, data)
+        except SchemaProblem as exc:
+            problem = exc.first("unknown")
+            key = prefix + problem.field
+            if problem.kind == "unknown":
+                raise self.fail("def_unknown_key", key=key, allowed="、".join(model.model_fields)) from None
+            if problem.kind == "missing":
+                raise self.fail("def_missing", key=key) from None
+            raise self.fail("def_bad", key=key, expected=problem.expected) from None
 
 
 def _options(ctx: _Ctx, raw: Any) -> tuple[Option, ...]:
@@ -237,13 +315,16 @@ def _options(ctx: _Ctx, raw: Any) -> tuple[Option, ...]:
     out = []
     seen: set[Any] = set()
     for o in raw:
-        if not isinstance(o, dict) or set(o) != {"value", "label"} or not isinstance(o["label"], str) \
-                or not o["label"].strip() or not isinstance(o["value"], str | int | bool):
-            raise ctx.fail("def_bad", key="options", expected="每项含 value（文字/整数/布尔）和 label（文字）")
-        if (type(o["value"]), o["value"]) in seen:
-            raise ctx.fail("def_duplicate", key="options.value", value=o["value"])
-        seen.add((type(o["value"]), o["value"]))
-        out.append(Option(o["value"], o["label"]))
+        try:
+            option = validate_table(OptionTable, o) if isinstance(o, dict) else None
+        except SchemaProblem:
+            option = None
+        if option is None:
+            raise ctx.fail("def_bad", key="options", expected=OPTIONS_FORM)
+        if (type(option.value), option.value) in seen:
+            raise ctx.fail("def_duplicate", key="options.value", value=option.value)
+        seen.add((type(option.value), option.value))
+        out.append(Option(option.value, option.label))
     return tuple(out)
 
 
@@ -251,62 +332,35 @@ def _build_field(ctx: _Ctx, raw: Any, index: int) -> FieldDef:
     if not isinstance(raw, dict):
         raise ctx.fail("def_bad", key=f"field[{index}]", expected="表")
     ctx.field = str(raw.get("id") or f"#{index + 1}")
-    _check_keys(ctx, raw, _FIELD_KEYS)
-    fid = _get(ctx, raw, "id", str, "非空文字", required=True)
-    if not re.fullmatch(r"[a-z][a-z0-9_]*", fid):
-        raise ctx.fail("def_bad", key="id", expected="小写字母、数字和下划线")
-    kind_raw = _get(ctx, raw, "kind", str, "、".join(k.value for k in FieldKind), required=True)
-    try:
-        kind = FieldKind(kind_raw)
-    except ValueError:
-        raise ctx.fail("def_bad", key="kind", expected="、".join(k.value for k in FieldKind)) from None
-    label = _get(ctx, raw, "label", str, "非空文字", required=True)
-    messages = _get(ctx, raw, "messages", dict, "表", default={})
-    for k, v in messages.items():
-        if k not in _MESSAGE_KEYS:
-            raise ctx.fail("def_unknown_key", key=f"messages.{k}", allowed="、".join(_MESSAGE_KEYS))
-        if not isinstance(v, str) or not v.strip():
-            raise ctx.fail("def_bad", key=f"messages.{k}", expected="非空文字")
+    t = ctx.table(FieldTable, raw)
+    kind = t.kind
+    messages = ctx.table(MessagesTable, t.messages, prefix="messages.").model_dump(exclude_none=True)
     options: tuple[Option, ...] = ()
     if kind is FieldKind.CHOICE:
-        options = _options(ctx, raw.get("options"))
-    elif "options" in raw:
+        options = _options(ctx, t.options)
+    elif t.options is not None:
         raise ctx.fail("def_bad", key="options", expected="只用于 kind = choice")
-    source = _get(ctx, raw, "source", str, "文字", default="")
-    if kind is FieldKind.CODE and not source:
+    if kind is FieldKind.CODE and not t.source:
         raise ctx.fail("def_missing", key="source")
-    if kind is FieldKind.CARD and source not in CARD_SOURCES:
+    if kind is FieldKind.CARD and t.source not in CARD_SOURCES:
         raise ctx.fail("def_bad", key="source", expected="、".join(CARD_SOURCES))
-    payload = _get(ctx, raw, "payload", str, "文字", default="")
-    if kind is not FieldKind.CARD and not payload:
+    if kind is not FieldKind.CARD and not t.payload:
         raise ctx.fail("def_missing", key="payload")
-    prefill = _get(ctx, raw, "prefill", str, "、".join(PREFILLS), default="")
-    if prefill and prefill not in PREFILLS:
-        raise ctx.fail("def_bad", key="prefill", expected="、".join(PREFILLS))
-    preview = _get(ctx, raw, "preview", str, "、".join(p for p in PREVIEWS if p), default="")
-    if preview not in PREVIEWS:
-        raise ctx.fail("def_bad", key="preview", expected="、".join(p for p in PREVIEWS if p))
-    ints = {k: _get(ctx, raw, k, int, "整数") for k in ("min", "max", "min_days", "max_days", "min_length",
-                                                         "max_length")}
-    if ints["min"] is not None and ints["max"] is not None and ints["min"] > ints["max"]:
+    if t.min is not None and t.max is not None and t.min > t.max:
         raise ctx.fail("def_bad", key="min", expected="不大于 max")
-    ask = _get(ctx, raw, "ask", bool, "true 或 false", default=True)
-    required = _get(ctx, raw, "required", bool, "true 或 false", default=kind is not FieldKind.TEXT)
-    default = raw.get("default")
-    if not ask and required and default is None:
+    required = t.required if t.required is not None else kind is not FieldKind.TEXT
+    if not t.ask and required and t.default is None:
         raise ctx.fail("def_missing", key="default")
     f = FieldDef(
-        id=fid, kind=kind, label=label, review_label=_get(ctx, raw, "review_label", str, "文字", default="") or label,
-        payload=payload, required=required, ask=ask, hint=_get(ctx, raw, "hint", str, "文字", default=""),
-        as_list=_get(ctx, raw, "as_list", bool, "true 或 false", default=False),
-        label_payload=_get(ctx, raw, "label_payload", str, "文字", default=""), options=options, source=source,
-        prefill=prefill, default=default, not_before=_get(ctx, raw, "not_before", str, "字段 id", default=""),
-        unit=_get(ctx, raw, "unit", str, "文字", default=""), messages=MappingProxyType(dict(messages)),
-        preview=preview, **ints,
+        id=t.id, kind=kind, label=t.label, review_label=t.review_label or t.label, payload=t.payload,
+        required=required, ask=t.ask, hint=t.hint, as_list=t.as_list, label_payload=t.label_payload,
+        options=options, source=t.source, prefill=t.prefill, default=t.default, not_before=t.not_before,
+        unit=t.unit, messages=MappingProxyType(messages), preview=t.preview, min=t.min, max=t.max,
+        min_days=t.min_days, max_days=t.max_days, min_length=t.min_length, max_length=t.max_length,
     )
-    if default is not None:
-        problem = check_answer(f, default, date(2000, 1, 1)) if kind is not FieldKind.DATE else None
-        if kind is FieldKind.CHOICE and not any(o.value == default for o in options):
+    if t.default is not None:
+        problem = check_answer(f, t.default, date(2000, 1, 1)) if kind is not FieldKind.DATE else None
+        if kind is FieldKind.CHOICE and not any(o.value == t.default for o in options):
             raise ctx.fail("def_bad", key="default", expected="options 中的一个 value")
         if problem and kind is not FieldKind.CHOICE:
             raise ctx.fail("def_bad", key="default", expected=problem)
@@ -321,26 +375,10 @@ def parse_form(raw: Mapping[str, Any], where: Path) -> FormDef:
     if not isinstance(form, dict):
         raise ctx.fail("def_missing", key="[form]")
     ctx.form = str(form.get("id") or where.stem)
-    for key in raw:
-        if key not in ("form", "field"):
-            raise ctx.fail("def_unknown_key", key=key, allowed="form、field")
-    _check_keys(ctx, form, _FORM_KEYS)
-    fid = _get(ctx, form, "id", str, "非空文字", required=True)
-    item = _get(ctx, form, "item", str, "事项编号（文字，如 \"11\"）", required=True)
-    kind = _get(ctx, form, "kind", str, "提交业务类型", required=True)
-    constants = _get(ctx, form, "constants", dict, "表", default={})
-    confirmation = _get(ctx, form, "confirmation", str, "、".join(c or '""' for c in CONFIRMATIONS), default="")
-    if confirmation not in CONFIRMATIONS:
-        raise ctx.fail("def_bad", key="confirmation", expected="commitment 或 consent")
-    text = _get(ctx, form, "confirmation_text", str, "文字", default="")
-    if confirmation == "consent" and not text.strip():
+    ctx.table(FormFile, raw)
+    t = ctx.table(FormTable, form)
+    if t.confirmation == "consent" and not t.confirmation_text.strip():
         raise ctx.fail("def_missing", key="confirmation_text")
-    gate = _get(ctx, form, "gate", str, "employment_certificate", default="")
-    if gate not in GATES:
-        raise ctx.fail("def_bad", key="gate", expected="employment_certificate")
-    gate_leads = _get(ctx, form, "gate_leads", dict, "表（前置事项编号 = 按钮文字）", default={})
-    if not all(isinstance(v, str) and v.strip() for v in gate_leads.values()):
-        raise ctx.fail("def_bad", key="gate_leads", expected="表（前置事项编号 = 按钮文字）")
     raw_fields = raw.get("field")
     if not isinstance(raw_fields, list) or not raw_fields:
         raise ctx.fail("def_missing", key="[[field]]")
@@ -363,12 +401,10 @@ def parse_form(raw: Mapping[str, Any], where: Path) -> FormDef:
             raise ctx.fail("def_unknown_ref", key="not_before", value=f.not_before)
     ctx.field = ""
     return FormDef(
-        id=fid, item=item, kind=kind, fields=fields, constants=MappingProxyType(dict(constants)),
-        confirmation=confirmation, confirmation_title=_get(ctx, form, "confirmation_title", str, "文字", default=""),
-        confirmation_text=text, confirmation_payload=_get(ctx, form, "confirmation_payload", str, "文字", default=""),
-        eligibility=_get(ctx, form, "eligibility", str, "记录类型", default=""), gate=gate, gate_leads=dict(gate_leads),
-        intro=_get(ctx, form, "intro", str, "文字", default=""),
-        done_note=_get(ctx, form, "done_note", str, "文字", default=""), source=where.name,
+        id=t.id, item=t.item, kind=t.kind, fields=fields, constants=MappingProxyType(dict(t.constants)),
+        confirmation=t.confirmation, confirmation_title=t.confirmation_title, confirmation_text=t.confirmation_text,
+        confirmation_payload=t.confirmation_payload, eligibility=t.eligibility, gate=t.gate,
+        gate_leads=dict(t.gate_leads), intro=t.intro, done_note=t.done_note, source=where.name,
     )
 
 

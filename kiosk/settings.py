@@ -3,12 +3,13 @@
 Layers, later ones win: config/default.toml (site-neutral, no secrets) → config/demo.toml (demo runs
 only) → the site file → data_dir/site-overrides.toml (a technician's changes). Outside demo mode any
 value of the demo overlay (its technician PIN, credentials, service point) stops the kiosk.
+Each merged table is checked by its model in kiosk/settings_schema.py (config/schema.py), then the
+checks across keys and against files (_SiteChecks) run; the Settings dataclasses are built from the models.
 """
 
 from __future__ import annotations
 
 import hmac
-import ipaddress
 import os
 import tomllib
 from collections.abc import Callable, Mapping
@@ -16,11 +17,12 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from config import CONFIG_DIR, resource_root
-from devices.uri import DeviceUriError, parse_device_uri
+from config.schema import SchemaProblem, validate_table
+from devices.uri import parse_device_uri
+from kiosk.settings_schema import SECTIONS, WholeMessage
 
 PROJECT_ROOT = resource_root()  # the checkout, or the frozen bundle's _internal/ (config/__init__.py)
 DEFAULT_CONFIG = CONFIG_DIR / "default.toml"
@@ -40,6 +42,9 @@ _PATH_KEYS = (("kiosk", "data_dir"), ("platform", "credentials_file"), ("platfor
 MESSAGES: Mapping[str, str] = {
     "bad_value": "{where}: 配置项 {key} 的值 {value} 无效，应为{expected}",
     "missing": "{where}: 缺少配置项 {key}",
+    "unknown_section": "{where}: 未知的配置段 [{section}]；可用的段：{sections}",
+    "not_a_table": "{where}: [{section}] 应为一个配置段（表），而不是单个值",
+    "unknown_key": "{where}: 未知的配置项 {key}；[{section}] 可用的配置项：{keys}",
     "missing_real_site": ("{where}: 缺少配置项 {key}（真实站点须在站点文件中填写；"
                           "若是演示，请在 [kiosk] 中写 demo = true）"),
     "not_utf8": "配置文件 {path} 不是 UTF-8 编码（第 {offset} 字节起无法解码）；请另存为 UTF-8 后重试",
@@ -56,8 +61,6 @@ MESSAGES: Mapping[str, str] = {
     "expect_kiosk_id": "平台分配给本机的编号",
     "expect_service_point": "本服务点的真实信息",
     "expect_no_sandbox": "false",
-    "url": "以 https:// 开头、含主机名的地址，如 https://platform.example/api（http:// 只用于本机 127.0.0.1 / localhost）",
-    "pin_hash": "kiosk hash-pin 生成的行（scrypt:标识:n:r:p:盐:摘要）；本值不予显示",
     "ca_bundle": "存在的 CA 证书文件（PEM），或留空使用系统证书",
     "credentials": "可读的平台凭据文件（含 kiosk_id 与至少 16 个字符的 secret）：{detail}",
     "printer_profile": "config/printer_profiles.toml 中的打印机型号之一：{available}",
@@ -70,240 +73,6 @@ MESSAGES: Mapping[str, str] = {
 
 class ConfigError(ValueError):
     """A settings problem; the message names the file, the key and the expected form."""
-
-
-class _WholeMessage(ValueError):
-    """A validator's message that already names the key (shown as is after the file name)."""
-
-
-# ---- validators: each returns the converted value or raises ValueError("expected form") ----
-def _str(nonempty: bool = True) -> Callable[[Any], str]:
-    def check(v: Any) -> str:
-        if not isinstance(v, str) or (nonempty and not v.strip()):
-            raise ValueError("非空字符串" if nonempty else "字符串")
-        return v
-
-    return check
-
-
-def _int(lo: int, hi: int) -> Callable[[Any], int]:
-    def check(v: Any) -> int:
-        if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
-            raise ValueError(f"{lo} 到 {hi} 之间的整数")
-        return v
-
-    return check
-
-
-def _float(lo: float, hi: float) -> Callable[[Any], float]:
-    def check(v: Any) -> float:
-        if isinstance(v, bool) or not isinstance(v, int | float) or not lo <= float(v) <= hi:
-            raise ValueError(f"{lo} 到 {hi} 之间的数")
-        return float(v)
-
-    return check
-
-
-def _bool(v: Any) -> bool:
-    if not isinstance(v, bool):
-        raise ValueError("true 或 false")
-    return v
-
-
-def _choice(*options: str) -> Callable[[Any], str]:
-    def check(v: Any) -> str:
-        if v not in options:
-            raise ValueError("以下之一：" + " / ".join(options))
-        return str(v)
-
-    return check
-
-
-def is_loopback_host(host: str) -> bool:
-    """127.0.0.0/8, ::1 or localhost: the sandbox and the tests, never a real platform."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _url(v: Any) -> str:
-    """https:// with a host; plain http:// only for a loopback host (ID numbers never travel in clear)."""
-    if not isinstance(v, str):
-        raise ValueError(MESSAGES["url"])
-    try:
-        parts = urlsplit(v)
-        parts.port  # noqa: B018  (raises ValueError for a port that is not a number in range)
-    except ValueError as exc:
-        raise ValueError(MESSAGES["url"]) from exc
-    host = parts.hostname or ""
-    if not host or parts.scheme not in ("https", "http") or (parts.scheme == "http" and not is_loopback_host(host)):
-        raise ValueError(MESSAGES["url"])
-    return v.rstrip("/")
-
-
-def _device(kind: str) -> Callable[[Any], str]:
-    def check(v: Any) -> str:
-        from devices.base import DeviceKind
-        from devices.factory import check_address
-
-        if not isinstance(v, str):
-            raise ValueError("设备地址字符串")
-        try:
-            parse_device_uri(v)
-        except DeviceUriError as exc:
-            raise ValueError(exc.args[0]) from exc
-        try:
-            check_address(DeviceKind(kind), v)
-        except DeviceUriError as exc:
-            raise _WholeMessage(exc.args[0]) from exc
-        return v
-
-    return check
-
-
-def _sam_device(v: Any) -> str:
-    """The social security card PSAM: `pcsc://<its reader>` (options key_usage, key_version, df) or `none`."""
-    from devices.factory import check_sam_address
-
-    if not isinstance(v, str):
-        raise ValueError("设备地址字符串")
-    try:
-        check_sam_address(v)
-    except DeviceUriError as exc:
-        raise _WholeMessage(exc.args[0]) from exc
-    return v
-
-
-def _timezone(v: Any) -> str:
-    """An IANA zone name the system's zone database knows (Debian package tzdata)."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        ZoneInfo(v)
-    except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
-        raise ValueError("时区名称，如 \"Asia/Shanghai\"（区分大小写）") from exc
-    return str(v)
-
-
-def _str_list(v: Any) -> tuple[str, ...]:
-    if not isinstance(v, list) or not all(isinstance(x, str) and x for x in v):
-        raise ValueError("字符串列表，如 [\"all\"]")
-    return tuple(v)
-
-
-def _item_list(v: Any) -> tuple[int | str, ...]:
-    ok = isinstance(v, list) and all(
-        (isinstance(x, int) and not isinstance(x, bool)) or (isinstance(x, str) and x) for x in v
-    )
-    if not ok:
-        raise ValueError("事项序号、编号或代码的列表，如 [16, \"S000-08\", \"unemployment_registration\"]")
-    return tuple(v)
-
-
-def _pin_hashes(v: Any) -> tuple[str, ...]:
-    """Each line must parse as a `kiosk hash-pin` line (else technician entry fails at the kiosk)."""
-    from kiosk.technician import PinHash, PinHashInvalid
-
-    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
-        raise ValueError(MESSAGES["pin_hash"])
-    for line in v:
-        try:
-            PinHash.parse(line)
-        except PinHashInvalid as exc:
-            raise ValueError(MESSAGES["pin_hash"]) from exc
-    return tuple(v)
-
-
-# section -> key -> (validator, required)
-SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], bool]]] = {
-    "kiosk": {
-        "id": (_str(), True),
-        "data_dir": (_str(), True),
-        "orientation": (_choice("auto", "landscape", "portrait"), True),
-        "demo": (_bool, True),
-        "province_profile": (_str(), True),
-    },
-    "service_point": {
-        "name": (_str(), True),
-        "village": (_str(), True),
-        "town": (_str(), True),
-        "county": (_str(), True),
-        "address": (_str(), True),
-        "lat": (_float(-90, 90), True),
-        "lon": (_float(-180, 180), True),
-        "counter": (_str(), True),
-        "phone": (_str(nonempty=False), False),
-        "timezone": (_timezone, False),  # the clock shown and printed, whatever the system's own zone
-        "web_hall_url": (_url, False),  # the province's web hall (网上办事大厅), for employer-side matters
-    },
-    "platform": {
-        "url": (_url, True),
-        "credentials_file": (_str(), True),
-        "ca_bundle": (_str(nonempty=False), False),
-        "connect_timeout_s": (_float(0.1, 60), True),
-        "read_timeout_s": (_float(0.1, 300), True),
-        "call_deadline_s": (_float(1, 600), False),
-        "max_reply_bytes": (_int(65_536, 268_435_456), False),
-        "start_sandbox": (_bool, False),
-    },
-    "devices": {
-        "id_card": (_device("id_card"), True),
-        "ss_card": (_device("ss_card"), True),
-        "ss_card_sam": (_sam_device, False),  # the PSAM for 3rd-generation cards (second PC/SC slot) or none
-        "qr_scanner": (_device("qr_scanner"), True),
-        "printer": (_device("printer"), True),
-        "printer_profile": (_str(), True),
-    },
-    "timeouts": {
-        "idle_warning_s": (_int(10, 3600), True),
-        "idle_countdown_s": (_int(20, 600), True),
-        "max_session_s": (_int(60, 7200), True),
-        "max_extensions": (_int(10, 1000), True),
-        "device_status_s": (_float(0.1, 30), True),
-        "staff_session_s": (_int(5, 7200), False),  # 全程代理: the worker's own session length
-    },
-    "sync": {
-        "push_interval_s": (_int(1, 86400), True),
-        "pull_interval_s": (_int(10, 86400), True),
-        "heartbeat_interval_s": (_int(5, 86400), True),
-        "purge_after_days": (_int(1, 3650), True),
-    },
-    "services": {
-        "enabled": (_str_list, True),
-        "disabled_items": (_item_list, False),
-    },
-    "logging": {
-        "level": (_choice("DEBUG", "INFO", "WARNING", "ERROR"), True),
-        "max_bytes": (_int(10_000, 1_000_000_000), False),
-        "backups": (_int(1, 1000), False),
-    },
-    "updates": {
-        "health_timeout_s": (_int(5, 3600), True),
-        "restart_command": (_str_list, True),
-        "status_dir": (_str(), True),
-        "apt_source": (_str(), True),
-        "apt_keyring": (_str(), True),
-        "apt_pin_file": (_str(), True),
-    },
-    "speech": {  # voice guidance (kiosk/speech): engine, voice, speed, loudness, recorded prompts
-        "engine": (_choice("espeak", "recording", "none"), False),
-        "voice": (_str(), False),
-        "rate_wpm": (_int(80, 450), False),
-        "volume": (_int(0, 100), False),
-        "prompt_dir": (_str(nonempty=False), False),
-        "player": (_choice("auto", "pw-play", "paplay", "aplay"), False),
-        "on_by_default": (_bool, False),
-        "on_in_elderly_mode": (_bool, False),
-    },
-    "technician": {
-        "pin_hashes": (_pin_hashes, False),
-        "entry_taps": (_int(3, 20), False),
-        "lockout_s": (_int(10, 86400), False),
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -461,10 +230,11 @@ def _merge(base: dict[str, Any], override: Mapping[str, Any], where: Path | str,
     """base updated with override, section by section; `origins` records which file set each key."""
     out = {k: dict(v) if isinstance(v, dict) else v for k, v in base.items()}
     for section, values in override.items():
-        if section not in SCHEMA:
-            raise ConfigError(f"{where}: 未知的配置段 [{section}]；可用的段：{', '.join(SCHEMA)}")
+        if section not in SECTIONS:
+            raise ConfigError(MESSAGES["unknown_section"].format(where=where, section=section,
+                                                                 sections=", ".join(SECTIONS)))
         if not isinstance(values, dict):
-            raise ConfigError(f"{where}: [{section}] 应为一个配置段（表），而不是单个值")
+            raise ConfigError(MESSAGES["not_a_table"].format(where=where, section=section))
         out.setdefault(section, {}).update(values)
         if origins is not None:
             origins.update({(section, key): str(where) for key in values})
@@ -476,32 +246,36 @@ def _shown(section: str, key: str, value: Any) -> str:
 
 
 def _validate(raw: dict[str, Any], origins: Mapping[tuple[str, str], str], where_missing: str,
-              real_site: bool) -> dict[str, dict[str, Any]]:
-    """Every value present first (so a wrong value is reported before a missing one), then required keys."""
-    result: dict[str, dict[str, Any]] = {}
-    for section, keys in SCHEMA.items():
+              real_site: bool) -> dict[str, Any]:
+    """Each table checked by its model (kiosk/settings_schema.py), table by table in SECTIONS' order.
+
+    Every present key of every table first (an unknown key or a wrong value is named in the file that set
+    it), then the keys missing from the merged settings (named in the site file).
+    """
+    result: dict[str, Any] = {}
+    missing: ConfigError | None = None
+    for section, model in SECTIONS.items():
         values = raw.get(section, {})
-        result[section] = {}
-        for key in values:
-            where = origins.get((section, key), where_missing)
-            if key not in keys:
-                raise ConfigError(
-                    f"{where}: 未知的配置项 {section}.{key}；[{section}] 可用的配置项：{', '.join(keys)}"
-                )
-            check, _required = keys[key]
-            try:
-                result[section][key] = check(values[key])
-            except _WholeMessage as exc:
-                raise ConfigError(f"{where}: {exc.args[0]}") from exc
-            except ValueError as exc:
+        try:
+            result[section] = validate_table(model, values)
+        except SchemaProblem as exc:
+            problem = exc.first("unknown", "value")
+            key = f"{section}.{problem.field}"
+            where = origins.get((section, problem.field), where_missing)
+            if problem.kind == "unknown":
+                raise ConfigError(MESSAGES["unknown_key"].format(
+                    where=where, key=key, section=section, keys=", ".join(model.model_fields))) from None
+            if problem.kind == "value" and isinstance(problem.cause, WholeMessage):
+                raise ConfigError(f"{where}: {problem.expected}") from None
+            if problem.kind == "value":
                 raise ConfigError(MESSAGES["bad_value"].format(
-                    where=where, key=f"{section}.{key}", value=_shown(section, key, values[key]),
-                    expected=exc.args[0])) from exc
-    for section, keys in SCHEMA.items():
-        for key, (_check, required) in keys.items():
-            if required and key not in result[section]:
-                message = MESSAGES["missing_real_site" if real_site else "missing"]
-                raise ConfigError(message.format(where=where_missing, key=f"{section}.{key}"))
+                    where=where, key=key, value=_shown(section, problem.field, problem.actual),
+                    expected=problem.expected)) from None
+            if missing is None:
+                missing = ConfigError(MESSAGES["missing_real_site" if real_site else "missing"].format(
+                    where=where_missing, key=key))
+    if missing is not None:
+        raise missing
     return result
 
 
@@ -565,7 +339,8 @@ def load_settings(site_file: Path | None = None, env: Mapping[str, str] | None =
         raw = _merge(raw, changes, pending, origins)
     where = str(sources[-1])
     is_demo = raw.get("kiosk", {}).get("demo") is True
-    v = _validate(raw, origins, where_missing=str(site_path or where), real_site=not is_demo)
+    tables = _validate(raw, origins, where_missing=str(site_path or where), real_site=not is_demo)
+    v = {section: table.model_dump() for section, table in tables.items()}  # every key, defaults filled in
     k, sp, pl, dv, to, sy = (v[s] for s in ("kiosk", "service_point", "platform", "devices", "timeouts", "sync"))
     lg, tech = v["logging"], v["technician"]
 
@@ -590,28 +365,28 @@ def load_settings(site_file: Path | None = None, env: Mapping[str, str] | None =
         platform=PlatformSettings(
             url=pl["url"],
             credentials_file=Path(pl["credentials_file"]),
-            ca_bundle=pl.get("ca_bundle", ""),
+            ca_bundle=pl["ca_bundle"],
             connect_timeout_s=pl["connect_timeout_s"],
             read_timeout_s=pl["read_timeout_s"],
-            start_sandbox=pl.get("start_sandbox", False),
-            call_deadline_s=pl.get("call_deadline_s", 30.0),
-            max_reply_bytes=pl.get("max_reply_bytes", 8 * 1024 * 1024),
+            start_sandbox=pl["start_sandbox"],
+            call_deadline_s=pl["call_deadline_s"],
+            max_reply_bytes=pl["max_reply_bytes"],
             secret_from_env=secret_from_env,
         ),
         devices=DeviceSettings(**dv),
         timeouts=Timeouts(**to),
         sync=SyncSettings(**sy),
-        enabled_services=v["services"]["enabled"],
-        disabled_items=v["services"].get("disabled_items", ()),
+        enabled_services=tuple(v["services"]["enabled"]),
+        disabled_items=tuple(v["services"]["disabled_items"]),
         log_level=lg["level"],
-        log_max_bytes=lg.get("max_bytes", 2_000_000),
-        log_backups=lg.get("backups", 10),
-        technician_pin_hashes=tech.get("pin_hashes", ()),
-        technician_entry_taps=tech.get("entry_taps", 5),
-        technician_lockout_s=tech.get("lockout_s", 300),
+        log_max_bytes=lg["max_bytes"],
+        log_backups=lg["backups"],
+        technician_pin_hashes=tuple(tech["pin_hashes"]),
+        technician_entry_taps=tech["entry_taps"],
+        technician_lockout_s=tech["lockout_s"],
         updates=UpdateSettings(
             health_timeout_s=v["updates"]["health_timeout_s"],
-            restart_command=v["updates"]["restart_command"],
+            restart_command=tuple(v["updates"]["restart_command"]),
             status_dir=Path(v["updates"]["status_dir"]),
             apt_source=Path(v["updates"]["apt_source"]),
             apt_keyring=Path(v["updates"]["apt_keyring"]),
@@ -620,7 +395,7 @@ def load_settings(site_file: Path | None = None, env: Mapping[str, str] | None =
         sources=tuple(sources),
         site_file=site_path,
         speech=SpeechSettings(**{k: x for k, x in v["speech"].items() if k != "prompt_dir"},
-                              prompt_dir=Path(v["speech"]["prompt_dir"]) if v["speech"].get("prompt_dir") else None),
+                              prompt_dir=Path(v["speech"]["prompt_dir"]) if v["speech"]["prompt_dir"] else None),
     )
 
 

@@ -357,6 +357,24 @@ def test_missing_and_unknown_keys_are_named(cat_copy: Path) -> None:
         load_catalogue(cat_copy, "default")
 
 
+@pytest.mark.parametrize(("file", "old", "new", "names"), [
+    # every table has its model now: an unknown key in [defaults.*] was read past, a number as rule_text crashed
+    ("services.toml", "[defaults.procedure]\n", '[defaults.procedure]\nfrom = ["提交"]\n',
+     ["services.toml", "[defaults.procedure]", "from", "local_query"]),
+    ("profiles/default.toml", 'rule_text = "', 'rule_text = 16  # "', ["default.toml", "[working_age] 的 rule_text", "字符串"]),
+    ("profiles/default.toml", "min_age = 16", "min_age = true", ["default.toml", "[working_age]", "min_age", "正整数"]),
+    ("services.toml", '{ when = "专科及专科以上学历的用户", items', '{ when = "专科及专科以上学历的用户", note = "", items',
+     ["services.toml", "的 material_cases 无效", "when"]),  # a wrong key inside a case: the case's form
+])
+def test_every_table_of_both_files_is_checked_and_named(cat_copy: Path, file: str, old: str, new: str,
+                                                        names: list[str]) -> None:
+    _edit(cat_copy / file, old, new)
+    with pytest.raises(CatalogueError) as err:
+        load_catalogue(cat_copy, "default")
+    for name in names:
+        assert name in str(err.value), (name, str(err.value))
+
+
 def test_counter_only_item_cannot_be_switched_to_the_kiosk_without_a_flow(cat_copy: Path) -> None:
     profile = cat_copy / "profiles" / "default.toml"
     profile.write_text(
