@@ -11,7 +11,15 @@ from kiosk.receipts.jobs import pay_text, seeker_receipt
 from kiosk.services import HeldIntention
 from kiosk.values import GigNeed, JobIntention, Match, Record, SearchQuery
 from ui.context import UiContext
-from ui.flows.browse_common import BrowsePage, DetailPage, FilterButton, existing_page, month_day, place_text
+from ui.flows.browse_common import (
+    BrowsePage,
+    DetailPage,
+    FilterButton,
+    existing_page,
+    month_day,
+    open_record,
+    place_text,
+)
 from ui.flows.jobs_search import DAILY_RANGES, PAGE_SIZE, WITHIN_DAYS, code_options, open_job, range_options
 from ui.picker import pick
 from ui.result_list import ResultRow
@@ -186,13 +194,10 @@ class SeekerPages:
         self.ctx = ctx
 
     def open(self, key: str) -> None:
-        self.ctx.run(lambda: self.ctx.services.record("gig_seekers", key), self._show, busy=None)
+        open_record(self.ctx, "gig_seekers", key, self._show)
 
-    def _show(self, rec: Record | None) -> None:
+    def _show(self, rec: Record) -> None:
         ctx = self.ctx
-        if rec is None:
-            ctx.overlay.failure(tr("jobs_browse.gone"))
-            return
         page = existing_page(ctx, "jobs_detail_gig_seekers")
         if not isinstance(page, DetailPage):
             page = DetailPage(ctx, "jobs_detail_gig_seekers", "seekerDetail", "")
