@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from devices.base import DeviceHealth
+from kiosk.errors import PlainError
 from kiosk.masking import scrub
 from kiosk.platform import FaultReport, PlatformClient
 from kiosk.platform.feeds import FAULT_ROUTES
@@ -32,12 +33,11 @@ MESSAGES = {
 }
 
 
-class FaultReportInvalid(ValueError):
+class FaultReportInvalid(PlainError, ValueError):
     """The form is incomplete; `message` says what to fill in."""
 
     def __init__(self, message: str, field: str) -> None:
         super().__init__(message)
-        self.message = message
         self.field = field
 
 
