@@ -17,7 +17,7 @@ from kiosk.services import NotLoggedIn
 from kiosk.values import CaseStatus, CaseView
 from ui.context import UiContext, plain_message
 from ui.flows.forms import open_form
-from ui.flows.page_parts import PersonalPage, ScrollPager, clear_layout, rows_scroll
+from ui.flows.page_parts import PersonalPage, ScrollPager, buttons_row, clear_layout, rows_scroll
 from ui.pages.base import Page
 from ui.picker import pick
 from ui.router import Router
@@ -125,16 +125,11 @@ class CasesPage(PersonalPage):
         self.confirm_case = label("withdrawCase", "", role="heading")
         cl.addWidget(self.confirm_question)
         cl.addWidget(self.confirm_case)
-        row = QHBoxLayout()
-        row.setSpacing(40)
         self.confirm_yes = big_button("withdrawYes", tr("personal_cases.confirm_yes"), role="danger")
         self.confirm_no = big_button("withdrawNo", tr("personal_cases.confirm_no"), role="primary")
         self.confirm_yes.clicked.connect(self._withdraw_confirmed)
         self.confirm_no.clicked.connect(self._withdraw_cancelled)
-        row.addWidget(self.confirm_no)
-        row.addWidget(self.confirm_yes)
-        row.addStretch(1)
-        cl.addLayout(row)
+        cl.addLayout(buttons_row(40, self.confirm_no, self.confirm_yes))
         cl.addStretch(2)
         self.states.addWidget(self.confirm_view)
 

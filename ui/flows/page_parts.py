@@ -54,6 +54,16 @@ def print_row(object_name: str, text: str, on_print: Callable[[], None]) -> tupl
     return row, button
 
 
+def buttons_row(spacing: int, *buttons: QPushButton) -> QHBoxLayout:
+    """Buttons side by side from the left, `spacing` apart."""
+    row = QHBoxLayout()
+    row.setSpacing(spacing)
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
+    return row
+
+
 class PersonalPage(Page):
     """The frame of a page showing the resident's own data: a heading over a stack of states.
 

@@ -27,7 +27,7 @@ from kiosk.receipts.records import (
 from kiosk.services import NotLoggedIn
 from kiosk.values import PinError
 from ui.context import UiContext, plain_message
-from ui.flows.page_parts import PersonalPage, ScrollPager, clear_layout, print_row, rows_scroll
+from ui.flows.page_parts import PersonalPage, ScrollPager, buttons_row, clear_layout, print_row, rows_scroll
 from ui.pages.base import Page
 from ui.picker import pick
 from ui.pin_pad import PinPad
@@ -79,16 +79,11 @@ class LiveRecordPage(PersonalPage):
         self.message_hint = label("recordsMessageHint", "", role="hint")
         ml.addWidget(self.message)
         ml.addWidget(self.message_hint)
-        row = QHBoxLayout()
-        row.setSpacing(30)
         self.retry_button = big_button("recordsRetry", tr("personal_records.retry"), role="primary")
         self.retry_button.clicked.connect(self.start)
         self.back_button = big_button("recordsBack", tr("personal_records.back"))
         self.back_button.clicked.connect(self.ctx.window.back)
-        row.addWidget(self.retry_button)
-        row.addWidget(self.back_button)
-        row.addStretch(1)
-        ml.addLayout(row)
+        ml.addLayout(buttons_row(30, self.retry_button, self.back_button))
         ml.addStretch(1)
         self.states.addWidget(self.message_panel)
 
