@@ -75,4 +75,5 @@ GIG_SEEKER_PUBLIC_FIELDS = (
     "name_masked", "age_band", "skill_codes", "skill_names", "county", "town", "village", "lat", "lon",
     "daily_wage_expect", "available_from", "available_to", "phone_masked", "published_at",
 )
-AGE_BANDS = ((16, 19), (20, 29), (30, 39), (40, 49), (50, 59))  # 60 and older: one band
+AGE_BANDS: tuple[tuple[int, int], ...] = tuple(  # 60 and older: one band
+    (low, high) for low, high in _VOCABULARY["gig_seeker_age_bands"])

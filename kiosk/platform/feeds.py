@@ -39,3 +39,7 @@ FAULT_ROUTES: dict[str, str] = {
     str(k): str(v) for k, v in dict(_VOCABULARY.get("fault_categories", {})).items()
 }
 FAULT_CATEGORIES = tuple(FAULT_ROUTES)
+# The age bands a published gig seeker shows instead of the exact age (low, high), youngest first.
+AGE_BANDS: tuple[tuple[int, int], ...] = tuple(
+    (int(low), int(high)) for low, high in list(_VOCABULARY.get("gig_seeker_age_bands", []))
+)

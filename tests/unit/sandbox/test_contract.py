@@ -78,6 +78,7 @@ def test_both_sides_read_the_one_vocabulary_file():
 
     assert client_lists.CONTRACT_FILE.resolve() == contract.VOCABULARY_FILE.resolve()
     assert ROUTING == contract.FAULT_CATEGORIES
+    assert client_lists.AGE_BANDS == contract.AGE_BANDS
 
 
 def _body_schema(doc: dict, path: str) -> dict:
