@@ -11,11 +11,13 @@ import tempfile
 from pathlib import Path
 
 
-def write_text_atomically(path: Path, text: str) -> None:
+def write_text_atomically(path: Path, text: str, *, mode: int | None = None,
+                          owner_of: Path | None = None) -> None:
     """Replace `path` with `text` (UTF-8) atomically; the folder is made if missing. OSError passes up.
 
     The temporary file is named `.<name>.*` beside `path` (a rename stays on one file system) and is
-    removed again when anything fails before the rename.
+    removed again when anything fails before the rename. It is 0600 unless `mode` says otherwise;
+    `owner_of`: the file is given that folder's owner (root writing a file the kiosk user keeps).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -24,6 +26,12 @@ def write_text_atomically(path: Path, text: str) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        if owner_of is not None:
+            st = owner_of.stat()
+            if (st.st_uid, st.st_gid) != (os.geteuid(), os.getegid()):
+                os.chown(tmp, st.st_uid, st.st_gid)
         os.replace(tmp, path)
     except BaseException:
         try:

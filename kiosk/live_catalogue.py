@@ -7,13 +7,10 @@ copy, so a pushed change cannot leave one part of the kiosk on the old list.
 
 from __future__ import annotations
 
-import logging
-import threading
 from collections.abc import Callable
 
 from kiosk.catalogue import Catalogue
-
-log = logging.getLogger(__name__)
+from kiosk.listeners import Listeners
 
 CatalogueListener = Callable[[Catalogue], None]
 
@@ -28,8 +25,7 @@ class LiveCatalogue:
 
     def __init__(self, catalogue: Catalogue) -> None:
         self._current = catalogue
-        self._listeners: list[CatalogueListener] = []
-        self._lock = threading.Lock()
+        self._listeners: Listeners[Catalogue] = Listeners("catalogue")
 
     @property
     def current(self) -> Catalogue:
@@ -37,23 +33,9 @@ class LiveCatalogue:
 
     def subscribe(self, listener: CatalogueListener) -> Callable[[], None]:
         """Call `listener(new_catalogue)` on every change; returns the function that unsubscribes it."""
-        with self._lock:
-            self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                if listener in self._listeners:
-                    self._listeners.remove(listener)
-
-        return unsubscribe
+        return self._listeners.subscribe(listener)
 
     def replace(self, catalogue: Catalogue) -> None:
         """Make `catalogue` the current one and tell every listener (a failing listener is logged, not fatal)."""
-        with self._lock:
-            self._current = catalogue
-            listeners = list(self._listeners)
-        for listener in listeners:
-            try:
-                listener(catalogue)
-            except Exception:
-                log.exception("catalogue listener failed")
+        self._current = catalogue
+        self._listeners.notify(catalogue)

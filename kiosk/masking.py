@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from kiosk.platform.feeds import AGE_BANDS  # the contract's bands (config/platform_contract.toml)
+
 # A run of digits, each joined to the next by at most one space or dash, optionally ending in X: an
 # identity number may stand anywhere (after a letter, an escape such as \n or %3D, inside a longer
 # number) and may be written grouped ("140222 19900307 1234"). Every such run of 15 or more
@@ -51,10 +53,6 @@ def mask_phone(value: str) -> str:
         digits = digits[-11:]
         return digits[:3] + "****" + digits[-4:]
     return "*" * len(digits)
-
-
-# The age bands a published gig seeker shows instead of the exact age (the platform's, see sandbox/contract.py).
-AGE_BANDS = ((16, 19), (20, 29), (30, 39), (40, 49), (50, 59))
 
 
 def age_band(age: int) -> str:

@@ -18,6 +18,7 @@ from devices.base import DeviceHealth, IdentityRead, SsCardPinReader
 from devices.idnumber import InvalidIdNumber, validate_id_number
 from kiosk.catalogue import Catalogue
 from kiosk.clock import ServicePointClock
+from kiosk.errors import PlainError
 from kiosk.live_catalogue import LiveCatalogue
 from kiosk.logging_setup import NameRegistry
 from kiosk.platform.errors import (
@@ -71,12 +72,8 @@ PERSONAL_MESSAGES = {
     "not_yours": "这份办件不是您本人的。",
 }
 
-class ServiceError(Exception):
+class ServiceError(PlainError):
     """A service could not be done; `message` is what the resident reads."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class NotLoggedIn(ServiceError):

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from kiosk.atomic_file import write_text_atomically
+from kiosk.errors import PlainError
 
 log = logging.getLogger(__name__)
 
@@ -51,12 +52,8 @@ MESSAGES = {
 }
 
 
-class TechnicianError(Exception):
+class TechnicianError(PlainError):
     """A technician-facing problem with the plain Chinese message to show."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class PinHashInvalid(TechnicianError):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,7 @@ from offline_cache.keys import (
     seal_plain_texts,
 )
 from offline_cache.matching import Matcher
-from offline_cache.outbox import Outbox
+from offline_cache.outbox import MAX_PERMANENT_FAILURES, Outbox, new_idempotency_key
 from offline_cache.private import make_private_dir, tighten, touch_private
 from offline_cache.search import Search
 from offline_cache.storage import probe_folder, storage_fault
@@ -240,8 +239,8 @@ class Database:
         person: PersonKeyer,
         *,
         clock: Clock = system_clock,
-        new_key: Callable[[], str] = lambda: str(uuid.uuid4()),
-        max_permanent_failures: int = 5,
+        new_key: Callable[[], str] = new_idempotency_key,
+        max_permanent_failures: int = MAX_PERMANENT_FAILURES,
     ) -> None:
         self.engine = engine
         self.path = path
@@ -290,8 +289,8 @@ def open_database(
     backup_dir: Path | None,
     data_dir: Path | None = None,
     clock: Clock = system_clock,
-    new_key: Callable[[], str] = lambda: str(uuid.uuid4()),
-    max_permanent_failures: int = 5,
+    new_key: Callable[[], str] = new_idempotency_key,
+    max_permanent_failures: int = MAX_PERMANENT_FAILURES,
     integrity_check: bool = True,
 ) -> Database:
     """Open (creating if missing) and migrate the kiosk database.

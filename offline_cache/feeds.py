@@ -68,6 +68,13 @@ class FeedSpec:
 
 INT, R, B, D, DT, L = Kind.INT, Kind.REAL, Kind.BOOL, Kind.DATE, Kind.DATETIME, Kind.LIST
 _PLACE = ("county", "town", "village", "address")
+# What a fixed job and a gig job both carry: what and where first, how to apply and when posted last.
+_JOB_WHAT_AND_WHERE = (
+    Field("title"), Field("employer"), Field("category_code", index=True), Field("category_name"),
+    Field("description"), Field("county", index=True), Field("town", index=True), Field("village"),
+    Field("address"), Field("lat", R, index=True), Field("lon", R),
+)
+_JOB_CONTACT = (Field("contact_name"), Field("contact_phone"), Field("posted_at", D, index=True))
 
 # Adding a field the platform sends: one line here (plus an Alembic revision adding the column).
 FEEDS: dict[str, FeedSpec] = {
@@ -76,12 +83,10 @@ FEEDS: dict[str, FeedSpec] = {
         FeedSpec(
             "fixed_jobs",
             (
-                Field("title"), Field("employer"), Field("category_code", index=True), Field("category_name"),
-                Field("description"), Field("county", index=True), Field("town", index=True), Field("village"),
-                Field("address"), Field("lat", R, index=True), Field("lon", R),
+                *_JOB_WHAT_AND_WHERE,
                 Field("salary_min", INT, index=True), Field("salary_max", INT, index=True),
                 Field("work_type", index=True), Field("education"), Field("headcount", INT),
-                Field("contact_name"), Field("contact_phone"), Field("posted_at", D, index=True),
+                *_JOB_CONTACT,
                 Field("expires_at", D),
             ),
             SearchSpec(
@@ -94,12 +99,10 @@ FEEDS: dict[str, FeedSpec] = {
         FeedSpec(
             "gig_jobs",
             (
-                Field("title"), Field("employer"), Field("category_code", index=True), Field("category_name"),
-                Field("description"), Field("county", index=True), Field("town", index=True), Field("village"),
-                Field("address"), Field("lat", R, index=True), Field("lon", R),
+                *_JOB_WHAT_AND_WHERE,
                 Field("daily_wage_min", INT, index=True), Field("daily_wage_max", INT, index=True),
                 Field("start_date", D), Field("end_date", D), Field("headcount", INT),
-                Field("contact_name"), Field("contact_phone"), Field("posted_at", D, index=True),
+                *_JOB_CONTACT,
             ),
             SearchSpec(
                 title=("title",), employer=("employer",), description=("description",), place=_PLACE,

@@ -200,23 +200,45 @@ def _match(rec: Record, s: _Scorer, km: float | None) -> Match:
     return Match(rec, round(s.points, 4), None if km is None else round(km, 3), tuple(s.reasons))
 
 
+def _scored(rec: Record, point: ServicePointLocation, max_km: float, tree: CategoryTree, wanted: tuple[str, ...],
+            codes: Iterable[str | None], w: Weights, exact_key: str = "category_exact") -> tuple[_Scorer, float | None] | None:
+    """Distance and category, which every kind of match scores first; None when out of range or off-category."""
+    s = _Scorer()
+    near, km = _distance(s, rec, point, max_km, w)
+    if not near or not _category(s, tree, wanted, codes, w, exact_key):
+        return None
+    return s, km
+
+
+def _pay(s: _Scorer, w: Weights, offered: float | None, asked: float | None, fits_key: str, short_key: str) -> None:
+    """Pay fit when both sides name an amount: what is offered reaches what is asked, or falls short (no points)."""
+    if offered is None or asked is None:
+        return
+    if offered >= asked:
+        s.add(w.pay, reason(fits_key))
+    else:
+        s.add(0, reason(short_key))
+
+
+def _finish(s: _Scorer, rec: Record, km: float | None, county: str | None, town: str | None, today: date,
+            posted: str | None, w: Weights) -> Match:
+    """Area and recency, which every kind of match scores last, and the result."""
+    _area(s, rec, county, town, w)
+    _recency(s, today, posted, w)
+    return _match(rec, s, km)
+
+
 def score_fixed_job(rec: Record, want: JobIntention, point: ServicePointLocation, today: date, tree: CategoryTree,
                     w: Weights = Weights()) -> Match | None:
     """A fixed job's fit for an intention, or None when it is out of range or off-category."""
-    s = _Scorer()
-    near, km = _distance(s, rec, point, want.max_distance_km, w)
-    if not near or not _category(s, tree, want.category_codes, [rec.get("category_code")], w):
+    scored = _scored(rec, point, want.max_distance_km, tree, want.category_codes, [rec.get("category_code")], w)
+    if scored is None:
         return None
-    if want.salary_min is not None and rec.get("salary_max") is not None:
-        if rec["salary_max"] >= want.salary_min:
-            s.add(w.pay, reason("salary_fits"))
-        else:
-            s.add(0, reason("salary_below"))
+    s, km = scored
+    _pay(s, w, rec.get("salary_max"), want.salary_min, "salary_fits", "salary_below")
     if want.work_type and rec.get("work_type") == want.work_type:
         s.add(w.work_type, reason("work_type_fits", work_type=want.work_type))
-    _area(s, rec, want.county, want.town, w)
-    _recency(s, today, rec.get("posted_at"), w)
-    return _match(rec, s, km)
+    return _finish(s, rec, km, want.county, want.town, today, rec.get("posted_at"), w)
 
 
 def score_gig_job(rec: Record, want: JobIntention, point: ServicePointLocation, today: date, tree: CategoryTree,
@@ -224,20 +246,14 @@ def score_gig_job(rec: Record, want: JobIntention, point: ServicePointLocation, 
     """A gig job's fit; None when out of range, off-category or on days the person cannot work."""
     if not _overlaps(want.available_from, want.available_to, rec.get("start_date"), rec.get("end_date")):
         return None
-    s = _Scorer()
-    near, km = _distance(s, rec, point, want.max_distance_km, w)
-    if not near or not _category(s, tree, want.category_codes, [rec.get("category_code")], w):
+    scored = _scored(rec, point, want.max_distance_km, tree, want.category_codes, [rec.get("category_code")], w)
+    if scored is None:
         return None
-    if want.daily_wage_min is not None and rec.get("daily_wage_max") is not None:
-        if rec["daily_wage_max"] >= want.daily_wage_min:
-            s.add(w.pay, reason("daily_wage_fits"))
-        else:
-            s.add(0, reason("daily_wage_below"))
+    s, km = scored
+    _pay(s, w, rec.get("daily_wage_max"), want.daily_wage_min, "daily_wage_fits", "daily_wage_below")
     if want.available_from or want.available_to:
         s.add(w.dates, reason("dates_fit"))
-    _area(s, rec, want.county, want.town, w)
-    _recency(s, today, rec.get("posted_at"), w)
-    return _match(rec, s, km)
+    return _finish(s, rec, km, want.county, want.town, today, rec.get("posted_at"), w)
 
 
 def score_gig_seeker(rec: Record, need: GigNeed, point: ServicePointLocation, today: date, tree: CategoryTree,
@@ -245,21 +261,16 @@ def score_gig_seeker(rec: Record, need: GigNeed, point: ServicePointLocation, to
     """A published gig seeker's fit for an employer's need; None when unsuitable."""
     if not _overlaps(need.start_date, need.end_date, rec.get("available_from"), rec.get("available_to")):
         return None
-    s = _Scorer()
-    near, km = _distance(s, rec, point, need.max_distance_km, w)
-    if not near or not _category(s, tree, need.skill_codes, rec.get("skill_codes", []), w, "skill_fits"):
+    scored = _scored(rec, point, need.max_distance_km, tree, need.skill_codes, rec.get("skill_codes", []), w,
+                     "skill_fits")
+    if scored is None:
         return None
-    expect = rec.get("daily_wage_expect")
-    if need.daily_wage_max is not None and expect is not None:
-        if expect <= need.daily_wage_max:
-            s.add(w.pay, reason("seeker_wage_fits"))
-        else:
-            s.add(0, reason("seeker_wage_above"))
+    s, km = scored
+    # the employer pays up to daily_wage_max: it fits when that reaches what the seeker expects
+    _pay(s, w, need.daily_wage_max, rec.get("daily_wage_expect"), "seeker_wage_fits", "seeker_wage_above")
     if need.start_date or need.end_date:
         s.add(w.dates, reason("seeker_available"))
-    _area(s, rec, need.county, need.town, w)
-    _recency(s, today, rec.get("published_at"), w)
-    return _match(rec, s, km)
+    return _finish(s, rec, km, need.county, need.town, today, rec.get("published_at"), w)
 
 
 def rank(matches: Iterable[Match | None], limit: int) -> list[Match]:

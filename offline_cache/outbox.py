@@ -70,6 +70,14 @@ def _key(item: OutboxItem | str) -> str:
     return item if isinstance(item, str) else item.key
 
 
+MAX_PERMANENT_FAILURES = 5  # a submission the platform keeps refusing this often needs attention
+
+
+def new_idempotency_key() -> str:
+    """A fresh client-generated idempotency key for a submission."""
+    return str(uuid.uuid4())
+
+
 class Outbox:
     """Durable queue of submissions. Every method is one transaction; transitions follow states.TRANSITIONS.
 
@@ -83,8 +91,8 @@ class Outbox:
         keys: KeyRing,
         *,
         clock: Clock = system_clock,
-        new_key: Callable[[], str] = lambda: str(uuid.uuid4()),
-        max_permanent_failures: int = 5,
+        new_key: Callable[[], str] = new_idempotency_key,
+        max_permanent_failures: int = MAX_PERMANENT_FAILURES,
     ) -> None:
         self._engine = engine
         self._keys = keys

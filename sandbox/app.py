@@ -207,6 +207,13 @@ def _errors(*codes: str) -> dict[int | str, dict[str, Any]]:
 
 SIGNED = (*SIGNATURE_CODES, "VALIDATION_ERROR")
 SIGNED_BODY = (*SIGNED, "PAYLOAD_TOO_LARGE")
+
+
+def _idempotent_post(model: Any, new: str, links: Any) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI responses of an idempotent POST: 201 a new one, 200 the same key and body again, the errors."""
+    return {201: {"description": new, "links": links},
+            200: {"model": model, "description": "the same key and body again", "links": links},
+            **_errors(*SIGNED_BODY, "IDEMPOTENCY_CONFLICT")}
 RESIDENT = (*SIGNED, *TOKEN_CODES)
 
 
@@ -323,14 +330,9 @@ def create_app(platform: Platform) -> FastAPI:
     def sessions(body: schemas.SessionIn, request: Request) -> dict[str, Any]:
         return platform.login(kiosk_of(request), body.model_dump())
 
-    receipt_links = {"links": links["submissions"]}
-
     @app.post(f"{API_PREFIX}/submissions", response_model=schemas.SubmissionOut, status_code=201,
               operation_id="submit", tags=["cases"],
-              responses={201: {"description": "a new case", **receipt_links},
-                         200: {"model": schemas.SubmissionOut, "description": "the same key and body again",
-                               **receipt_links},
-                         **_errors(*SIGNED_BODY, "IDEMPOTENCY_CONFLICT")},
+              responses=_idempotent_post(schemas.SubmissionOut, "a new case", links["submissions"]),
               summary="Idempotent submission of a registration or application (the payload's schema by kind)")
     def submissions(body: schemas.SubmissionIn, request: Request) -> JSONResponse:  # type: ignore[valid-type]
         status, out = platform.submit(kiosk_of(request), body.model_dump(mode="json", exclude_unset=True))  # type: ignore[attr-defined]
@@ -359,14 +361,9 @@ def create_app(platform: Platform) -> FastAPI:
         person = person_of(request)
         return platform.record(person, kind)
 
-    report_links = {"links": links["fault_reports"]}
-
     @app.post(f"{API_PREFIX}/fault-reports", response_model=schemas.FaultReportOut, status_code=201,
               operation_id="report_fault", tags=["fault reports"],
-              responses={201: {"description": "a new report", **report_links},
-                         200: {"model": schemas.FaultReportOut, "description": "the same key and body again",
-                               **report_links},
-                         **_errors(*SIGNED_BODY, "IDEMPOTENCY_CONFLICT")},
+              responses=_idempotent_post(schemas.FaultReportOut, "a new report", links["fault_reports"]),
               summary="问题反映: routed by category")
     def fault_reports_post(body: schemas.FaultReportIn, request: Request) -> JSONResponse:
         status, out = platform.fault_report(kiosk_of(request), body.model_dump(mode="json"))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 API_PREFIX = "/v1"
 SIGNATURE_WINDOW_S = 300
 RESIDENT_TOKEN_TTL_S = 15 * 60
@@ -12,73 +15,22 @@ STAFF_SESSION_PATH = f"{API_PREFIX}/staff-sessions"  # 全程代理: a service-p
 # Seed 003 附件3 第十一条: "信息系统将对超期 3 个月未登录信息系统的帐号进行锁定" (calendar months).
 STAFF_DORMANT_MONTHS = 3
 
+# The vocabulary both sides of the contract read (the kiosk too, in kiosk/platform/feeds.py): feeds and their
+# fields, submission kinds, record kinds, fault categories and their routing. The sandbox never imports the
+# kiosk's packages, so it finds the file beside them in the checkout.
+VOCABULARY_FILE = Path(__file__).resolve().parent.parent / "config" / "platform_contract.toml"
+_VOCABULARY = tomllib.loads(VOCABULARY_FILE.read_text(encoding="utf-8"))
+
+FEED_FIELDS: dict[str, tuple[str, ...]] = {feed: tuple(f) for feed, f in _VOCABULARY["feed_fields"].items()}
 # Every feed item also carries: id, version, updated_at, deleted.
-FEED_FIELDS: dict[str, tuple[str, ...]] = {
-    "fixed_jobs": (
-        "title", "employer", "category_code", "category_name", "description", "county", "town", "village",
-        "address", "lat", "lon", "salary_min", "salary_max", "work_type", "education", "headcount",
-        "contact_name", "contact_phone", "posted_at", "expires_at",
-    ),
-    "gig_jobs": (
-        "title", "employer", "category_code", "category_name", "description", "county", "town", "village",
-        "address", "lat", "lon", "daily_wage_min", "daily_wage_max", "start_date", "end_date", "headcount",
-        "contact_name", "contact_phone", "posted_at",
-    ),
-    "gig_seekers": (
-        "name_masked", "gender", "age", "age_band", "skill_codes", "skill_names", "description", "county", "town",
-        "village", "lat", "lon", "daily_wage_expect", "available_from", "available_to", "phone_masked",
-        "published_at",
-    ),
-    "job_fairs": (
-        "title", "organizer", "venue", "county", "town", "start_at", "end_at", "audience",
-        "hard_to_employ_only", "employers_count", "posts_count", "description",
-    ),
-    "policies": ("title", "doc_no", "issuer", "category", "published_at", "summary", "body"),
-    "archive_institutions": ("name", "county", "address", "phone", "hours", "scope"),
-    "internship_posts": (
-        "title", "employer", "city", "county", "address", "positions", "stipend", "start_date", "months",
-        "requirements", "contact_phone", "posted_at",
-    ),
-    "job_categories": ("code", "name", "parent_code"),
-    "education_levels": ("code", "name", "rank"),
-    "regions": ("code", "name", "level", "parent_code", "lat", "lon"),
-}
-FEED_ITEM_KEYS = ("id", "version", "updated_at", "deleted")
+FEED_ITEM_KEYS: tuple[str, ...] = tuple(_VOCABULARY["feed_item_keys"])
 FEEDS = tuple(FEED_FIELDS)
-
-SUBMISSION_KINDS = (
-    "job_seeker_registration",
-    "gig_hiring_registration",
-    "flexible_employment_registration",
-    "unemployment_registration",
-    "employment_registration",
-    "hard_to_employ_registration",
-    "rural_labour_registration",
-    "employment_support_registration",
-    "internship_application",
-    "skill_subsidy_application",
-    "unemployment_benefit_application",
-)
-
-RECORD_KINDS = (
-    "employee_pension",
-    "employee_pension_payments",
-    "unemployment_benefit_payments",
-    "resident_pension_contributions",
-    "resident_pension_payments",
-    "employment_certificate",
-    "archive_location",
-    "skill_subsidy_eligibility",
-    "unemployment_benefit_eligibility",
-)
+SUBMISSION_KINDS: tuple[str, ...] = tuple(_VOCABULARY["submission_kinds"])
+RECORD_KINDS: tuple[str, ...] = tuple(_VOCABULARY["record_kinds"])
 
 CASE_STATUSES = ("PENDING", "APPROVED", "REJECTED", "WITHDRAWN")
 
-FAULT_CATEGORIES = {
-    "系统性问题": "省级工作专班",
-    "功能性问题": "省级工作专班",
-    "业务指导性问题": "县级人社局",
-}
+FAULT_CATEGORIES: dict[str, str] = dict(_VOCABULARY["fault_categories"])  # category -> where it is routed
 
 # code -> HTTP status. Every error body is {"code": ..., "message": ...}.
 ERROR_CODES: dict[str, int] = {
@@ -123,4 +75,5 @@ GIG_SEEKER_PUBLIC_FIELDS = (
     "name_masked", "age_band", "skill_codes", "skill_names", "county", "town", "village", "lat", "lon",
     "daily_wage_expect", "available_from", "available_to", "phone_masked", "published_at",
 )
-AGE_BANDS = ((16, 19), (20, 29), (30, 39), (40, 49), (50, 59))  # 60 and older: one band
+AGE_BANDS: tuple[tuple[int, int], ...] = tuple(  # 60 and older: one band
+    (low, high) for low, high in _VOCABULARY["gig_seeker_age_bands"])

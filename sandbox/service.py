@@ -458,15 +458,11 @@ class Platform:
     # ---- submissions and cases -----------------------------------------------------------------
     def submit(self, kiosk_id: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """Accept a submission once per idempotency key; (201|200, case summary)."""
-        key = body["idempotency_key"]
-        if not _KEY.match(key):
-            raise ApiError("VALIDATION_ERROR", "idempotency_key 应为 8-128 位字母、数字或 _ - . :")
+        key = _idempotency_key(body)
         digest = canonical_sha256(body)
         with self._lock, self.Session.begin() as s:
-            existing = s.scalar(select(db.Case).where(db.Case.kiosk_id == kiosk_id, db.Case.idempotency_key == key))
+            existing = _stored_before(s, db.Case, kiosk_id, key, digest, "提交")
             if existing is not None:
-                if existing.body_sha256 != digest:
-                    raise ApiError("IDEMPOTENCY_CONFLICT", "同一个幂等键已用于内容不同的提交")
                 return 200, self._receipt(existing)
             kind = body["kind"]
             if kind not in SUBMISSION_KINDS:
@@ -723,9 +719,7 @@ class Platform:
 
     # ---- fault reports -----------------------------------------------------------------------
     def fault_report(self, kiosk_id: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        key = body["idempotency_key"]
-        if not _KEY.match(key):
-            raise ApiError("VALIDATION_ERROR", "idempotency_key 应为 8-128 位字母、数字或 _ - . :")
+        key = _idempotency_key(body)
         if body["category"] not in FAULT_CATEGORIES:
             raise ApiError("VALIDATION_ERROR", "category 应为 " + " / ".join(FAULT_CATEGORIES))
         for name in ("description", "suggestion"):
@@ -733,11 +727,8 @@ class Platform:
                 raise ApiError("VALIDATION_ERROR", f"{name} 不能为空")
         digest = canonical_sha256(body)
         with self._lock, self.Session.begin() as s:
-            existing = s.scalar(select(db.FaultReport).where(db.FaultReport.kiosk_id == kiosk_id,
-                                                             db.FaultReport.idempotency_key == key))
+            existing = _stored_before(s, db.FaultReport, kiosk_id, key, digest, "问题反映")
             if existing is not None:
-                if existing.body_sha256 != digest:
-                    raise ApiError("IDEMPOTENCY_CONFLICT", "同一个幂等键已用于内容不同的问题反映")
                 return 200, {"report_no": existing.report_no, "routed_to": existing.routed_to}
             now = self.clock()
             count = s.scalar(select(func.count()).select_from(db.FaultReport)) or 0
@@ -761,9 +752,7 @@ class Platform:
     # ---- technician audit trail -------------------------------------------------------------------
     def audit(self, kiosk_id: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """Store one technician action once per (kiosk, key): the same body again → 200, another → conflict."""
-        key = body["idempotency_key"]
-        if not _KEY.match(key):
-            raise ApiError("VALIDATION_ERROR", "idempotency_key 应为 8-128 位字母、数字或 _ - . :")
+        key = _idempotency_key(body)
         for name in ("actor", "action", "at"):
             if blank(str(body[name])):
                 raise ApiError("VALIDATION_ERROR", f"{name} 不能为空")
@@ -773,11 +762,8 @@ class Platform:
             raise ApiError("VALIDATION_ERROR", "at 应为带时区的 ISO 8601 时间") from exc
         digest = canonical_sha256(body)
         with self._lock, self.Session.begin() as s:
-            existing = s.scalar(select(db.AuditEntry).where(db.AuditEntry.kiosk_id == kiosk_id,
-                                                            db.AuditEntry.idempotency_key == key))
+            existing = _stored_before(s, db.AuditEntry, kiosk_id, key, digest, "审计记录")
             if existing is not None:
-                if existing.body_sha256 != digest:
-                    raise ApiError("IDEMPOTENCY_CONFLICT", "同一个幂等键已用于内容不同的审计记录")
                 return 200, {"audit_no": existing.audit_no}
             now = self.clock()
             count = s.scalar(select(func.count()).select_from(db.AuditEntry)) or 0
@@ -957,6 +943,23 @@ def months_later(day: date, months: int) -> date:
 
 
 
+
+
+def _idempotency_key(body: dict[str, Any]) -> str:
+    """The body's idempotency key, checked for its form."""
+    key: str = body["idempotency_key"]
+    if not _KEY.match(key):
+        raise ApiError("VALIDATION_ERROR", "idempotency_key 应为 8-128 位字母、数字或 _ - . :")
+    return key
+
+
+def _stored_before(s: Any, model: Any, kiosk_id: str, key: str, digest: str, what: str) -> Any | None:
+    """The row this kiosk already stored under `key` (a retry: answer it again), None for a new key; the same
+    key with another body is a conflict, said in terms of `what` (提交, 问题反映, 审计记录)."""
+    existing = s.scalar(select(model).where(model.kiosk_id == kiosk_id, model.idempotency_key == key))
+    if existing is not None and existing.body_sha256 != digest:
+        raise ApiError("IDEMPOTENCY_CONFLICT", f"同一个幂等键已用于内容不同的{what}")
+    return existing
 
 
 def _check_assisted_by(s: Any, kiosk_id: str, assisted_by: dict[str, Any]) -> None:

@@ -57,27 +57,24 @@ class UiContext:
             self.overlay.busy(busy or None)
         generation = self.window.session_generation
 
-        def current() -> bool:
-            if generation == self.window.session_generation:
-                return True
-            log.debug("an answer for an ended session was dropped")
-            return False
-
-        def done(result: Any) -> None:
-            if not current():
-                return
+        def settled() -> bool:
+            """The answer is for this session: take the busy overlay away (False: dropped, session ended)."""
+            if generation != self.window.session_generation:
+                log.debug("an answer for an ended session was dropped")
+                return False
             if busy is not None:
                 self.overlay.clear()
-            if on_done is not None:
+            return True
+
+        def done(result: Any) -> None:
+            if settled() and on_done is not None:
                 on_done(result)
 
         def failed(exc: BaseException) -> None:
             if not isinstance(exc, ServiceError | DeviceError | PlatformError):
                 log.error("unexpected failure in background work", exc_info=exc)
-            if not current():
+            if not settled():
                 return
-            if busy is not None:
-                self.overlay.clear()
             if on_error is not None:
                 on_error(exc)
             else:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
@@ -29,30 +30,23 @@ class DemoPanel(QFrame):
         lay.setContentsMargins(12, 12, 12, 12)
         lay.setSpacing(10)
         lay.addWidget(label("demoTitle", tr("demo.panel_title")))
+
+        def add(name: str, text: str, slot: Callable[[], object]) -> None:
+            b = big_button(name, text)
+            b.clicked.connect(lambda _=False: slot())
+            lay.addWidget(b)
+
         for i, r in enumerate(self._residents[:3]):
             lay.addWidget(label(f"demoResident{i}", r.label))
-            b = big_button(f"demoPlaceId{i}", tr("demo.place_id"))
-            b.clicked.connect(lambda _=False, r=r: self.place_id_card(r))
-            lay.addWidget(b)
-            b = big_button(f"demoInsertSs{i}", tr("demo.insert_ss"))
-            b.clicked.connect(lambda _=False, r=r: self.insert_ss_card(r))
-            lay.addWidget(b)
+            add(f"demoPlaceId{i}", tr("demo.place_id"), partial(self.place_id_card, r))
+            add(f"demoInsertSs{i}", tr("demo.insert_ss"), partial(self.insert_ss_card, r))
             if r.ss_card_third_gen is not None:
-                b = big_button(f"demoInsertSsThirdGen{i}", tr("demo.insert_ss_third_gen"))
-                b.clicked.connect(lambda _=False, r=r: self.insert_third_gen_card(r))
-                lay.addWidget(b)
-            b = big_button(f"demoScanEssc{i}", tr("demo.scan_essc"))
-            b.clicked.connect(lambda _=False, r=r: self.scan_essc(r))
-            lay.addWidget(b)
-        for name, text, slot in (
-            ("demoTakeId", tr("demo.take_id"), self.take_id_card),
-            ("demoPullSs", tr("demo.pull_ss"), self.pull_ss_card),
-            ("demoPaperOut", tr("demo.paper_out"), lambda: self.set_paper_out(True)),
-            ("demoPaperOk", tr("demo.paper_ok"), lambda: self.set_paper_out(False)),
-        ):
-            b = big_button(name, text)
-            b.clicked.connect(slot)
-            lay.addWidget(b)
+                add(f"demoInsertSsThirdGen{i}", tr("demo.insert_ss_third_gen"), partial(self.insert_third_gen_card, r))
+            add(f"demoScanEssc{i}", tr("demo.scan_essc"), partial(self.scan_essc, r))
+        add("demoTakeId", tr("demo.take_id"), self.take_id_card)
+        add("demoPullSs", tr("demo.pull_ss"), self.pull_ss_card)
+        add("demoPaperOut", tr("demo.paper_out"), lambda: self.set_paper_out(True))
+        add("demoPaperOk", tr("demo.paper_ok"), lambda: self.set_paper_out(False))
         lay.addStretch(1)
 
     def _sim(self, kind: DeviceKind) -> object | None:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QFrame, QSizePolicy, QWidget
 
+from kiosk.values import PinError
 from ui.digit_pad import DigitPad, HoldsDigitPad, beside_info, set_portrait
 from ui.text import tr
 from ui.widgets import label
@@ -63,6 +64,13 @@ class PinPad(HoldsDigitPad, QFrame):
         """The card is locked: say so, no further tries."""
         self.tries.setText("")
         self.pad.set_locked(tr("personal_pin.locked"))
+
+    def show_refusal(self, exc: PinError) -> None:
+        """The card refused the PIN: locked (none left), else wrong with the tries left."""
+        if exc.locked or exc.tries_left == 0:
+            self.set_locked()
+        else:
+            self.show_wrong(exc.tries_left, exc.message)
 
     def set_portrait(self, portrait: bool) -> None:
         set_portrait(self._box, portrait)

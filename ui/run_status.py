@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
 from kiosk.updates.files import RunStatus
+from ui.watchdog import window_on_screen
 
 POLL_MS = 500
 
@@ -40,8 +41,7 @@ class RunStatusWatch(QObject):
 
     def tick(self) -> None:
         if not self.healthy_sent:
-            handle = self.window.windowHandle()
-            if not (self.window.isVisible() and handle is not None and handle.isExposed()):
+            if not window_on_screen(self.window):
                 return
             self.status.healthy(self.device_health)
             self.healthy_sent = True

@@ -20,6 +20,12 @@ log = logging.getLogger(__name__)
 READY_POLL_MS = 100  # until the attract screen is shown
 
 
+def window_on_screen(window: QWidget) -> bool:
+    """The window is shown and exposed (drawn on screen), not merely created."""
+    handle = window.windowHandle()
+    return window.isVisible() and handle is not None and handle.isExposed()
+
+
 class WatchdogHeartbeat(QObject):
     """Ticks on the GUI thread: READY=1 once the window is exposed, then WATCHDOG=1."""
 
@@ -35,13 +41,9 @@ class WatchdogHeartbeat(QObject):
             self.timer.start(READY_POLL_MS)
         return self
 
-    def _shown(self) -> bool:
-        handle = self.window.windowHandle()
-        return self.window.isVisible() and handle is not None and handle.isExposed()
-
     def _tick(self) -> None:
         if not self.notifier.ready_sent:
-            if not self._shown() or not self.notifier.ready():
+            if not window_on_screen(self.window) or not self.notifier.ready():
                 return
             log.info("told the service manager the kiosk is ready")
             interval = self.notifier.watchdog_interval_s

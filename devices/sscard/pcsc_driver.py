@@ -7,7 +7,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
@@ -222,12 +222,16 @@ class SsCardReader(SupervisedReader):
             raise job.error
         return job.result
 
-    def _run_pending_jobs(self) -> None:
+    def _pending_jobs(self) -> Iterator[_Job]:
+        """The queued jobs, taken one at a time until none is left."""
         while True:
             try:
-                job = self._jobs.get_nowait()
+                yield self._jobs.get_nowait()
             except queue.Empty:
                 return
+
+    def _run_pending_jobs(self) -> None:
+        for job in self._pending_jobs():
             job.started.set()
             fn, job.fn = job.fn, None  # drop the closure (it may hold a PIN) as soon as it ran
             try:
@@ -289,11 +293,7 @@ class SsCardReader(SupervisedReader):
         self._set_health(DeviceState.OFFLINE, "offline", "worker error")
 
     def _fail_pending_jobs(self) -> None:
-        while True:
-            try:
-                job = self._jobs.get_nowait()
-            except queue.Empty:
-                return
+        for job in self._pending_jobs():
             job.fn = None
             job.error = CardReadError(message("no_card"), "reader stopped")
             job.done.set()

@@ -9,15 +9,17 @@ from datetime import datetime
 from typing import Any
 
 from devices.base import DeviceHealth
+from kiosk.errors import PlainError
 from kiosk.masking import scrub
 from kiosk.platform import FaultReport, PlatformClient
+from kiosk.platform.feeds import FAULT_ROUTES
 from kiosk.sync.routes import FAULT_REPORT_KIND, fault_report_payload
 from offline_cache import CaseView, Database, OutboxItem
 
 log = logging.getLogger(__name__)
 
-# 系统性问题 / 功能性问题 go to the province task force, 业务指导性问题 to the county bureau (附件4).
-ROUTING = {"系统性问题": "省级工作专班", "功能性问题": "省级工作专班", "业务指导性问题": "县级人社局"}
+# 系统性问题 / 功能性问题 go to the province task force, 业务指导性问题 to the county bureau (附件4): the contract's table.
+ROUTING = FAULT_ROUTES
 CATEGORIES = tuple(ROUTING)
 PERSON_KEY = "kiosk:fault_reports"
 MAX_TEXT = 2000
@@ -31,12 +33,11 @@ MESSAGES = {
 }
 
 
-class FaultReportInvalid(ValueError):
+class FaultReportInvalid(PlainError, ValueError):
     """The form is incomplete; `message` says what to fill in."""
 
     def __init__(self, message: str, field: str) -> None:
         super().__init__(message)
-        self.message = message
         self.field = field
 
 

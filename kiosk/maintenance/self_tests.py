@@ -31,6 +31,7 @@ from devices.printer.profiles import PrinterProfileError
 from devices.uri import DeviceUriError
 from kiosk.clock import ServicePointClock
 from kiosk.device_setup import build_device_manager
+from kiosk.errors import PlainError
 from kiosk.masking import mask_id_number, mask_name, mask_token
 from kiosk.settings import Settings
 
@@ -39,12 +40,8 @@ EssResolver = Callable[[str], IdentityRead]
 T = TypeVar("T")
 
 
-class DeviceSetupInvalid(Exception):
+class DeviceSetupInvalid(PlainError):
     """A configured device address or printer profile cannot be used; `message` says which (plain Chinese)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def addresses(settings: Settings) -> dict[DeviceKind, str]:

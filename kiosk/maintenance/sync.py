@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from kiosk.errors import PlainError
 from kiosk.settings import Settings
 from kiosk.sync.clock_skew import clock_warning
 from kiosk.sync.report import FeedPull, SyncReport
@@ -75,12 +76,11 @@ def outbox_details(database: Database, now: datetime) -> OutboxDetails:
     )
 
 
-class DatabaseUnavailable(Exception):
+class DatabaseUnavailable(PlainError):
     """The kiosk database cannot be opened for maintenance; `setup_fault`: the key files need a technician."""
 
     def __init__(self, message: str, *, setup_fault: bool) -> None:
         super().__init__(message)
-        self.message = message
         self.setup_fault = setup_fault
 
 

@@ -29,6 +29,7 @@ from kiosk.platform.errors import (
     PlatformUnavailable,
     error_for,
 )
+from kiosk.platform.feeds import ITEM_KEYS
 from kiosk.platform.models import (
     AuditEntry,
     AuditReceipt,
@@ -63,7 +64,6 @@ from kiosk.platform.transport import (
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
-_ITEM_KEYS = ("id", "version", "updated_at", "deleted")
 TIME_PATH = "/v1/time"  # unsigned: the platform's clock
 STALE_TIMESTAMP = "STALE_TIMESTAMP"
 
@@ -337,7 +337,7 @@ class PlatformClient:
                 raw = _dict(raw)
                 items.append(FeedItem(id=_str(raw["id"]), version=_int(raw["version"]),
                                       updated_at=_str(raw["updated_at"]), deleted=_bool(raw["deleted"]),
-                                      fields={k: v for k, v in raw.items() if k not in _ITEM_KEYS}))
+                                      fields={k: v for k, v in raw.items() if k not in ITEM_KEYS}))
             return FeedPage(feed=feed, items=tuple(items), next_cursor=_str(out["next_cursor"]),
                             has_more=_bool(out["has_more"]))
 

@@ -1,66 +1,45 @@
-"""The reference-data feeds the platform publishes and the fields of each (the contract's list)."""
+"""The reference-data feeds the platform publishes and the fields of each (the contract's list).
+
+The lists are data, shared with the sandbox platform: config/platform_contract.toml.
+"""
 
 from __future__ import annotations
 
-# Every item also carries id, version, updated_at and deleted (a tombstone when true).
-ITEM_KEYS = ("id", "version", "updated_at", "deleted")
+import tomllib
+from typing import Any
 
+from config import CONFIG_DIR
+
+CONTRACT_FILE = CONFIG_DIR / "platform_contract.toml"
+
+
+class ContractFileError(ValueError):
+    """The contract's vocabulary file is malformed (a packaging mistake, never a site setting)."""
+
+
+def _names(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ContractFileError(f"{CONTRACT_FILE.name}: {where} should be a list of names")
+    return tuple(value)
+
+
+with CONTRACT_FILE.open("rb") as _fh:
+    _VOCABULARY = tomllib.load(_fh)
+
+# Every item also carries id, version, updated_at and deleted (a tombstone when true).
+ITEM_KEYS = _names(_VOCABULARY.get("feed_item_keys"), "feed_item_keys")
 FEED_FIELDS: dict[str, tuple[str, ...]] = {
-    "fixed_jobs": (
-        "title", "employer", "category_code", "category_name", "description", "county", "town", "village",
-        "address", "lat", "lon", "salary_min", "salary_max", "work_type", "education", "headcount",
-        "contact_name", "contact_phone", "posted_at", "expires_at",
-    ),
-    "gig_jobs": (
-        "title", "employer", "category_code", "category_name", "description", "county", "town", "village",
-        "address", "lat", "lon", "daily_wage_min", "daily_wage_max", "start_date", "end_date", "headcount",
-        "contact_name", "contact_phone", "posted_at",
-    ),
-    "gig_seekers": (
-        "name_masked", "gender", "age", "age_band", "skill_codes", "skill_names", "description", "county", "town",
-        "village", "lat", "lon", "daily_wage_expect", "available_from", "available_to", "phone_masked",
-        "published_at",
-    ),
-    "job_fairs": (
-        "title", "organizer", "venue", "county", "town", "start_at", "end_at", "audience",
-        "hard_to_employ_only", "employers_count", "posts_count", "description",
-    ),
-    "policies": ("title", "doc_no", "issuer", "category", "published_at", "summary", "body"),
-    "archive_institutions": ("name", "county", "address", "phone", "hours", "scope"),
-    "internship_posts": (
-        "title", "employer", "city", "county", "address", "positions", "stipend", "start_date", "months",
-        "requirements", "contact_phone", "posted_at",
-    ),
-    "job_categories": ("code", "name", "parent_code"),
-    "education_levels": ("code", "name", "rank"),
-    "regions": ("code", "name", "level", "parent_code", "lat", "lon"),
+    feed: _names(fields, f"feed_fields.{feed}") for feed, fields in dict(_VOCABULARY.get("feed_fields", {})).items()
 }
 FEEDS = tuple(FEED_FIELDS)
-
-SUBMISSION_KINDS = (
-    "job_seeker_registration",
-    "gig_hiring_registration",
-    "flexible_employment_registration",
-    "unemployment_registration",
-    "employment_registration",
-    "hard_to_employ_registration",
-    "rural_labour_registration",
-    "employment_support_registration",
-    "internship_application",
-    "skill_subsidy_application",
-    "unemployment_benefit_application",
+SUBMISSION_KINDS = _names(_VOCABULARY.get("submission_kinds"), "submission_kinds")
+RECORD_KINDS = _names(_VOCABULARY.get("record_kinds"), "record_kinds")
+# 问题反映 categories and where the platform routes each (seed 003 附件4).
+FAULT_ROUTES: dict[str, str] = {
+    str(k): str(v) for k, v in dict(_VOCABULARY.get("fault_categories", {})).items()
+}
+FAULT_CATEGORIES = tuple(FAULT_ROUTES)
+# The age bands a published gig seeker shows instead of the exact age (low, high), youngest first.
+AGE_BANDS: tuple[tuple[int, int], ...] = tuple(
+    (int(low), int(high)) for low, high in list(_VOCABULARY.get("gig_seeker_age_bands", []))
 )
-
-RECORD_KINDS = (
-    "employee_pension",
-    "employee_pension_payments",
-    "unemployment_benefit_payments",
-    "resident_pension_contributions",
-    "resident_pension_payments",
-    "employment_certificate",
-    "archive_location",
-    "skill_subsidy_eligibility",
-    "unemployment_benefit_eligibility",
-)
-
-FAULT_CATEGORIES = ("系统性问题", "功能性问题", "业务指导性问题")

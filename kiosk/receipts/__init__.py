@@ -6,6 +6,7 @@ header and the technician's test slip live here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from devices.printer.document import (
@@ -53,16 +54,17 @@ def header(settings: Settings, title: str, now: datetime) -> list[Element]:
     ]
 
 
+def receipt(settings: Settings, title: str, now: datetime, body: Iterable[Element], *,
+            footer: str | None = TEXT["footer"]) -> ReceiptDocument:
+    """Every slip's frame: the header, the body, the centred footer line (None: no footer), two lines fed, the cut."""
+    closing: list[Element] = [] if footer is None else [Text(footer, align="center")]
+    return ReceiptDocument(elements=(*header(settings, title, now), *body, *closing, Feed(2), Cut()))
+
+
 def printer_test_receipt(settings: Settings, now: datetime) -> ReceiptDocument:
     """The technician's test slip: Chinese text with punctuation, a QR code, a cut."""
-    return ReceiptDocument(
-        elements=(
-            *header(settings, TEXT["test_title"], now),
-            Heading(settings.service_point.name),
-            Text(TEXT["test_line"]),
-            QrCode(f"KIOSK-TEST:{settings.kiosk_id}:{now:%Y%m%d%H%M%S}", TEXT["test_qr"]),
-            Text(TEXT["footer"], align="center"),
-            Feed(2),
-            Cut(),
-        )
-    )
+    return receipt(settings, TEXT["test_title"], now, [
+        Heading(settings.service_point.name),
+        Text(TEXT["test_line"]),
+        QrCode(f"KIOSK-TEST:{settings.kiosk_id}:{now:%Y%m%d%H%M%S}", TEXT["test_qr"]),
+    ])

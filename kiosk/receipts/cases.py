@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from devices.printer.document import Cut, Element, Feed, Heading, KeyValue, ReceiptDocument, Rule, Text
+from devices.printer.document import Element, Heading, KeyValue, ReceiptDocument, Rule, Text
 from kiosk.masking import mask_id_number, mask_name
-from kiosk.receipts import header, time_text
+from kiosk.receipts import receipt, time_text
 from kiosk.settings import Settings
 from offline_cache import CaseStatus, CaseView
 
@@ -31,8 +31,7 @@ TEXT = {
 def my_cases_receipt(settings: Settings, cases: Sequence[CaseView], *, name: str, id_number: str, scope: str,
                      number_of: Callable[[CaseView], str], now: datetime) -> ReceiptDocument:
     """One block per case (title, status, number, time, a rejection's reason); name and ID masked here."""
-    elements: list[Element] = list(header(settings, TEXT["title"], now))
-    elements += [
+    elements: list[Element] = [
         KeyValue(TEXT["name"], mask_name(name)),
         KeyValue(TEXT["id_number"], mask_id_number(id_number)),
         KeyValue(TEXT["scope"], scope),
@@ -49,5 +48,5 @@ def my_cases_receipt(settings: Settings, cases: Sequence[CaseView], *, name: str
         elements.append(Text(TEXT["submitted"].format(time=time_text(settings, case.submitted_at))))
         if case.status is CaseStatus.REJECTED and case.reason:
             elements.append(Text(TEXT["reason"].format(reason=case.reason)))
-    elements += [Rule(), Text(TEXT["footer"], align="center"), Feed(2), Cut()]
-    return ReceiptDocument(elements=tuple(elements))
+    elements.append(Rule())
+    return receipt(settings, TEXT["title"], now, elements, footer=TEXT["footer"])

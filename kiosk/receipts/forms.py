@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from devices.printer.document import Cut, Element, Feed, KeyValue, QrCode, ReceiptDocument, Rule, Text
+from devices.printer.document import Element, KeyValue, QrCode, ReceiptDocument, Rule, Text
 from kiosk.masking import mask_id_number, mask_name
-from kiosk.receipts import header, time_text
+from kiosk.receipts import receipt, time_text
 from kiosk.settings import Settings
 
 # Receipt wording (data, in one place).
@@ -33,8 +33,7 @@ def case_qr_payload(local_no: str) -> str:
 def submission_receipt(settings: Settings, *, item_name: str, local_no: str, status_text: str, id_number: str,
                        name: str, submitted_at: datetime, now: datetime, note: str = "") -> ReceiptDocument:
     """The receipt of one submission; the ID number and name are masked here, before printing."""
-    elements: list[Element] = list(header(settings, TEXT["title"], now))
-    elements += [
+    elements: list[Element] = [
         KeyValue(TEXT["item"], item_name),
         KeyValue(TEXT["case_no"], local_no),
         KeyValue(TEXT["status"], status_text),
@@ -45,10 +44,5 @@ def submission_receipt(settings: Settings, *, item_name: str, local_no: str, sta
     ]
     if note:
         elements.append(Text(note, bold=True))
-    elements += [
-        Text(TEXT["lookup"]),
-        QrCode(case_qr_payload(local_no), TEXT["qr_caption"]),
-        Feed(2),
-        Cut(),
-    ]
-    return ReceiptDocument(elements=tuple(elements))
+    elements += [Text(TEXT["lookup"]), QrCode(case_qr_payload(local_no), TEXT["qr_caption"])]
+    return receipt(settings, TEXT["title"], now, elements, footer=None)

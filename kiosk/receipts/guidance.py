@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from devices.printer.document import Cut, Element, Feed, Heading, QrCode, ReceiptDocument, Text
+from devices.printer.document import Element, Heading, QrCode, ReceiptDocument, Text
 from kiosk.catalogue import GuidanceSlip
-from kiosk.receipts import header
+from kiosk.receipts import receipt
 from kiosk.settings import Settings
 
 MESSAGES = {"web_hall_caption": "用手机扫码，打开省网上办事大厅（单位办事）"}
@@ -19,12 +19,11 @@ def guidance_slip_receipt(settings: Settings, slip: GuidanceSlip, now: datetime,
     `web_hall`: an employer-side matter (单位业务) done at the province's web hall: its address is printed as a
     QR code and as text when the site settings name one (service_point.web_hall_url).
     """
-    elements: list[Element] = list(header(settings, slip.title, now))
+    elements: list[Element] = []
     for section in slip.sections:
         elements.append(Heading(section.heading))
         elements.extend(Text(line) for line in section.lines)
     url = settings.service_point.web_hall_url
     if web_hall and url:
         elements += [QrCode(url, MESSAGES["web_hall_caption"]), Text(url, align="center")]
-    elements += [Text(slip.footer, align="center"), Feed(2), Cut()]
-    return ReceiptDocument(elements=tuple(elements))
+    return receipt(settings, slip.title, now, elements, footer=slip.footer)

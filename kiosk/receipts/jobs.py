@@ -6,20 +6,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from devices.printer.document import (
-    Cut,
-    Element,
-    Feed,
-    Heading,
-    KeyValue,
-    QrCode,
-    ReceiptDocument,
-    Rule,
-    Text,
-)
+from devices.printer.document import Element, Heading, KeyValue, QrCode, ReceiptDocument, Rule, Text
 from kiosk.masking import mask_id_number, mask_name, mask_phone
-from kiosk.receipts import TEXT as COMMON
-from kiosk.receipts import header
+from kiosk.receipts import receipt
 from kiosk.settings import Settings
 
 # Where a detail opens on a phone. PLACEHOLDER host: the platform's public detail pages are not known yet.
@@ -78,8 +67,10 @@ def _kv(pairs: list[tuple[str, object]]) -> list[Element]:
     return [KeyValue(TEXT[k], str(v)) for k, v in pairs if v not in (None, "")]
 
 
-def _end(qr_payload: str, caption: str) -> list[Element]:
-    return [QrCode(qr_payload, caption), Text(COMMON["footer"], align="center"), Feed(2), Cut()]
+def _linked(settings: Settings, title: str, now: datetime, body: list[Element], qr_payload: str,
+            caption: str) -> ReceiptDocument:
+    """A slip that ends with the QR code of the item's detail page."""
+    return receipt(settings, title, now, [*body, QrCode(qr_payload, caption)])
 
 
 def job_receipt(settings: Settings, feed: str, item_id: str, f: Mapping[str, Any], now: datetime) -> ReceiptDocument:
@@ -97,11 +88,11 @@ def job_receipt(settings: Settings, feed: str, item_id: str, f: Mapping[str, Any
         ("contact", f.get("contact_name")), ("phone", f.get("contact_phone")),
         ("posted", f.get("posted_at")), ("expires", f.get("expires_at")),
     ])
-    body: list[Element] = [*header(settings, title, now), Heading(str(f.get("title") or "")), *rows]
+    body: list[Element] = [Heading(str(f.get("title") or "")), *rows]
     if f.get("description"):
         body += [Rule(), Text(str(f["description"]))]
     body += [Rule(), Heading(TEXT["how_heading"]), Text(TEXT["how"].format(counter=settings.service_point.counter))]
-    return ReceiptDocument(tuple(body + _end(detail_url(feed, item_id), TEXT["qr_job"])))
+    return _linked(settings, title, now, body, detail_url(feed, item_id), TEXT["qr_job"])
 
 
 def _masked_phone(value: object) -> str:
@@ -128,11 +119,11 @@ def seeker_receipt(settings: Settings, item_id: str, f: Mapping[str, Any], now: 
         ("place", "".join(str(f.get(k) or "") for k in ("county", "town", "village"))),
         ("phone", _masked_phone(f.get("phone_masked"))),
     ])
-    body: list[Element] = [*header(settings, TEXT["seeker_title"], now), *rows]
+    body: list[Element] = list(rows)
     if f.get("description"):
         body += [Rule(), Text(str(f["description"]))]
     body += [Rule(), Text(TEXT["seeker_how"].format(counter=settings.service_point.counter))]
-    return ReceiptDocument(tuple(body + [Text(COMMON["footer"], align="center"), Feed(2), Cut()]))
+    return receipt(settings, TEXT["seeker_title"], now, body)
 
 
 def fair_receipt(settings: Settings, item_id: str, f: Mapping[str, Any], when: str, now: datetime) -> ReceiptDocument:
@@ -142,25 +133,25 @@ def fair_receipt(settings: Settings, item_id: str, f: Mapping[str, Any], when: s
         scale = TEXT["scale_value"].format(employers=f["employers_count"], posts=f.get("posts_count") or "—")
     rows = _kv([("fair_time", when), ("venue", f.get("venue")), ("organizer", f.get("organizer")),
                 ("audience", f.get("audience")), ("scale", scale)])
-    body: list[Element] = [*header(settings, TEXT["fair_title"], now), Heading(str(f.get("title") or "")), *rows]
+    body: list[Element] = [Heading(str(f.get("title") or "")), *rows]
     if f.get("description"):
         body += [Rule(), Text(str(f["description"]))]
-    return ReceiptDocument(tuple(body + _end(detail_url("job_fairs", item_id), TEXT["qr_fair"])))
+    return _linked(settings, TEXT["fair_title"], now, body, detail_url("job_fairs", item_id), TEXT["qr_fair"])
 
 
 def policy_receipt(settings: Settings, item_id: str, f: Mapping[str, Any], now: datetime) -> ReceiptDocument:
     """A policy's summary (not the whole body): title, number, issuer, date, summary, QR to the full text."""
     rows = _kv([("doc_no", f.get("doc_no")), ("issuer", f.get("issuer")), ("published", f.get("published_at"))])
-    body: list[Element] = [*header(settings, TEXT["policy_title"], now), Heading(str(f.get("title") or "")), *rows,
+    body: list[Element] = [Heading(str(f.get("title") or "")), *rows,
                           Rule(), Heading(TEXT["summary"]), Text(str(f.get("summary") or ""))]
-    return ReceiptDocument(tuple(body + _end(detail_url("policies", item_id), TEXT["qr_policy"])))
+    return _linked(settings, TEXT["policy_title"], now, body, detail_url("policies", item_id), TEXT["qr_policy"])
 
 
 def archive_receipt(settings: Settings, institutions: list[Mapping[str, Any]], now: datetime, *,
                     mine: Mapping[str, Any] | None = None, holder_name: str = "",
                     holder_id: str = "") -> ReceiptDocument:
     """Archive institutions (address, phone, hours) and, when queried, the person's own archive (masked holder)."""
-    body: list[Element] = list(header(settings, TEXT["archive_title"], now))
+    body: list[Element] = []
     if mine is not None:
         body.append(Heading(TEXT["mine_heading"]))
         body += _kv([("holder", mask_name(holder_name)), ("id_no", mask_id_number(holder_id))])
@@ -174,7 +165,7 @@ def archive_receipt(settings: Settings, institutions: list[Mapping[str, Any]], n
         body.append(Heading(str(f.get("name") or "")))
         body += _kv([("address", f.get("address")), ("phone", f.get("phone")), ("hours", f.get("hours")),
                      ("scope", f.get("scope"))])
-    return ReceiptDocument(tuple(body + [Text(COMMON["footer"], align="center"), Feed(2), Cut()]))
+    return receipt(settings, TEXT["archive_title"], now, body)
 
 
 def internship_receipt(settings: Settings, item_id: str, f: Mapping[str, Any], now: datetime) -> ReceiptDocument:
@@ -186,6 +177,7 @@ def internship_receipt(settings: Settings, item_id: str, f: Mapping[str, Any], n
         ("start", f.get("start_date")), ("months", TEXT["months_value"].format(v=f["months"]) if f.get("months") else None),
         ("requirements", f.get("requirements")), ("phone", f.get("contact_phone")), ("posted", f.get("posted_at")),
     ])
-    body: list[Element] = [*header(settings, TEXT["internship_title"], now), Heading(str(f.get("title") or "")), *rows,
+    body: list[Element] = [Heading(str(f.get("title") or "")), *rows,
                           Rule(), Text(TEXT["internship_how"].format(counter=settings.service_point.counter))]
-    return ReceiptDocument(tuple(body + _end(detail_url("internship_posts", item_id), TEXT["qr_internship"])))
+    return _linked(settings, TEXT["internship_title"], now, body, detail_url("internship_posts", item_id),
+                   TEXT["qr_internship"])

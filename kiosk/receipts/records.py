@@ -7,19 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from devices.printer.document import (
-    Cut,
-    Element,
-    Feed,
-    Heading,
-    KeyValue,
-    QrCode,
-    ReceiptDocument,
-    Rule,
-    Text,
-)
+from devices.printer.document import Element, Heading, KeyValue, QrCode, ReceiptDocument, Rule, Text
 from kiosk.masking import mask_id_number, mask_name
-from kiosk.receipts import header, time_text
+from kiosk.receipts import receipt, time_text
 from kiosk.settings import Settings
 
 # What each record is called in "没有查到您的…记录" and on paper (data, in one place).
@@ -220,8 +210,7 @@ def record_statement_receipt(settings: Settings, title: str, kind: str, data: Ma
                              name: str, id_number: str, as_of: str, period: str, now: datetime) -> ReceiptDocument:
     """The printed statement of one record (rows of `period`, '' = all); name and ID number masked here."""
     rows = [r for r in statement_rows(kind, data) if not period or r.period == period]
-    elements: list[Element] = list(header(settings, title, now))
-    elements += [
+    elements: list[Element] = [
         KeyValue(TEXT["name"], mask_name(name)),
         KeyValue(TEXT["id_number"], mask_id_number(id_number)),
         KeyValue(TEXT["as_of"], _as_of_text(settings, as_of)),
@@ -236,8 +225,8 @@ def record_statement_receipt(settings: Settings, title: str, kind: str, data: Ma
         elements.extend(Text(line) for line in row.lines)
         if row.failure:
             elements.append(Text(TEXT["pay_failed"].format(value=row.failure), bold=True))
-    elements += [Rule(), Text(TEXT["footer"], align="center"), Feed(2), Cut()]
-    return ReceiptDocument(elements=tuple(elements))
+    elements.append(Rule())
+    return receipt(settings, title, now, elements, footer=TEXT["footer"])
 
 
 def certificate_lines(data: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -261,18 +250,14 @@ def certificate_receipt(settings: Settings, data: Mapping[str, Any], *, name: st
     """The 电子就业创业证 slip: number, status, issuing office and a verification QR (only when printable)."""
     if not data.get("printable"):
         raise ValueError("the platform says this certificate is not printable")
-    elements: list[Element] = list(header(settings, TEXT["cert_title"], now))
-    elements += [KeyValue(TEXT["name"], mask_name(name)), KeyValue(TEXT["id_number"], mask_id_number(id_number))]
+    elements: list[Element] = [KeyValue(TEXT["name"], mask_name(name)), KeyValue(TEXT["id_number"], mask_id_number(id_number))]
     elements += [KeyValue(k, v) for k, v in certificate_lines(data)]
     elements += [
         KeyValue(TEXT["as_of"], _as_of_text(settings, as_of)),
         Rule(),
         QrCode(certificate_verify_payload(data, as_of), TEXT["cert_qr"]),
-        Text(TEXT["cert_note"], align="center"),
-        Feed(2),
-        Cut(),
     ]
-    return ReceiptDocument(elements=tuple(elements))
+    return receipt(settings, TEXT["cert_title"], now, elements, footer=TEXT["cert_note"])
 
 
 def _as_of_text(settings: Settings, as_of: str) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 from devices.base import DeviceHealth
 from kiosk import __version__
+from kiosk.listeners import Listeners
 from kiosk.platform import (
     FeedItem,
     FeedRefetchRequired,
@@ -117,8 +118,10 @@ class SyncWorker:
         self._cycle_lock = threading.RLock()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
-        self._network_listeners: list[NetworkListener] = []
-        self._settings_listeners: list[SettingsListener] = [on_settings] if on_settings else []
+        self._network_listeners: Listeners[NetworkState] = Listeners("network")
+        self._settings_listeners: Listeners[HeartbeatReply] = Listeners("settings")
+        if on_settings:
+            self._settings_listeners.subscribe(on_settings)
         self._network: NetworkState | None = None
         self._failures = 0
         self._kicked = False
@@ -136,13 +139,11 @@ class SyncWorker:
     # ---- listeners -------------------------------------------------------------------------------
     def add_network_listener(self, listener: NetworkListener) -> None:
         """Call `listener(NetworkState)` on the worker thread whenever online/offline changes."""
-        with self._lock:
-            self._network_listeners.append(listener)
+        self._network_listeners.subscribe(listener)
 
     def add_settings_listener(self, listener: SettingsListener) -> None:
         """Call `listener(HeartbeatReply)` after every answered heartbeat (pushed settings)."""
-        with self._lock:
-            self._settings_listeners.append(listener)
+        self._settings_listeners.subscribe(listener)
 
     @property
     def network_state(self) -> NetworkState | None:
@@ -290,18 +291,13 @@ class SyncWorker:
             if previous is state:
                 return
             self._network = state
-            listeners = list(self._network_listeners)
         log.info("network %s -> %s", previous.value if previous else "unknown", state.value)
         if state is NetworkState.ONLINE and previous is NetworkState.OFFLINE:
             now = self._clock()  # back online: push and pull at once
             self._next_pull_at = min(self._next_pull_at, now)
             self._next_push_at = min(self._next_push_at, now)
         self._state.update(network=state.value)
-        for listener in listeners:
-            try:
-                listener(state)
-            except Exception:
-                log.exception("network listener failed")
+        self._network_listeners.notify(state)
 
     # ---- push ------------------------------------------------------------------------------------
     def push(self) -> PushSummary:
@@ -431,13 +427,7 @@ class SyncWorker:
         self._state.update(last_heartbeat_at=received, server_time=reply.server_time, clock_offset_s=offset)
         self.last_reply = reply
         self._reachable()
-        with self._lock:
-            listeners = list(self._settings_listeners)
-        for listener in listeners:
-            try:
-                listener(reply)
-            except Exception:
-                log.exception("settings listener failed")
+        self._settings_listeners.notify(reply)
         return HeartbeatResult(True, clock_offset_s=offset, settings=dict(reply.settings))
 
     # ---- pull ------------------------------------------------------------------------------------

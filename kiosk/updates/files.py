@@ -19,13 +19,14 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+from kiosk.atomic_file import write_text_atomically
 
 log = logging.getLogger(__name__)
 
@@ -39,26 +40,8 @@ MAX_FAILED_KEPT = 20  # the oldest failed versions are forgotten beyond this
 
 def write_json_atomic(path: Path, data: Mapping[str, Any], *, mode: int = 0o600,
                       owner_of: Path | None = None) -> None:
-    """Write JSON through a temporary file, fsync and rename; `owner_of`: give it that folder's owner."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(dict(data), fh, ensure_ascii=False, indent=1)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        if owner_of is not None:
-            st = owner_of.stat()
-            if (st.st_uid, st.st_gid) != (os.geteuid(), os.getegid()):
-                os.chown(tmp, st.st_uid, st.st_gid)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    """Write JSON atomically (kiosk.atomic_file); `owner_of`: give it that folder's owner."""
+    write_text_atomically(path, json.dumps(dict(data), ensure_ascii=False, indent=1), mode=mode, owner_of=owner_of)
 
 
 def read_json(path: Path) -> dict[str, Any] | None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.catalogue import ServiceItem
+from kiosk.values import Record
 from ui.context import UiContext
 from ui.flows.page_parts import print_row
 from ui.pages.base import Page
@@ -55,6 +56,24 @@ def days_ago_text(iso: str | None, today: date) -> str:
     if days <= 0:
         return tr("jobs_browse.posted_today")
     return tr("jobs_browse.posted_days", days=days)
+
+
+def open_record(ctx: UiContext, feed: str, key: str, show: Callable[[Record], None], *,
+                gone: Callable[[], None] | None = None) -> None:
+    """Read item `key` of `feed` off the GUI thread and hand it to `show`.
+
+    If the item has gone meanwhile (a feed update removed it), say so and call `gone` (a list reloads).
+    """
+
+    def shown(rec: Record | None) -> None:
+        if rec is None:
+            ctx.overlay.failure(tr("jobs_browse.gone"))
+            if gone is not None:
+                gone()
+            return
+        show(rec)
+
+    ctx.run(lambda: ctx.services.record(feed, key), shown, busy=None)
 
 
 def month_day(iso: str | None) -> str:

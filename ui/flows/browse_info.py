@@ -19,7 +19,7 @@ from kiosk.receipts.jobs import (
 from kiosk.services import NeedsNetwork
 from kiosk.values import Record, SearchQuery
 from ui.context import UiContext, plain_message
-from ui.flows.browse_common import BrowsePage, DetailPage, existing_page, month_day
+from ui.flows.browse_common import BrowsePage, DetailPage, existing_page, month_day, open_record
 from ui.result_list import ResultRow
 from ui.text import tr
 from ui.widgets import big_button, label
@@ -82,12 +82,9 @@ class FairsPage(BrowsePage):
         return tr("jobs_fairs.none_hard" if self.hard_only else "jobs_fairs.none_found")
 
     def open_row(self, key: str) -> None:
-        self.ctx.run(lambda: self.ctx.services.record("job_fairs", key), self._show, busy=None)
+        open_record(self.ctx, "job_fairs", key, self._show)
 
-    def _show(self, rec: Record | None) -> None:
-        if rec is None:
-            self.ctx.overlay.failure(tr("jobs_browse.gone"))
-            return
+    def _show(self, rec: Record) -> None:
         page = _detail(self.ctx, "jobs_detail_job_fairs", "fairDetail", tr("jobs_fairs.qr_caption"))
         f = rec.fields
         when, soon = fair_when(f, self.ctx.services.today())
@@ -128,12 +125,9 @@ class PoliciesPage(BrowsePage):
         return tr("jobs_policies.none_found")
 
     def open_row(self, key: str) -> None:
-        self.ctx.run(lambda: self.ctx.services.record("policies", key), self._show, busy=None)
+        open_record(self.ctx, "policies", key, self._show)
 
-    def _show(self, rec: Record | None) -> None:
-        if rec is None:
-            self.ctx.overlay.failure(tr("jobs_browse.gone"))
-            return
+    def _show(self, rec: Record) -> None:
         page = _detail(self.ctx, "jobs_detail_policies", "policyDetail", tr("jobs_policies.qr_caption"))
         page.print_button.setText(tr("jobs_policies.print"))
         page.print_button.setAccessibleName(tr("jobs_policies.print"))
@@ -237,12 +231,9 @@ class ArchivesPage(BrowsePage):
         return tr("jobs_archives.none_found")
 
     def open_row(self, key: str) -> None:
-        self.ctx.run(lambda: self.ctx.services.record("archive_institutions", key), self._show, busy=None)
+        open_record(self.ctx, "archive_institutions", key, self._show)
 
-    def _show(self, rec: Record | None) -> None:
-        if rec is None:
-            self.ctx.overlay.failure(tr("jobs_browse.gone"))
-            return
+    def _show(self, rec: Record) -> None:
         page = _detail(self.ctx, "jobs_detail_archives", "archiveDetail", "")
         f = rec.fields
         fields = [(tr("jobs_archives.detail_county"), f.get("county") or ""),
@@ -301,12 +292,9 @@ class InternshipsPage(BrowsePage):
         return tr("jobs_internships.none_found")
 
     def open_row(self, key: str) -> None:
-        self.ctx.run(lambda: self.ctx.services.record("internship_posts", key), self._show, busy=None)
+        open_record(self.ctx, "internship_posts", key, self._show)
 
-    def _show(self, rec: Record | None) -> None:
-        if rec is None:
-            self.ctx.overlay.failure(tr("jobs_browse.gone"))
-            return
+    def _show(self, rec: Record) -> None:
         page = _detail(self.ctx, "jobs_detail_internships", "internshipDetail", tr("jobs_internships.qr_caption"))
         f = rec.fields
         t = "jobs_internships."

@@ -17,7 +17,7 @@ from kiosk.services import NotLoggedIn
 from kiosk.values import CaseStatus, CaseView
 from ui.context import UiContext, plain_message
 from ui.flows.forms import open_form
-from ui.flows.page_parts import PersonalPage, ScrollPager, add_note, clear_layout, rows_scroll
+from ui.flows.page_parts import PersonalPage, ScrollPager, buttons_row, clear_layout, rows_scroll
 from ui.pages.base import Page
 from ui.picker import pick
 from ui.router import Router
@@ -125,16 +125,11 @@ class CasesPage(PersonalPage):
         self.confirm_case = label("withdrawCase", "", role="heading")
         cl.addWidget(self.confirm_question)
         cl.addWidget(self.confirm_case)
-        row = QHBoxLayout()
-        row.setSpacing(40)
         self.confirm_yes = big_button("withdrawYes", tr("personal_cases.confirm_yes"), role="danger")
         self.confirm_no = big_button("withdrawNo", tr("personal_cases.confirm_no"), role="primary")
         self.confirm_yes.clicked.connect(self._withdraw_confirmed)
         self.confirm_no.clicked.connect(self._withdraw_cancelled)
-        row.addWidget(self.confirm_no)
-        row.addWidget(self.confirm_yes)
-        row.addStretch(1)
-        cl.addLayout(row)
+        cl.addLayout(buttons_row(40, self.confirm_no, self.confirm_yes))
         cl.addStretch(2)
         self.states.addWidget(self.confirm_view)
 
@@ -236,22 +231,12 @@ class CasesPage(PersonalPage):
 
     # ---- rows ----
     def _fill_page(self) -> None:
-        clear_layout(self.rows_host)
+        if self.status or self.month:
+            empty = tr("personal_cases.empty_filtered", month=month_label(self.month), status=tab_label(self.status))
+        else:
+            empty = tr("personal_cases.empty")
         self.row_widgets = []
-        shown = self.cases
-        if not shown:
-            if self.status or self.month:
-                text = tr("personal_cases.empty_filtered", month=month_label(self.month),
-                          status=tab_label(self.status))
-            else:
-                text = tr("personal_cases.empty")
-            add_note(self.rows_host, "casesEmpty", text)
-        for i, case in enumerate(shown):
-            row = self._row(i, case)
-            self.rows_host.addWidget(row)
-            row.show()  # now, not on the next event loop turn
-        self.pager.rows = list(self.row_widgets)
-        self.pager.top()
+        self.pager.fill(self.rows_host, [self._row(i, case) for i, case in enumerate(self.cases)], "casesEmpty", empty)
 
     def _row(self, i: int, case: CaseView) -> QFrame:
         frame = QFrame()

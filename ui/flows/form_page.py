@@ -420,17 +420,25 @@ def _keyboard_factory() -> Callable[[], QWidget | None]:
     return shared
 
 
-class ReviewStep(QWidget):
+class _Step(QWidget):
+    """A step of the form page after the questions: a column under its heading."""
+
+    def __init__(self, page: FormPage, name: str, heading: str, spacing: int) -> None:
+        super().__init__()
+        self.page = page
+        self.setObjectName(name)
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(0, 0, 0, 0)
+        self.column.setSpacing(spacing)
+        self.column.addWidget(label(f"{name}Title", heading, role="heading"))
+
+
+class ReviewStep(_Step):
     """Every answer with a 修改 button back to its question; 提交 only when everything is fine and confirmed."""
 
     def __init__(self, page: FormPage) -> None:
-        super().__init__()
-        self.page = page
-        self.setObjectName("formReview")
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(10)
-        lay.addWidget(label("formReviewTitle", tr("forms.review_title"), role="heading"))
+        super().__init__(page, "formReview", tr("forms.review_title"), spacing=10)
+        lay = self.column
         lay.addWidget(label("formReviewHint", tr("forms.review_hint"), role="hint"))
         self.scroll_area = QScrollArea()
         self.scroll_area.setObjectName("formReviewScroll")
@@ -520,17 +528,12 @@ class ReviewStep(QWidget):
         self.rows = {}
 
 
-class DoneStep(QWidget):
+class DoneStep(_Step):
     """The confirmation: local case number, status, the in-person review note, 打印凭条, 返回首页."""
 
     def __init__(self, page: FormPage) -> None:
-        super().__init__()
-        self.page = page
-        self.setObjectName("formDone")
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(12)
-        lay.addWidget(label("formDoneTitle", tr("forms.done_title"), role="heading"))
+        super().__init__(page, "formDone", tr("forms.done_title"), spacing=12)
+        lay = self.column
         self.case_no = label("formCaseNo", "", role="guidance")
         self.status = label("formStatus", "")
         self.note = label("formNote", "")

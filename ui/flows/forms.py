@@ -31,14 +31,7 @@ def open_form(ctx: UiContext, item: ServiceItem, prefill: dict[str, Any] | None 
         log.warning("no form for item %s (%s)", item.id, item.code)
         ctx.overlay.failure(tr("overlay.not_available"))
         return
-    page_id = f"form_{item.id}"
-    try:
-        ctx.window.page(page_id)
-    except KeyError:
-        pass
-    else:
-        ctx.window.remove_page(page_id)
-    ctx.show(build_form_page(ctx, item, prefill))
+    ctx.show(_fresh_form_page(ctx, item, prefill))
 
 
 def register(router: Router) -> None:
@@ -54,11 +47,16 @@ def register(router: Router) -> None:
 
 
 def _route(ctx: UiContext, item: ServiceItem) -> FormPage:
+    return _fresh_form_page(ctx, item)  # start afresh each time the item is chosen
+
+
+def _fresh_form_page(ctx: UiContext, item: ServiceItem, prefill: dict[str, Any] | None = None) -> FormPage:
+    """A new form page for the item, in place of one already open for it."""
     page_id = f"form_{item.id}"
     try:
         ctx.window.page(page_id)
     except KeyError:
         pass
     else:
-        ctx.window.remove_page(page_id)  # start afresh each time the item is chosen
-    return build_form_page(ctx, item)
+        ctx.window.remove_page(page_id)
+    return build_form_page(ctx, item, prefill)

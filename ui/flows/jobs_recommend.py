@@ -11,7 +11,15 @@ from kiosk.receipts.jobs import pay_text, seeker_receipt
 from kiosk.services import HeldIntention
 from kiosk.values import GigNeed, JobIntention, Match, Record, SearchQuery
 from ui.context import UiContext
-from ui.flows.browse_common import BrowsePage, DetailPage, existing_page, month_day, place_text
+from ui.flows.browse_common import (
+    BrowsePage,
+    DetailPage,
+    FilterButton,
+    existing_page,
+    month_day,
+    open_record,
+    place_text,
+)
 from ui.flows.jobs_search import DAILY_RANGES, PAGE_SIZE, WITHIN_DAYS, code_options, open_job, range_options
 from ui.picker import pick
 from ui.result_list import ResultRow
@@ -31,17 +39,75 @@ def _reasons(m: Match) -> str:
     return tr("jobs_browse.sep").join(m.reasons)
 
 
-class JobRecommendPage(BrowsePage):
-    """Jobs recommended for the resident's intention (from their last job-seeker registration, or 2 questions)."""
+class _AskedRecommendPage(BrowsePage):
+    """A recommendation from what the platform (or this kiosk's outbox) holds for the person, else from two
+    questions: what work (`self.what`), then what pay (`self.pay`); results follow each answer."""
 
     personal = True
+    ask_key = "jobs_recommend.ask"
+    what: FilterButton
+    pay: FilterButton
+    base: JobIntention | GigNeed | None
+
+    def __init__(self, ctx: UiContext, item: ServiceItem, name: str) -> None:
+        super().__init__(ctx, item, name)
+        self._asked = False
+
+    def held(self) -> HeldIntention:
+        """What the person's registration says (runs off the GUI thread)."""
+        raise NotImplementedError
+
+    def apply_held(self, held: HeldIntention) -> str | None:
+        """Set the filters from what is held; the notice saying where it came from (None: nothing held)."""
+        raise NotImplementedError
+
+    def on_enter(self) -> None:
+        if self._loaded_for == self.session_key():
+            return
+        self._loaded_for = self.session_key()
+        services = self.ctx.services
+        self.ctx.run(lambda: (services.job_categories(), self.held()), self._prepared, busy=None)
+
+    def _prepared(self, result: tuple[list[Record], HeldIntention]) -> None:
+        categories, held = result
+        self.what.set_options(code_options(categories, "code"))
+        offline = tr("jobs_recommend.offline") if held.offline else ""
+        notice = self.apply_held(held)
+        self.set_notice(offline + (notice if notice is not None else tr(self.ask_key)))
+        self.reload()
+        if notice is None and not self._asked:
+            self._asked = True
+            self.ask()
+
+    def ask(self) -> None:
+        """Question 1 (what work), then question 2 (what pay); results follow each answer."""
+        def second(v: Hashable) -> None:
+            self.what.set_value(v)
+            pick(self.ctx.window, tr("jobs_browse.pick_title", title=self.pay.title), self.pay.options(),
+                 lambda p: self.pay.set_value(p), current=self.pay.value)
+
+        pick(self.ctx.window, tr("jobs_browse.pick_title", title=self.what.title), self.what.options(),
+             second, current=self.what.value)
+
+    def clear_personal(self) -> None:
+        super().clear_personal()
+        self.base = None
+        self._asked = False
+        self.set_notice("")
+        self.what.set_value(None, notify=False)
+        self.pay.set_value(None, notify=False)
+
+
+class JobRecommendPage(_AskedRecommendPage):
+    """Jobs recommended for the resident's intention (from their last job-seeker registration, or 2 questions)."""
 
     def __init__(self, ctx: UiContext, item: ServiceItem, feed: str) -> None:
         self.feed = feed
         fixed = feed == "fixed_jobs"
         super().__init__(ctx, item, "fixedRecommend" if fixed else "gigRecommend")
         self.job_type = "fixed" if fixed else "gig"
-        self.category = self.add_filter("Category", tr("jobs_recommend.category"), [(None, tr("jobs_browse.any"))])
+        self.category = self.what = self.add_filter("Category", tr("jobs_recommend.category"),
+                                                    [(None, tr("jobs_browse.any"))])
         if fixed:
             pay = [(None, tr("jobs_browse.any"))] + [(v, tr("jobs_recommend.at_least", v=v)) for v in SALARY_AT_LEAST]
             self.pay = self.add_filter("Pay", tr("jobs_recommend.salary"), pay)
@@ -50,50 +116,25 @@ class JobRecommendPage(BrowsePage):
             self.pay = self.add_filter("Pay", tr("jobs_recommend.daily_wage"), pay)
         self.base: JobIntention | None = None  # from the registration: keeps town / work type too
         self.detail_id = f"jobs_detail_{feed}"
-        self._asked = False
 
-    def on_enter(self) -> None:
-        if self._loaded_for == self.session_key():
-            return
-        self._loaded_for = self.session_key()
-        services = self.ctx.services
+    def held(self) -> HeldIntention:
         # the intention the platform holds for the person (else one still in this kiosk's outbox, else ask)
-        self.ctx.run(lambda: (services.job_categories(), services.job_intention(self.job_type)),
-                     self._prepared, busy=None)
+        return self.ctx.services.job_intention(self.job_type)
 
-    def _prepared(self, result: tuple[list[Record], HeldIntention]) -> None:
-        categories, held = result
-        self.category.set_options(code_options(categories, "code"))
-        offline = tr("jobs_recommend.offline") if held.offline else ""
-        if held.intention is not None:
-            self.base = held.intention
-            if self.base.category_codes:  # a group (建筑施工) from the form, or a trade: named either way
-                self.category.set_value(self.base.category_codes[0], notify=False,
-                                        label_text=held.category_names[0] if held.category_names else None)
-            wanted = self.base.salary_min if self.job_type == "fixed" else self.base.daily_wage_min
-            if wanted is not None:
-                shown = tr("jobs_recommend.at_least" if self.job_type == "fixed" else "jobs_recommend.at_least_day",
-                           v=wanted)
-                self.pay.set_value(wanted, notify=False, label_text=shown)
-            source = "jobs_recommend.from_platform" if held.source == "platform" else "jobs_recommend.from_registration"
-            self.set_notice(offline + tr(source, date=_made(held.made)))
-            self.reload()
-        else:
-            self.set_notice(offline + tr("jobs_recommend.ask"))
-            self.reload()
-            if not self._asked:
-                self._asked = True
-                self.ask()
-
-    def ask(self) -> None:
-        """Question 1 (what work), then question 2 (what pay); results follow each answer."""
-        def second(_v: Hashable) -> None:
-            self.category.set_value(_v)
-            pick(self.ctx.window, tr("jobs_browse.pick_title", title=self.pay.title), self.pay.options(),
-                 lambda v: self.pay.set_value(v), current=self.pay.value)
-
-        pick(self.ctx.window, tr("jobs_browse.pick_title", title=self.category.title), self.category.options(),
-             second, current=self.category.value)
+    def apply_held(self, held: HeldIntention) -> str | None:
+        if held.intention is None:
+            return None
+        self.base = held.intention
+        if self.base.category_codes:  # a group (建筑施工) from the form, or a trade: named either way
+            self.category.set_value(self.base.category_codes[0], notify=False,
+                                    label_text=held.category_names[0] if held.category_names else None)
+        wanted = self.base.salary_min if self.job_type == "fixed" else self.base.daily_wage_min
+        if wanted is not None:
+            shown = tr("jobs_recommend.at_least" if self.job_type == "fixed" else "jobs_recommend.at_least_day",
+                       v=wanted)
+            self.pay.set_value(wanted, notify=False, label_text=shown)
+        source = "jobs_recommend.from_platform" if held.source == "platform" else "jobs_recommend.from_registration"
+        return tr(source, date=_made(held.made))
 
     def intention(self, state: dict[str, Any]) -> JobIntention:
         base = self.base or JobIntention()  # distance from the service point ranks; no area bonus for everyone
@@ -117,14 +158,6 @@ class JobRecommendPage(BrowsePage):
 
     def open_row(self, key: str) -> None:
         open_job(self.ctx, self.feed, key, self.detail_id)
-
-    def clear_personal(self) -> None:
-        super().clear_personal()
-        self.base = None
-        self._asked = False
-        self.set_notice("")
-        self.category.set_value(None, notify=False)
-        self.pay.set_value(None, notify=False)
 
 
 def _age_text(f: Any) -> str:
@@ -161,13 +194,10 @@ class SeekerPages:
         self.ctx = ctx
 
     def open(self, key: str) -> None:
-        self.ctx.run(lambda: self.ctx.services.record("gig_seekers", key), self._show, busy=None)
+        open_record(self.ctx, "gig_seekers", key, self._show)
 
-    def _show(self, rec: Record | None) -> None:
+    def _show(self, rec: Record) -> None:
         ctx = self.ctx
-        if rec is None:
-            ctx.overlay.failure(tr("jobs_browse.gone"))
-            return
         page = existing_page(ctx, "jobs_detail_gig_seekers")
         if not isinstance(page, DetailPage):
             page = DetailPage(ctx, "jobs_detail_gig_seekers", "seekerDetail", "")
@@ -191,55 +221,33 @@ class SeekerPages:
         ctx.show(page)
 
 
-class SeekerRecommendPage(BrowsePage):
+class SeekerRecommendPage(_AskedRecommendPage):
     """Item 8: published gig seekers matching a gig employer's need (2 questions: what work, what pay)."""
 
-    personal = True
+    ask_key = "jobs_seekers.ask"
 
     def __init__(self, ctx: UiContext, item: ServiceItem) -> None:
         super().__init__(ctx, item, "seekerRecommend")
-        self.skill = self.add_filter("Skill", tr("jobs_seekers.skill"), [(None, tr("jobs_browse.any"))])
+        self.skill = self.what = self.add_filter("Skill", tr("jobs_seekers.skill"), [(None, tr("jobs_browse.any"))])
         pays = [(None, tr("jobs_browse.any"))] + [(v, tr("jobs_seekers.at_most_day", v=v)) for v in EMPLOYER_PAYS_UP_TO]
         self.pay = self.add_filter("Pay", tr("jobs_seekers.pay"), pays)
         self.details = SeekerPages(ctx)
         self.base: GigNeed | None = None  # from the employer's 招聘零工登记: keeps town and dates too
-        self._asked = False
 
-    def on_enter(self) -> None:
-        if self._loaded_for == self.session_key():
-            return
-        self._loaded_for = self.session_key()
-        services = self.ctx.services
-        self.ctx.run(lambda: (services.job_categories(), services.employer_need()),
-                     self._prepared, busy=None)
+    def held(self) -> HeldIntention:
+        return self.ctx.services.employer_need()
 
-    def _prepared(self, result: tuple[list[Record], HeldIntention]) -> None:
-        categories, held = result
-        self.skill.set_options(code_options(categories, "code"))
-        offline = tr("jobs_recommend.offline") if held.offline else ""
-        if held.need is not None:
-            self.base = held.need
-            if self.base.skill_codes:
-                self.skill.set_value(self.base.skill_codes[0], notify=False,
-                                     label_text=held.category_names[0] if held.category_names else None)
-            if self.base.daily_wage_max is not None:
-                self.pay.set_value(self.base.daily_wage_max, notify=False,
-                                   label_text=tr("jobs_seekers.at_most_day", v=self.base.daily_wage_max))
-            self.set_notice(offline + tr("jobs_seekers.from_hiring", date=_made(held.made)))
-            self.reload()
-            return
-        self.set_notice(offline + tr("jobs_seekers.ask"))
-        self.reload()
-        if not self._asked:
-            self._asked = True
-
-            def second(v: Hashable) -> None:
-                self.skill.set_value(v)
-                pick(self.ctx.window, tr("jobs_browse.pick_title", title=self.pay.title), self.pay.options(),
-                     lambda p: self.pay.set_value(p), current=self.pay.value)
-
-            pick(self.ctx.window, tr("jobs_browse.pick_title", title=self.skill.title), self.skill.options(), second,
-                 current=self.skill.value)
+    def apply_held(self, held: HeldIntention) -> str | None:
+        if held.need is None:
+            return None
+        self.base = held.need
+        if self.base.skill_codes:
+            self.skill.set_value(self.base.skill_codes[0], notify=False,
+                                 label_text=held.category_names[0] if held.category_names else None)
+        if self.base.daily_wage_max is not None:
+            self.pay.set_value(self.base.daily_wage_max, notify=False,
+                               label_text=tr("jobs_seekers.at_most_day", v=self.base.daily_wage_max))
+        return tr("jobs_seekers.from_hiring", date=_made(held.made))
 
     def fetch(self, state: dict[str, Any], page: int) -> tuple[list[ResultRow], int, int]:
         skill = state.get("Skill")
@@ -255,14 +263,6 @@ class SeekerRecommendPage(BrowsePage):
 
     def open_row(self, key: str) -> None:
         self.details.open(key)
-
-    def clear_personal(self) -> None:
-        super().clear_personal()
-        self.base = None
-        self._asked = False
-        self.set_notice("")
-        self.skill.set_value(None, notify=False)
-        self.pay.set_value(None, notify=False)
 
 
 class SeekerSearchPage(BrowsePage):

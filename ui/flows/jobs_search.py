@@ -15,6 +15,7 @@ from ui.flows.browse_common import (
     days_ago_text,
     existing_page,
     month_day,
+    open_record,
     place_text,
 )
 from ui.result_list import ResultRow
@@ -113,19 +114,14 @@ def open_job(ctx: UiContext, feed: str, key: str, detail_id: str, *,
     If the job has gone meanwhile, say so and call `gone` (the search reloads its list).
     """
 
-    def shown(rec: Record | None) -> None:
-        if rec is None:
-            ctx.overlay.failure(tr("jobs_browse.gone"))
-            if gone is not None:
-                gone()
-            return
+    def shown(rec: Record) -> None:
         page = existing_page(ctx, detail_id)
         if not isinstance(page, DetailPage):
             page = DetailPage(ctx, detail_id, "jobDetail", tr("jobs_detail.qr_caption"))
         show_job(ctx, page, feed, rec)
         ctx.show(page)
 
-    ctx.run(lambda: ctx.services.record(feed, key), shown, busy=None)
+    open_record(ctx, feed, key, shown, gone=gone)
 
 
 def show_job(ctx: UiContext, page: DetailPage, feed: str, rec: Record) -> None:

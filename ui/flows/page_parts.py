@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject
@@ -52,6 +52,16 @@ def print_row(object_name: str, text: str, on_print: Callable[[], None]) -> tupl
     button.clicked.connect(on_print)
     row.addWidget(button)
     return row, button
+
+
+def buttons_row(spacing: int, *buttons: QPushButton) -> QHBoxLayout:
+    """Buttons side by side from the left, `spacing` apart."""
+    row = QHBoxLayout()
+    row.setSpacing(spacing)
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
+    return row
 
 
 class PersonalPage(Page):
@@ -122,6 +132,17 @@ class ScrollPager(QObject):
         page_label = label(f"{prefix}Page", "", wrap=False)
         return cls(scroll, prev, nxt, page_label,
                    lambda page, pages: tr(f"{strings_section}.page", page=page, pages=pages))
+
+    def fill(self, host: QVBoxLayout, rows: Sequence[QWidget], empty_name: str, empty_text: str) -> None:
+        """Put `rows` in `host` in place of what was there (a sentence when there are none); back to page 1."""
+        clear_layout(host)
+        if not rows:
+            add_note(host, empty_name, empty_text)
+        for row in rows:
+            host.addWidget(row)
+            row.show()  # now, not on the next event loop turn (a layout shows new children queued)
+        self.rows = list(rows)
+        self.top()
 
     def add_to(self, bar: QHBoxLayout) -> None:
         """Put 上一页, 第 x / y 页 and 下一页 into `bar`, in that order."""

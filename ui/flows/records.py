@@ -27,7 +27,7 @@ from kiosk.receipts.records import (
 from kiosk.services import NotLoggedIn
 from kiosk.values import PinError
 from ui.context import UiContext, plain_message
-from ui.flows.page_parts import PersonalPage, ScrollPager, add_note, clear_layout, print_row, rows_scroll
+from ui.flows.page_parts import PersonalPage, ScrollPager, buttons_row, clear_layout, print_row, rows_scroll
 from ui.pages.base import Page
 from ui.picker import pick
 from ui.pin_pad import PinPad
@@ -79,16 +79,11 @@ class LiveRecordPage(PersonalPage):
         self.message_hint = label("recordsMessageHint", "", role="hint")
         ml.addWidget(self.message)
         ml.addWidget(self.message_hint)
-        row = QHBoxLayout()
-        row.setSpacing(30)
         self.retry_button = big_button("recordsRetry", tr("personal_records.retry"), role="primary")
         self.retry_button.clicked.connect(self.start)
         self.back_button = big_button("recordsBack", tr("personal_records.back"))
         self.back_button.clicked.connect(self.ctx.window.back)
-        row.addWidget(self.retry_button)
-        row.addWidget(self.back_button)
-        row.addStretch(1)
-        ml.addLayout(row)
+        ml.addLayout(buttons_row(30, self.retry_button, self.back_button))
         ml.addStretch(1)
         self.states.addWidget(self.message_panel)
 
@@ -137,10 +132,7 @@ class LiveRecordPage(PersonalPage):
 
     def _pin_failed(self, exc: BaseException) -> None:
         if isinstance(exc, PinError):
-            if exc.locked or exc.tries_left == 0:
-                self.pin_pad.set_locked()
-            else:
-                self.pin_pad.show_wrong(exc.tries_left, exc.message)
+            self.pin_pad.show_refusal(exc)
             return
         self._show_message(plain_message(exc), retry=True)
 
@@ -254,47 +246,42 @@ class RecordPage(LiveRecordPage):
         self._fill_page()
 
     def _fill_page(self) -> None:
-        clear_layout(self.rows_host)
-        self.row_widgets = []
-        shown = self.rows
-        if not shown:
-            add_note(self.rows_host, "recordsEmpty",
-                     tr("personal_records.no_rows_in_period", period=period_title(self.period)))
-        for i, row in enumerate(shown):
-            frame = QFrame()
-            frame.setObjectName("cardPanel")
-            frame.setAccessibleName(row.title)
-            # landscape: the year/month on the left of its lines; portrait: above them (narrow screen)
-            fl = QVBoxLayout(frame) if self._portrait else QHBoxLayout(frame)
-            fl.setContentsMargins(24, 14, 24, 14)
-            fl.setSpacing(8 if self._portrait else 24)
-            title = label(f"recordsRowTitle_{i}", row.title, role="cardTitle", wrap=False)
-            fl.addWidget(title)
-            # landscape: short lines side by side in two columns (more rows per screen); long ones span both
-            lines = QGridLayout()
-            lines.setHorizontalSpacing(40)
-            lines.setVerticalSpacing(6)
-            columns = 1 if self._portrait else 2
-            r = c = 0
-            for j, line in enumerate(row.lines):
-                wide = columns == 1 or len(line) > (SHORT_LINE_ELDERLY if self.ctx.window.elderly else SHORT_LINE)
-                if wide and c:
-                    r, c = r + 1, 0
-                lines.addWidget(label(f"recordsRowLine_{i}_{j}", line), r, c, 1, columns if wide else 1)
-                r, c = (r + 1, 0) if wide or c + 1 >= columns else (r, c + 1)
-            if row.failure:
-                failure = label(f"recordsRowFailure_{i}", tr("personal_records.failed", reason=row.failure),
-                                role="error")
-                lines.addWidget(failure, r + (1 if c else 0), 0, 1, columns)
-            for col in range(columns):
-                lines.setColumnStretch(col, 1)
-            fl.addLayout(lines, 1)
-            self.rows_host.addWidget(frame)
-            frame.show()  # now, not on the next event loop turn (a layout shows new children queued)
-            self.row_widgets.append(frame)
-        self.pager.rows = list(self.row_widgets)
+        self.row_widgets = [self._row(i, row) for i, row in enumerate(self.rows)]
+        self.pager.fill(self.rows_host, self.row_widgets, "recordsEmpty",
+                        tr("personal_records.no_rows_in_period", period=period_title(self.period)))
         self.print_button.setEnabled(bool(self.rows))
-        self.pager.top()
+
+    def _row(self, i: int, row: StatementRow) -> QFrame:
+        """One year or month of the record: its title, its lines in one or two columns, a failed payment."""
+        frame = QFrame()
+        frame.setObjectName("cardPanel")
+        frame.setAccessibleName(row.title)
+        # landscape: the year/month on the left of its lines; portrait: above them (narrow screen)
+        fl = QVBoxLayout(frame) if self._portrait else QHBoxLayout(frame)
+        fl.setContentsMargins(24, 14, 24, 14)
+        fl.setSpacing(8 if self._portrait else 24)
+        title = label(f"recordsRowTitle_{i}", row.title, role="cardTitle", wrap=False)
+        fl.addWidget(title)
+        # landscape: short lines side by side in two columns (more rows per screen); long ones span both
+        lines = QGridLayout()
+        lines.setHorizontalSpacing(40)
+        lines.setVerticalSpacing(6)
+        columns = 1 if self._portrait else 2
+        r = c = 0
+        for j, line in enumerate(row.lines):
+            wide = columns == 1 or len(line) > (SHORT_LINE_ELDERLY if self.ctx.window.elderly else SHORT_LINE)
+            if wide and c:
+                r, c = r + 1, 0
+            lines.addWidget(label(f"recordsRowLine_{i}_{j}", line), r, c, 1, columns if wide else 1)
+            r, c = (r + 1, 0) if wide or c + 1 >= columns else (r, c + 1)
+        if row.failure:
+            failure = label(f"recordsRowFailure_{i}", tr("personal_records.failed", reason=row.failure),
+                            role="error")
+            lines.addWidget(failure, r + (1 if c else 0), 0, 1, columns)
+        for col in range(columns):
+            lines.setColumnStretch(col, 1)
+        fl.addLayout(lines, 1)
+        return frame
 
     def _choose_period(self) -> None:
         if self.record is None:

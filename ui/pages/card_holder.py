@@ -105,10 +105,7 @@ class CardHolderPage(Page):
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, PinError):
-            if exc.locked or exc.tries_left == 0:
-                self.pin_pad.set_locked()
-            else:
-                self.pin_pad.show_wrong(exc.tries_left, exc.message)
+            self.pin_pad.show_refusal(exc)
             return
         if isinstance(exc, CardNeedsNetwork):
             self.show_offline(exc.message)

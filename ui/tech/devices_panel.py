@@ -79,12 +79,8 @@ class DevicesPanel(Panel):
         d = env.core.settings.devices
         addresses = {DeviceKind.ID_CARD: d.id_card, DeviceKind.SS_CARD: d.ss_card,
                      DeviceKind.QR_SCANNER: d.qr_scanner, DeviceKind.PRINTER: d.printer}
-        top = QHBoxLayout()
-        top.addWidget(label("techDevicesHeading", tr("tech_devices.heading"), role="heading"), 1)
-        self.refresh_button = big_button("techDevicesRefresh", tr("tech_devices.refresh"))
-        self.refresh_button.clicked.connect(self.refresh)
-        top.addWidget(self.refresh_button)
-        self.body.addLayout(top)
+        self.add_heading_with_refresh("techDevicesHeading", tr("tech_devices.heading"),
+                                      "techDevicesRefresh", tr("tech_devices.refresh"))
         self.result = label("techTestResult", tr("tech_devices.result_none"), role="guidance")
         self.body.addWidget(self.result)
         self.tests: dict[str, QPushButton] = {

@@ -9,11 +9,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.app import KioskCore
 from kiosk.values import DeviceKind
 from ui.context import UiContext
+from ui.widgets import big_button, label
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,17 @@ class Panel(QWidget):
             self.env.ctx.run(work, on_done, on_error, **kw)
         except RuntimeError as exc:  # the bridge's pool is shut down: the kiosk is closing
             log.info("technician panel %s: work not started (%s)", self.tab, exc)
+
+    def add_heading_with_refresh(self, name: str, text: str, button_name: str, button_text: str,
+                                 role: str = "heading") -> QPushButton:
+        """A heading row with the panel's refresh button at its right (`self.refresh_button`)."""
+        row = QHBoxLayout()
+        row.addWidget(label(name, text, role=role), 1)
+        self.refresh_button = big_button(button_name, button_text)
+        self.refresh_button.clicked.connect(self.refresh)
+        row.addWidget(self.refresh_button)
+        self.body.addLayout(row)
+        return self.refresh_button
 
     def refresh(self) -> None:
         """Reload what the panel shows (off the GUI thread where it blocks)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout
+from PySide6.QtWidgets import QGridLayout
 
 from kiosk.clock import ServicePointClock
 from kiosk.maintenance.sync import Reachability, SyncDiagnostics, SyncSnapshot
@@ -42,12 +42,8 @@ class SyncPanel(Panel):
         super().__init__(env)
         core = env.core
         self.diag = SyncDiagnostics(core.settings, core.database, core.sync)
-        top = QHBoxLayout()
-        top.addWidget(label("techSyncHeading", tr("tech_sync.heading"), role="heading"), 1)
-        self.refresh_button = big_button("techSyncRefresh", tr("tech_sync.refresh"))
-        self.refresh_button.clicked.connect(self.refresh)
-        top.addWidget(self.refresh_button)
-        self.body.addLayout(top)
+        self.add_heading_with_refresh("techSyncHeading", tr("tech_sync.heading"),
+                                      "techSyncRefresh", tr("tech_sync.refresh"))
         actions = QGridLayout()
         actions.setSpacing(16)
         self.probe_button = big_button("techSyncProbe", tr("tech_sync.probe"), role="primary")

@@ -69,6 +69,16 @@ def test_the_kiosk_client_uses_the_same_lists_as_the_platform():
     assert client_lists.SUBMISSION_KINDS == contract.SUBMISSION_KINDS
     assert client_lists.RECORD_KINDS == contract.RECORD_KINDS
     assert set(client_lists.FAULT_CATEGORIES) == set(contract.FAULT_CATEGORIES)
+    assert client_lists.FAULT_ROUTES == contract.FAULT_CATEGORIES
+
+
+def test_both_sides_read_the_one_vocabulary_file():
+    """The lists are data in config/platform_contract.toml, not two copies kept in step by hand."""
+    from kiosk.maintenance.fault_reports import ROUTING
+
+    assert client_lists.CONTRACT_FILE.resolve() == contract.VOCABULARY_FILE.resolve()
+    assert ROUTING == contract.FAULT_CATEGORIES
+    assert client_lists.AGE_BANDS == contract.AGE_BANDS
 
 
 def _body_schema(doc: dict, path: str) -> dict:
