@@ -256,6 +256,7 @@ SCHEMA: dict[str, dict[str, tuple[Callable[[Any], Any], bool]]] = {
         "qr_scanner": (_device("qr_scanner"), True),
         "printer": (_device("printer"), True),
         "printer_profile": (_str(), True),
+        "camera": (_device("camera"), False),  # the 一寸电子照片 camera: v4l2:///dev/video0, sim:// or none
     },
     "timeouts": {
         "idle_warning_s": (_int(10, 3600), True),
@@ -349,6 +350,7 @@ class DeviceSettings:
     printer: str
     printer_profile: str
     ss_card_sam: str = "none"  # the PSAM's PC/SC reader for 3rd-generation cards, or none
+    camera: str = "none"  # the photo step's camera (v4l2:///dev/video0, sim://) or none: photo at the counter
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,7 @@ class DevicesPanel(Panel):
         super().__init__(env)
         d = env.core.settings.devices
         addresses = {DeviceKind.ID_CARD: d.id_card, DeviceKind.SS_CARD: d.ss_card,
-                     DeviceKind.QR_SCANNER: d.qr_scanner, DeviceKind.PRINTER: d.printer}
+                     DeviceKind.QR_SCANNER: d.qr_scanner, DeviceKind.PRINTER: d.printer, DeviceKind.CAMERA: d.camera}
         top = QHBoxLayout()
         top.addWidget(label("techDevicesHeading", tr("tech_devices.heading"), role="heading"), 1)
         self.refresh_button = big_button("techDevicesRefresh", tr("tech_devices.refresh"))
