@@ -7,11 +7,12 @@ MESSAGES below.
 
 from __future__ import annotations
 
+import base64
 import enum
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from types import MappingProxyType
@@ -20,6 +21,7 @@ from typing import Any
 from config import CONFIG_DIR
 from devices.idnumber import IdNumberFault, InvalidIdNumber, validate_id_number
 from kiosk.masking import age_band, mask_id_number, mask_name, mask_phone
+from kiosk.photo import PhotoInvalid, check_photo
 
 FORMS_DIR = CONFIG_DIR / "forms"
 
@@ -52,6 +54,10 @@ MESSAGES: Mapping[str, str] = MappingProxyType({
     "too_short": "至少{min}位",
     "not_an_option": "请从列表中点选",
     "confirmation_missing": "请先阅读并确认告知内容",
+    "photo_missing": "请拍一张照片：点“拍照”，满意后点“使用这张”",
+    "photo_invalid": "照片没有拍好，请点“重拍”",
+    "photo_taken": "已拍照",
+    "photo_at_counter": "到柜台拍摄",
     # previews of what a registration publishes (FieldDef.preview)
     "preview_gig_seeker": "公开后，别人看到的是：\n{name}　{age_band}\n会做：{skills}　{wage}\n{village}　电话 {phone}",
     "preview_wage": "期望{v}元/天",
@@ -79,8 +85,11 @@ class FieldKind(enum.StrEnum):
     DIGITS = "digits"  # numeric keypad, a number string (e.g. a certificate number)
     ID_NUMBER = "id_number"  # numeric keypad with X, an 18-character identity number (GB 11643 checked)
     TEXT = "text"  # free text with the pinyin keyboard (rare)
+    PHOTO = "photo"  # the 一寸电子照片 taken with the kiosk's camera (a JPEG; base64 in the payload)
 
 
+# The answer of a photo question whose camera failed on the day: the photo is taken at the counter instead.
+PHOTO_AT_COUNTER = "at_counter"
 KEYPAD_KINDS = frozenset({FieldKind.PHONE, FieldKind.DATE, FieldKind.AMOUNT, FieldKind.NUMBER, FieldKind.DIGITS,
                           FieldKind.ID_NUMBER})
 CARD_SOURCES = ("name", "id_number", "gender", "nation", "birth_date", "address")
@@ -129,6 +138,7 @@ class FieldDef:
     unit: str = ""
     messages: Mapping[str, str] = field(default_factory=dict)
     preview: str = ""  # PREVIEWS: show beside the question what the answers would publish
+    no_camera: str = ""  # PHOTO: said at the form's start instead of asking, on a kiosk without a camera
 
     @property
     def keypad(self) -> bool:
@@ -192,7 +202,7 @@ _FORM_KEYS = ("id", "item", "kind", "constants", "confirmation", "confirmation_t
               "confirmation_payload", "eligibility", "gate", "gate_leads", "intro", "done_note")
 _FIELD_KEYS = ("id", "kind", "label", "review_label", "payload", "required", "ask", "hint", "as_list",
                "label_payload", "options", "source", "prefill", "default", "min", "max", "min_days", "max_days",
-               "not_before", "min_length", "max_length", "unit", "messages", "preview")
+               "not_before", "min_length", "max_length", "unit", "messages", "preview", "no_camera")
 _MESSAGE_KEYS = ("required", "required_choice", "invalid_phone", "invalid_date", "invalid_number", "invalid_id_number",
                  "invalid_id_number_date", "invalid_id_number_check", "too_small", "too_large", "too_early",
                  "too_late", "before_other", "too_long", "too_short", "not_an_option")
@@ -290,6 +300,11 @@ def _build_field(ctx: _Ctx, raw: Any, index: int) -> FieldDef:
                                                          "max_length")}
     if ints["min"] is not None and ints["max"] is not None and ints["min"] > ints["max"]:
         raise ctx.fail("def_bad", key="min", expected="不大于 max")
+    no_camera = _get(ctx, raw, "no_camera", str, "文字", default="")
+    if kind is FieldKind.PHOTO and not no_camera.strip():
+        raise ctx.fail("def_missing", key="no_camera")
+    if no_camera and kind is not FieldKind.PHOTO:
+        raise ctx.fail("def_bad", key="no_camera", expected="只用于 kind = photo")
     ask = _get(ctx, raw, "ask", bool, "true 或 false", default=True)
     required = _get(ctx, raw, "required", bool, "true 或 false", default=kind is not FieldKind.TEXT)
     default = raw.get("default")
@@ -302,7 +317,7 @@ def _build_field(ctx: _Ctx, raw: Any, index: int) -> FieldDef:
         label_payload=_get(ctx, raw, "label_payload", str, "文字", default=""), options=options, source=source,
         prefill=prefill, default=default, not_before=_get(ctx, raw, "not_before", str, "字段 id", default=""),
         unit=_get(ctx, raw, "unit", str, "文字", default=""), messages=MappingProxyType(dict(messages)),
-        preview=preview, **ints,
+        preview=preview, no_camera=no_camera, **ints,
     )
     if default is not None:
         problem = check_answer(f, default, date(2000, 1, 1)) if kind is not FieldKind.DATE else None
@@ -372,6 +387,16 @@ def parse_form(raw: Mapping[str, Any], where: Path) -> FormDef:
     )
 
 
+def for_camera(form: FormDef, camera: bool) -> FormDef:
+    """The form as this kiosk asks it: without a camera its photo questions are dropped, and what they say
+    instead (the photo is taken at the counter) becomes part of the form's intro, shown at its start."""
+    photos = [f for f in form.fields if f.kind is FieldKind.PHOTO]
+    if camera or not photos:
+        return form
+    intro = "\n".join(t for t in (form.intro, *(f.no_camera for f in photos)) if t)
+    return replace(form, fields=tuple(f for f in form.fields if f.kind is not FieldKind.PHOTO), intro=intro)
+
+
 def form_field_kind(fields: Iterable[FieldDef], field_id: str) -> FieldKind | None:
     for f in fields:
         if f.id == field_id:
@@ -422,13 +447,23 @@ def _fmt_date(d: date) -> str:
 
 
 def is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, bytes) and not value)
 
 
 def check_answer(f: FieldDef, value: Any, today: date, answers: Mapping[str, Any] | None = None,
                  options: Sequence[Option] | None = None) -> str | None:
     """What the resident must do about one answer, or None when it is fine."""
     if f.kind is FieldKind.CARD:
+        return None
+    if f.kind is FieldKind.PHOTO:
+        if value == PHOTO_AT_COUNTER:
+            return None
+        if not value:
+            return f.message("photo_missing") if f.required else None
+        try:
+            check_photo(value)
+        except PhotoInvalid:
+            return f.message("photo_invalid")
         return None
     if is_empty(value):
         if not f.required:
@@ -544,6 +579,8 @@ def prefill_from_payload(form: FormDef, payload: Mapping[str, Any]) -> dict[str,
     """Field answers from an earlier submission's payload (for resubmitting a rejected case)."""
     out: dict[str, Any] = {}
     for f in form.questions:
+        if f.kind is FieldKind.PHOTO:
+            continue  # an earlier photo is not offered again: the resident takes a new one
         if f.payload in payload:
             v = payload[f.payload]
             if f.as_list and isinstance(v, list):
@@ -561,6 +598,8 @@ def _convert(f: FieldDef, value: Any) -> Any:
         return d.isoformat() if d else value
     if f.kind is FieldKind.ID_NUMBER and isinstance(value, str):
         return value.strip().upper()
+    if f.kind is FieldKind.PHOTO and isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")  # JSON carries the JPEG as base64
     if isinstance(value, str):
         return value.strip()
     return value
@@ -599,8 +638,8 @@ def build_payload(form: FormDef, answers: Mapping[str, Any], *, card: CardValues
                 payload[f.payload] = getattr(card, f.source)
             continue
         value = answers.get(f.id)
-        if is_empty(value):
-            continue
+        if is_empty(value) or (f.kind is FieldKind.PHOTO and not isinstance(value, bytes)):
+            continue  # a photo to be taken at the counter is simply not sent
         v = _convert(f, value)
         payload[f.payload] = [v] if f.as_list else v
         if f.label_payload:
@@ -641,6 +680,10 @@ def option_label(f: FieldDef, value: Any, options: Sequence[Option] | None = Non
 
 def display_value(f: FieldDef, value: Any, options: Sequence[Option] | None = None) -> str:
     """How an answer reads on the review screen (phones masked only on paper, dates in Chinese)."""
+    if f.kind is FieldKind.PHOTO:
+        if value == PHOTO_AT_COUNTER:
+            return f.message("photo_at_counter")
+        return f.message("photo_taken") if value else MESSAGES["not_given"]
     if is_empty(value):
         return MESSAGES["not_given"]
     if f.kind in (FieldKind.CHOICE, FieldKind.CODE):

@@ -123,4 +123,10 @@ GIG_SEEKER_PUBLIC_FIELDS = (
     "name_masked", "age_band", "skill_codes", "skill_names", "county", "town", "village", "lat", "lon",
     "daily_wage_expect", "available_from", "available_to", "phone_masked", "published_at",
 )
+# 就业困难人员求职登记's 一寸电子照片 (issue 11 §6): payload.photo_jpeg, a base64 JPEG of 295 × 413 pixels (25 × 35 mm
+# at 300 dpi), at most PHOTO_MAX_BYTES before base64. Optional: a kiosk without a camera sends none (counter).
+PHOTO_PX = (295, 413)
+PHOTO_MAX_BYTES = 200_000
+PHOTO_MAX_BASE64 = (PHOTO_MAX_BYTES + 2) // 3 * 4
+
 AGE_BANDS = ((16, 19), (20, 29), (30, 39), (40, 49), (50, 59))  # 60 and older: one band
