@@ -13,13 +13,14 @@ from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
 
-from devices.base import CameraFrame, DeviceHealth, DeviceKind, DeviceState
+from devices.base import CameraFrame, DeviceGone, DeviceHealth, DeviceKind, DeviceState
 from devices.manager import DeviceManager
 
 ONE_INCH_PX = (295, 413)  # width, height: 25 × 35 mm at 300 dpi
 ONE_INCH_DPI = 300
 JPEG_QUALITY = 90
 MAX_PHOTO_BYTES = 200_000  # a 295 × 413 JPEG at quality 90 is some 20–60 KB; the contract allows this much
+NO_CAMERA = "本机没有摄像头"
 GUIDE_HEIGHT = 0.9  # the guide's share of the picture's height (room around the head and shoulders)
 
 
@@ -98,5 +99,5 @@ class PhotoCamera:
         """The simulator's next picture (DeviceError for a real camera, DeviceGone while unplugged)."""
         camera = self.devices.camera
         if camera is None:
-            raise PhotoInvalid("no camera configured")
+            raise DeviceGone(NO_CAMERA, "devices.camera = none")
         return camera.frame()

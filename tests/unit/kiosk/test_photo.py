@@ -124,3 +124,29 @@ def test_a_camera_that_fails_on_the_day_leaves_the_photo_to_the_counter() -> Non
     assert display_value(photo, PHOTO_AT_COUNTER) == "到柜台拍摄"
     answers = {"category": "残疾人", "phone": "13700000000", "photo": PHOTO_AT_COUNTER}
     assert "photo_jpeg" not in build_payload(form, answers, confirmed=True)
+
+
+def test_the_camera_as_the_screens_see_it() -> None:
+    from devices.base import DeviceGone, DeviceState
+    from devices.factory import DeviceAddresses, build_device_manager
+    from kiosk.photo import PhotoCamera
+
+    def manager(camera: str):
+        return build_device_manager(DeviceAddresses(id_card="none", ss_card="none", qr_scanner="none",
+                                                    printer="sim://", printer_profile="generic-80", camera=camera))
+
+    none = PhotoCamera(manager("none"))
+    assert not none.present and not none.simulated and none.device == ""
+    assert none.health().state is DeviceState.NO_DEVICE
+    with pytest.raises(DeviceGone):
+        none.frame()
+    real = PhotoCamera(manager("v4l2:///dev/video7"))
+    assert real.present and not real.simulated and real.device == "/dev/video7"
+    sim_manager = manager("sim://")
+    sim_manager.start()
+    try:
+        sim = PhotoCamera(sim_manager)
+        assert sim.present and sim.simulated and sim.health().usable
+        check_photo(one_inch_jpeg(sim.frame()))
+    finally:
+        sim_manager.stop()
