@@ -16,6 +16,7 @@ class DeviceKind(enum.StrEnum):
     SS_CARD = "ss_card"
     QR_SCANNER = "qr_scanner"
     PRINTER = "printer"
+    CAMERA = "camera"  # the 一寸电子照片 camera (issue 11 §6); capture itself is the UI's (QtMultimedia)
 
 
 # The detail every simulator reports, so a technician sees at once that no real device is behind it.
@@ -199,6 +200,37 @@ class SsCardPinReader(CardReaderDriver, Protocol):
     def pin_tries_left(self) -> int | None: ...  # None when the card does not say
 
     def verify_pin(self, pin: str) -> None: ...  # PinError (tries left, or locked) when the card refuses
+
+
+@dataclass(frozen=True)
+class CameraFrame:
+    """One picture of a camera: 8-bit RGB, row after row (width × height × 3 bytes). Personal: never logged."""
+
+    width: int
+    height: int
+    rgb: bytes = field(repr=False)
+
+
+@runtime_checkable
+class CameraDriver(Protocol):
+    """A camera for the photo step: its presence and health, watched on the driver's own thread.
+
+    start() begins watching (health changes go to the sink as HealthChanged), stop() ends it. `device` is
+    what the UI opens with QtMultimedia (e.g. /dev/video0); "" for the simulator, whose pictures come from
+    frame() (cheap, no I/O). The devices layer never captures from a real camera itself.
+    """
+
+    kind: DeviceKind
+    device: str
+    simulated: bool
+
+    def start(self, sink: EventSink) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def health(self) -> DeviceHealth: ...
+
+    def frame(self) -> CameraFrame: ...  # the simulator's live picture; a real camera raises DeviceError
 
 
 @runtime_checkable

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from devices.base import CardReaderDriver, DeviceKind, SsCardPinReader
+from devices.base import CameraDriver, CardReaderDriver, DeviceKind, SsCardPinReader
 from devices.manager import DeviceManager
 from devices.printer.factory import make_printer
 from devices.printer.profiles import DEFAULT_PROFILES_PATH, load_profiles, profile_named
@@ -21,12 +21,14 @@ ACCEPTED_SCHEMES: dict[DeviceKind, tuple[str, ...]] = {
     DeviceKind.SS_CARD: ("pcsc", "sim", "none"),
     DeviceKind.QR_SCANNER: ("serial", "keyboard", "sim", "none"),
     DeviceKind.PRINTER: ("usb", "serial", "tcp", "file", "sim"),
+    DeviceKind.CAMERA: ("v4l2", "sim", "none"),
 }
 KIND_NAMES: dict[DeviceKind, str] = {
     DeviceKind.ID_CARD: "身份证读卡器",
     DeviceKind.SS_CARD: "社保卡读卡器",
     DeviceKind.QR_SCANNER: "扫码器",
     DeviceKind.PRINTER: "打印机",
+    DeviceKind.CAMERA: "摄像头",
 }
 WRONG_FORM = "devices.{key} = {address!r}：{name}不能使用 {scheme} 地址，可用的形式：{forms}"
 
@@ -41,6 +43,7 @@ class DeviceAddresses:
     printer: str
     printer_profile: str
     ss_card_sam: str = "none"  # the PSAM for 3rd-generation cards: a second PC/SC reader, or none
+    camera: str = "none"  # the photo step's camera: v4l2:///dev/videoN, sim://, or none
     status_timeout_s: float = 1.0
     status_interval_s: float = 5.0
     profiles_path: Path = DEFAULT_PROFILES_PATH
@@ -117,6 +120,21 @@ def make_reader(kind: DeviceKind, address: str, *, today: Callable[[], date] = d
     raise DeviceUriError(f"{kind.value} is not a card reader")
 
 
+def make_camera(address: str) -> CameraDriver | None:
+    """The camera's driver (presence and health; the simulator also gives pictures); None for `none`."""
+    check_address(DeviceKind.CAMERA, address)
+    uri = parse_device_uri(address)
+    if uri.scheme == "none":
+        return None
+    if uri.scheme == "sim":
+        from devices.camera.sim import SimCamera
+
+        return SimCamera()
+    from devices.camera.v4l2 import V4l2Camera
+
+    return V4l2Camera.from_uri(uri)
+
+
 def _make_ss_card_reader(uri: DeviceUri, *, today: Callable[[], date], sam: str) -> SsCardPinReader:
     """A social security card reader: every one can ask the card about its PIN (checked here by the types)."""
     if uri.scheme == "sim":
@@ -147,6 +165,7 @@ def build_device_manager(addresses: DeviceAddresses, *, today: Callable[[], date
         (DeviceKind.SS_CARD, addresses.ss_card),
         (DeviceKind.QR_SCANNER, addresses.qr_scanner),
         (DeviceKind.PRINTER, addresses.printer),
+        (DeviceKind.CAMERA, addresses.camera),
     ):
         check_address(kind, address)  # all of them before any driver is built
     check_sam_address(addresses.ss_card_sam)
@@ -167,4 +186,8 @@ def build_device_manager(addresses: DeviceAddresses, *, today: Callable[[], date
     printer = make_printer(addresses.printer, profile, status_timeout_s=addresses.status_timeout_s)
     if parse_device_uri(addresses.printer).scheme == "sim":
         sims[DeviceKind.PRINTER] = printer
-    return DeviceManager(readers, printer, status_interval_s=addresses.status_interval_s, simulators=sims)
+    camera = make_camera(addresses.camera)
+    if camera is not None and camera.simulated:
+        sims[DeviceKind.CAMERA] = camera
+    return DeviceManager(readers, printer, status_interval_s=addresses.status_interval_s, simulators=sims,
+                         camera=camera)

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 
 from devices.base import (
+    CameraDriver,
     CardFailed,
     CardInserted,
     CardReaderDriver,
@@ -53,8 +54,14 @@ class DeviceManager:
         *,
         status_interval_s: float = 5.0,
         simulators: dict[DeviceKind, object] | None = None,
+        camera: CameraDriver | None = None,
     ) -> None:
         self._readers = dict(readers)
+        self._camera = camera
+        # every driver with its own watcher thread: the card readers and scanners, and the camera
+        self._watched: dict[DeviceKind, CardReaderDriver | CameraDriver] = dict(self._readers)
+        if camera is not None:
+            self._watched[DeviceKind.CAMERA] = camera
         self._printer = printer
         self._interval = status_interval_s
         self._sinks: list[EventSink] = []
@@ -64,7 +71,7 @@ class DeviceManager:
         self._reported: set[DeviceKind] = set()  # devices that have reported a health (not the placeholder)
         self._print_lock = threading.Lock()
         self._health: dict[DeviceKind, DeviceHealth] = {
-            k: DeviceHealth(k, DeviceState.UNKNOWN, "") for k in (*self._readers, DeviceKind.PRINTER)
+            k: DeviceHealth(k, DeviceState.UNKNOWN, "") for k in (*self._watched, DeviceKind.PRINTER)
         }
         self._stop = threading.Event()
         self._poller: threading.Thread | None = None
@@ -73,8 +80,9 @@ class DeviceManager:
 
     # ---- lifecycle ----
     def start(self) -> None:
-        """Start every reader's worker and the printer poller; a reader that fails to start is reported, not fatal."""
-        for kind, reader in self._readers.items():
+        """Start every reader's worker (and the camera's watcher) and the printer poller; a device that fails to
+        start is reported, not fatal."""
+        for kind, reader in self._watched.items():
             try:
                 reader.start(self._on_event)
             except DeviceGone as exc:
@@ -91,7 +99,7 @@ class DeviceManager:
 
     def stop(self) -> None:
         self._stop.set()
-        for kind, reader in self._readers.items():
+        for kind, reader in self._watched.items():
             try:
                 reader.stop()
             except Exception:
@@ -209,6 +217,11 @@ class DeviceManager:
 
     def reader(self, kind: DeviceKind) -> CardReaderDriver | None:
         return self._readers.get(kind)
+
+    @property
+    def camera(self) -> CameraDriver | None:
+        """The photo step's camera; None when none is configured."""
+        return self._camera
 
     def ss_card_reader(self) -> SsCardPinReader | None:
         """The social security card reader, to ask the card about its PIN; None when none is configured."""

@@ -1,11 +1,11 @@
-"""Parse device addresses: serial://, pcsc://, tcp://, file://, usb://, sim://, keyboard."""
+"""Parse device addresses: serial://, pcsc://, tcp://, file://, usb://, v4l2://, sim://, keyboard."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
-SCHEMES = ("serial", "pcsc", "tcp", "file", "usb", "sim", "keyboard", "none")
+SCHEMES = ("serial", "pcsc", "tcp", "file", "usb", "v4l2", "sim", "keyboard", "none")
 
 
 class DeviceUriError(ValueError):
@@ -49,7 +49,7 @@ class DeviceUri:
 
 EXPECTED = (
     "serial:///dev/ttyUSB0?baud=115200, pcsc://Virtual PCD (或 pcsc://*), tcp://127.0.0.1:9100, "
-    "file:///path/receipt.bin, usb://0x0416:0x5011, sim://, keyboard, none"
+    "file:///path/receipt.bin, usb://0x0416:0x5011, v4l2:///dev/video0, sim://, keyboard, none"
 )
 
 
@@ -90,6 +90,11 @@ def parse_device_uri(text: str) -> DeviceUri:
         if not path.startswith("/"):
             raise DeviceUriError(f"文件地址 {text!r} 应为绝对路径，如 file:///tmp/receipt.bin")
         return DeviceUri("file", path, params=params)
+    if scheme == "v4l2":
+        path = unquote(parts.path)
+        if not path.startswith("/"):  # /dev/videoN, or a udev link such as /dev/v4l/by-id/…
+            raise DeviceUriError(f"摄像头地址 {text!r} 应为 v4l2:// 加设备路径，如 v4l2:///dev/video0")
+        return DeviceUri("v4l2", path, params=params)
     if scheme == "usb":
         try:
             vid_s, pid_s = parts.netloc.split(":")

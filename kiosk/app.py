@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from devices.manager import DeviceManager
     from kiosk.device_setup import KeyboardWedgeInput
     from kiosk.maintenance.audit import AuditTrail
+    from kiosk.photo import PhotoCamera
     from kiosk.platform import PlatformClient
     from kiosk.sandbox_process import SandboxProcess
     from kiosk.services import ResidentServices
@@ -98,6 +99,13 @@ class KioskCore:
     def catalogue(self) -> Catalogue:
         """The catalogue now (the platform may switch services on or off; subscribe to `catalogues`)."""
         return self.catalogues.current
+
+    @property
+    def camera(self) -> PhotoCamera:
+        """The photo step's camera over the device manager (`present` is False when devices.camera = none)."""
+        from kiosk.photo import PhotoCamera
+
+        return PhotoCamera(self.devices)
 
     def close(self) -> None:
         """Stop worker threads and close devices, newest first; never raises."""

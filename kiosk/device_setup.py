@@ -21,7 +21,7 @@ def device_addresses(settings: Settings) -> DeviceAddresses:
     d = settings.devices
     return DeviceAddresses(
         id_card=d.id_card, ss_card=d.ss_card, qr_scanner=d.qr_scanner, printer=d.printer,
-        printer_profile=d.printer_profile, ss_card_sam=d.ss_card_sam,
+        printer_profile=d.printer_profile, ss_card_sam=d.ss_card_sam, camera=d.camera,
         status_timeout_s=settings.timeouts.device_status_s,
     )
 

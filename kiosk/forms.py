@@ -7,11 +7,12 @@ MESSAGES below.
 
 from __future__ import annotations
 
+import base64
 import enum
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from types import MappingProxyType
@@ -23,6 +24,7 @@ from config import CONFIG_DIR
 from config.schema import NON_BLANK, SchemaProblem, Table, validate_table
 from devices.idnumber import IdNumberFault, InvalidIdNumber, validate_id_number
 from kiosk.masking import age_band, mask_id_number, mask_name, mask_phone
+from kiosk.photo import PhotoInvalid, check_photo
 
 FORMS_DIR = CONFIG_DIR / "forms"
 
@@ -55,6 +57,10 @@ MESSAGES: Mapping[str, str] = MappingProxyType({
     "too_short": "至少{min}位",
     "not_an_option": "请从列表中点选",
     "confirmation_missing": "请先阅读并确认告知内容",
+    "photo_missing": "请拍一张照片：点“拍照”，满意后点“使用这张”",
+    "photo_invalid": "照片没有拍好，请点“重拍”",
+    "photo_taken": "已拍照",
+    "photo_at_counter": "到柜台拍摄",
     # previews of what a registration publishes (FieldDef.preview)
     "preview_gig_seeker": "公开后，别人看到的是：\n{name}　{age_band}\n会做：{skills}　{wage}\n{village}　电话 {phone}",
     "preview_wage": "期望{v}元/天",
@@ -82,8 +88,11 @@ class FieldKind(enum.StrEnum):
     DIGITS = "digits"  # numeric keypad, a number string (e.g. a certificate number)
     ID_NUMBER = "id_number"  # numeric keypad with X, an 18-character identity number (GB 11643 checked)
     TEXT = "text"  # free text with the pinyin keyboard (rare)
+    PHOTO = "photo"  # the 一寸电子照片 taken with the kiosk's camera (a JPEG; base64 in the payload)
 
 
+# The answer of a photo question whose camera failed on the day: the photo is taken at the counter instead.
+PHOTO_AT_COUNTER = "at_counter"
 KEYPAD_KINDS = frozenset({FieldKind.PHONE, FieldKind.DATE, FieldKind.AMOUNT, FieldKind.NUMBER, FieldKind.DIGITS,
                           FieldKind.ID_NUMBER})
 CARD_SOURCES = ("name", "id_number", "gender", "nation", "birth_date", "address")
@@ -134,6 +143,7 @@ class FieldDef:
     unit: str = ""
     messages: Mapping[str, str] = field(default_factory=dict)
     preview: str = ""  # a Preview: show beside the question what the answers would publish
+    no_camera: str = ""  # kind = photo: said at the form's start instead of asking, on a kiosk without a camera
 
     @property
     def keypad(self) -> bool:
@@ -253,6 +263,7 @@ class FieldTable(Table):
     unit: Words = ""
     messages: Annotated[dict[str, Any], Field(description="表")] = {}
     preview: Annotated[Preview, Field(description="gig_seeker")] = ""
+    no_camera: Words = ""  # kind = photo only (required there)
 
 
 class OptionTable(Table):
@@ -348,6 +359,10 @@ def _build_field(ctx: _Ctx, raw: Any, index: int) -> FieldDef:
         raise ctx.fail("def_missing", key="payload")
     if t.min is not None and t.max is not None and t.min > t.max:
         raise ctx.fail("def_bad", key="min", expected="不大于 max")
+    if kind is FieldKind.PHOTO and not t.no_camera.strip():
+        raise ctx.fail("def_missing", key="no_camera")
+    if t.no_camera and kind is not FieldKind.PHOTO:
+        raise ctx.fail("def_bad", key="no_camera", expected="只用于 kind = photo")
     required = t.required if t.required is not None else kind is not FieldKind.TEXT
     if not t.ask and required and t.default is None:
         raise ctx.fail("def_missing", key="default")
@@ -355,7 +370,8 @@ def _build_field(ctx: _Ctx, raw: Any, index: int) -> FieldDef:
         id=t.id, kind=kind, label=t.label, review_label=t.review_label or t.label, payload=t.payload,
         required=required, ask=t.ask, hint=t.hint, as_list=t.as_list, label_payload=t.label_payload,
         options=options, source=t.source, prefill=t.prefill, default=t.default, not_before=t.not_before,
-        unit=t.unit, messages=MappingProxyType(messages), preview=t.preview, min=t.min, max=t.max,
+        unit=t.unit, messages=MappingProxyType(messages), preview=t.preview, no_camera=t.no_camera,
+        min=t.min, max=t.max,
         min_days=t.min_days, max_days=t.max_days, min_length=t.min_length, max_length=t.max_length,
     )
     if t.default is not None:
@@ -408,6 +424,16 @@ def parse_form(raw: Mapping[str, Any], where: Path) -> FormDef:
     )
 
 
+def for_camera(form: FormDef, camera: bool) -> FormDef:
+    """The form as this kiosk asks it: without a camera its photo questions are dropped, and what they say
+    instead (the photo is taken at the counter) becomes part of the form's intro, shown at its start."""
+    photos = [f for f in form.fields if f.kind is FieldKind.PHOTO]
+    if camera or not photos:
+        return form
+    intro = "\n".join(t for t in (form.intro, *(f.no_camera for f in photos)) if t)
+    return replace(form, fields=tuple(f for f in form.fields if f.kind is not FieldKind.PHOTO), intro=intro)
+
+
 def form_field_kind(fields: Iterable[FieldDef], field_id: str) -> FieldKind | None:
     for f in fields:
         if f.id == field_id:
@@ -458,13 +484,23 @@ def _fmt_date(d: date) -> str:
 
 
 def is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, bytes) and not value)
 
 
 def check_answer(f: FieldDef, value: Any, today: date, answers: Mapping[str, Any] | None = None,
                  options: Sequence[Option] | None = None) -> str | None:
     """What the resident must do about one answer, or None when it is fine."""
     if f.kind is FieldKind.CARD:
+        return None
+    if f.kind is FieldKind.PHOTO:
+        if value == PHOTO_AT_COUNTER:
+            return None
+        if not value:
+            return f.message("photo_missing") if f.required else None
+        try:
+            check_photo(value)
+        except PhotoInvalid:
+            return f.message("photo_invalid")
         return None
     if is_empty(value):
         if not f.required:
@@ -580,6 +616,8 @@ def prefill_from_payload(form: FormDef, payload: Mapping[str, Any]) -> dict[str,
     """Field answers from an earlier submission's payload (for resubmitting a rejected case)."""
     out: dict[str, Any] = {}
     for f in form.questions:
+        if f.kind is FieldKind.PHOTO:
+            continue  # an earlier photo is not offered again: the resident takes a new one
         if f.payload in payload:
             v = payload[f.payload]
             if f.as_list and isinstance(v, list):
@@ -597,6 +635,8 @@ def _convert(f: FieldDef, value: Any) -> Any:
         return d.isoformat() if d else value
     if f.kind is FieldKind.ID_NUMBER and isinstance(value, str):
         return value.strip().upper()
+    if f.kind is FieldKind.PHOTO and isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")  # JSON carries the JPEG as base64
     if isinstance(value, str):
         return value.strip()
     return value
@@ -635,8 +675,8 @@ def build_payload(form: FormDef, answers: Mapping[str, Any], *, card: CardValues
                 payload[f.payload] = getattr(card, f.source)
             continue
         value = answers.get(f.id)
-        if is_empty(value):
-            continue
+        if is_empty(value) or (f.kind is FieldKind.PHOTO and not isinstance(value, bytes)):
+            continue  # a photo to be taken at the counter is simply not sent
         v = _convert(f, value)
         payload[f.payload] = [v] if f.as_list else v
         if f.label_payload:
@@ -677,6 +717,10 @@ def option_label(f: FieldDef, value: Any, options: Sequence[Option] | None = Non
 
 def display_value(f: FieldDef, value: Any, options: Sequence[Option] | None = None) -> str:
     """How an answer reads on the review screen (phones masked only on paper, dates in Chinese)."""
+    if f.kind is FieldKind.PHOTO:
+        if value == PHOTO_AT_COUNTER:
+            return f.message("photo_at_counter")
+        return f.message("photo_taken") if value else MESSAGES["not_given"]
     if is_empty(value):
         return MESSAGES["not_given"]
     if f.kind in (FieldKind.CHOICE, FieldKind.CODE):

@@ -118,6 +118,7 @@ class DeviceSettings:
     printer: str
     printer_profile: str
     ss_card_sam: str = "none"  # the PSAM's PC/SC reader for 3rd-generation cards, or none
+    camera: str = "none"  # the photo step's camera (v4l2:///dev/video0, sim://) or none: photo at the counter
 
 
 @dataclass(frozen=True)

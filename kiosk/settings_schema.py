@@ -184,6 +184,8 @@ class DevicesTable(Table):
         description=DEVICE_FORM, title="凭条打印机地址，如 usb://0x0416:0x5011、tcp://192.168.1.50:9100、"
                                        "file://<数据目录>/receipt.bin（须在数据目录之内）")]
     printer_profile: Annotated[Text, Field(title="打印机型号（config/printer_profiles.toml 中的名称）")]
+    camera: Annotated[str, AfterValidator(_device("camera")), Field(
+        description=DEVICE_FORM, title="一寸照片摄像头地址，如 v4l2:///dev/video0 或 sim://；none：到柜台拍照")] = "none"
 
 
 class TimeoutsTable(Table):

@@ -6,6 +6,7 @@ bridge, and name them by these re-exports.
 """
 
 from devices.base import (
+    CameraFrame,
     CardFailed,
     CardInserted,
     CardRemoved,
@@ -22,7 +23,7 @@ from devices.base import (
 from offline_cache import CaseStatus, CaseView, GigNeed, JobIntention, Match, Record, SearchQuery
 
 __all__ = [
-    "CardFailed", "CardInserted", "CardRemoved", "CaseStatus", "CaseView", "DeviceError", "DeviceEvent",
+    "CameraFrame", "CardFailed", "CardInserted", "CardRemoved", "CaseStatus", "CaseView", "DeviceError", "DeviceEvent",
     "DeviceHealth", "DeviceKind", "DeviceState", "GigNeed", "HealthChanged", "IdentityRead", "JobIntention", "Match",
     "PinError", "QrScanned", "Record", "SearchQuery",
 ]

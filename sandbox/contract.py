@@ -77,3 +77,9 @@ GIG_SEEKER_PUBLIC_FIELDS = (
 )
 AGE_BANDS: tuple[tuple[int, int], ...] = tuple(  # 60 and older: one band
     (low, high) for low, high in _VOCABULARY["gig_seeker_age_bands"])
+# 就业困难人员求职登记's 一寸电子照片 (issue 11 §6): payload.photo_jpeg, a base64 JPEG of 295 × 413 pixels (25 × 35 mm
+# at 300 dpi), at most PHOTO_MAX_BYTES before base64. Optional: a kiosk without a camera sends none (counter).
+PHOTO_PX = (295, 413)
+PHOTO_MAX_BYTES = 200_000
+PHOTO_MAX_BASE64 = (PHOTO_MAX_BYTES + 2) // 3 * 4
+

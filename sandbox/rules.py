@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import io
 import re
 from datetime import date, datetime
 from typing import Any
 
-from sandbox.contract import AGE_BANDS, WORKING_AGE_KINDS, WORKING_AGE_MIN
+from PIL import Image, UnidentifiedImageError
+
+from sandbox.contract import AGE_BANDS, PHOTO_MAX_BASE64, PHOTO_PX, WORKING_AGE_KINDS, WORKING_AGE_MIN
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
@@ -105,6 +110,23 @@ def _is_date(v: Any) -> bool:
     return True
 
 
+def is_photo_jpeg(v: Any) -> bool:
+    """payload.photo_jpeg: base64 of a JPEG of PHOTO_PX pixels (the 一寸电子照片), within PHOTO_MAX_BASE64."""
+    if not isinstance(v, str) or not v or len(v) > PHOTO_MAX_BASE64:
+        return False
+    try:
+        data = base64.b64decode(v, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    if not data.startswith(b"\xff\xd8"):
+        return False
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            return img.format == "JPEG" and img.size == PHOTO_PX
+    except (UnidentifiedImageError, OSError):
+        return False
+
+
 _TYPES: dict[str, tuple[str, Any]] = {
     "str": ("非空文字", lambda v: isinstance(v, str) and not blank(v) and len(v) <= 2000),
     "int": ("整数", lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 10_000_000),
@@ -115,6 +137,7 @@ _TYPES: dict[str, tuple[str, Any]] = {
     "date": ("日期 YYYY-MM-DD", _is_date),
     "str_list": ("文字列表", lambda v: isinstance(v, list) and len(v) <= 50 and all(isinstance(x, str) and x for x in v)),
     "job_type": ("fixed 或 gig", lambda v: v in ("fixed", "gig")),
+    "photo_jpeg": ("一寸照片（295×413 像素的 JPEG，base64）", is_photo_jpeg),
 }
 
 _COMMON_OPTIONAL = {"phone": "str", "remark": "str", "region_code": "str"}
@@ -141,7 +164,8 @@ PAYLOAD_RULES: dict[str, dict[str, tuple[str, bool]]] = {
     },
     "employment_registration": {"employer": ("str", True), "start_date": ("date", True),
                                 "employment_type": ("str", True)},
-    "hard_to_employ_registration": {"category": ("str", True), "commitment_confirmed": ("true", True)},
+    "hard_to_employ_registration": {"category": ("str", True), "commitment_confirmed": ("true", True),
+                                    "photo_jpeg": ("photo_jpeg", False)},
     "rural_labour_registration": {"employment_status": ("str", True), "migrant": ("bool", False),
                                   "skill_codes": ("str_list", False)},
     "employment_support_registration": {"policy": ("str", True)},

@@ -15,7 +15,7 @@ from pydantic import (
     create_model,
 )
 
-from sandbox.contract import FAULT_CATEGORIES, FEED_FIELDS, SUBMISSION_KINDS
+from sandbox.contract import FAULT_CATEGORIES, FEED_FIELDS, PHOTO_MAX_BASE64, PHOTO_PX, SUBMISSION_KINDS
 from sandbox.rules import PAYLOAD_RULES, VISIBLE
 
 # ---- formats and patterns shared by the request shapes ----
@@ -239,6 +239,10 @@ _PAYLOAD_TYPES: dict[str, Any] = {
     "date": IsoDate,
     "str_list": Annotated[list[Annotated[str, Field(min_length=1, max_length=2000)]], Field(max_length=50)],
     "job_type": Literal["fixed", "gig"],
+    "photo_jpeg": Annotated[str, Field(
+        min_length=4, max_length=PHOTO_MAX_BASE64, pattern=r"^/9j/[A-Za-z0-9+/]*={0,2}$",
+        description=f"the 一寸电子照片: base64 of a JPEG of {PHOTO_PX[0]}×{PHOTO_PX[1]} pixels (25×35 mm at 300 dpi), "
+                    "else 422; absent when the kiosk has no camera (the photo is taken at the counter)")],
 }
 _COMMON_PAYLOAD = {"phone": ("str", False), "remark": ("str", False), "region_code": ("str", False)}
 

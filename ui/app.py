@@ -89,7 +89,7 @@ class KioskUi:
         self.window = MainWindow(s.service_point.name, s.kiosk_id, now=core.clock.now, kiosk_mode=kiosk_mode)
         self.overlay = MessageOverlay(self.window)
         self.ctx = UiContext(services=core.services, bridge=self.bridge, window=self.window,
-                             settings=s, overlay=self.overlay, forms=core.forms)
+                             settings=s, overlay=self.overlay, forms=core.forms, camera=core.camera)
         self.router = Router(self.ctx)
         from ui.session_watch import SessionWatch, policy_from_settings
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from kiosk.catalogue import Catalogue
 from kiosk.forms import FormDef
+from kiosk.photo import PhotoCamera
 from kiosk.platform.errors import PlatformError
 from kiosk.services import ResidentServices, ServiceError
 from kiosk.settings import Settings
@@ -40,6 +41,7 @@ class UiContext:
     overlay: MessageOverlay
     forms: Mapping[str, FormDef]  # form definitions by catalogue item id (loaded by the composition root)
     on_activity: Callable[[], None] = lambda: None
+    camera: PhotoCamera | None = None  # the photo step's camera (KioskCore.camera); None: no camera at all
 
     @property
     def catalogue(self) -> Catalogue:

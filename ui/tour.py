@@ -80,6 +80,10 @@ class Tour:
             ("job-recommendations", lambda: self._open("fixed_job_recommendation")),
             ("form-fixed-job-seeker", lambda: self._open("job_seeker_registration", "fixed")),
             ("form-unemployment", lambda: self._open("unemployment_registration")),
+            # 就业困难人员求职登记's 一寸电子照片: the live picture with the guide, then the photo taken
+            ("form-hard-to-employ", lambda: self._open("hard_to_employ_registration")),
+            ("form-photo", self._photo_step),
+            ("form-photo-taken", self._take_photo),
             # its 办事指南 (一次性告知), as a resident reaches it: the navigation bar of the item's own page
             ("guidance-kiosk-item", self._guide_of_current),
             ("group-social-insurance", lambda: ui.window.go("group_social_insurance")),
@@ -156,6 +160,19 @@ class Tour:
         page.staff_no.setText(staff_no)
         page.pin.setText(DEMO_STAFF_PIN)
         page.login_with_pin()
+
+    def _photo_step(self) -> None:
+        """The open form's photo question (the demo's simulated camera runs on it)."""
+        page = self.ui.window.current_page()
+        if "photo" not in getattr(page, "steps", {}):
+            raise RuntimeError(f"no photo question on {page.page_id} (no camera configured?)")
+        page.edit_field("photo")  # type: ignore[attr-defined]
+
+    def _take_photo(self) -> None:
+        step = self._free_text_step("photo")
+        step.take_photo()  # type: ignore[attr-defined]
+        if getattr(step, "value", None) is None:
+            raise RuntimeError("the photo step took no photo")
 
     def _open(self, code: str, variant: str | None = None) -> None:
         item = self.ui.core.catalogue.by_code(code, variant) if variant else self.ui.core.catalogue.by_code(code)

@@ -35,7 +35,7 @@ from kiosk.errors import PlainError
 from kiosk.masking import mask_id_number, mask_name, mask_token
 from kiosk.settings import Settings
 
-KINDS = (DeviceKind.ID_CARD, DeviceKind.SS_CARD, DeviceKind.QR_SCANNER, DeviceKind.PRINTER)
+KINDS = (DeviceKind.ID_CARD, DeviceKind.SS_CARD, DeviceKind.QR_SCANNER, DeviceKind.PRINTER, DeviceKind.CAMERA)
 EssResolver = Callable[[str], IdentityRead]
 T = TypeVar("T")
 
@@ -48,7 +48,7 @@ def addresses(settings: Settings) -> dict[DeviceKind, str]:
     """The configured address of every device kind."""
     d = settings.devices
     return {DeviceKind.ID_CARD: d.id_card, DeviceKind.SS_CARD: d.ss_card, DeviceKind.QR_SCANNER: d.qr_scanner,
-            DeviceKind.PRINTER: d.printer}
+            DeviceKind.PRINTER: d.printer, DeviceKind.CAMERA: d.camera}
 
 
 def open_devices(settings: Settings) -> DeviceManager:

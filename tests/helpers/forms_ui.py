@@ -176,6 +176,10 @@ def fill_current_form(qtbot: Any, world: Any, taps: Taps) -> Any:
                 taps.tap(f"formNext_{fid}")
             else:
                 taps.pick_option(fid, step.options[0].label)
+        elif f.kind.value == "photo":  # the kiosk's camera (the simulator in UI tests)
+            if step.value is None:
+                taps.tap(f"formPhotoTake_{fid}")
+            taps.tap(f"formPhotoUse_{fid}")
         elif step.keypad is not None:
             if step.value in (None, ""):
                 taps.keypad(fid, valid_answer(f, today))

@@ -16,6 +16,9 @@ tests/integration/platform/test_schemathesis.py and bench/bench_contract.py do s
   rule the document states in words and the server answers 422 for. A submission's `assisted_by`
   (全程代理) must name a worker login made at the same kiosk, which random data never does: it is left
   out (tests/ui/test_staff_assisted.py and test_client_contract.py send real ones).
+- The 一寸电子照片 (payload.photo_jpeg): the schema can state base64 starting like a JPEG, not that it
+  decodes to a 295×413 JPEG (stated in words, 422 otherwise). A string of the schema's shape is replaced by
+  a real one-inch JPEG.
 
 Kiosk id and secret: SANDBOX_KIOSK_ID / SANDBOX_KIOSK_SECRET, else the first demo kiosk.
 """
@@ -39,6 +42,7 @@ from sandbox.rules import id_check_digit
 from tests.helpers.sandbox_server import DEMO_KIOSK_ID, demo_secret
 
 _ID = re.compile(r"^[0-9]{17}[0-9X]$")
+_PHOTO = re.compile(r"^/9j/[A-Za-z0-9+/]*={0,2}$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
@@ -103,6 +107,25 @@ def real_id_number(shape: str, year: int | None = None) -> str:
     return first17 + id_check_digit(first17)
 
 
+_REAL_PHOTO: list[str] = []
+
+
+def real_photo() -> str:
+    """A real 一寸电子照片 as the contract wants it: base64 of a 295×413 JPEG (made once)."""
+    if not _REAL_PHOTO:
+        import base64
+        import io
+
+        from PIL import Image
+
+        from sandbox.contract import PHOTO_PX
+
+        out = io.BytesIO()
+        Image.new("RGB", PHOTO_PX, (222, 232, 240)).save(out, "JPEG", quality=90)
+        _REAL_PHOTO.append(base64.b64encode(out.getvalue()).decode("ascii"))
+    return _REAL_PHOTO[0]
+
+
 def _real_date(value: str) -> str:
     try:
         date.fromisoformat(value)
@@ -152,6 +175,8 @@ def _real_body(body: Any) -> Any:
     person = body.get("person")
     if isinstance(body.get("kind"), str) and isinstance(person, dict):
         body.pop("assisted_by", None)  # names a worker login of this kiosk, which random data cannot (422)
+    if isinstance(payload, dict) and isinstance(payload.get("photo_jpeg"), str) and _PHOTO.match(payload["photo_jpeg"]):
+        payload["photo_jpeg"] = real_photo()
     if body.get("kind") == "gig_hiring_registration" and isinstance(payload, dict):
         start, end = payload.get("start_date"), payload.get("end_date")
         if isinstance(start, str) and isinstance(end, str) and end < start:

@@ -120,3 +120,16 @@ def test_print_self_test_on_a_real_escpos_printer_over_tcp(qtbot, tmp_path: Path
             assert "正常" in panel.result.text() or "online" in panel.result.text()
         finally:
             close_world(world)
+
+
+def test_the_camera_has_its_lamp_and_state_in_diagnostics(qtbot, tech_world) -> None:
+    world = tech_world
+    enter_technician(qtbot, world)
+    panel = _devices_panel(world)
+    row = panel.rows[DeviceKind.CAMERA]
+    assert "sim://" in row.address.text()
+    panel.refresh()
+    qtbot.waitUntil(lambda: "摄像头正常" in row.state.text(), timeout=5000)
+    world.sim(DeviceKind.CAMERA).unplug()
+    panel.refresh()
+    qtbot.waitUntil(lambda: "未连接摄像头" in row.state.text(), timeout=5000)

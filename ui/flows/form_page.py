@@ -38,6 +38,7 @@ from kiosk.forms import (
     check_one,
     display_card_value,
     display_value,
+    for_camera,
     initial_answers,
     option_label,
     public_preview,
@@ -46,6 +47,7 @@ from kiosk.receipts.forms import submission_receipt
 from kiosk.services import NeedsNetwork, SubmitResult, form_options
 from ui.context import UiContext, plain_message
 from ui.flows.form_steps import ConfirmStep, MessageStep, QuestionStep, scroll_buttons
+from ui.flows.photo_step import PhotoStep
 from ui.pages.base import Page
 from ui.text import tr
 from ui.widgets import big_button, label
@@ -70,6 +72,10 @@ class FormPage(Page):
         super().__init__()
         self.ctx = ctx
         self.item = item
+        # a photo question is asked only with a working camera; else the form's start says "at the counter"
+        camera = ctx.camera
+        self.camera = camera if camera is not None and camera.present and camera.health().usable else None
+        form = for_camera(form, self.camera is not None)
         self.form = form
         self.open_item = open_item
         self.prefill = dict(prefill or {})
@@ -81,7 +87,7 @@ class FormPage(Page):
         self.flow = FormFlow(form)  # the order of the screens; this page renders its positions
         self.result: SubmitResult | None = None
         self.eligibility: Any = None
-        self.steps: dict[str, QuestionStep] = {}
+        self.steps: dict[str, QuestionStep | PhotoStep] = {}
         self.confirm: ConfirmStep | None = None
         self._intro_seen = False
         self._started = False
@@ -246,7 +252,8 @@ class FormPage(Page):
             self.stack.setCurrentWidget(self.confirm)
         elif position.stage is Stage.STEP and position.field_id is not None:
             step = self.steps[position.field_id]
-            step.attach_keyboard()
+            if isinstance(step, QuestionStep):
+                step.attach_keyboard()
             step.set_value(self.answers.get(position.field_id))
             self._show_preview(self.form.field(position.field_id), step)
             step.set_step(position.number, position.total, to_review=position.to_review)
@@ -274,8 +281,12 @@ class FormPage(Page):
             self.stack.addWidget(self.confirm)
         keyboard_factory = _keyboard_factory()
         for f in self.form.questions:
-            step = QuestionStep(f, self._options_for(f), window=window, elderly=window.elderly,
-                                portrait=self._portrait, keyboard_factory=keyboard_factory)
+            step: QuestionStep | PhotoStep
+            if f.kind is FieldKind.PHOTO and self.camera is not None:
+                step = PhotoStep(f, self.camera, portrait=self._portrait)
+            else:
+                step = QuestionStep(f, self._options_for(f), window=window, elderly=window.elderly,
+                                    portrait=self._portrait, keyboard_factory=keyboard_factory)
             step.answered.connect(lambda value, fid=f.id: self._answered(fid, value))
             step.back_requested.connect(lambda fid=f.id: self._back_from(fid))
             step.set_value(self.answers.get(f.id))
@@ -295,7 +306,7 @@ class FormPage(Page):
     def _go_step(self, index: int) -> None:
         self._render(self.flow.step(index))
 
-    def _show_preview(self, f: FieldDef, step: QuestionStep) -> None:
+    def _show_preview(self, f: FieldDef, step: QuestionStep | PhotoStep) -> None:
         """A question that decides publication shows what the answers so far would publish (e.g. 王**　40-49岁)."""
         if not f.preview or self.card is None:
             return

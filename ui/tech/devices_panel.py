@@ -78,7 +78,8 @@ class DevicesPanel(Panel):
         super().__init__(env)
         d = env.core.settings.devices
         addresses = {DeviceKind.ID_CARD: d.id_card, DeviceKind.SS_CARD: d.ss_card,
-                     DeviceKind.QR_SCANNER: d.qr_scanner, DeviceKind.PRINTER: d.printer}
+                     DeviceKind.QR_SCANNER: d.qr_scanner, DeviceKind.PRINTER: d.printer,
+                     DeviceKind.CAMERA: d.camera}
         self.add_heading_with_refresh("techDevicesHeading", tr("tech_devices.heading"),
                                       "techDevicesRefresh", tr("tech_devices.refresh"))
         self.result = label("techTestResult", tr("tech_devices.result_none"), role="guidance")

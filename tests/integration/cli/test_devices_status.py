@@ -21,7 +21,8 @@ def test_every_configured_device_is_listed_online_and_the_exit_code_is_zero(
 
     assert run.returncode == 0, run
     devices = run.by_device()
-    assert list(devices) == ["id_card", "ss_card", "qr_scanner", "printer"], run
+    assert list(devices) == ["id_card", "ss_card", "qr_scanner", "camera", "printer"], run
+    assert devices["camera"]["state"] == "online" and devices["camera"]["address"] == "sim://", run  # the demo's
     for name, record in devices.items():
         assert record["state"] == "online", run
         assert record["message"], f"{name} has no message for the technician"
@@ -65,7 +66,7 @@ def test_an_id_card_reader_that_is_not_plugged_in_is_reported_not_crashed_on(
     assert run.returncode != 0, run
     assert "Traceback" not in run.stderr, run
     devices = run.by_device()
-    assert list(devices) == ["id_card", "ss_card", "printer"], run  # `none` is not listed
+    assert list(devices) == ["id_card", "ss_card", "camera", "printer"], run  # `none` is not listed
     assert devices["id_card"]["state"] in ("no_device", "offline"), run
     assert "身份证读卡器" in str(devices["id_card"]["message"])
     assert devices["printer"]["state"] == "online", run

@@ -55,7 +55,7 @@ def test_the_snapshot_travels_and_personal_data_is_masked(core, sandbox) -> None
     assert "110101199003071233" not in row.description and "13812345678" not in row.description
     assert "110101********1233" in row.description
     assert row.snapshot["app_version"] == "9.9" and row.snapshot["reporter"] == "T02"
-    assert {d["kind"] for d in row.snapshot["devices"]} == {"id_card", "ss_card", "qr_scanner", "printer"}
+    assert {d["kind"] for d in row.snapshot["devices"]} == {"id_card", "ss_card", "qr_scanner", "printer", "camera"}
 
 
 def test_answers_and_deadlines_come_back(core, sandbox) -> None:

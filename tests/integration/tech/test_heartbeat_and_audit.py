@@ -26,7 +26,7 @@ def test_heartbeat_carries_devices_outbox_cache_ages_version_disk_and_uptime(cor
     assert set(body["cache_ages"]) >= {"fixed_jobs", "gig_jobs", "policies"}
     assert all(age is not None and age >= 0 for age in body["cache_ages"].values())
     devices = {d["kind"]: d for d in body["devices"]}
-    assert set(devices) == {"id_card", "ss_card", "qr_scanner", "printer"}
+    assert set(devices) == {"id_card", "ss_card", "qr_scanner", "printer", "camera"}
     assert devices["printer"]["state"] == "user_error" and "纸" in devices["printer"]["message"]
     assert devices["id_card"]["state"] == "online"
 

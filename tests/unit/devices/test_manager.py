@@ -22,6 +22,7 @@ from devices.base import (
     PaperOut,
     QrScanned,
 )
+from devices.camera.sim import SimCamera
 from devices.factory import DeviceAddresses, build_device_manager
 from devices.idcard.sim import SimIdCardReader
 from devices.manager import MAINTENANCE_MESSAGE, START_FAILED_MESSAGE, DeviceManager
@@ -48,13 +49,14 @@ def health_of(kind: DeviceKind, state: DeviceState) -> Callable[[object], bool]:
 
 @dataclass
 class Rig:
-    """A manager over the four simulators, plus the simulators themselves."""
+    """A manager over the five simulators, plus the simulators themselves."""
 
     manager: DeviceManager
     id_card: SimIdCardReader
     ss_card: SimSsCardReader
     qr: SimQrScanner
     printer: SimPrinter
+    camera: SimCamera
 
 
 @pytest.fixture
@@ -67,15 +69,17 @@ def make_rig() -> Iterator[Callable[..., Rig]]:
         ss_card = SimSsCardReader(today=lambda: TODAY, insert_delay=0.0, remove_delay=0.0, apdu_delay=0.0)
         qr = SimQrScanner()
         printer = SimPrinter()
+        camera = SimCamera()
         readers: dict[DeviceKind, object] = {
             DeviceKind.ID_CARD: id_card,
             DeviceKind.SS_CARD: ss_card,
             DeviceKind.QR_SCANNER: qr,
         }
         readers.update({DeviceKind(k): v for k, v in replace.items()})
-        manager = DeviceManager(readers, printer, status_interval_s=status_interval_s)  # type: ignore[arg-type]
+        manager = DeviceManager(readers, printer, status_interval_s=status_interval_s,  # type: ignore[arg-type]
+                                camera=camera)
         managers.append(manager)
-        return Rig(manager, id_card, ss_card, qr, printer)
+        return Rig(manager, id_card, ss_card, qr, printer, camera)
 
     yield build
     for manager in managers:
@@ -92,7 +96,7 @@ def rig(make_rig: Callable[..., Rig]) -> Rig:
     def note(event: object) -> None:
         if isinstance(event, HealthChanged):
             first_reports.add(event.health.kind)
-            if len(first_reports) == 4:
+            if len(first_reports) == len(DeviceKind):
                 seen.set()
 
     unsubscribe = r.manager.subscribe(note)
@@ -280,7 +284,8 @@ def test_maintenance_covers_every_device_refuses_prints_and_release_restores_the
     rig.manager.set_maintenance(True)
     assert rig.manager.in_maintenance
     held = rig.manager.health()
-    assert set(held) == {DeviceKind.ID_CARD, DeviceKind.SS_CARD, DeviceKind.QR_SCANNER, DeviceKind.PRINTER}
+    assert set(held) == {DeviceKind.ID_CARD, DeviceKind.SS_CARD, DeviceKind.QR_SCANNER, DeviceKind.PRINTER,
+                         DeviceKind.CAMERA}
     assert all(h.state == DeviceState.MAINTENANCE and h.message == MAINTENANCE_MESSAGE for h in held.values())
     assert not any(h.usable for h in held.values())
     for kind in held:  # the screens hear about it too

@@ -42,6 +42,16 @@ def test_every_definition_loads_and_names_a_kiosk_form_item() -> None:
             "S001-01"} == set(forms)
 
 
+def _photo() -> bytes:
+    """A one-inch photo as the kiosk takes it (from the simulated camera's picture)."""
+    from devices.camera.sim import SimCamera
+    from kiosk.photo import one_inch_jpeg
+
+    camera = SimCamera()
+    camera.start(lambda event: None)
+    return one_inch_jpeg(camera.frame())
+
+
 def _valid_answers(form) -> dict:
     answers = {}
     for f in form.questions:
@@ -57,6 +67,8 @@ def _valid_answers(form) -> dict:
             answers[f.id] = str(max(f.min or 1, 100))
         elif f.kind is FieldKind.DIGITS:
             answers[f.id] = "1234567890"
+        elif f.kind is FieldKind.PHOTO:
+            answers[f.id] = _photo()
         else:
             answers[f.id] = "天镇县某公司"
     return answers

@@ -106,6 +106,8 @@ def test_a_technician_holding_the_devices_prints_and_sees_each_device_s_own_stat
     result = print_test(rig.manager, DOC, as_technician=True)
     assert result.ok and result.after is not None and result.after.state is DeviceState.ONLINE
     health = own_health(rig.manager)
-    assert set(health) == {DeviceKind.ID_CARD, DeviceKind.SS_CARD, DeviceKind.QR_SCANNER, DeviceKind.PRINTER}
+    assert set(health) == {DeviceKind.ID_CARD, DeviceKind.SS_CARD, DeviceKind.QR_SCANNER, DeviceKind.PRINTER,
+                           DeviceKind.CAMERA}
+    assert health[DeviceKind.CAMERA].state is DeviceState.NO_DEVICE  # none configured here
     assert health[DeviceKind.SS_CARD].state is DeviceState.NO_DEVICE
     assert health[DeviceKind.PRINTER].state is DeviceState.ONLINE
