@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import threading
 import time
 from typing import Any
 
 import uvicorn
+from fastapi import FastAPI
+from uvicorn.supervisors import Multiprocess
 
 from sandbox.app import create_app
+from sandbox.db import make_engine
 from sandbox.loopback import HostRefused, check_host
 from sandbox.service import Platform
 
 log = logging.getLogger(__name__)
 
-__all__ = ["HostRefused", "ThreadedServer", "bind", "check_host", "serve"]
+__all__ = ["HostRefused", "ThreadedServer", "bind", "check_host", "serve", "serve_workers"]
+
+WORKER_DB_ENV = "SANDBOX_WORKER_DB"  # the database (URL or SQLite file) the worker processes open
 
 
 def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
@@ -42,6 +48,25 @@ def serve(platform: Platform, host: str = "127.0.0.1", port: int = 8765, log_lev
     sock = bind(host, port)
     log.info("sandbox platform on http://127.0.0.1:%d", sock.getsockname()[1])
     uvicorn.Server(_config(platform, log_level)).run(sockets=[sock])
+
+
+def worker_app() -> FastAPI:
+    """The app of one worker process: its own engine and pool on the shared database.
+
+    The parent process migrated and seeded the database before starting the workers; a worker keeps
+    no state of its own, so a request may land on any of them (or on another machine's).
+    """
+    return create_app(Platform(make_engine(db_path=os.environ[WORKER_DB_ENV]), migrate=False))
+
+
+def serve_workers(db: str, workers: int, host: str = "127.0.0.1", port: int = 8765, log_level: str = "info") -> None:
+    """Serve with `workers` processes sharing one listening socket and one database, until interrupted."""
+    sock = bind(host, port)
+    os.environ[WORKER_DB_ENV] = db  # inherited by the spawned workers
+    config = uvicorn.Config("sandbox.server:worker_app", factory=True, workers=workers, log_level=log_level,
+                            access_log=False, lifespan="off", timeout_keep_alive=5, ws="none")
+    log.info("gateway on http://127.0.0.1:%d with %d worker processes", sock.getsockname()[1], workers)
+    Multiprocess(config, sockets=[sock]).run()
 
 
 class ThreadedServer:
