@@ -229,9 +229,9 @@ class Platform:
             if now - self._nonces_purged_at >= NONCE_PURGE_EVERY_S:
                 self._nonces_purged_at = now
                 s.execute(delete(db.Nonce).where(db.Nonce.seen_at < now - 2 * SIGNATURE_WINDOW_S))
-            stored = s.execute(self._insert(db.Nonce).values(kiosk_id=kiosk_id, nonce=nonce, seen_at=now)
-                               .on_conflict_do_nothing(index_elements=["kiosk_id", "nonce"]))
-            return bool(stored.rowcount == 1)
+            stored = s.scalar(self._insert(db.Nonce).values(kiosk_id=kiosk_id, nonce=nonce, seen_at=now)
+                              .on_conflict_do_nothing(index_elements=["kiosk_id", "nonce"]).returning(db.Nonce.id))
+            return stored is not None
 
     # ---- time, heartbeat and settings -------------------------------------------------------
     def server_time(self) -> dict[str, Any]:
