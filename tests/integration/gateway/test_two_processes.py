@@ -82,7 +82,7 @@ def test_the_same_signed_request_passes_only_one_of_two_processes(two_gateways) 
     assert (again.status_code, again.json()["code"]) == (401, "REPLAYED_NONCE")
     for _ in range(5):  # sent to both at the same instant: exactly one is accepted
         same = signed_request("POST", "/v1/submissions", submission(f"race-{uuid.uuid4().hex}"))
-        answers = at_once([lambda: send(a, same), lambda: send(b, same)])
+        answers = at_once([lambda g=g, r=same: send(g, r) for g in (a, b)])
         codes = sorted(r.status_code for r in answers)
         assert codes == [201, 401], [r.text for r in answers]
         assert next(r for r in answers if r.status_code == 401).json()["code"] == "REPLAYED_NONCE"
@@ -92,8 +92,8 @@ def test_one_idempotency_key_makes_one_case_across_two_processes(two_gateways) -
     a, b = two_gateways
     for _ in range(5):  # the kiosk's retry lands on the other process at the same moment: fresh nonces, one key
         body = submission(f"idem-{uuid.uuid4().hex}")
-        answers = at_once([lambda: send(a, signed_request("POST", "/v1/submissions", body)),
-                           lambda: send(b, signed_request("POST", "/v1/submissions", body))])
+        requests_ = [(g, signed_request("POST", "/v1/submissions", body)) for g in (a, b)]  # fresh nonces
+        answers = at_once([lambda g=g, r=r: send(g, r) for g, r in requests_])
         assert sorted(r.status_code for r in answers) == [200, 201], [r.text for r in answers]
         assert len({r.json()["case_no"] for r in answers}) == 1
     many = at_once([lambda g=g: send(g, signed_request("POST", "/v1/submissions", submission(uuid.uuid4().hex)))
