@@ -59,7 +59,7 @@ _KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
 Clock = Callable[[], float]
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
-CONFLICT_ATTEMPTS = 5  # a write that lost a race to another process is run again (then it sees the winner's row)
+CONFLICT_ATTEMPTS = 8  # a write that lost a race to another process is run again (then it sees the winner's row)
 _RETRYABLE_SQLSTATES = {"40001", "40P01"}  # PostgreSQL: serialization failure, deadlock detected
 NONCE_PURGE_EVERY_S = 60.0  # nonces older than two signature windows are dropped at most this often per process
 
@@ -232,6 +232,25 @@ class Platform:
             stored = s.scalar(self._insert(db.Nonce).values(kiosk_id=kiosk_id, nonce=nonce, seen_at=now)
                               .on_conflict_do_nothing(index_elements=["kiosk_id", "nonce"]).returning(db.Nonce.id))
             return stored is not None
+
+    @staticmethod
+    def _next_number(s: Any, model: type[db.Base]) -> int:
+        """The next running number of a table's rows (case, report, audit numbers), shared by every process.
+
+        A counter row in meta, locked until the transaction ends: writers in other processes wait for
+        it instead of taking the same number. It starts from the table's row count, as numbers were made
+        before the counter existed.
+        """
+        key = f"counter:{model.__tablename__}"
+        row = s.get(db.Meta, key, with_for_update=True)
+        if row is None:  # first use: two processes adding the row at once → IntegrityError → conflict_retried
+            value = (s.scalar(select(func.count()).select_from(model)) or 0) + 1
+            s.add(db.Meta(key=key, value=str(value)))
+            s.flush()
+        else:
+            value = int(row.value) + 1
+            row.value = str(value)
+        return value
 
     # ---- time, heartbeat and settings -------------------------------------------------------
     def server_time(self) -> dict[str, Any]:
@@ -549,7 +568,7 @@ class Platform:
                 raise ApiError("VALIDATION_ERROR", str(exc)) from exc
             now = self.clock()
             day = datetime.fromtimestamp(now, tz=CHINA_TZ).strftime("%Y%m%d")
-            count = s.scalar(select(func.count()).select_from(db.Case)) or 0
+            count = self._next_number(s, db.Case) - 1
             case = db.Case(case_no=f"TZ{day}{count + 1:06d}", kiosk_id=kiosk_id, idempotency_key=key,
                            body_sha256=digest, kind=kind, person_id=person.person_id, status="PENDING",
                            submitted_at=body["submitted_at"], received_at=now, payload=body["payload"])
@@ -798,7 +817,7 @@ class Platform:
                     raise ApiError("IDEMPOTENCY_CONFLICT", "同一个幂等键已用于内容不同的问题反映")
                 return 200, {"report_no": existing.report_no, "routed_to": existing.routed_to}
             now = self.clock()
-            count = s.scalar(select(func.count()).select_from(db.FaultReport)) or 0
+            count = self._next_number(s, db.FaultReport) - 1
             day = datetime.fromtimestamp(now, tz=CHINA_TZ).strftime("%Y%m%d")
             report = db.FaultReport(report_no=f"WT{day}{count + 1:05d}", kiosk_id=kiosk_id, idempotency_key=key,
                                     body_sha256=digest, category=body["category"], description=body["description"],
@@ -839,7 +858,7 @@ class Platform:
                     raise ApiError("IDEMPOTENCY_CONFLICT", "同一个幂等键已用于内容不同的审计记录")
                 return 200, {"audit_no": existing.audit_no}
             now = self.clock()
-            count = s.scalar(select(func.count()).select_from(db.AuditEntry)) or 0
+            count = self._next_number(s, db.AuditEntry) - 1
             day = datetime.fromtimestamp(now, tz=CHINA_TZ).strftime("%Y%m%d")
             entry = db.AuditEntry(audit_no=f"SJ{day}{count + 1:06d}", kiosk_id=kiosk_id, idempotency_key=key,
                                   body_sha256=digest, actor=body["actor"], action=body["action"], at=body["at"],
