@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Route
 
@@ -136,10 +137,11 @@ class SigningMiddleware:
         if scope.get("query_string"):
             target += "?" + scope["query_string"].decode("latin-1")
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        try:
-            verified = verify(method=scope["method"], path_with_query=target, headers=headers, body=body,
-                              now=self.platform.clock(), secret_for=self.platform.secret_for,
-                              remember_nonce=self.platform.remember_nonce)
+        try:  # the secret lookup and the nonce row are database calls: in the thread pool, off the event loop
+            verified = await run_in_threadpool(
+                verify, method=scope["method"], path_with_query=target, headers=headers, body=body,
+                now=self.platform.clock(), secret_for=self.platform.secret_for,
+                remember_nonce=self.platform.remember_nonce)
         except SignatureRejected as exc:
             log.info("request rejected: %s %s", exc.code, scope["path"])
             await _error(exc.code, exc.message)(scope, receive, send)

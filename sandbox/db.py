@@ -195,8 +195,10 @@ def make_engine(db_url: str | None = None, db_path: Path | str | None = None) ->
     if db_path is not None and is_url(db_path):
         db_url, db_path = str(db_path), None
     if db_url and not db_url.startswith("sqlite"):
-        # One pool per worker process; each request holds a connection for one short transaction.
-        return create_engine(db_url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        # One pool per worker process; each request holds a connection for one short transaction. No
+        # pre-ping (a round trip per checkout, several per request): a connection the server dropped fails
+        # one request and is replaced; connections are recycled every 30 minutes.
+        return create_engine(db_url, pool_size=10, max_overflow=10, pool_recycle=1800)
     if db_url:
         return create_engine(db_url, pool_pre_ping=True)
     path = Path(db_path) if db_path else default_db_path()

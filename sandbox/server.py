@@ -59,11 +59,15 @@ def worker_app() -> FastAPI:
     return create_app(Platform(make_engine(db_path=os.environ[WORKER_DB_ENV]), migrate=False))
 
 
-def serve_workers(db: str, workers: int, host: str = "127.0.0.1", port: int = 8765, log_level: str = "info") -> None:
-    """Serve with `workers` processes sharing one listening socket and one database, until interrupted."""
+def serve_workers(db: str, workers: int, host: str = "127.0.0.1", port: int = 8765, log_level: str = "info",
+                  app: str = "sandbox.server:worker_app") -> None:
+    """Serve with `workers` processes sharing one listening socket and one database, until interrupted.
+
+    app is the import string of the app factory each worker calls (bench/bench_fleet.py serves its baseline so).
+    """
     sock = bind(host, port)
     os.environ[WORKER_DB_ENV] = db  # inherited by the spawned workers
-    config = uvicorn.Config("sandbox.server:worker_app", factory=True, workers=workers, log_level=log_level,
+    config = uvicorn.Config(app, factory=True, workers=workers, log_level=log_level,
                             access_log=False, lifespan="off", timeout_keep_alive=5, ws="none")
     log.info("gateway on http://127.0.0.1:%d with %d worker processes", sock.getsockname()[1], workers)
     Multiprocess(config, sockets=[sock]).run()
