@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import secrets
 import sys
 from typing import Any
 
@@ -40,7 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db-url", default=None, help="SQLAlchemy URL instead, e.g. postgresql+psycopg://user@host/db")
     p.add_argument("--host", default="127.0.0.1", help="only 127.0.0.1 is accepted")
     p.add_argument("--port", type=int, default=8765)
-    p.add_argument("--seed", choices=["demo", "none"], default="demo", help="fill an empty database with demo data")
+    p.add_argument("--seed", choices=["demo", "none", "nothing"], default="demo",
+                   help="demo: fill an empty database with demo data; none: only the demo kiosks; nothing: no demo "
+                        "data or kiosks at all (production: register kiosks with add-kiosk)")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     sub = p.add_subparsers(dest="command")
     sv = sub.add_parser("serve", help="run the server (the default)")
@@ -48,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--db", default=argparse.SUPPRESS, help="as above")
     sv.add_argument("--db-url", default=argparse.SUPPRESS, help="as above")
     sv.add_argument("--port", type=int, default=argparse.SUPPRESS, help="as above")
-    sv.add_argument("--seed", choices=["demo", "none"], default=argparse.SUPPRESS, help="as above")
+    sv.add_argument("--seed", choices=["demo", "none", "nothing"], default=argparse.SUPPRESS, help="as above")
     sv.add_argument("--log-level", choices=["debug", "info", "warning", "error"], default=argparse.SUPPRESS,
                     help="as above")
     sv.add_argument("--workers", type=int, default=1,
@@ -86,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     au.add_argument("--kiosk")
     au.add_argument("--limit", type=int, default=50)
     sub.add_parser("seed", help="seed the demo data and exit")
+    ak = sub.add_parser("add-kiosk", help="register (or re-key) a kiosk with a new random secret, printed once")
+    ak.add_argument("kiosk")
+    ak.add_argument("--name", default="")
     sub.add_parser("openapi", help="print the OpenAPI document")
     return p
 
@@ -102,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
             platform = _platform(args)  # migrates the database once, before any worker starts
             if args.seed == "demo":
                 platform.seed_demo()
-            else:
+            elif args.seed == "none":
                 platform.register_demo_kiosks()
             workers = getattr(args, "workers", 1)
             if workers > 1:
@@ -118,6 +124,10 @@ def main(argv: list[str] | None = None) -> int:
             platform = _platform(args)
             if command == "seed":
                 platform.seed_demo()
+            elif command == "add-kiosk":  # the secret goes to the kiosk's provisioning, never into a log
+                secret = secrets.token_hex(32)
+                platform.add_kiosk(args.kiosk, secret, args.name)
+                _print({"kiosk_id": args.kiosk, "secret": secret})
             elif command == "review":
                 _print(platform.review(args.case_no, "approve" if args.approve else "reject", args.reject))
             elif command == "answer-fault":
