@@ -15,7 +15,10 @@ import subprocess
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from tests.helpers.ports import free_port
 
@@ -104,3 +107,13 @@ class PostgresCluster:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"psql failed: {done.stderr.strip()}")
             time.sleep(0.1)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresCluster]:
+    """One private PostgreSQL cluster for the whole session (started on first use, ~1 s); tests create databases."""
+    cluster = PostgresCluster().start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()

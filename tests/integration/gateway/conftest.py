@@ -1,4 +1,5 @@
-"""Fixtures of the gateway tests: a private PostgreSQL cluster for the session, a fresh database per test.
+"""Fixtures of the gateway tests: a fresh database per test on the session's private PostgreSQL (`postgres`,
+tests/helpers/postgres.py) or on SQLite.
 
 `database` runs a test twice: on a SQLite file (the demo) and on PostgreSQL (production). A missing
 PostgreSQL is an error, not a skip (scripts/system-deps.sh installs it).
@@ -6,21 +7,11 @@ PostgreSQL is an error, not a skip (scripts/system-deps.sh installs it).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.helpers.postgres import PostgresCluster
-
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[PostgresCluster]:
-    cluster = PostgresCluster().start()
-    try:
-        yield cluster
-    finally:
-        cluster.stop()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
