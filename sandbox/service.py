@@ -21,7 +21,7 @@ from typing import Any, ParamSpec, TypeVar
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from sandbox import db
 from sandbox.contract import (
@@ -61,6 +61,7 @@ _P = ParamSpec("_P")
 _R = TypeVar("_R")
 CONFLICT_ATTEMPTS = 8  # a write that lost a race to another process is run again (then it sees the winner's row)
 _RETRYABLE_SQLSTATES = {"40001", "40P01"}  # PostgreSQL: serialization failure, deadlock detected
+# SQLite (the demo with several workers): a writer whose snapshot another process overtook is refused at once
 NONCE_PURGE_EVERY_S = 60.0  # nonces older than two signature windows are dropped at most this often per process
 
 
@@ -79,12 +80,14 @@ def conflict_retried(method: Callable[_P, _R]) -> Callable[_P, _R]:
             try:
                 return method(*args, **kwargs)
             except DBAPIError as exc:
-                retryable = isinstance(exc, IntegrityError) or getattr(exc.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES
+                retryable = (isinstance(exc, IntegrityError) or getattr(exc.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES
+                             or (isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)))
                 if not retryable or attempt == CONFLICT_ATTEMPTS:
                     if retryable:
                         raise ApiError("INTERNAL_ERROR", "平台繁忙，请稍后重试") from exc
                     raise
                 log.info("%s lost a write race (%s), attempt %d", method.__name__, type(exc).__name__, attempt)
+                time.sleep(0.002 * attempt)  # let the winner commit
         raise AssertionError("unreachable")
 
     return run
