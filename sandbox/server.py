@@ -39,8 +39,9 @@ def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
 
 
 def _config(platform: Platform, log_level: str) -> uvicorn.Config:
+    # In this process (the demo, the tests' threads): the plain asyncio loop and h11, as always.
     return uvicorn.Config(create_app(platform), log_level=log_level, access_log=False, lifespan="off",
-                          timeout_keep_alive=5, ws="none")
+                          timeout_keep_alive=5, ws="none", loop="asyncio", http="h11")
 
 
 def serve(platform: Platform, host: str = "127.0.0.1", port: int = 8765, log_level: str = "info") -> None:
