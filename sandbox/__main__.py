@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import secrets
 import sys
-from pathlib import Path
 from typing import Any
 
 from sandbox.db import default_db_path, make_engine
@@ -16,6 +16,11 @@ from sandbox.service import ApiError, Platform
 
 def _platform(args: argparse.Namespace) -> Platform:
     return Platform(make_engine(db_url=args.db_url, db_path=args.db))
+
+
+def _database(args: argparse.Namespace) -> str:
+    """The database as one string for worker processes: the URL, else the SQLite file."""
+    return str(args.db_url or args.db or default_db_path())
 
 
 def _value(text: str) -> Any:
@@ -32,14 +37,25 @@ def _print(obj: Any) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m sandbox", description="Local sandbox of the provincial platform API")
-    p.add_argument("--db", type=Path, default=None, help=f"SQLite file (default {default_db_path()})")
+    p.add_argument("--db", default=None, help=f"SQLite file or a SQLAlchemy URL (default {default_db_path()})")
     p.add_argument("--db-url", default=None, help="SQLAlchemy URL instead, e.g. postgresql+psycopg://user@host/db")
     p.add_argument("--host", default="127.0.0.1", help="only 127.0.0.1 is accepted")
     p.add_argument("--port", type=int, default=8765)
-    p.add_argument("--seed", choices=["demo", "none"], default="demo", help="fill an empty database with demo data")
+    p.add_argument("--seed", choices=["demo", "none", "nothing"], default="demo",
+                   help="demo: fill an empty database with demo data; none: only the demo kiosks; nothing: no demo "
+                        "data or kiosks at all (production: register kiosks with add-kiosk)")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     sub = p.add_subparsers(dest="command")
-    sub.add_parser("serve", help="run the server (the default)")
+    sv = sub.add_parser("serve", help="run the server (the default)")
+    # The database and port may also follow "serve" (python -m sandbox serve --db URL --workers 4).
+    sv.add_argument("--db", default=argparse.SUPPRESS, help="as above")
+    sv.add_argument("--db-url", default=argparse.SUPPRESS, help="as above")
+    sv.add_argument("--port", type=int, default=argparse.SUPPRESS, help="as above")
+    sv.add_argument("--seed", choices=["demo", "none", "nothing"], default=argparse.SUPPRESS, help="as above")
+    sv.add_argument("--log-level", choices=["debug", "info", "warning", "error"], default=argparse.SUPPRESS,
+                    help="as above")
+    sv.add_argument("--workers", type=int, default=1,
+                    help="worker processes sharing the socket and the database (state lives in the database)")
     r = sub.add_parser("review", help="approve or reject a case")
     r.add_argument("case_no")
     g = r.add_mutually_exclusive_group(required=True)
@@ -73,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     au.add_argument("--kiosk")
     au.add_argument("--limit", type=int, default=50)
     sub.add_parser("seed", help="seed the demo data and exit")
+    ak = sub.add_parser("add-kiosk", help="register (or re-key) a kiosk with a new random secret, printed once")
+    ak.add_argument("kiosk")
+    ak.add_argument("--name", default="")
     sub.add_parser("openapi", help="print the OpenAPI document")
     return p
 
@@ -83,15 +102,20 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "serve"
     try:
         if command == "serve":
-            from sandbox.server import serve  # uvicorn only when serving: keeps the CLI quick
+            from sandbox.server import serve, serve_workers  # uvicorn only when serving: keeps the CLI quick
 
             check_host(args.host)
-            platform = _platform(args)
+            platform = _platform(args)  # migrates the database once, before any worker starts
             if args.seed == "demo":
                 platform.seed_demo()
-            else:
+            elif args.seed == "none":
                 platform.register_demo_kiosks()
-            serve(platform, args.host, args.port, args.log_level)
+            workers = getattr(args, "workers", 1)
+            if workers > 1:
+                platform.engine.dispose()
+                serve_workers(_database(args), workers, args.host, args.port, args.log_level)
+            else:
+                serve(platform, args.host, args.port, args.log_level)
         elif command == "openapi":
             from sandbox.app import create_app, openapi_text
 
@@ -100,6 +124,10 @@ def main(argv: list[str] | None = None) -> int:
             platform = _platform(args)
             if command == "seed":
                 platform.seed_demo()
+            elif command == "add-kiosk":  # the secret goes to the kiosk's provisioning, never into a log
+                secret = secrets.token_hex(32)
+                platform.add_kiosk(args.kiosk, secret, args.name)
+                _print({"kiosk_id": args.kiosk, "secret": secret})
             elif command == "review":
                 _print(platform.review(args.case_no, "approve" if args.approve else "reject", args.reject))
             elif command == "answer-fault":

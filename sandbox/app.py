@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Route
 
@@ -25,6 +26,7 @@ from sandbox.contract import (
     RECORD_KINDS,
     STAFF_SESSION_PATH,
 )
+from sandbox.core_system import CoreSystem, GatewayStore
 from sandbox.schemas import CURSOR_PATTERN, MONTH_PATTERN
 from sandbox.service import ApiError, Platform
 from sandbox.signing import SignatureRejected, verify
@@ -135,10 +137,11 @@ class SigningMiddleware:
         if scope.get("query_string"):
             target += "?" + scope["query_string"].decode("latin-1")
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        try:
-            verified = verify(method=scope["method"], path_with_query=target, headers=headers, body=body,
-                              now=self.platform.clock(), secret_for=self.platform.secret_for,
-                              remember_nonce=self.platform.remember_nonce)
+        try:  # the secret lookup and the nonce row are database calls: in the thread pool, off the event loop
+            verified = await run_in_threadpool(
+                verify, method=scope["method"], path_with_query=target, headers=headers, body=body,
+                now=self.platform.clock(), secret_for=self.platform.secret_for,
+                remember_nonce=self.platform.remember_nonce)
         except SignatureRejected as exc:
             log.info("request rejected: %s %s", exc.code, scope["path"])
             await _error(exc.code, exc.message)(scope, receive, send)
@@ -244,8 +247,13 @@ def _links() -> dict[str, dict[str, Any]]:
     }
 
 
-def create_app(platform: Platform) -> FastAPI:
-    """The FastAPI application over one Platform."""
+def create_app(platform: Platform, core: CoreSystem | None = None) -> FastAPI:
+    """The FastAPI application over one Platform; cases, records and feeds go through `core`.
+
+    core is the adapter to the province's core system (sandbox/core_system.py); by default the
+    gateway's own store.
+    """
+    core = core or GatewayStore(platform)
     app = FastAPI(title="人社一体化公共服务平台 — 自助机接口 (sandbox)", version="1.0.0",
                   description=SIGNING_DOC + "\n\n| code | HTTP |\n|---|---|\n" + ERROR_TABLE,
                   docs_url="/docs", redoc_url=None, openapi_url="/openapi.json",
@@ -314,7 +322,7 @@ def create_app(platform: Platform) -> FastAPI:
                                "invalidated cursor is 410 FEED_REFETCH"}),
             limit: int = Query(200, ge=1, le=1000, description="items per page"),
         ) -> dict[str, Any]:
-            return platform.feed_page(feed, cursor, limit)
+            return core.feed_page(feed, cursor, limit)
 
         app.add_api_route(f"{API_PREFIX}/feeds/{feed}", read_feed, methods=["GET"],
                           response_model=schemas.FEED_PAGE_MODELS[feed], responses=_errors(*SIGNED, "FEED_REFETCH"),
@@ -335,7 +343,7 @@ def create_app(platform: Platform) -> FastAPI:
               responses=_idempotent_post(schemas.SubmissionOut, "a new case", links["submissions"]),
               summary="Idempotent submission of a registration or application (the payload's schema by kind)")
     def submissions(body: schemas.SubmissionIn, request: Request) -> JSONResponse:  # type: ignore[valid-type]
-        status, out = platform.submit(kiosk_of(request), body.model_dump(mode="json", exclude_unset=True))  # type: ignore[attr-defined]
+        status, out = core.submit_case(kiosk_of(request), body.model_dump(mode="json", exclude_unset=True))  # type: ignore[attr-defined]
         return JSONResponse(out, status_code=status)
 
     @app.get(f"{API_PREFIX}/me/cases", response_model=schemas.CasesOut, responses=_errors(*RESIDENT), tags=["cases"],
@@ -359,7 +367,7 @@ def create_app(platform: Platform) -> FastAPI:
                 kind: str = Path(max_length=64, json_schema_extra={"enum": list(RECORD_KINDS)},
                                  description="another kind is 404 NOT_FOUND")) -> dict[str, Any]:
         person = person_of(request)
-        return platform.record(person, kind)
+        return core.records(person.person_id, kind)
 
     @app.post(f"{API_PREFIX}/fault-reports", response_model=schemas.FaultReportOut, status_code=201,
               operation_id="report_fault", tags=["fault reports"],

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -18,9 +23,13 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    inspect,
+    text,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+
+log = logging.getLogger(__name__)
 
 
 def default_db_path() -> Path:
@@ -87,7 +96,9 @@ class FeedItem(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[float] = mapped_column(Float)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
-    seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    # Unique: workers in several processes number changes max(seq)+1; a clash is retried, so seqs are
+    # handed out in commit order and a cursor never passes a change that commits later with a lower seq.
+    seq: Mapped[int] = mapped_column(BigInteger, index=True, unique=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
@@ -181,6 +192,13 @@ class AuditEntry(Base):
 
 def make_engine(db_url: str | None = None, db_path: Path | str | None = None) -> Engine:
     """An engine for a URL (PostgreSQL etc.) or a SQLite file (WAL, shared by server and CLI)."""
+    if db_path is not None and is_url(db_path):
+        db_url, db_path = str(db_path), None
+    if db_url and not db_url.startswith("sqlite"):
+        # One pool per worker process; each request holds a connection for one short transaction. No
+        # pre-ping (a round trip per checkout, several per request): a connection the server dropped fails
+        # one request and is replaced; connections are recycled every 30 minutes.
+        return create_engine(db_url, pool_size=10, max_overflow=10, pool_recycle=1800)
     if db_url:
         return create_engine(db_url, pool_pre_ping=True)
     path = Path(db_path) if db_path else default_db_path()
@@ -198,10 +216,16 @@ def make_engine(db_url: str | None = None, db_path: Path | str | None = None) ->
     return engine
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker:
-    """Create the tables if needed and return a session factory."""
-    Base.metadata.create_all(engine)
+def make_sessionmaker(engine: Engine, migrate_schema: bool = True) -> sessionmaker:
+    """Migrate the database to the head revision (unless the caller did) and return a session factory."""
+    if migrate_schema:
+        migrate(engine)
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def is_url(db: str | Path | None) -> bool:
+    """True for a SQLAlchemy URL (postgresql+psycopg://…, sqlite:///…), False for a plain file path."""
+    return db is not None and "://" in str(db)
 
 
 # ---- 3rd-generation social security cards (issue 11 §1) ----------------------------------------------
@@ -253,3 +277,52 @@ class CaseAssist(Base):
     case_no: Mapped[str] = mapped_column(String(32), primary_key=True)
     staff_no: Mapped[str] = mapped_column(String(32), index=True)
     staff_session: Mapped[str] = mapped_column(String(64))
+
+
+# ---- the gateway's schema is Alembic's (sandbox/migrations); several workers may start at once -----------
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+BASELINE_REVISION = "0001"  # the schema every sandbox database made by create_all before migrations had
+_PG_MIGRATION_LOCK = 7_140_001  # pg_advisory_xact_lock key: one migrating process at a time
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic config pointing at the gateway's migrations; no alembic.ini involved."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    """The newest migration this program knows."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(connection: Connection) -> str | None:
+    """The revision a database is at (None: not migrated yet)."""
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def migrate(engine: Engine) -> str:
+    """Bring the database to the head revision and return it.
+
+    A database made before the gateway had migrations (tables, no alembic_version) is stamped at the
+    baseline first. On PostgreSQL a transaction-level advisory lock makes workers that start together
+    migrate one after another (DDL is transactional there: the loser sees the finished schema).
+    """
+    head = head_revision()
+    with engine.connect() as conn:
+        if current_revision(conn) == head:  # the common case, without loading Alembic's machinery further
+            return head
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+        cfg = alembic_config(conn)
+        if current_revision(conn) is None and inspect(conn).has_table("kiosks"):
+            command.stamp(cfg, BASELINE_REVISION)
+            log.info("sandbox database from before migrations: stamped at %s", BASELINE_REVISION)
+        command.upgrade(cfg, "head")
+    return head

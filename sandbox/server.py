@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import threading
 import time
 from typing import Any
 
 import uvicorn
+from fastapi import FastAPI
+from uvicorn.supervisors import Multiprocess
 
 from sandbox.app import create_app
+from sandbox.db import make_engine
 from sandbox.loopback import HostRefused, check_host
 from sandbox.service import Platform
 
 log = logging.getLogger(__name__)
 
-__all__ = ["HostRefused", "ThreadedServer", "bind", "check_host", "serve"]
+__all__ = ["HostRefused", "ThreadedServer", "bind", "check_host", "serve", "serve_workers"]
+
+WORKER_DB_ENV = "SANDBOX_WORKER_DB"  # the database (URL or SQLite file) the worker processes open
 
 
 def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
@@ -33,8 +39,9 @@ def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
 
 
 def _config(platform: Platform, log_level: str) -> uvicorn.Config:
+    # In this process (the demo, the tests' threads): the plain asyncio loop and h11, as always.
     return uvicorn.Config(create_app(platform), log_level=log_level, access_log=False, lifespan="off",
-                          timeout_keep_alive=5, ws="none")
+                          timeout_keep_alive=5, ws="none", loop="asyncio", http="h11")
 
 
 def serve(platform: Platform, host: str = "127.0.0.1", port: int = 8765, log_level: str = "info") -> None:
@@ -42,6 +49,29 @@ def serve(platform: Platform, host: str = "127.0.0.1", port: int = 8765, log_lev
     sock = bind(host, port)
     log.info("sandbox platform on http://127.0.0.1:%d", sock.getsockname()[1])
     uvicorn.Server(_config(platform, log_level)).run(sockets=[sock])
+
+
+def worker_app() -> FastAPI:
+    """The app of one worker process: its own engine and pool on the shared database.
+
+    The parent process migrated and seeded the database before starting the workers; a worker keeps
+    no state of its own, so a request may land on any of them (or on another machine's).
+    """
+    return create_app(Platform(make_engine(db_path=os.environ[WORKER_DB_ENV]), migrate=False))
+
+
+def serve_workers(db: str, workers: int, host: str = "127.0.0.1", port: int = 8765, log_level: str = "info",
+                  app: str = "sandbox.server:worker_app") -> None:
+    """Serve with `workers` processes sharing one listening socket and one database, until interrupted.
+
+    app is the import string of the app factory each worker calls (bench/bench_fleet.py serves its baseline so).
+    """
+    sock = bind(host, port)
+    os.environ[WORKER_DB_ENV] = db  # inherited by the spawned workers
+    config = uvicorn.Config(app, factory=True, workers=workers, log_level=log_level,
+                            access_log=False, lifespan="off", timeout_keep_alive=5, ws="none")
+    log.info("gateway on http://127.0.0.1:%d with %d worker processes", sock.getsockname()[1], workers)
+    Multiprocess(config, sockets=[sock]).run()
 
 
 class ThreadedServer:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -14,11 +16,12 @@ import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from sandbox import db
 from sandbox.contract import (
@@ -54,6 +57,40 @@ CHINA_TZ = timezone(timedelta(hours=8))
 DEMO_KIOSKS_FILE = Path(__file__).with_name("demo_kiosks.json")
 _KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,128}$")
 Clock = Callable[[], float]
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+CONFLICT_ATTEMPTS = 8  # a write that lost a race to another process is run again (then it sees the winner's row)
+_RETRYABLE_SQLSTATES = {"40001", "40P01"}  # PostgreSQL: serialization failure, deadlock detected
+# SQLite (the demo with several workers): a writer whose snapshot another process overtook is refused at once
+NONCE_PURGE_EVERY_S = 60.0  # nonces older than two signature windows are dropped at most this often per process
+
+
+def conflict_retried(method: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run a whole-transaction operation again when another process won a race for the same row.
+
+    Several gateway processes share one database and hold no lock in common: two of them may insert
+    the same idempotency key, the same case number or the same feed change number at once. The
+    database's unique constraints let one win; the loser's transaction is rolled back and run again,
+    and then finds the winner's row (the same receipt, or the next number).
+    """
+
+    @functools.wraps(method)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+            try:
+                return method(*args, **kwargs)
+            except DBAPIError as exc:
+                retryable = (isinstance(exc, IntegrityError) or getattr(exc.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES
+                             or (isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)))
+                if not retryable or attempt == CONFLICT_ATTEMPTS:
+                    if retryable:
+                        raise ApiError("INTERNAL_ERROR", "平台繁忙，请稍后重试") from exc
+                    raise
+                log.info("%s lost a write race (%s), attempt %d", method.__name__, type(exc).__name__, attempt)
+                time.sleep(0.002 * attempt)  # let the winner commit
+        raise AssertionError("unreachable")
+
+    return run
 
 
 class ApiError(Exception):
@@ -104,18 +141,28 @@ def kiosk_status(heartbeat: dict[str, Any] | None, last_seen: float | None, now:
 
 
 class Platform:
-    """Every operation of the sandbox platform. Thread-safe: writes are serialised by one lock."""
+    """Every operation of the gateway over its database; stateless: any number of processes may share one.
 
-    def __init__(self, engine: Engine, clock: Clock = time.time) -> None:
+    Nothing shared lives in the process: nonces, resident and staff sessions, cursors' epoch, cases and
+    idempotency keys are rows, and races between processes are settled by the database (unique
+    constraints + conflict_retried, row locks for read-modify-write). On SQLite (the demo and fast
+    tests) one process-wide lock also serialises this process's writers, as SQLite wants.
+    """
+
+    def __init__(self, engine: Engine, clock: Clock = time.time, migrate: bool = True) -> None:
         self.engine = engine
-        self.Session = db.make_sessionmaker(engine)
+        self.Session = db.make_sessionmaker(engine, migrate_schema=migrate)
         self.clock = clock
-        self._lock = threading.RLock()
+        sqlite_file = engine.dialect.name == "sqlite"
+        self._lock: contextlib.AbstractContextManager[Any] = threading.RLock() if sqlite_file else contextlib.nullcontext()
+        self._insert = sqlite.insert if sqlite_file else postgresql.insert
+        self._nonces_purged_at = float("-inf")
 
     # ---- set-up -------------------------------------------------------------------------------
     def today(self) -> date:
         return datetime.fromtimestamp(self.clock(), tz=CHINA_TZ).date()
 
+    @conflict_retried
     def register_demo_kiosks(self, path: Path = DEMO_KIOSKS_FILE) -> None:
         """Make sure the demo kiosks exist with the secrets of the demo file."""
         kiosks = json.loads(path.read_text(encoding="utf-8"))["kiosks"]
@@ -127,6 +174,7 @@ class Platform:
                 else:
                     row.secret = k["secret"]
 
+    @conflict_retried
     def add_kiosk(self, kiosk_id: str, secret: str, name: str = "") -> None:
         """Register (or re-key) one kiosk."""
         with self._lock, self.Session.begin() as s:
@@ -136,6 +184,7 @@ class Platform:
             else:
                 row.secret = secret
 
+    @conflict_retried
     def seed_demo(self) -> bool:
         """Fill an empty database with the demo data of 天镇县; False when it was already seeded."""
         self.register_demo_kiosks()
@@ -168,20 +217,44 @@ class Platform:
 
     # ---- kiosk authentication -------------------------------------------------------------------
     def secret_for(self, kiosk_id: str) -> str | None:
-        with self.Session() as s:
-            row = s.get(db.Kiosk, kiosk_id)
-            return row.secret if row else None
+        # Every signed request asks this: one plain SELECT, no ORM identity map (bench/bench_fleet.py).
+        with self.engine.connect() as conn:
+            secret: str | None = conn.scalar(select(db.Kiosk.secret).where(db.Kiosk.kiosk_id == kiosk_id))
+            return secret
 
     def remember_nonce(self, kiosk_id: str, nonce: str, _timestamp: int) -> bool:
-        """Store a nonce; False when the kiosk used it inside the window already."""
+        """Store a nonce; False when the kiosk used it inside the window already (in any gateway process).
+
+        One INSERT … ON CONFLICT DO NOTHING on the (kiosk_id, nonce) unique key: of two processes that
+        receive the same signed request at once, exactly one inserts the row.
+        """
         now = self.clock()
         with self._lock, self.Session.begin() as s:
-            s.execute(delete(db.Nonce).where(db.Nonce.seen_at < now - 2 * SIGNATURE_WINDOW_S))
-            seen = s.scalar(select(db.Nonce.id).where(db.Nonce.kiosk_id == kiosk_id, db.Nonce.nonce == nonce))
-            if seen is not None:
-                return False
-            s.add(db.Nonce(kiosk_id=kiosk_id, nonce=nonce, seen_at=now))
-        return True
+            if now - self._nonces_purged_at >= NONCE_PURGE_EVERY_S:
+                self._nonces_purged_at = now
+                s.execute(delete(db.Nonce).where(db.Nonce.seen_at < now - 2 * SIGNATURE_WINDOW_S))
+            stored = s.scalar(self._insert(db.Nonce).values(kiosk_id=kiosk_id, nonce=nonce, seen_at=now)
+                              .on_conflict_do_nothing(index_elements=["kiosk_id", "nonce"]).returning(db.Nonce.id))
+            return stored is not None
+
+    @staticmethod
+    def _next_number(s: Any, model: type[db.Base]) -> int:
+        """The next running number of a table's rows (case, report, audit numbers), shared by every process.
+
+        A counter row in meta, locked until the transaction ends: writers in other processes wait for
+        it instead of taking the same number. It starts from the table's row count, as numbers were made
+        before the counter existed.
+        """
+        key = f"counter:{model.__tablename__}"
+        row = s.get(db.Meta, key, with_for_update=True)
+        if row is None:  # first use: two processes adding the row at once → IntegrityError → conflict_retried
+            value = (s.scalar(select(func.count()).select_from(model)) or 0) + 1
+            s.add(db.Meta(key=key, value=str(value)))
+            s.flush()
+        else:
+            value = int(row.value) + 1
+            row.value = str(value)
+        return value
 
     # ---- time, heartbeat and settings -------------------------------------------------------
     def server_time(self) -> dict[str, Any]:
@@ -189,17 +262,18 @@ class Platform:
         now = self.clock()
         return {"server_time": iso(now), "unix": round(now, 3)}
 
+    @conflict_retried
     def heartbeat(self, kiosk_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Record a heartbeat; the settings pushed to the kiosk. The fleet's most frequent call: two plain
+        statements (UPDATE … RETURNING settings, INSERT), no ORM objects (bench/bench_fleet.py)."""
         now = self.clock()
-        with self._lock, self.Session.begin() as s:
-            kiosk = s.get(db.Kiosk, kiosk_id)
-            if kiosk is None:
+        with self._lock, self.engine.begin() as conn:
+            settings = conn.scalar(update(db.Kiosk).where(db.Kiosk.kiosk_id == kiosk_id)
+                                   .values(last_heartbeat=body, last_seen=now).returning(db.Kiosk.settings))
+            if settings is None and conn.scalar(select(db.Kiosk.kiosk_id).where(db.Kiosk.kiosk_id == kiosk_id)) is None:
                 raise ApiError("UNKNOWN_KIOSK", "未登记的自助机")
-            s.add(db.Heartbeat(kiosk_id=kiosk_id, received_at=now, body=body))
-            kiosk.last_heartbeat = body
-            kiosk.last_seen = now
-            settings = dict(kiosk.settings or {})
-        return {"server_time": iso(now), "settings": settings}
+            conn.execute(insert(db.Heartbeat).values(kiosk_id=kiosk_id, received_at=now, body=body))
+        return {"server_time": iso(now), "settings": dict(settings or {})}
 
     def kiosk_settings(self, kiosk_id: str) -> dict[str, Any]:
         """The settings the next heartbeat hands to a kiosk (NOT_FOUND for an unknown kiosk)."""
@@ -209,10 +283,11 @@ class Platform:
                 raise ApiError("NOT_FOUND", f"没有这台自助机：{kiosk_id}")
             return dict(kiosk.settings or {})
 
+    @conflict_retried
     def push_setting(self, kiosk_id: str, key: str, value: Any) -> dict[str, Any]:
         """Set (value not None) or remove (None) one setting the next heartbeat hands to the kiosk."""
         with self._lock, self.Session.begin() as s:
-            kiosk = s.get(db.Kiosk, kiosk_id)
+            kiosk = s.get(db.Kiosk, kiosk_id, with_for_update=True)
             if kiosk is None:
                 raise ApiError("NOT_FOUND", f"没有这台自助机：{kiosk_id}")
             settings = dict(kiosk.settings or {})
@@ -290,6 +365,7 @@ class Platform:
         return {"id": row.item_id, "version": row.version, "updated_at": iso(row.updated_at),
                 "deleted": row.deleted, **fields}
 
+    @conflict_retried
     def touch_item(self, feed: str, item_id: str, fields: dict[str, Any] | None = None,
                    delete_item: bool = False) -> dict[str, Any]:
         """Create, update (merge fields, bump version) or tombstone one feed item."""
@@ -309,7 +385,8 @@ class Platform:
         """Create, update or tombstone one feed item inside a transaction; None when deleting an unknown id."""
         now = self.clock()
         seq = (s.scalar(select(func.max(db.FeedItem.seq))) or 0) + 1
-        row = s.scalar(select(db.FeedItem).where(db.FeedItem.feed == feed, db.FeedItem.item_id == item_id))
+        row = s.scalar(select(db.FeedItem).where(db.FeedItem.feed == feed, db.FeedItem.item_id == item_id)
+                       .with_for_update())
         if row is None:
             if delete_item:
                 return None
@@ -326,10 +403,11 @@ class Platform:
         s.flush()
         return row
 
+    @conflict_retried
     def invalidate_cursors(self) -> int:
         """Make every cursor handed out so far answer FEED_REFETCH; returns the new epoch."""
         with self._lock, self.Session.begin() as s:
-            row = s.get(db.Meta, "cursor_epoch")
+            row = s.get(db.Meta, "cursor_epoch", with_for_update=True)
             epoch = (int(row.value) if row else 1) + 1
             if row is None:
                 s.add(db.Meta(key="cursor_epoch", value=str(epoch)))
@@ -361,6 +439,7 @@ class Platform:
                 "has_employment_certificate": bool(p.get("has_employment_certificate")), "phone": p.get("phone"),
                 "receives_basic_pension": bool(p.get("receives_basic_pension"))}
 
+    @conflict_retried
     def login(self, kiosk_id: str, body: dict[str, Any]) -> dict[str, Any]:
         method = body["method"]
         now = self.clock()
@@ -413,7 +492,7 @@ class Platform:
         return person
 
     def _essc_person(self, s: Any, token: str, now: float) -> db.Person:
-        row = s.get(db.EsscToken, token) if token and len(token) <= 128 else None
+        row = s.get(db.EsscToken, token, with_for_update=True) if token and len(token) <= 128 else None
         if row is None:
             raise ApiError("ESSC_INVALID", "电子社保卡二维码无效")
         if row.expires_at is not None and now > row.expires_at:
@@ -426,6 +505,7 @@ class Platform:
             raise ApiError("ESSC_INVALID", "电子社保卡二维码无效")
         return person
 
+    @conflict_retried
     def issue_essc_token(self, person_ref: str) -> dict[str, Any]:
         """A fresh one-time e-SSC token for a person (person_id, ID number or name), valid 60 s."""
         now = self.clock()
@@ -456,6 +536,7 @@ class Platform:
             return person
 
     # ---- submissions and cases -----------------------------------------------------------------
+    @conflict_retried
     def submit(self, kiosk_id: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """Accept a submission once per idempotency key; (201|200, case summary)."""
         key = _idempotency_key(body)
@@ -487,7 +568,7 @@ class Platform:
                 raise ApiError("VALIDATION_ERROR", str(exc)) from exc
             now = self.clock()
             day = datetime.fromtimestamp(now, tz=CHINA_TZ).strftime("%Y%m%d")
-            count = s.scalar(select(func.count()).select_from(db.Case)) or 0
+            count = self._next_number(s, db.Case) - 1
             case = db.Case(case_no=f"TZ{day}{count + 1:06d}", kiosk_id=kiosk_id, idempotency_key=key,
                            body_sha256=digest, kind=kind, person_id=person.person_id, status="PENDING",
                            submitted_at=body["submitted_at"], received_at=now, payload=body["payload"])
@@ -495,10 +576,7 @@ class Platform:
             if assisted_by is not None:  # 全程代理: the worker who handled it, next to the case
                 s.add(db.CaseAssist(case_no=case.case_no, staff_no=assisted_by["staff_no"],
                                     staff_session=assisted_by["staff_session"]))
-            try:
-                s.flush()
-            except IntegrityError as exc:  # a concurrent writer in another process took the number
-                raise ApiError("INTERNAL_ERROR", "办件编号冲突，请重试") from exc
+            s.flush()  # a concurrent writer in another process took the number or key: conflict_retried
             self._publish_gig(s, case, person, submitted.date())
             return 201, self._receipt(case)
 
@@ -522,10 +600,11 @@ class Platform:
                 rows = [r for r in rows if r.submitted_at.startswith(month)]
             return [self._case(r) for r in rows]
 
+    @conflict_retried
     def withdraw(self, person_id: str, case_no: str) -> dict[str, Any]:
         now = self.clock()
         with self._lock, self.Session.begin() as s:
-            case = s.get(db.Case, case_no)
+            case = s.get(db.Case, case_no, with_for_update=True)
             if case is None or case.person_id != person_id:
                 raise ApiError("NOT_FOUND", "没有这个办件")
             if case.status != "PENDING":
@@ -535,6 +614,7 @@ class Platform:
             self._unpublish_gig(s, case)
             return self._case(case)
 
+    @conflict_retried
     def review(self, case_no: str, decision: str, reason: str | None) -> dict[str, Any]:
         """Play the reviewer: approve, or reject with a reason."""
         if decision not in ("approve", "reject"):
@@ -543,7 +623,7 @@ class Platform:
             raise ApiError("VALIDATION_ERROR", "审核不通过必须填写原因")
         now = self.clock()
         with self._lock, self.Session.begin() as s:
-            case = s.get(db.Case, case_no)
+            case = s.get(db.Case, case_no, with_for_update=True)
             if case is None:
                 raise ApiError("NOT_FOUND", "没有这个办件")
             if case.status != "PENDING":
@@ -718,6 +798,7 @@ class Platform:
                 "data": data if data is not None else self._EMPTY_RECORDS[kind]}
 
     # ---- fault reports -----------------------------------------------------------------------
+    @conflict_retried
     def fault_report(self, kiosk_id: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         key = _idempotency_key(body)
         if body["category"] not in FAULT_CATEGORIES:
@@ -731,7 +812,7 @@ class Platform:
             if existing is not None:
                 return 200, {"report_no": existing.report_no, "routed_to": existing.routed_to}
             now = self.clock()
-            count = s.scalar(select(func.count()).select_from(db.FaultReport)) or 0
+            count = self._next_number(s, db.FaultReport) - 1
             day = datetime.fromtimestamp(now, tz=CHINA_TZ).strftime("%Y%m%d")
             report = db.FaultReport(report_no=f"WT{day}{count + 1:05d}", kiosk_id=kiosk_id, idempotency_key=key,
                                     body_sha256=digest, category=body["category"], description=body["description"],
@@ -750,6 +831,7 @@ class Platform:
                      "deadline": r.deadline, "answered_at": iso(r.answered_at)} for r in rows]
 
     # ---- technician audit trail -------------------------------------------------------------------
+    @conflict_retried
     def audit(self, kiosk_id: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """Store one technician action once per (kiosk, key): the same body again → 200, another → conflict."""
         key = _idempotency_key(body)
@@ -766,7 +848,7 @@ class Platform:
             if existing is not None:
                 return 200, {"audit_no": existing.audit_no}
             now = self.clock()
-            count = s.scalar(select(func.count()).select_from(db.AuditEntry)) or 0
+            count = self._next_number(s, db.AuditEntry) - 1
             day = datetime.fromtimestamp(now, tz=CHINA_TZ).strftime("%Y%m%d")
             entry = db.AuditEntry(audit_no=f"SJ{day}{count + 1:06d}", kiosk_id=kiosk_id, idempotency_key=key,
                                   body_sha256=digest, actor=body["actor"], action=body["action"], at=body["at"],
@@ -784,6 +866,7 @@ class Platform:
             return [{"audit_no": r.audit_no, "kiosk_id": r.kiosk_id, "actor": r.actor, "action": r.action,
                      "at": r.at, "detail": r.detail or {}, "received_at": iso(r.received_at)} for r in rows]
 
+    @conflict_retried
     def answer_fault(self, report_no: str, response: str, deadline: str | None = None) -> dict[str, Any]:
         """Record the answer of the province task force / county bureau with its deadline."""
         if blank(response):
@@ -804,6 +887,7 @@ class Platform:
             return {"report_no": r.report_no, "response": r.response, "deadline": r.deadline}
 
     # ---- 3rd-generation social security cards (issue 11 §1) -------------------------------------
+    @conflict_retried
     def seed_demo_ss_cards(self) -> int:
         """Record the demo persons' social security cards (once; also into a database seeded before cards were
         recorded); returns how many were added."""
@@ -819,6 +903,7 @@ class Platform:
                 added += 1
         return added
 
+    @conflict_retried
     def login_card_holder(self, kiosk_id: str, body: dict[str, Any]) -> dict[str, Any]:
         """A resident session for the holder of a 3rd-generation card whose PIN the kiosk verified on the card.
 
@@ -846,6 +931,7 @@ class Platform:
 
 
     # ---- 全程代理: service-point workers (issue 11 §5) ---------------------------------------------------
+    @conflict_retried
     def seed_demo_staff(self) -> int:
         """Record the demo workers (once): a person each, an e-SSC demo token, the hashed demo PIN."""
         data = json.loads(DEMO_STAFF_FILE.read_text(encoding="utf-8"))
@@ -865,6 +951,7 @@ class Platform:
                 added += 1
         return added
 
+    @conflict_retried
     def staff_login(self, kiosk_id: str, body: dict[str, Any]) -> dict[str, Any]:
         """A worker logs in at a kiosk of their service point by e-SSC or staff number + PIN.
 

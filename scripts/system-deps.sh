@@ -29,6 +29,8 @@ PACKAGES=(
   binutils dpkg debootstrap
   # the signed APT repository (scripts/package.sh step apt: apt-ftparchive, gpg) and its tests
   apt-utils gnupg
+  # the gateway's production store: the tests start a private cluster (initdb, pg_ctl) and run on it
+  postgresql
 )
 
 missing=()

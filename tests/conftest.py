@@ -15,7 +15,7 @@ configure_offscreen()
 # pcsc-lite reads its socket path once per process: point it at the suite's isolated pcscd first.
 claim_client_socket()
 # One session-wide isolated pcscd for every test folder that needs it.
-pytest_plugins = ["tests.helpers.pcscd"]
+pytest_plugins = ["tests.helpers.pcscd", "tests.helpers.postgres"]  # and one private PostgreSQL for the gateway
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

@@ -114,7 +114,21 @@ def read_acks(path: Path) -> dict[str, str]:
 
 
 def platform_cases(sandbox_db: Path, kiosk_id: str = DEMO_KIOSK_ID) -> list[tuple[str, str, str | None]]:
-    """(idempotency_key, case_no, payload remark) of every case the sandbox holds for the kiosk."""
+    """(idempotency_key, case_no, payload remark) of every case the sandbox holds for the kiosk.
+
+    sandbox_db is the SQLite file, or the URL of the gateway's PostgreSQL database.
+    """
+    if "://" in str(sandbox_db):
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(str(sandbox_db))
+        try:
+            with engine.connect() as conn:
+                rows = conn.execute(text("SELECT idempotency_key, case_no, payload FROM cases WHERE kiosk_id = :k"),
+                                    {"k": kiosk_id}).all()
+        finally:
+            engine.dispose()
+        return [(key, case_no, (payload or {}).get("remark")) for key, case_no, payload in rows]
     con = sqlite3.connect(f"file:{sandbox_db}?mode=ro", uri=True, timeout=30)
     try:
         return con.execute("SELECT idempotency_key, case_no, json_extract(payload, '$.remark') FROM cases "

@@ -70,10 +70,15 @@ def threaded_sandbox(db_path: Path, clock: FakeClock | None = None, seed: bool =
 
 
 @contextmanager
-def subprocess_sandbox(db_path: Path, timeout: float = 20.0) -> Iterator[RunningSandbox]:
-    """`python -m sandbox` as a separate process, as a demo runs it; waits for /healthz."""
+def subprocess_sandbox(db_path: Path | str, timeout: float = 20.0, workers: int = 1) -> Iterator[RunningSandbox]:
+    """`python -m sandbox` as a separate process, as a demo runs it; waits for /healthz.
+
+    db_path may also be a SQLAlchemy URL (the gateway on PostgreSQL); workers > 1 runs worker processes.
+    """
     port = free_port()
     cmd = [sys.executable, "-m", "sandbox", "--db", str(db_path), "--port", str(port), "--log-level", "warning"]
+    if workers > 1:
+        cmd += ["serve", "--workers", str(workers)]
     proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
@@ -90,7 +95,7 @@ def subprocess_sandbox(db_path: Path, timeout: float = 20.0) -> Iterator[Running
             if time.monotonic() > deadline:
                 raise RuntimeError("sandbox did not become ready")
             time.sleep(0.05)
-        yield RunningSandbox(base, db_path)
+        yield RunningSandbox(base, db_path)  # type: ignore[arg-type]  # a URL stays a string
     finally:
         proc.terminate()
         try:

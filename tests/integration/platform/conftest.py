@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -11,10 +12,17 @@ from tests.helpers.openapi_requests import ContractChecker, RequestRecorder
 from tests.helpers.sandbox_server import DEMO_KIOSK_ID, RunningSandbox, demo_secret, threaded_sandbox
 
 
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox]:
-    """One seeded sandbox per test module (in a thread, so tests can move its clock)."""
-    with threaded_sandbox(tmp_path_factory.mktemp("sandbox") / "sandbox.db") as running:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def sandbox(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox]:
+    """One seeded sandbox per test module and store (in a thread, so tests can move its clock).
+
+    Every module runs on SQLite (the demo) and on PostgreSQL (the gateway's production store).
+    """
+    if request.param == "postgresql":
+        database: Path | str = request.getfixturevalue("postgres").create_database()
+    else:
+        database = tmp_path_factory.mktemp("sandbox") / "sandbox.db"
+    with threaded_sandbox(database) as running:  # type: ignore[arg-type]
         yield running
 
 

@@ -20,10 +20,14 @@ from tests.helpers.sandbox_server import (
 )
 
 
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox]:
-    """One seeded sandbox per module, in a thread of the test process."""
-    with threaded_sandbox(tmp_path_factory.mktemp("sandbox") / "sandbox.db") as running:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def sandbox(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox]:
+    """One seeded sandbox per module and store (SQLite, the gateway's PostgreSQL), in a thread of the test process."""
+    if request.param == "postgresql":
+        database: Path | str = request.getfixturevalue("postgres").create_database()
+    else:
+        database = tmp_path_factory.mktemp("sandbox") / "sandbox.db"
+    with threaded_sandbox(database) as running:  # type: ignore[arg-type]
         yield running
 
 
