@@ -126,8 +126,8 @@ class MainWindow(QMainWindow):
         self.nav_rows = rows
         nl = QHBoxLayout()
         nl.setSpacing(24)
-        # 长辈模式 on a portrait screen has no room for five big buttons in a row: the mode and the
-        # logout buttons go to a second row (_place_nav).
+        # A portrait screen has no room for six buttons in a row (返回 首页 办事指南 语音 长辈模式 退出登录):
+        # the voice, mode and logout buttons go to a second row (_place_nav).
         self.nav_second_row = QHBoxLayout()
         self.nav_second_row.setSpacing(24)
         rows.addLayout(nl)
@@ -278,8 +278,9 @@ class MainWindow(QMainWindow):
         self.elderly_changed.emit(on)
 
     def _place_nav(self) -> None:
-        """One row of navigation buttons; two rows in 长辈模式 on a portrait screen."""
-        split = self._elderly and self._portrait
+        """One row of navigation buttons on a wide screen; two rows on a portrait one (six buttons, with
+        办事指南 and 语音, do not fit 1080 px; in 长辈模式 not even five)."""
+        split = self._portrait
         row = self.nav_second_row if split else self.nav_first_row
         self.nav_rows.setSpacing(12 if split else 0)
         for b in (self.voice_button, self.elderly_button, self.logout_button):

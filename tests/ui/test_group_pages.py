@@ -34,6 +34,30 @@ def test_no_service_name_is_cut_off_on_any_group_page(qtbot, world) -> None:
     assert not found, "\n".join(found)
 
 
+def test_every_navigation_button_is_readable_where_the_guide_button_shows(qtbot, world) -> None:
+    """A service's page has six buttons below it (返回 首页 办事指南 语音 长辈模式 退出登录): none may be cut,
+    in either orientation or mode (in portrait they take two rows)."""
+    from tests.ui.conftest import login_with_id_card
+
+    login_with_id_card(qtbot, world)  # 退出登录 shows for a resident
+    window = world.ui.window
+    slug = next(iter(world.ui.group_pages))
+    found = []
+    try:
+        for orientation, elderly in COMBINATIONS:
+            window.setGeometry(0, 0, *SIZES[orientation])
+            window.set_elderly(elderly)
+            window.go(f"group_{slug}", remember=False)
+            window.guide_button.show()  # as on a service's own page (MainWindow shows it for page.service_item)
+            qtbot.wait(30)
+            assert window.voice_button.isVisible() and window.logout_button.isVisible()
+            found += [f"({orientation}, 长辈模式={elderly}): {c}" for c in cut_off_texts(window.nav)]
+    finally:
+        window.guide_button.hide()
+        window.set_elderly(False)
+    assert not found, "\n".join(found)
+
+
 def test_tiles_say_the_plain_name_big_and_the_official_name_beneath(world) -> None:
     page = world.ui.group_pages["social_insurance"]
     tile = next(t for t in page.tiles if t.objectName() == "item_25")

@@ -235,3 +235,4 @@ def test_the_welcome_never_breaks_the_service_points_name(window, qtbot, elderly
         assert not cut_off_texts(window.current_page())
     finally:
         window.set_elderly(False)
+

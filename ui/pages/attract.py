@@ -75,7 +75,7 @@ class AttractPage(Page):
         row.addLayout(self._buttons)
         row.addStretch(1)
         outer.addLayout(row)
-        outer.addWidget(hint)
+        self.hint = hint
         self.set_portrait(False)
 
     def set_portrait(self, portrait: bool) -> None:
@@ -90,15 +90,17 @@ class AttractPage(Page):
             else:
                 self._grid.addWidget(p, 0, i)
         buttons = (self.browse, self.staff, self.voice_button)
-        for b in buttons:
-            self._buttons.removeWidget(b)
-        if portrait:
+        for w in (*buttons, self.hint):
+            self._buttons.removeWidget(w)
+        if portrait:  # 先看看 with its hint under it, then the other two
             self._buttons.addWidget(self.browse, 0, 0, 1, 2, Qt.AlignmentFlag.AlignHCenter)
-            self._buttons.addWidget(self.staff, 1, 0)
-            self._buttons.addWidget(self.voice_button, 1, 1)
+            self._buttons.addWidget(self.hint, 1, 0, 1, 2)
+            self._buttons.addWidget(self.staff, 2, 0)
+            self._buttons.addWidget(self.voice_button, 2, 1)
         else:
             for i, b in enumerate(buttons):
                 self._buttons.addWidget(b, 0, i)
+            self._buttons.addWidget(self.hint, 1, 0, 1, 3)
 
     def set_maintenance(self, on: bool, message: str = "") -> None:
         """While a technician works, residents are told so and cannot start."""
