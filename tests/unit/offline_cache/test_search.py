@@ -172,3 +172,17 @@ def test_every_access_path_returns_the_same_page(filled: Database, query: Search
     pages = {plan: ([r.id for r in res.items], res.total, res.total_capped) for plan, res in results.items()}
     assert len(set(map(repr, pages.values()))) == 1, pages
     assert results[Plan.TEXT_FIRST].total > 0 or page > 1
+
+
+@pytest.mark.parametrize("text", ["cad", "CAD制图", "制图", "c", "ÉCOLE"])
+def test_every_access_path_folds_case_like_the_indexes(db: Database, text: str) -> None:
+    from offline_cache.search import Plan
+
+    db.feeds.apply_feed_page("fixed_jobs", [
+        job("a", title="招聘CAD制图员", posted_at="2025-05-30"), job("b", employer="École法语培训", posted_at="2025-05-29"),
+        job("c", description="会用cad软件", posted_at="2025-05-28"), job("d", title="制图员", posted_at="2025-05-27"),
+    ], None)
+    pages = {plan: [r.id for r in db.search.search("fixed_jobs", SearchQuery(text=text, town="城郊镇"), plan=plan).items]
+             for plan in Plan}
+    assert len({tuple(ids) for ids in pages.values()}) == 1, pages
+    assert pages[Plan.TEXT_FIRST], text
