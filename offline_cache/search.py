@@ -132,6 +132,8 @@ class _Selective:
     sql: str  # condition on alias t
     params: tuple[Any, ...]
     by_pk: bool  # an equality: its index entries run in pk order (the count of a prefix extrapolates)
+    index: str  # the index it is read through; (column, date) when the feed has one: rows come in display order
+    ordered: bool
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,9 @@ def _split_query(spec: FeedSpec, query: SearchQuery, today_iso: str, cutoff_iso:
     def add(sql: str, value: Any, column: str | None = None, by_pk: bool = False) -> None:
         filters.append((sql, (value,)))
         if column is not None and column in indexed:
-            selective.append(_Selective(column, sql, (value,), by_pk))
+            ordered = by_pk and column in search.ordered
+            index = f"ix_{spec.table}_{column}_{search.date}" if ordered else f"ix_{spec.table}_{column}"
+            selective.append(_Selective(column, sql, (value,), by_pk, index, ordered))
 
     for name in _EQUALITY_FILTERS:
         value = getattr(query, name)
@@ -200,7 +204,7 @@ def _body(spec: FeedSpec, q: _Query, plan: Plan, selective: _Selective | None) -
     else:
         if plan is Plan.FILTER_FIRST:
             assert selective is not None
-            source = f"{spec.table} t INDEXED BY ix_{spec.table}_{selective.column}"
+            source = f"{spec.table} t INDEXED BY {selective.index}"
         else:
             assert spec.search is not None
             date = spec.search.date
@@ -288,29 +292,43 @@ class Search:
 
     @staticmethod
     def _choose(cur: sqlite3.Cursor, spec: FeedSpec, q: _Query, wanted: int) -> tuple[Plan, _Selective | None]:
-        """The cheapest plan by estimated rows touched: FTS match size vs the smallest indexed filter vs
-        walking in display order until the page and the capped count are found."""
+        """The cheapest plan by estimated rows touched: the FTS match, a filter's index (read in display order
+        when it has a (column, date) index, then it stops once the page and the capped count are found), or the
+        date index walked newest first until they are found."""
         if not q.fts and not q.selective:
             return Plan.ORDERED_WALK, None
         rows = cur.execute(f"SELECT max(pk) FROM {spec.table}").fetchone()[0] or 0
         if rows <= _ESTIMATE_CAP:
             # a small cache: every plan is cheap; the FTS or the default walk, as before
             return (Plan.TEXT_FIRST if q.fts else Plan.ORDERED_WALK), None
-        density = 1.0
+        need = max(wanted, COUNT_CAP + 1)
         costs: list[tuple[float, Plan, _Selective | None]] = []
+        text_share = 1.0
         if q.fts:
             matched = min(_estimate(cur, spec, f"SELECT rowid AS k FROM {fts} WHERE {fts} MATCH ?", (match,), None, rows)
                           for fts, match in q.fts)
-            density *= matched / rows
+            text_share = matched / rows
             costs.append((matched * _TEXT_FIRST_US, Plan.TEXT_FIRST, None))
-        for sel in q.selective:
-            kept = _estimate(cur, spec, f"SELECT t.pk AS k FROM {spec.table} t INDEXED BY ix_{spec.table}_{sel.column} "
-                                        f"WHERE {sel.sql}", sel.params, None if sel.by_pk else sel, rows)
-            density *= kept / rows
-            costs.append((kept * _PER_ROW_TEST_US, Plan.FILTER_FIRST, sel))
-        wanted = max(wanted, COUNT_CAP + 1)
-        walked = rows if density <= 0 else min(rows, wanted / density)
-        costs.append((walked * _PER_ROW_TEST_US, Plan.ORDERED_WALK, None))
+        shares = [
+            _estimate(cur, spec, f"SELECT t.pk AS k FROM {spec.table} t INDEXED BY ix_{spec.table}_{sel.column} "
+                                 f"WHERE {sel.sql}", sel.params, None if sel.by_pk else sel, rows) / rows
+            for sel in q.selective
+        ]
+
+        def walked(start: float, skip: int | None) -> float:
+            """Rows read walking an index in display order over `start` of the rows until `need` pass the rest."""
+            rest = text_share
+            for i, share in enumerate(shares):
+                rest *= 1.0 if i == skip else share
+            return start * rows if rest <= 0 else min(start * rows, need / rest)
+
+        date = None
+        for i, sel in enumerate(q.selective):
+            if sel.column == (spec.search.date if spec.search else None):
+                date = i
+            read = walked(shares[i], i) if sel.ordered else shares[i] * rows
+            costs.append((read * _PER_ROW_TEST_US, Plan.FILTER_FIRST, sel))
+        costs.append((walked(1.0 if date is None else shares[date], date) * _PER_ROW_TEST_US, Plan.ORDERED_WALK, None))
         _, plan, chosen = min(costs, key=lambda c: c[0])
         return plan, chosen
 

@@ -186,3 +186,48 @@ def test_every_access_path_folds_case_like_the_indexes(db: Database, text: str) 
              for plan in Plan}
     assert len({tuple(ids) for ids in pages.values()}) == 1, pages
     assert pages[Plan.TEXT_FIRST], text
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> object:
+    """25,000 postings (above the size where the planner starts estimating) and 120 in a town of their own."""
+    from offline_cache import open_database
+    from tests.helpers.clocks import FakeClock, key_factory
+
+    path = tmp_path_factory.mktemp("large") / "kiosk.sqlite"
+    database = open_database(path, backup_dir=None, clock=FakeClock(), new_key=key_factory())
+    items = list(sample.fixed_jobs(25_000, seed=5))
+    for i in range(0, len(items), 5000):
+        database.feeds.apply_feed_page("fixed_jobs", items[i : i + 5000], str(i))
+    database.feeds.apply_feed_page("fixed_jobs", [job(f"yt-{i}", town="云台镇", title="电工") for i in range(120)], "x")
+    yield database
+    database.close()
+
+
+@pytest.mark.parametrize(("query", "plan"), [
+    (SearchQuery(text="工"), "ordered-walk"),  # nearly every posting: walk newest first, stop at the page
+    (SearchQuery(text="电焊工"), "text-first"),  # a few hundred matches: read them, sort
+    (SearchQuery(text="工", town="云台镇"), "filter-first"),  # a selective town: its (town, date) index
+    (SearchQuery(town="云台镇"), "filter-first"),
+    (SearchQuery(text="工", within_days=3), "ordered-walk"),
+])
+def test_the_planner_lets_the_most_selective_part_drive(large: Database, query: SearchQuery, plan: str) -> None:
+    assert large.search.plan("fixed_jobs", query) == plan
+    from offline_cache.search import Plan
+
+    chosen = large.search.search("fixed_jobs", query)
+    forced = large.search.search("fixed_jobs", query, plan=Plan.TEXT_FIRST if query.text else Plan.ORDERED_WALK)
+    assert [r.id for r in chosen.items] == [r.id for r in forced.items] and chosen.total == forced.total
+
+
+def test_every_declared_display_order_index_exists(db: Database) -> None:
+    from offline_cache import FEEDS
+
+    con = sqlite3.connect(db.path)
+    try:
+        names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    finally:
+        con.close()
+    for spec in FEEDS.values():
+        for column in spec.search.ordered if spec.search else ():
+            assert f"ix_{spec.table}_{column}_{spec.search.date}" in names
