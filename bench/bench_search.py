@@ -60,12 +60,17 @@ def old_plan(con: sqlite3.Connection, q: SearchQuery, extra: str, params: tuple[
     return con.execute(f"SELECT count(*) {body}", args).fetchone()[0] if len(rows) == 20 else len(rows)
 
 
-def timed(fn: Callable[[], object], repeat: int) -> list[float]:
+CPU: dict[str, list[float]] = {}  # the same calls' CPU time of this thread (SQLite runs in it): the machine's load aside
+
+
+def timed(fn: Callable[[], object], repeat: int, label: str | None = None) -> list[float]:
     out = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.thread_time()
         fn()
         out.append((time.perf_counter() - start) * 1000)
+        if label is not None:
+            CPU.setdefault(label, []).append((time.thread_time() - cpu) * 1000)
     return out
 
 
@@ -125,21 +130,22 @@ def main(argv: list[str] | None = None) -> int:
             exact = old_plan(con, q, extra, params, match)
             assert page.total == min(exact, 1000) and page.total_capped == (exact > 1000), (q, page.total, exact)
             plan = db.search.plan("fixed_jobs", q)
-            times = timed(lambda q=q: db.search.search("fixed_jobs", q), args.repeat)
+            times = timed(lambda q=q: db.search.search("fixed_jobs", q), args.repeat, label)
             api.setdefault(label, []).extend(times)
             old.setdefault(label, []).extend(
                 timed(lambda q=q, e=extra, p=params, m=match: old_plan(con, q, e, p, m), args.repeat))
             print(f"  {label:9} {q.text or '-':7} {plan:13} matches {exact:8}  p95 {p95(times):7.2f} ms")
         con.close()
         db.close()
-    print(f"\n{args.rows} postings; goal p95 ≤ {goal:.0f} ms per class; 'old' = SQLite's own plan + exact count")
-    print(f"{'queries':10} {'p50':>9} {'p95':>9} {'goal':>6} {'':5} {'old p95':>9} {'ratio p95 new/old':>18}")
+    print(f"\n{args.rows} postings; goal p95 ≤ {goal:.0f} ms per class (wall clock); cpu = this thread's CPU time; "
+          f"'old' = SQLite's own plan + exact count")
+    print(f"{'queries':10} {'p50':>9} {'p95':>9} {'goal':>6} {'':5} {'cpu p95':>9} {'old p95':>9} {'ratio p95 new/old':>18}")
     everything: list[float] = []
     for label in api:
         everything += api[label]
         verdict = "PASS" if p95(api[label]) <= goal else "MISS"
         print(f"{label:10} {statistics.median(api[label]):7.2f}ms {p95(api[label]):7.2f}ms {goal:4.0f}ms {verdict:5} "
-              f"{p95(old[label]):7.2f}ms {p95(api[label]) / p95(old[label]):17.2f}x")
+              f"{p95(CPU[label]):7.2f}ms {p95(old[label]):7.2f}ms {p95(api[label]) / p95(old[label]):17.2f}x")
     print(f"{'all':10} {statistics.median(everything):7.2f}ms {p95(everything):7.2f}ms")
     ratio = api_ingest / raw_seconds
     print(f"ingest: apply_feed_page {api_ingest:.1f} s, raw rows + FTS {raw_seconds:.1f} s, ratio api/raw = {ratio:.2f}x "

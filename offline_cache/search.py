@@ -144,6 +144,7 @@ class _Query:
     row_text: tuple[str, list[str]] | None  # the same text test per row (SQL, parameters)
     filters: list[tuple[str, tuple[Any, ...]]]  # every other condition
     selective: list[_Selective]
+    covered: bool  # every filter column is in the feed's covering index (ix_<table>_search)
 
 
 def _split_query(spec: FeedSpec, query: SearchQuery, today_iso: str, cutoff_iso: str | None) -> _Query:
@@ -155,10 +156,12 @@ def _split_query(spec: FeedSpec, query: SearchQuery, today_iso: str, cutoff_iso:
     row_text = _row_text_condition(spec, query.text) if fts else None
     filters: list[tuple[str, tuple[Any, ...]]] = [("t.deleted = 0", ())]
     selective: list[_Selective] = []
+    columns = {"deleted"}
 
-    def add(sql: str, value: Any, column: str | None = None, by_pk: bool = False) -> None:
+    def add(sql: str, value: Any, column: str, by_pk: bool = False) -> None:
         filters.append((sql, (value,)))
-        if column is not None and column in indexed:
+        columns.add(column)
+        if column in indexed and sql != _CATEGORY_TREE:
             ordered = by_pk and column in search.ordered
             index = f"ix_{spec.table}_{column}_{search.date}" if ordered else f"ix_{spec.table}_{column}"
             selective.append(_Selective(column, sql, (value,), by_pk, index, ordered))
@@ -171,7 +174,7 @@ def _split_query(spec: FeedSpec, query: SearchQuery, today_iso: str, cutoff_iso:
         if column is None:
             raise UnsupportedFilter(f"{spec.name}: {name}")
         if name == "category_code":
-            add(_CATEGORY_TREE, value)
+            add(_CATEGORY_TREE, value, column)
         else:
             add(f"t.{column} = ?", value, column, by_pk=True)
     if query.pay_min is not None or query.pay_max is not None:
@@ -188,9 +191,12 @@ def _split_query(spec: FeedSpec, query: SearchQuery, today_iso: str, cutoff_iso:
         add(f"t.{search.date} >= ?", cutoff_iso, search.date)
     if search.expires and not query.include_expired:
         filters.append((f"(t.{search.expires} IS NULL OR t.{search.expires} >= ?)", (today_iso,)))
+        columns.add(search.expires)
     if search.hard_to_employ and not query.hard_to_employ:
         filters.append((f"coalesce(t.{search.hard_to_employ}, 0) = 0", ()))
-    return _Query(fts, row_text, filters, selective)
+        columns.add(search.hard_to_employ)
+    covered = bool(search.covering) and columns <= set(search.covering)
+    return _Query(fts, row_text, filters, selective, covered)
 
 
 def _body(spec: FeedSpec, q: _Query, plan: Plan, selective: _Selective | None) -> tuple[str, list[Any]]:
@@ -198,7 +204,8 @@ def _body(spec: FeedSpec, q: _Query, plan: Plan, selective: _Selective | None) -
     where = [sql for sql, _ in q.filters]
     params: list[Any] = [p for _, ps in q.filters for p in ps]
     if plan is Plan.TEXT_FIRST:
-        source = f"{spec.table} t NOT INDEXED"  # rows by pk from the FTS match only
+        # rows by pk from the FTS match only; through the covering index when it holds every column tested
+        source = f"{spec.table} t INDEXED BY ix_{spec.table}_search" if q.covered else f"{spec.table} t NOT INDEXED"
         where += [f"t.pk IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)" for fts, _ in q.fts]
         params += [match for _, match in q.fts]
     else:
@@ -225,7 +232,7 @@ def _order(spec: FeedSpec) -> str:
 
 
 # Planner constants, measured with bench/bench_search.py on the 2-core reference machine (µs per row).
-_ESTIMATE_CAP = 20_000  # index / FTS entries read at most to estimate how many rows a part keeps
+_ESTIMATE_CAP = 5_000  # index / FTS entries read at most to estimate how many rows a part keeps
 _TEXT_FIRST_US = 0.6  # one FTS match: decode, look the row up, test the filters, sort
 _PER_ROW_TEST_US = 3.0
 _SAMPLE = 2000  # rows looked at to estimate a range filter's share  # one row reached through an index: look it up, test the filters and the text
@@ -261,8 +268,10 @@ class Search:
                     if plan is Plan.FILTER_FIRST and selective is None:
                         raise ValueError("filter-first needs an indexed filter")
                 body, params = _body(spec, q, plan, selective)
-                rows = cur.execute(
-                    f"SELECT {select_columns(spec)} {body} ORDER BY {_order(spec)} LIMIT ? OFFSET ?",
+                order = _order(spec)
+                rows = cur.execute(  # the page's pks first, so only its rows are read in full
+                    f"SELECT {select_columns(spec)} FROM {spec.table} t WHERE t.pk IN "
+                    f"(SELECT t.pk {body} ORDER BY {order} LIMIT ? OFFSET ?) ORDER BY {order}",
                     (*params, query.page_size, offset),
                 ).fetchall()
                 if query.page == 1 and len(rows) < query.page_size:

@@ -220,7 +220,7 @@ def test_the_planner_lets_the_most_selective_part_drive(large: Database, query: 
     assert [r.id for r in chosen.items] == [r.id for r in forced.items] and chosen.total == forced.total
 
 
-def test_every_declared_display_order_index_exists(db: Database) -> None:
+def test_every_declared_search_index_exists(db: Database) -> None:
     from offline_cache import FEEDS
 
     con = sqlite3.connect(db.path)
@@ -231,3 +231,10 @@ def test_every_declared_display_order_index_exists(db: Database) -> None:
     for spec in FEEDS.values():
         for column in spec.search.ordered if spec.search else ():
             assert f"ix_{spec.table}_{column}_{spec.search.date}" in names
+        if spec.search and spec.search.covering:
+            con = sqlite3.connect(db.path)
+            try:
+                indexed = [r[2] for r in con.execute(f"PRAGMA index_info(ix_{spec.table}_search)")]
+            finally:
+                con.close()
+            assert indexed == ["pk", *spec.search.covering]
