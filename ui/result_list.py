@@ -257,12 +257,16 @@ class ResultList(QWidget):
 
     # ---- content ----
     def show_page(self, rows: Sequence[ResultRow], *, page: int = 1, page_size: int | None = None,
-                  total: int | None = None, empty_text: str = "", at_end: bool = False) -> None:
-        """Show one data page of rows; `at_end` scrolls to its last screen (when paging backwards)."""
+                  total: int | None = None, empty_text: str = "", at_end: bool = False,
+                  total_capped: bool = False) -> None:
+        """Show one data page of rows; `at_end` scrolls to its last screen (when paging backwards).
+
+        `total_capped`: more rows match than were counted; `total` is the counted part ("共 1000 多条")."""
         self.page = page
         if page_size is not None:
             self.page_size = page_size
         self.total = len(rows) if total is None else total
+        self.total_capped = total_capped
         self.pages = max(1, -(-self.total // max(1, self.page_size)))
         self.model.set_rows(rows)
         has_rows = bool(rows)
@@ -282,6 +286,7 @@ class ResultList(QWidget):
     def clear(self) -> None:
         self.model.set_rows([])
         self.total = 0
+        self.total_capped = False
         self.page = self.pages = 1
         self.position.setText("")
         self._update_nav()
@@ -354,8 +359,8 @@ class ResultList(QWidget):
             return
         first, last = self._visible_range()
         offset = (self.page - 1) * self.page_size
-        self.position.setText(tr("jobs_list.position", first=offset + first + 1, last=offset + last + 1,
-                                 total=self.total))
+        self.position.setText(tr("jobs_list.position_more" if self.total_capped else "jobs_list.position",
+                                 first=offset + first + 1, last=offset + last + 1, total=self.total))
         self.position.setAccessibleName(self.position.text())
         self.prev.setEnabled(not self._at_top() or self.page > 1)
         self.next.setEnabled(not self._at_bottom() or self.page < self.pages)

@@ -207,6 +207,21 @@ def test_paging_buttons_move_through_all_results(qtbot, world) -> None:
     assert "–20 条" in results.position.text(), "going back shows the end of the previous page"
 
 
+def test_a_total_counted_only_to_the_cap_says_more(qtbot, world, monkeypatch) -> None:
+    """Search counts a province's matches only to COUNT_CAP (issue 14 §4); the list then says "1000 多条"."""
+    from dataclasses import replace
+
+    real = world.core.services.search
+    monkeypatch.setattr(world.core.services, "search",
+                        lambda feed, q: replace(real(feed, q), total=1000, total_capped=True))
+    taps = guest(qtbot, world)
+    page = open_item(taps, "find_work", "3")
+    page.reload()
+    qtbot.waitUntil(lambda: page.count.text() == "共 1000 多条", timeout=5000)
+    assert page.results.position.text().endswith("共 1000 多条")
+    assert page.results.pages == 50
+
+
 def test_touch_swipe_scrolls_the_list(qtbot, world) -> None:
     taps = guest(qtbot, world)
     page = open_item(taps, "find_work", "3")
