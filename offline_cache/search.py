@@ -22,7 +22,7 @@ from offline_cache.uow import reading
 log = logging.getLogger(__name__)
 
 MAX_PAGE_SIZE = 100
-COUNT_CAP = 1000  # totals are counted this far; "1000 多条" is all a kiosk screen needs (50 pages)
+COUNT_CAP = 200  # totals are counted this far (at least through the page asked for): "共 200 多条", 10 pages
 _EQUALITY_FILTERS = ("county", "town", "city", "category_code", "category", "work_type")
 
 
@@ -50,7 +50,7 @@ class SearchQuery:
 class SearchPage:
     """One page of results plus the total, newest first (job fairs: soonest first).
 
-    `total_capped`: more than COUNT_CAP rows match and `total` is COUNT_CAP (a lower bound).
+    `total_capped`: more rows match than `total` (counted to COUNT_CAP, or through this page if further).
     """
 
     items: tuple[Record, ...]
@@ -248,8 +248,9 @@ class Search:
     def search(self, feed: str, query: SearchQuery, plan: Plan | None = None) -> SearchPage:
         """One page of `feed` rows matching `query`; `plan` forces an access path (tests, benches).
 
-        The total is exact up to COUNT_CAP; above it the page says `total_capped` and counts COUNT_CAP
-        (counting a province's 1,000,000 postings row by row would cost more than the page).
+        The total is exact up to COUNT_CAP (or through this page, if further); above it the page says
+        `total_capped` and `total` is that count (counting a province's 1,000,000 postings row by row
+        would cost more than the page). Pages past the counted part can still be asked for.
         """
         spec = feed_spec(feed)
         if query.page < 1 or not 1 <= query.page_size <= MAX_PAGE_SIZE:
@@ -274,16 +275,16 @@ class Search:
                     f"(SELECT t.pk {body} ORDER BY {order} LIMIT ? OFFSET ?) ORDER BY {order}",
                     (*params, query.page_size, offset),
                 ).fetchall()
-                if query.page == 1 and len(rows) < query.page_size:
-                    total = len(rows)  # the whole result is on this page; skip the count
+                cap = max(COUNT_CAP, offset + query.page_size)
+                if len(rows) < query.page_size and (rows or query.page == 1):
+                    total = offset + len(rows)  # the result ends on this page; skip the count
                 else:
-                    total = cur.execute(f"SELECT count(*) FROM (SELECT 1 {body} LIMIT ?)",
-                                        (*params, COUNT_CAP + 1)).fetchone()[0]
+                    total = cur.execute(f"SELECT count(*) FROM (SELECT 1 {body} LIMIT ?)", (*params, cap + 1)).fetchone()[0]
             finally:
                 cur.close()
-        capped = total > COUNT_CAP
+        capped = total > cap
         log.debug("search %s: plan %s, %d rows on page %d", feed, plan, len(rows), query.page)
-        return SearchPage(tuple(record_from_row(spec, r) for r in rows), min(total, COUNT_CAP), query.page,
+        return SearchPage(tuple(record_from_row(spec, r) for r in rows), min(total, cap), query.page,
                           query.page_size, total_capped=capped)
 
     def plan(self, feed: str, query: SearchQuery) -> Plan:

@@ -261,7 +261,8 @@ class ResultList(QWidget):
                   total_capped: bool = False) -> None:
         """Show one data page of rows; `at_end` scrolls to its last screen (when paging backwards).
 
-        `total_capped`: more rows match than were counted; `total` is the counted part ("共 1000 多条")."""
+        `total_capped`: more rows match than were counted; `total` is the counted part ("共 200 多条") and
+        下一页 stays on at its last page."""
         self.page = page
         if page_size is not None:
             self.page_size = page_size
@@ -334,7 +335,7 @@ class ResultList(QWidget):
             self.view.scrollTo(self.model.index(target, 0), QAbstractItemView.ScrollHint.PositionAtTop)
             if bar.value() == before:
                 bar.setValue(bar.maximum())
-        elif self.page < self.pages:
+        elif self.page < self.pages or self.total_capped:  # a capped total: more rows beyond the counted part
             self.page_wanted.emit(self.page + 1)
         self._update_nav()
 
@@ -363,4 +364,4 @@ class ResultList(QWidget):
                                  first=offset + first + 1, last=offset + last + 1, total=self.total))
         self.position.setAccessibleName(self.position.text())
         self.prev.setEnabled(not self._at_top() or self.page > 1)
-        self.next.setEnabled(not self._at_bottom() or self.page < self.pages)
+        self.next.setEnabled(not self._at_bottom() or self.page < self.pages or self.total_capped)

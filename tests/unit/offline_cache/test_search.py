@@ -19,8 +19,8 @@ def all_ids(db: Database, text: str, **filters: object) -> list[str]:
         result = db.search.search("fixed_jobs", SearchQuery(text=text, include_expired=True, page=page,
                                                               page_size=100, **filters))
         ids += [r.id for r in result.items]
-        if len(result.items) < result.page_size:  # past the counted total too: a capped total is a lower bound
-            assert len(ids) == result.total or (result.total_capped and len(ids) > result.total == COUNT_CAP)
+        if len(result.items) < result.page_size:  # paging on past a capped total: the last page knows the end
+            assert len(ids) == result.total and not result.total_capped
             return ids
         page += 1
 
@@ -145,6 +145,18 @@ def test_job_fairs_only_for_hard_to_employ_are_shown_only_to_them(db: Database) 
     ], None)
     assert [r.id for r in db.search.search("job_fairs", SearchQuery()).items] == ["f1"]
     assert [r.id for r in db.search.search("job_fairs", SearchQuery(hard_to_employ=True)).items] == ["f2", "f1"]
+
+
+def test_totals_are_counted_to_the_cap_and_exact_on_the_last_page(filled: Database) -> None:
+    everything = len(plain_scan(filled, "工"))
+    assert everything > COUNT_CAP + 100
+    first = filled.search.search("fixed_jobs", SearchQuery(text="工", include_expired=True))
+    assert (first.total, first.total_capped, first.pages) == (COUNT_CAP, True, COUNT_CAP // 20)
+    beyond = filled.search.search("fixed_jobs", SearchQuery(text="工", include_expired=True, page=COUNT_CAP // 20 + 2))
+    assert len(beyond.items) == 20 and beyond.total_capped and beyond.total == beyond.page * 20
+    last_page = -(-everything // 20)
+    last = filled.search.search("fixed_jobs", SearchQuery(text="工", include_expired=True, page=last_page))
+    assert (last.total, last.total_capped) == (everything, False)
 
 
 PLAN_QUERIES = [
