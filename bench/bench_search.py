@@ -23,6 +23,7 @@ from offline_cache import FEEDS, SearchQuery, open_database, sample  # noqa: E40
 from offline_cache.bigrams import bigram_tokens  # noqa: E402
 from offline_cache.fts import slot_texts  # noqa: E402
 from offline_cache.records import item_values  # noqa: E402
+from offline_cache.search import COUNT_CAP  # noqa: E402
 
 TODAY = "2025-06-01"
 NOW = datetime(2025, 6, 1, 2, 0, tzinfo=UTC)
@@ -128,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         for label, q, extra, params, match in MIX:
             page = db.search.search("fixed_jobs", q)  # warm up, and check against the old plan's exact count
             exact = old_plan(con, q, extra, params, match)
-            assert page.total == min(exact, 1000) and page.total_capped == (exact > 1000), (q, page.total, exact)
+            assert page.total == min(exact, COUNT_CAP) and page.total_capped == (exact > COUNT_CAP), (q, page.total, exact)
             plan = db.search.plan("fixed_jobs", q)
             times = timed(lambda q=q: db.search.search("fixed_jobs", q), args.repeat, label)
             api.setdefault(label, []).extend(times)
