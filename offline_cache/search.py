@@ -234,8 +234,8 @@ def _order(spec: FeedSpec) -> str:
 # Planner constants, measured with bench/bench_search.py on the 2-core reference machine (µs per row).
 _ESTIMATE_CAP = 5_000  # index / FTS entries read at most to estimate how many rows a part keeps
 _TEXT_FIRST_US = 0.6  # one FTS match: decode, look the row up, test the filters, sort
-_PER_ROW_TEST_US = 3.0
-_SAMPLE = 2000  # rows looked at to estimate a range filter's share  # one row reached through an index: look it up, test the filters and the text
+_PER_ROW_TEST_US = 3.0  # one row reached through an index: look it up, test the filters and the text
+_SAMPLE = 2000  # rows looked at to estimate a range filter's share
 
 
 class Search:
