@@ -33,3 +33,16 @@ def bigram_tokens(*texts: str | None) -> str:
                 seen[run[i : i + 2]] = None
             seen[run[-1]] = None
     return " ".join(seen)
+
+
+def has_terms(joined_terms: str, *texts: str | None) -> bool:
+    """Whether every term of `joined_terms` (query terms joined by a space) occurs in one of `texts`.
+
+    The same rule the two FTS indexes implement, checked on one row's texts: a query term is a
+    letter/digit run, so it occurs in a text exactly when it is a substring of the lower-cased text
+    (and cannot straddle two joined columns). Registered as the SQL function `oc_has_terms` so a
+    search can walk an index in display order and test the text per row instead of reading the
+    whole (large) FTS match first.
+    """
+    lowered = [t.lower() for t in texts if t]
+    return all(any(term in text for text in lowered) for term in joined_terms.split(" ") if term)

@@ -15,7 +15,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError, DBAPIError
 
-from offline_cache.bigrams import bigram_tokens
+from offline_cache.bigrams import bigram_tokens, has_terms
 from offline_cache.cases import CaseBook
 from offline_cache.clock import Clock, system_clock
 from offline_cache.codes import CodeTables
@@ -89,6 +89,7 @@ def head_revision() -> str:
 def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     dbapi_conn.isolation_level = None  # SQLAlchemy's begin event issues BEGIN / BEGIN IMMEDIATE
     dbapi_conn.create_function("oc_bigrams", -1, bigram_tokens, deterministic=True)
+    dbapi_conn.create_function("oc_has_terms", -1, has_terms, deterministic=True)
     cur = dbapi_conn.cursor()
     try:
         cur.execute("PRAGMA journal_mode=WAL")

@@ -43,6 +43,8 @@ class SearchSpec:
     pay: tuple[str, str] | None = None  # (low, high) columns for a pay-range filter
     filters: dict[str, str] = field(default_factory=dict)  # SearchQuery attribute -> column
     hard_to_employ: str | None = None  # bool column: shown only to people flagged 就业困难人员
+    ordered: tuple[str, ...] = ()  # filter columns with an index on (column, date): ix_<table>_<column>_<date>
+    covering: tuple[str, ...] = ()  # columns of the index ix_<table>_search on (pk, these): date and filters
 
     def slots(self) -> dict[str, tuple[str, ...]]:
         """FTS column name -> the feed columns joined into it."""
@@ -94,6 +96,9 @@ FEEDS: dict[str, FeedSpec] = {
                 date="posted_at", expires="expires_at", pay=("salary_min", "salary_max"),
                 filters={"county": "county", "town": "town", "category_code": "category_code",
                          "work_type": "work_type"},
+                ordered=("county", "town", "category_code", "work_type"),
+                covering=("posted_at", "deleted", "expires_at", "county", "town", "category_code", "work_type",
+                          "salary_min", "salary_max"),
             ),
         ),
         FeedSpec(
@@ -108,6 +113,9 @@ FEEDS: dict[str, FeedSpec] = {
                 title=("title",), employer=("employer",), description=("description",), place=_PLACE,
                 date="posted_at", expires="end_date", pay=("daily_wage_min", "daily_wage_max"),
                 filters={"county": "county", "town": "town", "category_code": "category_code"},
+                ordered=("county", "town", "category_code"),
+                covering=("posted_at", "deleted", "end_date", "county", "town", "category_code", "daily_wage_min",
+                          "daily_wage_max"),
             ),
         ),
         FeedSpec(

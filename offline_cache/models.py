@@ -78,6 +78,12 @@ def _feed_table(spec: FeedSpec) -> Table:
     for f in spec.fields:
         if f.index:
             Index(None, table.c[f.name])
+    search = spec.search
+    if search is not None and search.date is not None:  # migration 0006: the search planner's indexes
+        for column in search.ordered:
+            Index(f"ix_{spec.table}_{column}_{search.date}", table.c[column], table.c[search.date])
+    if search is not None and search.covering:
+        Index(f"ix_{spec.table}_search", table.c.pk, *(table.c[c] for c in search.covering))
     return table
 
 

@@ -257,12 +257,17 @@ class ResultList(QWidget):
 
     # ---- content ----
     def show_page(self, rows: Sequence[ResultRow], *, page: int = 1, page_size: int | None = None,
-                  total: int | None = None, empty_text: str = "", at_end: bool = False) -> None:
-        """Show one data page of rows; `at_end` scrolls to its last screen (when paging backwards)."""
+                  total: int | None = None, empty_text: str = "", at_end: bool = False,
+                  total_capped: bool = False) -> None:
+        """Show one data page of rows; `at_end` scrolls to its last screen (when paging backwards).
+
+        `total_capped`: more rows match than were counted; `total` is the counted part ("共 200 多条") and
+        下一页 stays on at its last page."""
         self.page = page
         if page_size is not None:
             self.page_size = page_size
         self.total = len(rows) if total is None else total
+        self.total_capped = total_capped
         self.pages = max(1, -(-self.total // max(1, self.page_size)))
         self.model.set_rows(rows)
         has_rows = bool(rows)
@@ -282,6 +287,7 @@ class ResultList(QWidget):
     def clear(self) -> None:
         self.model.set_rows([])
         self.total = 0
+        self.total_capped = False
         self.page = self.pages = 1
         self.position.setText("")
         self._update_nav()
@@ -329,7 +335,7 @@ class ResultList(QWidget):
             self.view.scrollTo(self.model.index(target, 0), QAbstractItemView.ScrollHint.PositionAtTop)
             if bar.value() == before:
                 bar.setValue(bar.maximum())
-        elif self.page < self.pages:
+        elif self.page < self.pages or self.total_capped:  # a capped total: more rows beyond the counted part
             self.page_wanted.emit(self.page + 1)
         self._update_nav()
 
@@ -354,8 +360,8 @@ class ResultList(QWidget):
             return
         first, last = self._visible_range()
         offset = (self.page - 1) * self.page_size
-        self.position.setText(tr("jobs_list.position", first=offset + first + 1, last=offset + last + 1,
-                                 total=self.total))
+        self.position.setText(tr("jobs_list.position_more" if self.total_capped else "jobs_list.position",
+                                 first=offset + first + 1, last=offset + last + 1, total=self.total))
         self.position.setAccessibleName(self.position.text())
         self.prev.setEnabled(not self._at_top() or self.page > 1)
-        self.next.setEnabled(not self._at_bottom() or self.page < self.pages)
+        self.next.setEnabled(not self._at_bottom() or self.page < self.pages or self.total_capped)

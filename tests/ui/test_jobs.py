@@ -157,7 +157,8 @@ def test_keyword_chip_and_town_picker_filter_the_list(qtbot, world) -> None:
     mine = page.results.total
     taps.button("fixedJobsTown")
     taps.pick("不限")
-    qtbot.waitUntil(lambda: page.results.total > mine, timeout=5000)
+    # every town: more postings, or as many as search counts (the demo's town alone reaches COUNT_CAP)
+    qtbot.waitUntil(lambda: page.results.total > mine or page.results.total_capped, timeout=5000)
     assert page.town.text() == "乡镇：不限"
     taps.button("fixedJobsChip1")  # 司机
     qtbot.waitUntil(lambda: bool(page.results.rows()) and all("司机" in r.title for r in page.results.rows()), timeout=5000)
@@ -203,8 +204,31 @@ def test_paging_buttons_move_through_all_results(qtbot, world) -> None:
     assert results.position.text().startswith("第 21–")
     qtbot.mouseClick(results.prev, LEFT)
     qtbot.waitUntil(lambda: results.page == 1, timeout=5000)
-    assert results.position.text().endswith(f"共 {results.total} 条")
+    more = "多" if results.total_capped else ""  # the demo holds more postings than search counts (COUNT_CAP)
+    assert results.position.text().endswith(f"共 {results.total} {more}条")
     assert "–20 条" in results.position.text(), "going back shows the end of the previous page"
+
+
+def test_a_total_counted_only_to_the_cap_says_more(qtbot, world, monkeypatch) -> None:
+    """Search counts a province's matches only to COUNT_CAP (issue 14 §4); the list then says "200 多条" and
+    下一页 stays on at the last counted page."""
+    from dataclasses import replace
+
+    real = world.core.services.search
+    monkeypatch.setattr(world.core.services, "search",
+                        lambda feed, q: replace(real(feed, q), total=200, total_capped=True))
+    taps = guest(qtbot, world)
+    page = open_item(taps, "find_work", "3")
+    page.reload()
+    qtbot.waitUntil(lambda: page.count.text() == "共 200 多条", timeout=5000)
+    results = page.results
+    assert results.position.text().endswith("共 200 多条")
+    assert results.pages == 10
+    for capped in (True, False):
+        results.show_page(results.rows(), page=10, page_size=20, total=200, total_capped=capped)
+        results.view.scrollToBottom()
+        results._update_nav()
+        assert results.next.isEnabled() == capped
 
 
 def test_touch_swipe_scrolls_the_list(qtbot, world) -> None:

@@ -95,6 +95,10 @@ def place_text(f: Any) -> str:
     return f"{town}{village}" or (f.get("county") or "")
 
 
+# What a list page's fetch returns: rows, total, page size, and optionally whether the total was capped
+# (the search counts to a limit: "共 1000 多条").
+Fetched = tuple[list[ResultRow], int, int] | tuple[list[ResultRow], int, int, bool]
+
 class FilterButton(QPushButton):
     """A big button showing a filter and its value ('乡镇：玉泉镇'); tapping it opens the tap-to-choose panel.
 
@@ -149,7 +153,7 @@ class BrowsePage(Page):
     """A list page: heading, filters (a column at the left in landscape, on top in portrait), result list.
 
     Subclasses give `fetch(state, page)` (runs off the GUI thread: no widgets there) returning
-    (rows, total, page_size), `query_state()` (a snapshot of the filters, taken on the GUI thread)
+    (rows, total, page_size[, total_capped]), `query_state()` (a snapshot of the filters, taken on the GUI thread)
     and `open_row(key)`.
     """
 
@@ -345,7 +349,7 @@ class BrowsePage(Page):
         """The filters as plain values, read on the GUI thread."""
         return {f.objectName().removeprefix(self.prefix): f.value for f in self.filters} | {"keyword": self.keyword}
 
-    def fetch(self, state: dict[str, Any], page: int) -> tuple[list[ResultRow], int, int]:
+    def fetch(self, state: dict[str, Any], page: int) -> Fetched:
         raise NotImplementedError
 
     def empty_text(self) -> str:
@@ -357,13 +361,15 @@ class BrowsePage(Page):
         state = self.query_state()
         self._loaded_for = self.session_key()
 
-        def done(result: tuple[list[ResultRow], int, int]) -> None:
+        def done(result: Fetched) -> None:
             if seq != self._seq:
                 return  # a newer query was asked for meanwhile
-            rows, total, page_size = result
+            rows, total, page_size = result[:3]
+            capped = len(result) > 3 and bool(result[3])
             self.results.show_page(rows, page=page, page_size=page_size, total=total, empty_text=self.empty_text(),
-                                   at_end=at_end)
-            self.count.setText(tr("jobs_browse.count", total=total) if total else "")
+                                   at_end=at_end, total_capped=capped)
+            self.count.setText(tr("jobs_browse.count_more" if capped else "jobs_browse.count", total=total)
+                               if total else "")
             self.count.setAccessibleName(self.count.text())
 
         self.ctx.run(lambda: self.fetch(state, page), done, busy=None)

@@ -113,13 +113,13 @@ class PoliciesPage(BrowsePage):
                 lambda cats: self.category.set_options([(None, tr("jobs_browse.any"))] + [(c, c) for c in cats]),
                 busy=None)
 
-    def fetch(self, state: dict[str, Any], page: int) -> tuple[list[ResultRow], int, int]:
+    def fetch(self, state: dict[str, Any], page: int) -> tuple[list[ResultRow], int, int, bool]:
         result = self.ctx.services.search("policies", SearchQuery(category=state.get("Category"), page=page,
                                                                   page_size=20))
         rows = [ResultRow(r.id, r.get("title", ""), "",
                           (tr("jobs_browse.sep").join(p for p in (r.get("doc_no"), r.get("issuer")) if p),
                            r.get("summary", "")), r.get("published_at", "")) for r in result.items]
-        return rows, result.total, 20
+        return rows, result.total, 20, result.total_capped
 
     def empty_text(self) -> str:
         return tr("jobs_policies.none_found")
@@ -277,7 +277,7 @@ class InternshipsPage(BrowsePage):
                      lambda counties: self.county.set_options([(None, tr("jobs_browse.any"))] +
                                                               [(c, c) for c in counties]), busy=None)
 
-    def fetch(self, state: dict[str, Any], page: int) -> tuple[list[ResultRow], int, int]:
+    def fetch(self, state: dict[str, Any], page: int) -> tuple[list[ResultRow], int, int, bool]:
         q = SearchQuery(city=state.get("City"), county=state.get("County"), page=page, page_size=20)
         result = self.ctx.services.search("internship_posts", q)
         rows = []
@@ -286,7 +286,7 @@ class InternshipsPage(BrowsePage):
             line = tr("jobs_internships.row_line", city=r.get("city", ""), county=r.get("county", ""),
                       positions=r.get("positions", "—"), months=r.get("months", "—"))
             rows.append(ResultRow(r.id, r.get("title", ""), right, (r.get("employer", ""), line)))
-        return rows, result.total, 20
+        return rows, result.total, 20, result.total_capped
 
     def empty_text(self) -> str:
         return tr("jobs_internships.none_found")

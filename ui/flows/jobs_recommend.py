@@ -286,12 +286,12 @@ class SeekerSearchPage(BrowsePage):
         # published seekers carry skill names: search by the name (full-text), not by a code column
         self.skill.set_options([(None, tr("jobs_browse.any"))] + [(r["name"], r["name"]) for r in categories])
 
-    def fetch(self, state: dict[str, Any], page: int) -> tuple[list[ResultRow], int, int]:
+    def fetch(self, state: dict[str, Any], page: int) -> tuple[list[ResultRow], int, int, bool]:
         lo, hi = state.get("Pay") or (None, None)
         q = SearchQuery(text=state.get("Skill") or "", town=state.get("Town"), pay_min=lo, pay_max=hi,
                         within_days=state.get("Within"), page=page, page_size=PAGE_SIZE)
         result = self.ctx.services.search("gig_seekers", q)
-        return [seeker_row(r) for r in result.items], result.total, PAGE_SIZE
+        return [seeker_row(r) for r in result.items], result.total, PAGE_SIZE, result.total_capped
 
     def empty_text(self) -> str:
         return tr("jobs_seekers.none_found")

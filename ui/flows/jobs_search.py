@@ -79,14 +79,14 @@ class JobSearchPage(BrowsePage):
         self.town.set_options(code_options(towns))
         self.category.set_options(code_options(categories, "code"))
 
-    def fetch(self, state: dict[str, Any], page: int) -> tuple[list[ResultRow], int, int]:
+    def fetch(self, state: dict[str, Any], page: int) -> tuple[list[ResultRow], int, int, bool]:
         lo, hi = state.get("Pay") or (None, None)
         q = SearchQuery(text=state["keyword"], town=state.get("Town"), category_code=state.get("Category"),
                         work_type=state.get("WorkType"), pay_min=lo, pay_max=hi, within_days=state.get("Within"),
                         page=page, page_size=PAGE_SIZE)
         result = self.ctx.services.search(self.feed, q)
         today = self.ctx.services.today()
-        return [self.row(r, today) for r in result.items], result.total, PAGE_SIZE
+        return [self.row(r, today) for r in result.items], result.total, PAGE_SIZE, result.total_capped
 
     def row(self, r: Record, today: Any) -> ResultRow:
         where = [place_text(r)]

@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 
 from offline_cache import Database, SearchQuery, UnsupportedFilter, sample
+from offline_cache.search import COUNT_CAP
 from tests.unit.offline_cache.conftest import job
 
 PLACE = "coalesce(county,'') || ' ' || coalesce(town,'') || ' ' || coalesce(village,'') || ' ' || coalesce(address,'')"
@@ -18,8 +19,8 @@ def all_ids(db: Database, text: str, **filters: object) -> list[str]:
         result = db.search.search("fixed_jobs", SearchQuery(text=text, include_expired=True, page=page,
                                                               page_size=100, **filters))
         ids += [r.id for r in result.items]
-        if page >= result.pages:
-            assert len(ids) == result.total
+        if len(result.items) < result.page_size:  # paging on past a capped total: the last page knows the end
+            assert len(ids) == result.total and not result.total_capped
             return ids
         page += 1
 
@@ -144,3 +145,108 @@ def test_job_fairs_only_for_hard_to_employ_are_shown_only_to_them(db: Database) 
     ], None)
     assert [r.id for r in db.search.search("job_fairs", SearchQuery()).items] == ["f1"]
     assert [r.id for r in db.search.search("job_fairs", SearchQuery(hard_to_employ=True)).items] == ["f2", "f1"]
+
+
+def test_totals_are_counted_to_the_cap_and_exact_on_the_last_page(filled: Database) -> None:
+    everything = len(plain_scan(filled, "工"))
+    assert everything > COUNT_CAP + 100
+    first = filled.search.search("fixed_jobs", SearchQuery(text="工", include_expired=True))
+    assert (first.total, first.total_capped, first.pages) == (COUNT_CAP, True, COUNT_CAP // 20)
+    beyond = filled.search.search("fixed_jobs", SearchQuery(text="工", include_expired=True, page=COUNT_CAP // 20 + 2))
+    assert len(beyond.items) == 20 and beyond.total_capped and beyond.total == beyond.page * 20
+    last_page = -(-everything // 20)
+    last = filled.search.search("fixed_jobs", SearchQuery(text="工", include_expired=True, page=last_page))
+    assert (last.total, last.total_capped) == (everything, False)
+
+
+PLAN_QUERIES = [
+    SearchQuery(text="保洁"), SearchQuery(text="工"), SearchQuery(text="物流有限公司"),
+    SearchQuery(text="保洁", town="城郊镇"), SearchQuery(text="司机", pay_min=5000),
+    SearchQuery(text="电焊工", county="宁乡市", work_type="全职"), SearchQuery(text="工", within_days=7),
+    SearchQuery(text="保 石门村", county="浏阳市", pay_max=4000, include_expired=True),
+    SearchQuery(text="工", category_code="03", town="沙田乡"),
+]
+
+
+@pytest.mark.parametrize("query", PLAN_QUERIES, ids=lambda q: f"{q.text}-{q.town or q.county or q.pay_min or ''}")
+@pytest.mark.parametrize("page", [1, 3])
+def test_every_access_path_returns_the_same_page(filled: Database, query: SearchQuery, page: int) -> None:
+    """The planner may drive a query from the FTS match, a filter's index or the display-order index:
+    the rows, their order and the total are the same whichever it picks."""
+    from dataclasses import replace
+
+    from offline_cache.search import Plan
+
+    q = replace(query, page=page, page_size=20)
+    plans = [p for p in Plan if p is not Plan.FILTER_FIRST or q.town or q.county or q.pay_min or q.pay_max
+             or q.within_days]
+    results = {plan: filled.search.search("fixed_jobs", q, plan=plan) for plan in plans}
+    pages = {plan: ([r.id for r in res.items], res.total, res.total_capped) for plan, res in results.items()}
+    assert len(set(map(repr, pages.values()))) == 1, pages
+    assert results[Plan.TEXT_FIRST].total > 0 or page > 1
+
+
+@pytest.mark.parametrize("text", ["cad", "CAD制图", "制图", "c", "ÉCOLE"])
+def test_every_access_path_folds_case_like_the_indexes(db: Database, text: str) -> None:
+    from offline_cache.search import Plan
+
+    db.feeds.apply_feed_page("fixed_jobs", [
+        job("a", title="招聘CAD制图员", posted_at="2025-05-30"), job("b", employer="École法语培训", posted_at="2025-05-29"),
+        job("c", description="会用cad软件", posted_at="2025-05-28"), job("d", title="制图员", posted_at="2025-05-27"),
+    ], None)
+    pages = {plan: [r.id for r in db.search.search("fixed_jobs", SearchQuery(text=text, town="城郊镇"), plan=plan).items]
+             for plan in Plan}
+    assert len({tuple(ids) for ids in pages.values()}) == 1, pages
+    assert pages[Plan.TEXT_FIRST], text
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> object:
+    """25,000 postings (above the size where the planner starts estimating) and 120 in a town of their own."""
+    from offline_cache import open_database
+    from tests.helpers.clocks import FakeClock, key_factory
+
+    path = tmp_path_factory.mktemp("large") / "kiosk.sqlite"
+    database = open_database(path, backup_dir=None, clock=FakeClock(), new_key=key_factory())
+    items = list(sample.fixed_jobs(25_000, seed=5))
+    for i in range(0, len(items), 5000):
+        database.feeds.apply_feed_page("fixed_jobs", items[i : i + 5000], str(i))
+    database.feeds.apply_feed_page("fixed_jobs", [job(f"yt-{i}", town="云台镇", title="电工") for i in range(120)], "x")
+    yield database
+    database.close()
+
+
+@pytest.mark.parametrize(("query", "plan"), [
+    (SearchQuery(text="工"), "ordered-walk"),  # nearly every posting: walk newest first, stop at the page
+    (SearchQuery(text="电焊工"), "text-first"),  # a few hundred matches: read them, sort
+    (SearchQuery(text="工", town="云台镇"), "filter-first"),  # a selective town: its (town, date) index
+    (SearchQuery(town="云台镇"), "filter-first"),
+    (SearchQuery(text="工", within_days=3), "ordered-walk"),
+])
+def test_the_planner_lets_the_most_selective_part_drive(large: Database, query: SearchQuery, plan: str) -> None:
+    assert large.search.plan("fixed_jobs", query) == plan
+    from offline_cache.search import Plan
+
+    chosen = large.search.search("fixed_jobs", query)
+    forced = large.search.search("fixed_jobs", query, plan=Plan.TEXT_FIRST if query.text else Plan.ORDERED_WALK)
+    assert [r.id for r in chosen.items] == [r.id for r in forced.items] and chosen.total == forced.total
+
+
+def test_every_declared_search_index_exists(db: Database) -> None:
+    from offline_cache import FEEDS
+
+    con = sqlite3.connect(db.path)
+    try:
+        names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    finally:
+        con.close()
+    for spec in FEEDS.values():
+        for column in spec.search.ordered if spec.search else ():
+            assert f"ix_{spec.table}_{column}_{spec.search.date}" in names
+        if spec.search and spec.search.covering:
+            con = sqlite3.connect(db.path)
+            try:
+                indexed = [r[2] for r in con.execute(f"PRAGMA index_info(ix_{spec.table}_search)")]
+            finally:
+                con.close()
+            assert indexed == ["pk", *spec.search.covering]
