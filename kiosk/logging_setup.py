@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from kiosk.masking import mask_name, scrub
+from offline_cache.private import create_private_dirs, touch_private
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(threadName)s: %(message)s"
 
@@ -141,7 +142,11 @@ def configure_logging(
     file_handler: logging.Handler | None = None
     unwritable: OSError | None = None
     try:
-        log_dir.mkdir(parents=True, exist_ok=True)
+        # Made private here (not only by main()'s umask): whoever builds the core, its log folder and file
+        # are the kiosk user's alone from the start, so tighten_tree has nothing to warn about on a new site.
+        create_private_dirs(log_dir)
+        if not (log_dir / "kiosk.log").exists():
+            touch_private(log_dir / "kiosk.log")
         file_handler = DiskLogHandler(
             log_dir / "kiosk.log", maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
         )

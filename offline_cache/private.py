@@ -21,6 +21,15 @@ def make_private_dir(path: Path) -> Path:
     return path
 
 
+def create_private_dirs(path: Path) -> Path:
+    """Create `path` and its missing parents as 0700, whatever the process umask; folders that already exist
+    are left as they are (tighten_tree tightens those and says so in the log)."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    for folder in reversed(missing):
+        folder.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
+    return path
+
+
 def touch_private(path: Path) -> None:
     """Make sure `path` exists as a 0600 file before another library (SQLite) creates it with its own mode."""
     if not path.exists():  # an existing file is not opened for writing: a read-only folder fails later, plainly

@@ -13,7 +13,8 @@
 #   KIOSK_PACKAGE_VERSION   the Debian version of the .deb (default: kiosk/__init__.py's). The deb step
 #                           stamps it into the staged bundle (_internal/kiosk/RELEASE), so a new release
 #                           needs no new bundle: `KIOSK_PACKAGE_VERSION=0.1.0+1 bash scripts/package.sh deb apt`.
-#   KIOSK_APT_GNUPGHOME     the GnuPG home holding the repository's secret signing key (step apt; required)
+#   KIOSK_APT_GNUPGHOME     the GnuPG home holding the repository's secret signing key (step apt; required:
+#                           without it the script stops at once and says how to make a throwaway key)
 #   KIOSK_APT_KEY_ID        which key in it signs (fingerprint or id; required)
 #   KIOSK_APT_DIR           the repository folder (default dist/apt). The .debs already in its pool/ are
 #                           kept and indexed again, so kiosks can roll back to an earlier release.
@@ -24,6 +25,31 @@ ROOT=$PWD
 STEPS=(bundle deb apt)
 DIST=$ROOT/dist
 BUILD=$ROOT/build/package
+
+wanted=("$@")
+[ ${#wanted[@]} -gt 0 ] || wanted=("${STEPS[@]}")
+for step in "${wanted[@]}"; do
+  case " ${STEPS[*]} " in *" $step "*) ;; *) echo "package: unknown step $step (steps: ${STEPS[*]})" >&2; exit 2 ;; esac
+done
+# The repository is signed with a key only its owner has: said before minutes are spent on the bundle.
+if [[ " ${wanted[*]} " == *" apt "* ]]; then
+  if [ -z "${KIOSK_APT_GNUPGHOME:-}" ] || [ -z "${KIOSK_APT_KEY_ID:-}" ]; then
+    cat >&2 <<'EOF_USAGE'
+package: the apt step signs the APT repository (dist/apt) and needs the signing key:
+  KIOSK_APT_GNUPGHOME=<GnuPG home holding the secret key> KIOSK_APT_KEY_ID=<its fingerprint> bash scripts/package.sh
+A throwaway key for trying it out:
+  export KIOSK_APT_GNUPGHOME=$(mktemp -d)
+  gpg --homedir "$KIOSK_APT_GNUPGHOME" --batch --passphrase '' --quick-gen-key 'Test archive <test@localhost>' ed25519 sign never
+  export KIOSK_APT_KEY_ID=$(gpg --homedir "$KIOSK_APT_GNUPGHOME" --with-colons --list-secret-keys | awk -F: '/^fpr/ {print $10; exit}')
+Or build only the bundle and the .deb: bash scripts/package.sh bundle deb
+EOF_USAGE
+    exit 2
+  fi
+  if ! gpg --homedir "$KIOSK_APT_GNUPGHOME" --batch --list-secret-keys "$KIOSK_APT_KEY_ID" >/dev/null 2>&1; then
+    echo "package: no secret key $KIOSK_APT_KEY_ID in KIOSK_APT_GNUPGHOME=$KIOSK_APT_GNUPGHOME" >&2
+    exit 2
+  fi
+fi
 
 if [ -z "${KIOSK_PACKAGE_NO_BOOTSTRAP:-}" ]; then
   bash scripts/bootstrap.sh
@@ -106,9 +132,6 @@ build_apt() {
   log "apt $APT_DIR: $(find "$APT_DIR/pool" -name '*.deb' | wc -l) release(s), signed by $KIOSK_APT_KEY_ID in $((SECONDS - t0)) s"
 }
 
-wanted=("$@")
-[ ${#wanted[@]} -gt 0 ] || wanted=("${STEPS[@]}")
 for step in "${wanted[@]}"; do
-  case " ${STEPS[*]} " in *" $step "*) ;; *) echo "package: unknown step $step (steps: ${STEPS[*]})" >&2; exit 2 ;; esac
   "build_$step"
 done

@@ -29,11 +29,18 @@ class Packaged:
     build_seconds: float
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if Path(str(item.fspath)).parent == Path(__file__).parent:
             item.add_marker(pytest.mark.deploy)
             item.add_marker(pytest.mark.slow)
+            # The test's own time limit covers the test, not the session fixtures below: building the bundle,
+            # or a root on a machine that has none cached, takes minutes (more on a loaded machine) and is
+            # bounded by their own subprocess time-outs (BUILD_TIMEOUT_S, debian_root.py's).
+            marker = item.get_closest_marker("timeout")
+            default = config.getoption("timeout", None) or config.getini("timeout") or 0
+            seconds = marker.args[0] if marker is not None and marker.args else float(default)
+            item.add_marker(pytest.mark.timeout(seconds, func_only=True), append=False)
 
 
 def throwaway_signing_key(home: Path) -> str:

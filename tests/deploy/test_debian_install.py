@@ -41,7 +41,7 @@ def test_the_kiosk_user_exists_with_its_device_groups(debian_root: DebianRoot) -
     entry = debian_root.run("getent", "passwd", "kiosk").stdout.strip().split(":")
     assert int(entry[2]) < 1000 and entry[5] == DATA and entry[6] == "/usr/sbin/nologin", entry
     groups = set(debian_root.run("id", "-nG", "kiosk").stdout.split())
-    assert {"kiosk", "dialout", "lp", "plugdev"} <= groups, groups
+    assert {"kiosk", "dialout", "lp", "plugdev", "audio"} <= groups, groups
     assert oct(debian_root.file(DATA).stat().st_mode & 0o777) == "0o700"
     owner = debian_root.run("stat", "-c", "%U:%G %a", DATA, "/etc/village-kiosk").stdout.split("\n")
     assert owner[:2] == ["kiosk:kiosk 700", "root:kiosk 750"], owner
@@ -85,6 +85,23 @@ def test_the_installed_kiosk_runs_as_the_kiosk_user(debian_root: DebianRoot, pac
     check = debian_root.run("/opt/village-kiosk/kiosk", "check-config", SITE, user="kiosk", env=KIOSK_ENV)
     assert check.stdout.startswith("配置有效：/opt/village-kiosk/_internal/config/default.toml"), check.stdout
     assert SITE in check.stdout.splitlines()[0]
+
+
+def test_the_installed_kiosk_speaks_with_the_packages_it_depends_on(debian_root: DebianRoot) -> None:
+    """The voice guidance on a kiosk: espeak-ng (a Depends) synthesises the Mandarin WAV for the kiosk user,
+    and aplay (alsa-utils, a Depends; what `player = "auto"` finds in the cage session, which has no sound
+    server) plays it — here into ALSA's null device, as there is no sound card in the test root."""
+    for tool in ("espeak-ng", "aplay"):
+        assert debian_root.run("sh", "-c", f"command -v {tool}", check=False).returncode == 0, f"{tool} is missing"
+    _write_site(debian_root, "http://127.0.0.1:9")
+    wav = f"{DATA}/say.wav"
+    said = debian_root.run("/opt/village-kiosk/kiosk", "--config", SITE, "say", "请把身份证放在读卡区", "--wav", wav, user="kiosk",
+                           env=KIOSK_ENV)
+    assert said.stdout.startswith(wav), said.stdout + said.stderr
+    data = debian_root.file(wav).read_bytes()
+    assert data[:4] == b"RIFF" and data[8:12] == b"WAVE" and len(data) > 22050, len(data)  # more than ½ s of speech
+    played = debian_root.run("aplay", "-q", "-D", "null", wav, user="kiosk", env=KIOSK_ENV, check=False)
+    assert played.returncode == 0, played.stdout + played.stderr
 
 
 @contextmanager

@@ -20,6 +20,7 @@ from pathlib import Path
 SUITE = "bookworm"
 DEFAULT_MIRROR = "http://deb.debian.org/debian"
 CHROOT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+KEEP_OTHER_ROOTS = 2  # cached roots for other Depends lists kept beside the one in use (≈600 MB each)
 POLICY_RC_D = "#!/bin/sh\n# tests: never start services inside the test root\nexit 101\n"
 
 
@@ -108,6 +109,7 @@ def cached_root_tar(packages: Sequence[str], *, mirror: str | None = None) -> Pa
     with (cache / "debian12.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # two runs at once: the second waits and reuses the first's
         if tar.is_file():
+            os.utime(tar)  # last used now: kept by the clean-up below
             return tar
         work = cache / f"build-{key}"
         if work.exists():
@@ -128,9 +130,11 @@ def cached_root_tar(packages: Sequence[str], *, mirror: str | None = None) -> Pa
         _run(["tar", "--numeric-owner", "-C", str(work), "-cf", str(partial), "."], timeout=600)
         partial.rename(tar)
         subprocess.run(["rm", "-rf", "--one-file-system", str(work)], check=False)
-        for old in cache.glob("debian12-*.tar"):  # roots for an older Depends list
-            if old != tar:
-                old.unlink()
+        # Roots for other Depends lists: the most recently used are kept, since worktrees of different
+        # branches (and the main checkout) share this cache and would otherwise rebuild each other's.
+        others = sorted((p for p in cache.glob("debian12-*.tar") if p != tar), key=lambda p: p.stat().st_mtime)
+        for old in others[:-KEEP_OTHER_ROOTS]:
+            old.unlink()
         return tar
 
 

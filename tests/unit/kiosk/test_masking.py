@@ -1,7 +1,9 @@
 """Personal data never reaches a log file in clear."""
 
 import logging
+import os
 import re
+import stat
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from hypothesis import strategies as st
 
 from kiosk.logging_setup import NameRegistry, configure_logging
 from kiosk.masking import mask_id_number, mask_name, mask_phone, scrub
+from offline_cache.private import tighten_tree
 from tests.helpers.id_numbers import fake_id_number
 
 FAKE_ID = "140222199003071236"
@@ -55,6 +58,27 @@ def test_log_file_holds_no_personal_data(tmp_path: Path) -> None:
         assert secret not in text
     assert len(text.strip().splitlines()) == 3, "one line per event, tracebacks included"
     assert "李**" in text
+
+
+def test_a_new_log_folder_and_file_are_private_even_under_a_loose_umask(tmp_path: Path) -> None:
+    """build_core's callers need not set main()'s umask first: the log folder (and a missing data folder)
+    are made 0700 and kiosk.log 0600, so the start's tighten_tree finds nothing to warn about in English
+    in the technician's log view (tests/ui/test_visible_english.py)."""
+    data = tmp_path / "data"
+    old = os.umask(0o022)
+    try:
+        handler = configure_logging(data / "logs", console=False)
+        try:
+            logging.getLogger("kiosk.test").warning("written under a loose umask")
+        finally:
+            handler.flush()
+            logging.getLogger().removeHandler(handler)
+            handler.close()
+    finally:
+        os.umask(old)
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in (data, data / "logs", data / "logs" / "kiosk.log")}
+    assert modes == {"data": 0o700, "logs": 0o700, "kiosk.log": 0o600}
+    assert tighten_tree(data) == 0
 
 
 def test_a_library_handler_installed_before_us_gets_nothing_unmasked(tmp_path: Path) -> None:
