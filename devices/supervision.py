@@ -1,7 +1,8 @@
 """What every card reader and scanner driver shares: health bookkeeping, safe event delivery, a supervised worker.
 
 `DeviceEvents` keeps a driver's last known health and hands events to the subscriber's sink so that a
-faulty subscriber never stops a device (the simulators driven by hand use only this). `SupervisedReader`
+faulty subscriber never stops a device; `SimulatedDevice` adds the hand-driven simulators' start/stop
+and unplug/plug-in. `SupervisedReader`
 adds the worker thread of the real drivers: start/stop, and a supervision loop that runs the driver's
 `_session()` again after a fault or an unplugged device, so a bug or a lost port never kills a reader
 for good.
@@ -12,8 +13,17 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import dataclass
 
-from devices.base import DeviceEvent, DeviceHealth, DeviceKind, DeviceState, EventSink, HealthChanged
+from devices.base import (
+    SIMULATED_DETAIL,
+    DeviceEvent,
+    DeviceHealth,
+    DeviceKind,
+    DeviceState,
+    EventSink,
+    HealthChanged,
+)
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +75,41 @@ class DeviceEvents:
         """Keep `health` without reporting it (e.g. "stopped" after stop(): nobody listens any more)."""
         with self._health_lock:
             self._health = health
+
+
+@dataclass(frozen=True)
+class HealthTexts:
+    """A device's plain health messages (its messages module's HEALTH_*)."""
+
+    online: str
+    no_device: str
+    stopped: str
+
+
+class SimulatedDevice(DeviceEvents):
+    """A simulator driven by hand: stopped until start(), online while started, unplug()/plug_in() on demand."""
+
+    def __init__(self, texts: HealthTexts) -> None:
+        super().__init__(DeviceHealth(self.kind, DeviceState.OFFLINE, texts.stopped))
+        self._texts = texts
+
+    def start(self, sink: EventSink) -> None:
+        """Go online and start delivering events to `sink`."""
+        self._sink = sink
+        self.plug_in()
+
+    def stop(self) -> None:
+        """Stop delivering events."""
+        self._sink = None
+        self._keep_health(DeviceHealth(self.kind, DeviceState.OFFLINE, self._texts.stopped))
+
+    def unplug(self) -> None:
+        """Simulate the device's cable being pulled."""
+        self._report_health(DeviceHealth(self.kind, DeviceState.NO_DEVICE, self._texts.no_device, SIMULATED_DETAIL))
+
+    def plug_in(self) -> None:
+        """Simulate the device coming back."""
+        self._report_health(DeviceHealth(self.kind, DeviceState.ONLINE, self._texts.online, SIMULATED_DETAIL))
 
 
 class SupervisedReader(DeviceEvents):

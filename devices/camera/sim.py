@@ -4,21 +4,13 @@ from __future__ import annotations
 
 import threading
 
-from devices.base import (
-    SIMULATED_DETAIL,
-    CameraFrame,
-    DeviceGone,
-    DeviceHealth,
-    DeviceKind,
-    DeviceState,
-    EventSink,
-)
+from devices.base import CameraFrame, DeviceGone, DeviceKind
 from devices.camera import messages
 from devices.camera.picture import TestPicture
-from devices.supervision import DeviceEvents
+from devices.supervision import HealthTexts, SimulatedDevice
 
 
-class SimCamera(DeviceEvents):
+class SimCamera(SimulatedDevice):
     """Same interface and health values as V4l2Camera; its pictures come from frame() (no I/O, any thread)."""
 
     kind = DeviceKind.CAMERA
@@ -27,17 +19,9 @@ class SimCamera(DeviceEvents):
     simulated = True
 
     def __init__(self, picture: TestPicture | None = None) -> None:
-        super().__init__(DeviceHealth(self.kind, DeviceState.OFFLINE, messages.HEALTH_STOPPED))
+        super().__init__(HealthTexts(messages.HEALTH_ONLINE, messages.HEALTH_NO_DEVICE, messages.HEALTH_STOPPED))
         self._picture = picture or TestPicture()
         self._lock = threading.Lock()
-
-    def start(self, sink: EventSink) -> None:
-        self._sink = sink
-        self._report_health(DeviceHealth(self.kind, DeviceState.ONLINE, messages.HEALTH_ONLINE, SIMULATED_DETAIL))
-
-    def stop(self) -> None:
-        self._sink = None
-        self._keep_health(DeviceHealth(self.kind, DeviceState.OFFLINE, messages.HEALTH_STOPPED))
 
     def frame(self) -> CameraFrame:
         """The next picture; DeviceGone while unplugged."""
@@ -45,11 +29,3 @@ class SimCamera(DeviceEvents):
             raise DeviceGone(self.health().message or messages.HEALTH_NO_DEVICE, "simulated camera not online")
         with self._lock:
             return self._picture.frame()
-
-    def unplug(self) -> None:
-        """Simulate the camera's cable being pulled."""
-        self._report_health(DeviceHealth(self.kind, DeviceState.NO_DEVICE, messages.HEALTH_NO_DEVICE, SIMULATED_DETAIL))
-
-    def plug_in(self) -> None:
-        """Simulate the camera coming back."""
-        self._report_health(DeviceHealth(self.kind, DeviceState.ONLINE, messages.HEALTH_ONLINE, SIMULATED_DETAIL))

@@ -7,22 +7,15 @@ import threading
 import time
 from collections.abc import Callable
 
-from devices.base import (
-    SIMULATED_DETAIL,
-    DeviceHealth,
-    DeviceKind,
-    DeviceState,
-    EventSink,
-    IdentityRead,
-)
+from devices.base import DeviceKind, IdentityRead
 from devices.idcard import messages
 from devices.idcard.presence import CardPresence
-from devices.supervision import DeviceEvents
+from devices.supervision import HealthTexts, SimulatedDevice
 
 log = logging.getLogger(__name__)
 
 
-class SimIdCardReader(DeviceEvents):
+class SimIdCardReader(SimulatedDevice):
     """Same interface and the same events, in the same order, as IdCardReader.
 
     Events are delivered synchronously on the caller's thread of place()/take_away().
@@ -33,19 +26,9 @@ class SimIdCardReader(DeviceEvents):
     label = "simulated ID card reader"
 
     def __init__(self, clock: Callable[[], float] = time.monotonic, repeat_window: float = 4.0) -> None:
-        super().__init__(DeviceHealth(self.kind, DeviceState.OFFLINE, messages.HEALTH_STOPPED))
+        super().__init__(HealthTexts(messages.HEALTH_ONLINE, messages.HEALTH_NO_DEVICE, messages.HEALTH_STOPPED))
         self._presence = CardPresence(clock, repeat_window=repeat_window)
         self._lock = threading.Lock()
-
-    def start(self, sink: EventSink) -> None:
-        """Go online and start delivering events to `sink`."""
-        self._sink = sink
-        self._report_health(DeviceHealth(self.kind, DeviceState.ONLINE, messages.HEALTH_ONLINE, SIMULATED_DETAIL))
-
-    def stop(self) -> None:
-        """Stop delivering events."""
-        self._sink = None
-        self._keep_health(DeviceHealth(self.kind, DeviceState.OFFLINE, messages.HEALTH_STOPPED))
 
     def place(self, identity: IdentityRead) -> None:
         """Put a card on the reader (a card already there is taken away first)."""
@@ -61,10 +44,4 @@ class SimIdCardReader(DeviceEvents):
         """Simulate the reader being unplugged (a card on it counts as removed)."""
         with self._lock:
             self._emit(*self._presence.card_gone())
-            self._report_health(
-                DeviceHealth(self.kind, DeviceState.NO_DEVICE, messages.HEALTH_NO_DEVICE, SIMULATED_DETAIL)
-            )
-
-    def plug_in(self) -> None:
-        """Simulate the reader coming back."""
-        self._report_health(DeviceHealth(self.kind, DeviceState.ONLINE, messages.HEALTH_ONLINE, SIMULATED_DETAIL))
+            super().unplug()
