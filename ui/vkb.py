@@ -96,6 +96,10 @@ class VirtualKeyboard(QWidget):
         """Type latin letters as key clicks (nothing picked); returns the candidates offered, best first."""
         return _split(self._call("typeLetters", letters))
 
+    def type_keys(self, text: str) -> list[str]:
+        """Press keys as a finger would (letters, digits, '-'); returns the candidates offered, best first."""
+        return _split(self._call("typeKeys", text))
+
     def pick(self, index: int) -> list[str]:
         """Pick candidate `index`; returns the candidates offered next (the rest of the spelling, if any)."""
         return _split(self._call("pickCandidate", index))

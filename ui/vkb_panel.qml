@@ -35,6 +35,18 @@ Item {
             ie.virtualKeyClick(Qt.Key_A + (txt.charCodeAt(i) - 97), txt[i], 0)
         return candidates()
     }
+    // For tests: press keys as a finger would (letters, digits, '-'); returns the candidates offered.
+    function typeKeys(txt) {
+        var ie = InputContext.inputEngine
+        for (var i = 0; i < txt.length; ++i) {
+            var c = txt[i]
+            var code = c === "-" ? Qt.Key_Minus
+                     : (c >= "0" && c <= "9") ? Qt.Key_0 + (txt.charCodeAt(i) - 48)
+                     : Qt.Key_A + (c.toLowerCase().charCodeAt(0) - 97)
+            ie.virtualKeyClick(code, c, 0)
+        }
+        return candidates()
+    }
     function pickCandidate(index) {
         InputContext.inputEngine.wordCandidateListModel.selectItem(index)
         return candidates()

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 LANDSCAPE = (1920, 1080)
 PORTRAIT = (1080, 1920)
@@ -34,3 +38,16 @@ def configure_offscreen(size: tuple[int, int] = LANDSCAPE) -> Path:
         os.environ[var] = str(d)
     os.environ.setdefault("QT_QUICK_BACKEND", "software")
     return home
+
+
+def run_qt_child(script: str, **env_extra: str) -> dict:
+    """Run a child Python (Qt set up there before QApplication, e.g. with the virtual keyboard's input method);
+    its last RESULT line, a dict it printed."""
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), **env_extra}
+    env.pop("QT_QPA_PLATFORM", None)
+    env.pop("QT_IM_MODULE", None)  # each child sets it (or prepare_environment does), as the real start-up
+    proc = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, env=env, capture_output=True,
+                          text=True, timeout=50)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT")]
+    assert lines, proc.stdout[-2000:] + proc.stderr[-3000:]
+    return eval(lines[-1][len("RESULT "):])  # our own child's repr of a dict of str/bool/list

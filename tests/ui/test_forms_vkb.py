@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-
-
-def _run_child(script: str, **env_extra: str) -> dict:
-    """Run a child Python (Qt set up there before QApplication); its last RESULT line, a dict it printed."""
-    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), **env_extra}
-    env.pop("QT_QPA_PLATFORM", None)
-    env.pop("QT_IM_MODULE", None)  # each child sets it (or prepare_environment does), as the real start-up
-    proc = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, env=env, capture_output=True,
-                          text=True, timeout=50)
-    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT")]
-    assert lines, proc.stdout[-2000:] + proc.stderr[-3000:]
-    return eval(lines[-1][len("RESULT "):])  # our own child's repr of a dict of str/bool/list
+from tests.helpers.qt_env import run_qt_child
 
 CHILD = textwrap.dedent("""
     import os, sys
@@ -66,7 +51,7 @@ CHILD = textwrap.dedent("""
 
 @pytest.mark.timeout(60)
 def test_pinyin_keyboard_types_chinese_into_a_form_text_field() -> None:
-    result = _run_child(CHILD)
+    result = run_qt_child(CHILD)
     assert result["ready"] is True
     assert result["locale"].startswith("zh")
     assert result["candidate"] == "你好"
@@ -121,7 +106,7 @@ TWO_QUESTIONS_CHILD = textwrap.dedent("""
 
 @pytest.mark.timeout(60)
 def test_a_form_with_two_text_questions_types_chinese_into_the_one_shown() -> None:
-    result = _run_child(TWO_QUESTIONS_CHILD)
+    result = run_qt_child(TWO_QUESTIONS_CHILD)
     assert result == {"one_keyboard": True, "under_first": True, "candidate": "你好", "text": "你好"}
 
 
@@ -186,7 +171,7 @@ PRIVACY_CHILD = textwrap.dedent("""
 
 
 def _run_privacy_child(config_home: Path, data_dir: Path, learn: bool) -> dict:
-    return _run_child(PRIVACY_CHILD, TEST_CONFIG_HOME=str(config_home), TEST_DATA_DIR=str(data_dir),
+    return run_qt_child(PRIVACY_CHILD, TEST_CONFIG_HOME=str(config_home), TEST_DATA_DIR=str(data_dir),
                       TEST_LEARN="1" if learn else "0")
 
 

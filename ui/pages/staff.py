@@ -9,6 +9,7 @@ resident session as usual, and every submission then carries both identities.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
@@ -17,6 +18,7 @@ from kiosk.session import StaffSession
 from ui.context import UiContext, plain_message
 from ui.pages.base import Page
 from ui.text import tr
+from ui.vkb import VirtualKeyboard, keep_private, keyboard_available
 from ui.widgets import big_button, label
 
 log = logging.getLogger(__name__)
@@ -31,7 +33,8 @@ class StaffPage(Page):
     cancelled = Signal()
     staff_logged_in = Signal(object)  # the StaffSession
 
-    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None, *,
+                 keyboard_factory: Callable[[], QWidget] | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("staffPage")
         self.ctx = ctx
@@ -53,6 +56,9 @@ class StaffPage(Page):
         self.staff_no.setAccessibleName(tr("staff.staff_no"))
         self.staff_no.setPlaceholderText(tr("staff.staff_no_hint"))
         self.staff_no.setMaxLength(32)
+        # Staff numbers are latin letters, digits and '-': the keyboard offers no pinyin candidates here.
+        self.staff_no.setInputMethodHints(Qt.InputMethodHint.ImhLatinOnly | Qt.InputMethodHint.ImhPreferUppercase
+                                          | Qt.InputMethodHint.ImhNoPredictiveText)
         self.staff_no.setMinimumHeight(80)
         lay.addWidget(self.staff_no)
         lay.addWidget(label("staffPinLabel", tr("staff.pin"), role="hint"))
@@ -77,6 +83,16 @@ class StaffPage(Page):
         row.addWidget(self.cancel_button)
         lay.addLayout(row)
         lay.addStretch(1)
+        # A touch kiosk has no keyboard: the on-screen one types the staff number (letters, digits, -) and the
+        # PIN (its digit layout: the field asks for digits only) into the field that has the focus. Neither
+        # field teaches the keyboard's dictionary anything.
+        for field in (self.staff_no, self.pin):
+            keep_private(field)
+        if keyboard_factory is None and keyboard_available():
+            keyboard_factory = VirtualKeyboard
+        self.keyboard = keyboard_factory() if keyboard_factory is not None else None
+        if self.keyboard is not None:
+            lay.addWidget(self.keyboard)
         self.states.addWidget(self.login_panel)
 
         self.resident_panel = QWidget()
