@@ -22,9 +22,12 @@ CHILD = textwrap.dedent("""
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
     app = QApplication(sys.argv[:1])
+    from ui.theme import apply_theme, theme_for
+    apply_theme(app, theme_for(elderly=ELDERLY))  # the kiosk's own fonts and sizes (长辈模式's bigger ones)
     from ui.pages.staff import StaffPage
     page = StaffPage(None)  # the context is only used once the worker logs in
-    page.setGeometry(0, 0, 1920, 1080 - 200); page.show()
+    page.setFixedSize(1920, 870 if ELDERLY else 900); page.show()  # landscape under the title and status bars
+    page.show_message('您的工作人员账号超过3个月未使用，已被平台锁定。请联系县级人社部门系统管理员解锁')
     out = {"has_keyboard": page.keyboard is not None}
     def number():
         page.activateWindow(); page.staff_no.setFocus()
@@ -43,11 +46,13 @@ CHILD = textwrap.dedent("""
         QTimer.singleShot(200, done)
     def done():
         out["pin"] = page.pin.text()
-        kb = page.keyboard.geometry(); login = page.login_button.geometry()
-        out["keyboard_below_buttons"] = page.keyboard.mapTo(page, kb.topLeft() - kb.topLeft()).y() >= \\
-            page.login_button.mapTo(page, login.topLeft() - login.topLeft()).y() + login.height()
-        out["keyboard_inside"] = page.keyboard.mapTo(page, kb.topLeft() - kb.topLeft()).y() + kb.height() \\
-            <= page.height()
+        from PySide6.QtCore import QPoint
+        kb_top = page.keyboard.mapTo(page, QPoint(0, 0)).y()
+        login_bottom = page.login_button.mapTo(page, QPoint(0, 0)).y() + page.login_button.height()
+        out["keyboard_below_buttons"] = kb_top >= login_bottom
+        # the whole keyboard shows: not squeezed below its keys' height, not past the page's bottom
+        out["keyboard_whole"] = page.keyboard.height() >= page.keyboard.view.height() >= 300
+        out["keyboard_inside"] = kb_top + page.keyboard.height() <= page.height()
         print("RESULT", repr(out), flush=True)
         app.quit()
     QTimer.singleShot(300, number)
@@ -57,11 +62,13 @@ CHILD = textwrap.dedent("""
 
 
 @pytest.mark.timeout(60)
-def test_a_worker_types_staff_number_and_pin_on_the_screen_keyboard() -> None:
-    result = run_qt_child(CHILD)
+@pytest.mark.parametrize("elderly", [False, True], ids=["standard", "elderly"])
+def test_a_worker_types_staff_number_and_pin_on_the_screen_keyboard(elderly: bool) -> None:
+    result = run_qt_child(CHILD.replace("ELDERLY", repr(elderly)))
     assert result["has_keyboard"] is True
     assert result["ready"] is True
     assert result["number"] == "YQ-LJZ-01", result
     assert result["number_candidates"] == [], "a staff number offers no pinyin candidates"
     assert result["pin"] == "135790"
-    assert result["keyboard_below_buttons"] and result["keyboard_inside"], "keyboard under 登录, fully on screen"
+    assert result["keyboard_below_buttons"], "the keyboard sits under 登录"
+    assert result["keyboard_whole"] and result["keyboard_inside"], "all four rows of keys on the screen"

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.session import StaffSession
 from ui.context import UiContext, plain_message
@@ -22,6 +23,8 @@ from ui.vkb import VirtualKeyboard, keep_private, keyboard_available
 from ui.widgets import big_button, label
 
 log = logging.getLogger(__name__)
+
+KEYBOARD_HEIGHT = 360  # four rows of keys a finger hits; fits under the fields in landscape
 
 
 class StaffPage(Page):
@@ -39,7 +42,7 @@ class StaffPage(Page):
         self.setObjectName("staffPage")
         self.ctx = ctx
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(60, 30, 60, 30)
+        outer.setContentsMargins(60, 20, 60, 16)
         outer.setSpacing(20)
         self.states = QStackedWidget()
         outer.addWidget(self.states, 1)
@@ -47,10 +50,10 @@ class StaffPage(Page):
         self.login_panel = QWidget()
         self.login_panel.setObjectName("staffLoginPanel")
         lay = QVBoxLayout(self.login_panel)
-        lay.setSpacing(18)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(14)
         lay.addWidget(label("staffTitle", tr("staff.title"), role="heading"))
         lay.addWidget(label("staffHow", tr("staff.how"), role="guidance"))
-        lay.addWidget(label("staffNoLabel", tr("staff.staff_no"), role="hint"))
         self.staff_no = QLineEdit()
         self.staff_no.setObjectName("staffNumber")
         self.staff_no.setAccessibleName(tr("staff.staff_no"))
@@ -60,8 +63,6 @@ class StaffPage(Page):
         self.staff_no.setInputMethodHints(Qt.InputMethodHint.ImhLatinOnly | Qt.InputMethodHint.ImhPreferUppercase
                                           | Qt.InputMethodHint.ImhNoPredictiveText)
         self.staff_no.setMinimumHeight(80)
-        lay.addWidget(self.staff_no)
-        lay.addWidget(label("staffPinLabel", tr("staff.pin"), role="hint"))
         self.pin = QLineEdit()
         self.pin.setObjectName("staffPin")
         self.pin.setAccessibleName(tr("staff.pin"))
@@ -70,18 +71,25 @@ class StaffPage(Page):
         self.pin.setMinimumHeight(80)
         self.pin.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly | Qt.InputMethodHint.ImhSensitiveData
                                      | Qt.InputMethodHint.ImhNoPredictiveText)
-        lay.addWidget(self.pin)
-        self.message = label("staffMessage", "", role="error")
-        self.message.hide()
-        lay.addWidget(self.message)
-        row = QHBoxLayout()
         self.login_button = big_button("staffLogin", tr("staff.login"), role="primary")
         self.login_button.clicked.connect(self.login_with_pin)
         self.cancel_button = big_button("staffCancel", tr("staff.cancel"))
         self.cancel_button.clicked.connect(self.cancelled)
-        row.addWidget(self.login_button)
-        row.addWidget(self.cancel_button)
-        lay.addLayout(row)
+        # Landscape: fields and buttons in one row, so the on-screen keyboard below has the height (about 900 px
+        # under the bars, 870 in 长辈模式). Portrait has the height: the buttons get a row of their own.
+        self._fields = QGridLayout()
+        self._fields.setHorizontalSpacing(24)
+        self._fields.setVerticalSpacing(6)
+        self._fields.addWidget(label("staffNoLabel", tr("staff.staff_no"), role="hint"), 0, 0)
+        self._fields.addWidget(self.staff_no, 1, 0)
+        self._fields.addWidget(label("staffPinLabel", tr("staff.pin"), role="hint"), 0, 1)
+        self._fields.addWidget(self.pin, 1, 1)
+        self.set_portrait(False)
+        fields = self._fields
+        lay.addLayout(fields)
+        self.message = label("staffMessage", "", role="error")
+        self.message.hide()
+        lay.addWidget(self.message)
         lay.addStretch(1)
         # A touch kiosk has no keyboard: the on-screen one types the staff number (letters, digits, -) and the
         # PIN (its digit layout: the field asks for digits only) into the field that has the focus. Neither
@@ -89,7 +97,7 @@ class StaffPage(Page):
         for field in (self.staff_no, self.pin):
             keep_private(field)
         if keyboard_factory is None and keyboard_available():
-            keyboard_factory = VirtualKeyboard
+            keyboard_factory = partial(VirtualKeyboard, height=KEYBOARD_HEIGHT)
         self.keyboard = keyboard_factory() if keyboard_factory is not None else None
         if self.keyboard is not None:
             lay.addWidget(self.keyboard)
@@ -107,6 +115,20 @@ class StaffPage(Page):
         rl.addWidget(cancel2)
         rl.addStretch(1)
         self.states.addWidget(self.resident_panel)
+
+    def set_portrait(self, portrait: bool) -> None:
+        for button in (self.login_button, self.cancel_button):
+            self._fields.removeWidget(button)
+        if portrait:
+            self._fields.addWidget(self.login_button, 2, 0)
+            self._fields.addWidget(self.cancel_button, 2, 1)
+            stretches: tuple[int, ...] = (1, 1, 0, 0)
+        else:
+            self._fields.addWidget(self.login_button, 1, 2)
+            self._fields.addWidget(self.cancel_button, 1, 3)
+            stretches = (3, 4, 2, 3)  # the PIN label is the longest: one line in 长辈模式 too
+        for column, stretch in enumerate(stretches):
+            self._fields.setColumnStretch(column, stretch)
 
     # ---- states ----
     def begin(self) -> None:
