@@ -87,12 +87,6 @@ def _parse_time(value: Any) -> datetime:
     return parsed
 
 
-def _opt_str(value: Any) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    raise TypeError("expected a string or null")
-
-
 def _str(value: Any) -> str:
     if not isinstance(value, str):
         raise TypeError("expected a string")
@@ -105,20 +99,20 @@ def _bool(value: Any) -> bool:
     return value
 
 
-def _opt_bool(value: Any) -> bool | None:
-    if value is None or isinstance(value, bool):
-        return value
-    raise TypeError("expected true/false or null")
-
-
 def _int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError("expected an integer")
     return value
 
 
-def _opt_int(value: Any) -> int | None:
-    return None if value is None else _int(value)
+def _optional(check: Callable[[Any], _T]) -> Callable[[Any], _T | None]:
+    """`check`, letting null through: the reader of a field the platform may leave out."""
+    return lambda value: None if value is None else check(value)
+
+
+_opt_str = _optional(_str)
+_opt_bool = _optional(_bool)
+_opt_int = _optional(_int)
 
 
 def _dict(value: Any) -> dict[str, Any]:
