@@ -19,10 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from offline_cache import FEEDS, SearchQuery, open_database, sample  # noqa: E402
-from offline_cache.bigrams import bigram_tokens  # noqa: E402
-from offline_cache.fts import slot_texts  # noqa: E402
-from offline_cache.records import item_values  # noqa: E402
+from bench import raw_feed  # noqa: E402
+from offline_cache import SearchQuery, open_database, sample  # noqa: E402
 from offline_cache.search import COUNT_CAP  # noqa: E402
 
 TODAY = "2025-06-01"
@@ -79,33 +77,6 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
 
 
-def raw_ingest(path: Path, items: list[dict[str, object]]) -> tuple[float, float]:
-    """Seconds (wall, CPU) to insert the same rows and their FTS texts with plain executemany (converted beforehand)."""
-    spec = FEEDS["fixed_jobs"]
-    cols = ("pk", "id", "version", "updated_at", "deleted", *spec.columns)
-    sql = f"INSERT INTO {spec.table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
-    tuples = []
-    for n, item in enumerate(items):
-        item_id, version, updated_at, _, values = item_values(spec, n, item)
-        tuples.append((n + 1, item_id, version, updated_at, 0, *values))
-    texts = [(t[0], slot_texts(spec, dict(zip(spec.columns, t[5:], strict=True)))) for t in tuples]
-    grams = [(pk, bigram_tokens(*s)) for pk, s in texts]
-    open_database(path, backup_dir=None).close()  # same schema, indexes and pragmas
-    con = sqlite3.connect(path, isolation_level=None)
-    con.execute("PRAGMA synchronous=FULL")
-    start, cpu = time.perf_counter(), time.thread_time()
-    for i in range(0, len(tuples), PAGE):
-        con.execute("BEGIN IMMEDIATE")
-        con.executemany(sql, tuples[i : i + PAGE])
-        con.executemany(f"INSERT INTO {spec.table}_tri(rowid, title, employer, description, place) VALUES (?, ?, ?, ?, ?)",
-                        [(pk, *s) for pk, s in texts[i : i + PAGE]])
-        con.executemany(f"INSERT INTO {spec.table}_bi(rowid, grams) VALUES (?, ?)", grams[i : i + PAGE])
-        con.execute("COMMIT")
-    seconds, cpu = time.perf_counter() - start, time.thread_time() - cpu
-    con.close()
-    return seconds, cpu
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=200_000)
@@ -121,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         for i in range(0, len(items), PAGE):
             db.feeds.apply_feed_page("fixed_jobs", items[i : i + PAGE], str(i))
         api_ingest, api_cpu = time.perf_counter() - start, time.thread_time() - cpu
-        raw_seconds, raw_cpu = raw_ingest(Path(tmp) / "raw.sqlite", items)
+        raw_seconds, raw_cpu = raw_feed.insert(Path(tmp) / "raw.sqlite", raw_feed.convert(items), PAGE)
         del items
         con = sqlite3.connect(db.path)
         api: dict[str, list[float]] = {}

@@ -10,34 +10,31 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from kiosk.updates.files import RunStatus
-from ui.watchdog import window_on_screen
+from ui.watchdog import WindowTicker, window_on_screen
 
 POLL_MS = 500
 
 
-class RunStatusWatch(QObject):
+class RunStatusWatch(WindowTicker):
     """Publishes health once and the in-use state on every change; idle when there is no status folder."""
+
+    interval_ms = POLL_MS
 
     def __init__(self, status: RunStatus, window: QWidget, *, in_use: Callable[[], bool],
                  device_health: Callable[[], Mapping[str, str]], parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(window, parent)
         self.status = status
-        self.window = window
         self.in_use = in_use
         self.device_health = device_health
         self.healthy_sent = False
         self._busy: bool | None = None
-        self.timer = QTimer(self)
-        self.timer.timeout.connect(self.tick)
 
-    def start(self) -> RunStatusWatch:
-        if self.status.enabled:
-            self.timer.start(POLL_MS)
-        return self
+    def enabled(self) -> bool:
+        return self.status.enabled
 
     def tick(self) -> None:
         if not self.healthy_sent:
@@ -49,6 +46,3 @@ class RunStatusWatch(QObject):
         if busy != self._busy:
             self._busy = busy
             self.status.session(busy)
-
-    def stop(self) -> None:
-        self.timer.stop()

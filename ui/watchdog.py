@@ -9,6 +9,7 @@ hangs, the pings stop and systemd (WatchdogSec) restarts the session instead of 
 from __future__ import annotations
 
 import logging
+from typing import Self
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QWidget
@@ -26,22 +27,46 @@ def window_on_screen(window: QWidget) -> bool:
     return window.isVisible() and handle is not None and handle.isExposed()
 
 
-class WatchdogHeartbeat(QObject):
-    """Ticks on the GUI thread: READY=1 once the window is exposed, then WATCHDOG=1."""
+class WindowTicker(QObject):
+    """Ticks on the GUI thread every `interval_ms` from start() to stop(), and only if `enabled()` when started;
+    the ticks usually wait for `window_on_screen(self.window)` before doing their work."""
 
-    def __init__(self, notifier: ServiceNotifier, window: QWidget, parent: QObject | None = None) -> None:
+    interval_ms = 100
+
+    def __init__(self, window: QWidget, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.notifier = notifier
         self.window = window
         self.timer = QTimer(self)
-        self.timer.timeout.connect(self._tick)
+        self.timer.timeout.connect(self.tick)
 
-    def start(self) -> WatchdogHeartbeat:
-        if self.notifier.enabled:
-            self.timer.start(READY_POLL_MS)
+    def enabled(self) -> bool:
+        raise NotImplementedError
+
+    def tick(self) -> None:
+        raise NotImplementedError
+
+    def start(self) -> Self:
+        if self.enabled():
+            self.timer.start(self.interval_ms)
         return self
 
-    def _tick(self) -> None:
+    def stop(self) -> None:
+        self.timer.stop()
+
+
+class WatchdogHeartbeat(WindowTicker):
+    """Ticks on the GUI thread: READY=1 once the window is exposed, then WATCHDOG=1."""
+
+    interval_ms = READY_POLL_MS
+
+    def __init__(self, notifier: ServiceNotifier, window: QWidget, parent: QObject | None = None) -> None:
+        super().__init__(window, parent)
+        self.notifier = notifier
+
+    def enabled(self) -> bool:
+        return self.notifier.enabled
+
+    def tick(self) -> None:
         if not self.notifier.ready_sent:
             if not window_on_screen(self.window) or not self.notifier.ready():
                 return
@@ -54,7 +79,7 @@ class WatchdogHeartbeat(QObject):
         self.notifier.ping()
 
     def stop(self) -> None:
-        self.timer.stop()
+        super().stop()
         self.notifier.stopping()
         self.notifier.close()
 

@@ -87,12 +87,6 @@ def _parse_time(value: Any) -> datetime:
     return parsed
 
 
-def _opt_str(value: Any) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    raise TypeError("expected a string or null")
-
-
 def _str(value: Any) -> str:
     if not isinstance(value, str):
         raise TypeError("expected a string")
@@ -105,26 +99,31 @@ def _bool(value: Any) -> bool:
     return value
 
 
-def _opt_bool(value: Any) -> bool | None:
-    if value is None or isinstance(value, bool):
-        return value
-    raise TypeError("expected true/false or null")
-
-
 def _int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError("expected an integer")
     return value
 
 
-def _opt_int(value: Any) -> int | None:
-    return None if value is None else _int(value)
+def _optional(check: Callable[[Any], _T]) -> Callable[[Any], _T | None]:
+    """`check`, letting null through: the reader of a field the platform may leave out."""
+    return lambda value: None if value is None else check(value)
+
+
+_opt_str = _optional(_str)
+_opt_bool = _optional(_bool)
+_opt_int = _optional(_int)
 
 
 def _dict(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise TypeError("expected an object")
     return value
+
+
+def _rows(values: Any, one: Callable[[dict[str, Any]], _T]) -> tuple[_T, ...]:
+    """A reply's list of objects, each read by `one`."""
+    return tuple(one(_dict(raw)) for raw in values)
 
 
 class PlatformClient:
@@ -331,14 +330,12 @@ class PlatformClient:
         """One page of a reference feed (FeedRefetchRequired when the cursor is no longer valid)."""
         _s, out = self._call("GET", f"/v1/feeds/{_seg(feed)}", params={"cursor": cursor or None, "limit": limit})
 
+        def one(raw: dict[str, Any]) -> FeedItem:
+            return FeedItem(id=_str(raw["id"]), version=_int(raw["version"]), updated_at=_str(raw["updated_at"]),
+                            deleted=_bool(raw["deleted"]), fields={k: v for k, v in raw.items() if k not in ITEM_KEYS})
+
         def build() -> FeedPage:
-            items = []
-            for raw in out["items"]:
-                raw = _dict(raw)
-                items.append(FeedItem(id=_str(raw["id"]), version=_int(raw["version"]),
-                                      updated_at=_str(raw["updated_at"]), deleted=_bool(raw["deleted"]),
-                                      fields={k: v for k, v in raw.items() if k not in ITEM_KEYS}))
-            return FeedPage(feed=feed, items=tuple(items), next_cursor=_str(out["next_cursor"]),
+            return FeedPage(feed=feed, items=_rows(out["items"], one), next_cursor=_str(out["next_cursor"]),
                             has_more=_bool(out["has_more"]))
 
         return self._shape("feed", build)
@@ -453,22 +450,17 @@ class PlatformClient:
         """The job intentions the platform holds for the resident (求职登记, 失业登记, 招聘零工登记), newest first."""
         _s, out = self._call("GET", "/v1/me/registrations", token=token)
 
-        def build() -> tuple[Registration, ...]:
-            rows = []
-            for raw in out["registrations"]:
-                r = _dict(raw)
-                rows.append(Registration(
-                    case_no=_str(r["case_no"]), kind=_str(r["kind"]), status=_str(r["status"]),
-                    submitted_at=_str(r["submitted_at"]), job_type=_str(r["job_type"]),
-                    category_codes=tuple(_str(c) for c in r["category_codes"]),
-                    region_codes=tuple(_str(c) for c in r["region_codes"]),
-                    salary_min=_opt_int(r.get("salary_min")), daily_wage_min=_opt_int(r.get("daily_wage_min")),
-                    daily_wage_max=_opt_int(r.get("daily_wage_max")), available_from=_opt_str(r.get("available_from")),
-                    available_to=_opt_str(r.get("available_to")), published=_bool(r.get("published", False))))
-            return tuple(rows)
+        def one(r: dict[str, Any]) -> Registration:
+            return Registration(
+                case_no=_str(r["case_no"]), kind=_str(r["kind"]), status=_str(r["status"]),
+                submitted_at=_str(r["submitted_at"]), job_type=_str(r["job_type"]),
+                category_codes=tuple(_str(c) for c in r["category_codes"]),
+                region_codes=tuple(_str(c) for c in r["region_codes"]),
+                salary_min=_opt_int(r.get("salary_min")), daily_wage_min=_opt_int(r.get("daily_wage_min")),
+                daily_wage_max=_opt_int(r.get("daily_wage_max")), available_from=_opt_str(r.get("available_from")),
+                available_to=_opt_str(r.get("available_to")), published=_bool(r.get("published", False)))
 
-        registrations: tuple[Registration, ...] = self._shape("registrations", build)
-        return registrations
+        return self._shape("registrations", lambda: _rows(out["registrations"], one))
 
     # ---- fault reports -----------------------------------------------------------------------
     def report_fault(self, draft: FaultReportDraft) -> FaultReportReceipt:
@@ -481,18 +473,14 @@ class PlatformClient:
         """This kiosk's reports, newest first, with answers and deadlines once answered."""
         _s, out = self._call("GET", "/v1/fault-reports", params={"kiosk": self.kiosk_id})
 
-        def build() -> tuple[FaultReport, ...]:
-            rows = []
-            for raw in out["reports"]:
-                r = _dict(raw)
-                rows.append(FaultReport(
-                    report_no=_str(r["report_no"]), category=_str(r["category"]), description=_str(r["description"]),
-                    suggestion=_str(r["suggestion"]), routed_to=_str(r["routed_to"]), created_at=_str(r["created_at"]),
-                    status=_str(r["status"]), response=_opt_str(r.get("response")),
-                    deadline=_opt_str(r.get("deadline")), answered_at=_opt_str(r.get("answered_at"))))
-            return tuple(rows)
+        def one(r: dict[str, Any]) -> FaultReport:
+            return FaultReport(
+                report_no=_str(r["report_no"]), category=_str(r["category"]), description=_str(r["description"]),
+                suggestion=_str(r["suggestion"]), routed_to=_str(r["routed_to"]), created_at=_str(r["created_at"]),
+                status=_str(r["status"]), response=_opt_str(r.get("response")),
+                deadline=_opt_str(r.get("deadline")), answered_at=_opt_str(r.get("answered_at")))
 
-        return self._shape("fault reports", build)
+        return self._shape("fault reports", lambda: _rows(out["reports"], one))
 
 
 __all__ = ["PlatformClient", "PlatformError"]

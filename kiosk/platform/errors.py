@@ -124,3 +124,12 @@ def error_for(code: str, http_status: int | None, server_message: str = "", deta
                                    server_message=server_message, detail=detail)
     cls, message = ERRORS.get(code, (PlatformRejected, UNKNOWN_REJECTION_MESSAGE))
     return cls(code, message, http_status=http_status, server_message=server_message, detail=detail)
+
+
+# What kiosk.platform re-exports: the error classes and their table (the messages stay here).
+__all__ = [
+    "ERRORS", "PlatformError", "PlatformUnavailable", "PlatformBadResponse", "PlatformTlsError",
+    "PlatformRejected", "KioskAuthError", "ResidentAuthError", "TokenExpired", "TokenInvalid",
+    "EsscRejected", "IdentityRejected", "StaffRejected", "NotFound", "IdempotencyConflict",
+    "CaseNotWithdrawable", "FeedRefetchRequired", "ValidationRejected",
+]

@@ -255,3 +255,11 @@ class AuditReceipt:
 
     audit_no: str
     duplicate: bool
+
+
+# What kiosk.platform re-exports: every value here.
+__all__ = [
+    "HeartbeatReport", "HeartbeatReply", "FeedItem", "FeedPage", "Profile", "PlatformLogin", "AssistedBy",
+    "StaffLogin", "Submission", "SubmissionReceipt", "Case", "PersonalRecord", "Registration",
+    "FaultReportDraft", "FaultReportReceipt", "FaultReport", "AuditEntry", "AuditReceipt",
+]

@@ -483,6 +483,16 @@ def test_archive_offline_says_so_and_still_lists_the_directory(qtbot, world, mon
     assert "0352-6000102" in " ".join(detail.field_texts())
 
 
+# ---- the small cached feeds: each list says in its own words that nothing was found ----
+def test_each_information_list_has_its_own_nothing_found_text(qtbot, world) -> None:
+    taps = logged_in(qtbot, world, 2)  # flagged 就业困难人员: the 专场 item opens too
+    for group, item_id, text in (
+            ("find_work", "14", "近期没有招聘会。"), ("find_work", "S000-09", "近期没有就业困难人员专场招聘会。"),
+            ("find_work", "12", "没有找到这类政策。"), ("find_work", "15", "本机还没有档案存放机构名录，请到柜台咨询。"),
+            ("internship", "S002-01", "这个地区暂时没有见习岗位，请换个县区看看。")):
+        assert open_item(taps, group, item_id).empty_text() == text, item_id
+
+
 # ---- S002-01 见习岗位查询 ----
 def test_internships_city_then_county_without_login(qtbot, world) -> None:
     taps = guest(qtbot, world)

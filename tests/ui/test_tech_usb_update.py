@@ -45,3 +45,27 @@ def test_the_usb_update_button_writes_the_request_for_the_root_service(qtbot, te
     request = json.loads((status_dir / REQUEST_FILE).read_text(encoding="utf-8"))
     assert request["media_dir"] is None
     assert "已开始从U盘安装更新" in page.findChild(QLabel, "techUsbUpdateResult").text()
+
+
+def test_the_running_kiosk_publishes_its_health_once_shown_and_whether_it_is_in_use(qtbot, tech_world,  # noqa: ANN001
+                                                                                      tmp_path: Path) -> None:
+    """What `kiosk update` waits for: health.json once the screen is up, session.json at each change of use."""
+    from kiosk.updates.files import HEALTH_FILE, read_json, session_active
+    from ui.run_status import RunStatusWatch
+
+    status_dir = tmp_path / "run-village-kiosk"
+    world = tech_world
+    using = [False]
+    watch = RunStatusWatch(world.ui.core.run_status, world.ui.window, in_use=lambda: using[0],
+                           device_health=lambda: {"printer": "online"}).start()
+    try:
+        qtbot.waitUntil(lambda: (status_dir / HEALTH_FILE).exists(), timeout=5000)
+        health = read_json(status_dir / HEALTH_FILE)
+        assert health is not None and health["attract_shown"] and health["devices"] == {"printer": "online"}
+        using[0] = True
+        qtbot.waitUntil(lambda: session_active(status_dir), timeout=5000)
+        using[0] = False
+        qtbot.waitUntil(lambda: not session_active(status_dir), timeout=5000)
+    finally:
+        watch.stop()
+    assert not watch.timer.isActive()

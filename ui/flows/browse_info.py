@@ -32,6 +32,23 @@ def _detail(ctx: UiContext, page_id: str, prefix: str, caption: str) -> DetailPa
     return page if isinstance(page, DetailPage) else DetailPage(ctx, page_id, prefix, caption)
 
 
+class CachedFeedPage(BrowsePage):
+    """A list of one cached feed whose rows open a detail page: give `feed`, the `none_key` text shown
+    when nothing is found, `fetch` and `_show`."""
+
+    feed = ""
+    none_key = ""
+
+    def empty_text(self) -> str:
+        return tr(self.none_key)
+
+    def open_row(self, key: str) -> None:
+        open_record(self.ctx, self.feed, key, self._show)
+
+    def _show(self, rec: Record) -> None:
+        raise NotImplementedError
+
+
 # ---- 招聘会 ----
 def fair_when(f: Any, today: date) -> tuple[str, str]:
     """('5月3日（周六）9:00–12:00', '还有 5 天' / '今天举行')."""
@@ -53,13 +70,16 @@ def fair_when(f: Any, today: date) -> tuple[str, str]:
     return when, soon
 
 
-class FairsPage(BrowsePage):
+class FairsPage(CachedFeedPage):
     """Job fairs, soonest first. 就业困难人员 fairs only for a session the platform flags; `hard_only`: only those."""
+
+    feed = "job_fairs"
 
     def __init__(self, ctx: UiContext, item: ServiceItem, hard_only: bool = False) -> None:
         super().__init__(ctx, item, "hardFairs" if hard_only else "fairs")
         self.hard_only = hard_only
         self.personal = hard_only
+        self.none_key = "jobs_fairs.none_hard" if hard_only else "jobs_fairs.none_found"
 
     def fetch(self, state: dict[str, Any], page: int) -> tuple[list[ResultRow], int, int]:
         s = self.ctx.services.session
@@ -77,12 +97,6 @@ class FairsPage(BrowsePage):
                 note = tr("jobs_fairs.hard_only") + tr("jobs_browse.sep") + note
             rows.append(ResultRow(r.id, r.get("title", ""), soon, (when, r.get("venue", "")), note))
         return rows, len(rows), max(1, len(rows))
-
-    def empty_text(self) -> str:
-        return tr("jobs_fairs.none_hard" if self.hard_only else "jobs_fairs.none_found")
-
-    def open_row(self, key: str) -> None:
-        open_record(self.ctx, "job_fairs", key, self._show)
 
     def _show(self, rec: Record) -> None:
         page = _detail(self.ctx, "jobs_detail_job_fairs", "fairDetail", tr("jobs_fairs.qr_caption"))
@@ -102,8 +116,11 @@ class FairsPage(BrowsePage):
 
 
 # ---- 就业政策法规 ----
-class PoliciesPage(BrowsePage):
+class PoliciesPage(CachedFeedPage):
     """Cached policy documents, newest first, by category; the detail prints a summary."""
+
+    feed = "policies"
+    none_key = "jobs_policies.none_found"
 
     def __init__(self, ctx: UiContext, item: ServiceItem) -> None:
         super().__init__(ctx, item, "policies")
@@ -120,12 +137,6 @@ class PoliciesPage(BrowsePage):
                           (tr("jobs_browse.sep").join(p for p in (r.get("doc_no"), r.get("issuer")) if p),
                            r.get("summary", "")), r.get("published_at", "")) for r in result.items]
         return rows, result.total, 20, result.total_capped
-
-    def empty_text(self) -> str:
-        return tr("jobs_policies.none_found")
-
-    def open_row(self, key: str) -> None:
-        open_record(self.ctx, "policies", key, self._show)
 
     def _show(self, rec: Record) -> None:
         page = _detail(self.ctx, "jobs_detail_policies", "policyDetail", tr("jobs_policies.qr_caption"))
@@ -145,8 +156,11 @@ class PoliciesPage(BrowsePage):
 
 
 # ---- 档案存放机构 ----
-class ArchivesPage(BrowsePage):
+class ArchivesPage(CachedFeedPage):
     """The resident's own archive location (live, online only) above the cached directory of institutions."""
+
+    feed = "archive_institutions"
+    none_key = "jobs_archives.none_found"
 
     personal = True
 
@@ -227,12 +241,6 @@ class ArchivesPage(BrowsePage):
                           r.get("scope", "")) for r in result.items]
         return rows, len(rows), max(1, len(rows))
 
-    def empty_text(self) -> str:
-        return tr("jobs_archives.none_found")
-
-    def open_row(self, key: str) -> None:
-        open_record(self.ctx, "archive_institutions", key, self._show)
-
     def _show(self, rec: Record) -> None:
         page = _detail(self.ctx, "jobs_detail_archives", "archiveDetail", "")
         f = rec.fields
@@ -253,8 +261,11 @@ class ArchivesPage(BrowsePage):
 
 
 # ---- 见习岗位 ----
-class InternshipsPage(BrowsePage):
+class InternshipsPage(CachedFeedPage):
     """Internship posts, no login: choose the city, then the county (two pickers)."""
+
+    feed = "internship_posts"
+    none_key = "jobs_internships.none_found"
 
     def __init__(self, ctx: UiContext, item: ServiceItem) -> None:
         super().__init__(ctx, item, "internships")
@@ -287,12 +298,6 @@ class InternshipsPage(BrowsePage):
                       positions=r.get("positions", "—"), months=r.get("months", "—"))
             rows.append(ResultRow(r.id, r.get("title", ""), right, (r.get("employer", ""), line)))
         return rows, result.total, 20, result.total_capped
-
-    def empty_text(self) -> str:
-        return tr("jobs_internships.none_found")
-
-    def open_row(self, key: str) -> None:
-        open_record(self.ctx, "internship_posts", key, self._show)
 
     def _show(self, rec: Record) -> None:
         page = _detail(self.ctx, "jobs_detail_internships", "internshipDetail", tr("jobs_internships.qr_caption"))
