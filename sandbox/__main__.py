@@ -7,9 +7,11 @@ import json
 import logging
 import secrets
 import sys
+from dataclasses import asdict
 from typing import Any
 
 from sandbox.db import default_db_path, make_engine
+from sandbox.faults import LEVELS
 from sandbox.loopback import HostRefused, check_host
 from sandbox.service import ApiError, Platform
 
@@ -65,6 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("report_no")
     a.add_argument("response")
     a.add_argument("--deadline", help="YYYY-MM-DD (default: in 7 days)")
+    a.add_argument("--by", help="who answers, e.g. 业务骨干 王工 (default: 平台管理员)")
+    a.add_argument("--level", choices=LEVELS, help="the answering level; must be the report's level now "
+                                                   "(default: whichever level it is at)")
+    sub.add_parser("escalate-faults", help="move unanswered fault reports past their due time one level up "
+                                           "(run it from a timer, e.g. every 5 minutes)")
     e = sub.add_parser("essc-token", help="print a fresh one-time e-SSC token (60 s) for a person")
     e.add_argument("person", help="person_id (P0001), ID number or name")
     s = sub.add_parser("push-setting", help="set a setting the kiosk receives with its next heartbeat")
@@ -131,7 +138,9 @@ def main(argv: list[str] | None = None) -> int:
             elif command == "review":
                 _print(platform.review(args.case_no, "approve" if args.approve else "reject", args.reject))
             elif command == "answer-fault":
-                _print(platform.answer_fault(args.report_no, args.response, args.deadline))
+                _print(platform.answer_fault(args.report_no, args.response, args.deadline, by=args.by, level=args.level))
+            elif command == "escalate-faults":
+                _print([asdict(e) for e in platform.escalate_faults()])
             elif command == "essc-token":
                 print(platform.issue_essc_token(args.person)["essc_token"])
             elif command == "push-setting":

@@ -491,10 +491,10 @@ def create_app(platform: Platform, core: CoreSystem | None = None) -> FastAPI:
         return platform.issue_essc_token(body.person)
 
     @app.post(f"{admin}/fault-reports/{{report_no}}/answer", response_model=schemas.AnswerOut, tags=["sandbox admin"],
-              responses=_errors("VALIDATION_ERROR", "NOT_FOUND"), operation_id="admin_answer_fault_report",
-              summary="Answer a fault report with a deadline")
+              responses=_errors("VALIDATION_ERROR", "NOT_FOUND", "FAULT_NOT_AT_LEVEL"),
+              operation_id="admin_answer_fault_report", summary="Answer a fault report with a deadline")
     def admin_answer(body: schemas.AnswerIn, report_no: IdSegment) -> dict[str, Any]:
-        return platform.answer_fault(report_no, body.response, body.deadline)
+        return platform.answer_fault(report_no, body.response, body.deadline, by=body.by, level=body.level)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -172,6 +172,29 @@ class FaultReport(Base):
     response: Mapped[str | None] = mapped_column(Text, nullable=True)
     deadline: Mapped[str | None] = mapped_column(String(20), nullable=True)
     answered_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # The workflow of seed 003 附件4 (sandbox/faults.py): the level it is at now (县人社部门 | 市人社部门 | 省工作专班),
+    # the kiosk's area when it arrived, when that level must answer (None: a report from before the workflow),
+    # when it last went up, and the label of who answered (at `level`).
+    level: Mapped[str] = mapped_column(String(20))
+    city: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    county: Mapped[str | None] = mapped_column(String(60), nullable=True, index=True)
+    due_at: Mapped[float | None] = mapped_column(Float, nullable=True, index=True)
+    escalated_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+    answered_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+
+
+class FaultEvent(Base):
+    """One step of a fault report's history: submitted, escalated, forwarded, answered — by whom, when."""
+
+    __tablename__ = "fault_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_no: Mapped[str] = mapped_column(String(32), index=True)
+    at: Mapped[float] = mapped_column(Float)
+    event: Mapped[str] = mapped_column(String(16))
+    from_level: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    to_level: Mapped[str] = mapped_column(String(20))
+    by: Mapped[str] = mapped_column(String(120))  # a staff label, the kiosk id, or the platform itself
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class AuditEntry(Base):

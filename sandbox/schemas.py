@@ -374,6 +374,13 @@ class FaultReportRow(BaseModel):
     response: str | None = None
     deadline: str | None = None
     answered_at: str | None = None
+    # The workflow of seed 003 附件4 (additive: kiosks that do not know these fields ignore them).
+    level: Literal["县人社部门", "市人社部门", "省工作专班"] | None = Field(
+        default=None, description="the level that must answer now; unanswered past due_at it goes one level up")
+    due_at: str | None = Field(default=None, description="when that level must answer (ISO 8601); null: no due time")
+    overdue: bool = Field(default=False, description="unanswered and past due_at")
+    escalated: bool = Field(default=False, description="went up from the level it started at")
+    answered_by: str | None = Field(default=None, description="who answered, e.g. 业务骨干 王工（县人社部门）")
 
 
 class FaultReportsOut(BaseModel):
@@ -456,12 +463,18 @@ class EsscIssueOut(BaseModel):
 class AnswerIn(Strict):
     response: LongText
     deadline: IsoDate | None = Field(default=None, description="YYYY-MM-DD (default: in 7 days)")
+    by: Label | None = Field(default=None, description="who answers, e.g. 业务骨干 王工 (default: 平台管理员)")
+    level: Literal["县人社部门", "市人社部门", "省工作专班"] | None = Field(
+        default=None, description="the answering level; must be the report's level now (409 otherwise); "
+                                  "default: whichever level the report is at")
 
 
 class AnswerOut(BaseModel):
     report_no: str
     response: str
     deadline: str
+    level: str | None = None
+    answered_by: str | None = None
 
 
 class SettingsOut(BaseModel):

@@ -13,7 +13,7 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -38,6 +38,7 @@ from sandbox.contract import (
 )
 from sandbox.demo_data import generate
 from sandbox.demo_records import load_demo_persons, profile_extras, records_for
+from sandbox.faults import Answerer, Escalation, FaultDesk, FaultError, FaultRow, State
 from sandbox.rules import (
     RuleViolation,
     age_band,
@@ -62,6 +63,7 @@ _R = TypeVar("_R")
 CONFLICT_ATTEMPTS = 8  # a write that lost a race to another process is run again (then it sees the winner's row)
 _RETRYABLE_SQLSTATES = {"40001", "40P01"}  # PostgreSQL: serialization failure, deadlock detected
 # SQLite (the demo with several workers): a writer whose snapshot another process overtook is refused at once
+ADMIN_ANSWERER = "平台管理员"  # who answers through the sandbox's admin route / CLI when no label is given
 NONCE_PURGE_EVERY_S = 60.0  # nonces older than two signature windows are dropped at most this often per process
 
 
@@ -157,6 +159,7 @@ class Platform:
         self._lock: contextlib.AbstractContextManager[Any] = threading.RLock() if sqlite_file else contextlib.nullcontext()
         self._insert = sqlite.insert if sqlite_file else postgresql.insert
         self._nonces_purged_at = float("-inf")
+        self.faults = FaultDesk(self.Session, lambda: self.clock(), lock=self._lock)  # 问题反映 workflow (faults.py)
 
     # ---- set-up -------------------------------------------------------------------------------
     def today(self) -> date:
@@ -819,16 +822,21 @@ class Platform:
                                     suggestion=body["suggestion"], snapshot=body.get("snapshot"),
                                     routed_to=FAULT_CATEGORIES[body["category"]], created_at=now)
             s.add(report)
+            self.faults.on_submitted(s, report, now)
             return 201, {"report_no": report.report_no, "routed_to": report.routed_to}
 
     def fault_reports(self, kiosk_id: str) -> list[dict[str, Any]]:
-        with self.Session() as s:
-            rows = s.scalars(select(db.FaultReport).where(db.FaultReport.kiosk_id == kiosk_id)
-                             .order_by(db.FaultReport.created_at.desc(), db.FaultReport.report_no.desc())).all()
-            return [{"report_no": r.report_no, "category": r.category, "description": r.description,
-                     "suggestion": r.suggestion, "routed_to": r.routed_to, "created_at": iso(r.created_at),
-                     "status": "ANSWERED" if r.response else "SUBMITTED", "response": r.response,
-                     "deadline": r.deadline, "answered_at": iso(r.answered_at)} for r in rows]
+        """This kiosk's reports with level, due time and answers (unanswered ones past due go up first)."""
+        return self.faults.kiosk_rows(kiosk_id)
+
+    def fault_reports_for(self, areas: list[str] | None, state: State | None = None) -> list[FaultRow]:
+        """Reports of the kiosks in these counties (None: all) for staff; see faults.fault_reports_for."""
+        with _fault_errors():
+            return self.faults.rows_for(areas, state)
+
+    def escalate_faults(self, now: float | None = None) -> list[Escalation]:
+        """Move unanswered reports past their due time one level up (the timer's `escalate-faults`)."""
+        return self.faults.escalate_due(now)
 
     # ---- technician audit trail -------------------------------------------------------------------
     @conflict_retried
@@ -866,25 +874,13 @@ class Platform:
             return [{"audit_no": r.audit_no, "kiosk_id": r.kiosk_id, "actor": r.actor, "action": r.action,
                      "at": r.at, "detail": r.detail or {}, "received_at": iso(r.received_at)} for r in rows]
 
-    @conflict_retried
-    def answer_fault(self, report_no: str, response: str, deadline: str | None = None) -> dict[str, Any]:
-        """Record the answer of the province task force / county bureau with its deadline."""
-        if blank(response):
-            raise ApiError("VALIDATION_ERROR", "答复不能为空")
-        if deadline is not None:
-            try:
-                date.fromisoformat(deadline)
-            except ValueError as exc:
-                raise ApiError("VALIDATION_ERROR", "deadline 应为 YYYY-MM-DD") from exc
-        now = self.clock()
-        with self._lock, self.Session.begin() as s:
-            r = s.get(db.FaultReport, report_no)
-            if r is None:
-                raise ApiError("NOT_FOUND", "没有这条问题反映")
-            r.response = response
-            r.deadline = deadline or (self.today() + timedelta(days=7)).isoformat()
-            r.answered_at = now
-            return {"report_no": r.report_no, "response": r.response, "deadline": r.deadline}
+    def answer_fault(self, report_no: str, response: str, deadline: str | None = None, *,
+                     by: str | None = None, level: str | None = None) -> dict[str, Any]:
+        """Record an answer with its 反馈时限; `level` must be the report's level now (None: whichever it is at)."""
+        with _fault_errors():
+            if level is None:
+                return self.faults.answer_at_current_level(report_no, by or ADMIN_ANSWERER, response, deadline)
+            return self.faults.answer(report_no, Answerer(by or ADMIN_ANSWERER, level), response, deadline)
 
     # ---- 3rd-generation social security cards (issue 11 §1) -------------------------------------
     @conflict_retried
@@ -1030,6 +1026,15 @@ def months_later(day: date, months: int) -> date:
 
 
 
+
+
+@contextlib.contextmanager
+def _fault_errors() -> Iterator[None]:
+    """The fault workflow's refusals as contract errors."""
+    try:
+        yield
+    except FaultError as exc:
+        raise ApiError(exc.code, exc.message) from exc
 
 
 def _idempotency_key(body: dict[str, Any]) -> str:

@@ -478,7 +478,10 @@ class PlatformClient:
                 report_no=_str(r["report_no"]), category=_str(r["category"]), description=_str(r["description"]),
                 suggestion=_str(r["suggestion"]), routed_to=_str(r["routed_to"]), created_at=_str(r["created_at"]),
                 status=_str(r["status"]), response=_opt_str(r.get("response")),
-                deadline=_opt_str(r.get("deadline")), answered_at=_opt_str(r.get("answered_at")))
+                deadline=_opt_str(r.get("deadline")), answered_at=_opt_str(r.get("answered_at")),
+                level=_opt_str(r.get("level")), due_at=_opt_str(r.get("due_at")),
+                overdue=bool(_opt_bool(r.get("overdue"))), escalated=bool(_opt_bool(r.get("escalated"))),
+                answered_by=_opt_str(r.get("answered_by")))
 
         return self._shape("fault reports", lambda: _rows(out["reports"], one))
 

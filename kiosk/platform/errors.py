@@ -110,6 +110,7 @@ ERRORS: dict[str, tuple[type[PlatformError], str]] = {
     "IDEMPOTENCY_CONFLICT": (IdempotencyConflict, "这份申请与平台上已有的记录冲突，请到柜台核实"),
     "CASE_NOT_WITHDRAWABLE": (CaseNotWithdrawable, "这件申请已经审核（或已撤回），不能再撤回"),
     "CASE_ALREADY_REVIEWED": (CaseNotWithdrawable, "这件申请已经审核过了"),
+    "FAULT_NOT_AT_LEVEL": (PlatformRejected, "这条问题反映已转到其他部门处理"),
     "FEED_REFETCH": (FeedRefetchRequired, "信息需要重新下载，请稍候"),
     "PAYLOAD_TOO_LARGE": (ValidationRejected, "提交的内容太多，请精简后再试"),
     "VALIDATION_ERROR": (ValidationRejected, "填写的信息不完整或不符合办理条件"),

@@ -232,6 +232,12 @@ class FaultReport:
     response: str | None = None
     deadline: str | None = None
     answered_at: str | None = None
+    # The platform's workflow (seed 003 附件4); None/False from a platform that does not send them.
+    level: str | None = None  # 县人社部门 | 市人社部门 | 省工作专班: who must answer now
+    due_at: str | None = None  # by when (ISO 8601)
+    overdue: bool = False
+    escalated: bool = False  # went up because nobody answered in time (or the level passed it on)
+    answered_by: str | None = None
 
 
 @dataclass(frozen=True)

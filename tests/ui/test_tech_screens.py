@@ -49,6 +49,41 @@ def test_a_fault_report_from_the_form_reaches_the_county_bureau(qtbot, tech_worl
     assert any(e.action == "fault_report" and e.actor == TECH_LABEL for e in world.core.audit.recent())
 
 
+def test_an_escalated_report_shows_its_level_then_who_answered(qtbot, tech_world, ui_sandbox) -> None:
+    """Seed 003 附件4: the county does not answer in time, the report goes to the city, the city answers."""
+    import time
+
+    world = tech_world
+    enter_technician(qtbot, world)
+    panel = _tab(qtbot, world, "faults")
+    _click(qtbot, world.ui.window, "techFaultCategory_2")  # 业务指导性问题 → 县人社部门
+    panel.description.setPlainText("灵活就业人员缴费基数怎么选，县局答复前村民一直在等")
+    panel.suggestion.setPlainText("请给出缴费基数口径")
+    _click(qtbot, world.ui.window, "techFaultSubmit")
+    qtbot.waitUntil(lambda: "已提交" in panel.result.text(), timeout=5000)
+    world.core.sync.run_once()
+    mine = [r for r in ui_sandbox.platform.fault_reports(world.core.settings.kiosk_id)
+            if r["description"].startswith("灵活就业人员缴费基数怎么选")]
+    assert len(mine) == 1 and mine[0]["level"] == "县人社部门"
+    report_no = mine[0]["report_no"]
+    _click(qtbot, world.ui.window, "techFaultRefresh")
+    qtbot.waitUntil(lambda: f"{report_no} · 业务指导性问题" in panel.list.text(), timeout=5000)
+    assert "现由县人社部门处理，应于" in panel.list.text() and "已逐级上报" not in panel.list.text()
+
+    moved = ui_sandbox.platform.escalate_faults(now=time.time() + 73 * 3600)  # the county's 72 hours have passed
+    assert any(m.report_no == report_no and m.to_level == "市人社部门" for m in moved)
+    _click(qtbot, world.ui.window, "techFaultRefresh")
+    qtbot.waitUntil(lambda: "现由市人社部门处理" in panel.list.text(), timeout=5000)
+    assert "超时未答复，已逐级上报" in panel.list.text()
+
+    ui_sandbox.platform.answer_fault(report_no, "按上年度全省平均工资的60%至300%自选", "2030-07-15",
+                                     by="业务骨干 李工", level="市人社部门")
+    _click(qtbot, world.ui.window, "techFaultRefresh")
+    qtbot.waitUntil(lambda: "按上年度全省平均工资的60%至300%自选" in panel.list.text(), timeout=5000)
+    assert "业务骨干 李工（市人社部门）答复" in panel.list.text() and "2030-07-15" in panel.list.text()
+    assert "已答复" in panel.list.text()
+
+
 def test_sync_screen_counts_the_outbox_and_retry_now_sends_it(qtbot, tech_world) -> None:
     world = tech_world
     enter_technician(qtbot, world)

@@ -172,8 +172,16 @@ class FaultsPanel(Panel):
         for r in self.remote:
             lines.append(tr("tech_faults.row_sent", report_no=r.report_no, category=r.category, routed_to=r.routed_to,
                             status=tr(f"tech_faults.status_{r.status}"), when=r.created_at[:16].replace("T", " ")))
-            if r.response:
+            if r.response and r.answered_by:
+                lines.append(tr("tech_faults.row_answer_by", answered_by=r.answered_by, response=r.response,
+                                deadline=r.deadline or "—"))
+            elif r.response:
                 lines.append(tr("tech_faults.row_answer", response=r.response, deadline=r.deadline or "—"))
+            elif r.level:  # unanswered, from a platform that says where it is
+                key = "tech_faults.row_level_overdue" if r.overdue else "tech_faults.row_level"
+                due = r.due_at[:16].replace("T", " ") if r.due_at else "—"
+                lines.append(tr(key, level=r.level, due=due)
+                             + (tr("tech_faults.row_escalated") if r.escalated else ""))
         if remote is None:
             lines.append(tr("tech_faults.offline"))
         text = "\n".join(lines) or tr("tech_faults.list_empty")

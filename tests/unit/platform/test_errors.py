@@ -317,3 +317,22 @@ def test_two_gzip_members_are_read_whole_and_trailing_junk_after_them_is_ignored
     body = member(b'{"items": [], "next_cursor": ') + member(b'"c7", "has_more": false}') + b"\x00\x00junk"
     page = capped_client(CannedAdapter(200, body, headers={"Content-Encoding": "gzip"})).fetch_feed("fixed_jobs")
     assert page.next_cursor == "c7"
+
+
+_OLD_FAULT_ROW = {"report_no": "WT2025010100001", "category": "系统性问题", "description": "读卡慢", "suggestion": "请优化",
+                  "routed_to": "省级工作专班", "created_at": "2025-01-01T09:00:00+08:00", "status": "SUBMITTED"}
+
+
+def test_fault_reports_from_a_platform_without_the_workflow_fields_still_read():
+    reports = client_with(CannedAdapter(200, json.dumps({"reports": [_OLD_FAULT_ROW]}).encode())).fault_reports()
+    assert reports[0].report_no == "WT2025010100001" and reports[0].level is None and reports[0].due_at is None
+    assert not reports[0].escalated and not reports[0].overdue and reports[0].answered_by is None
+
+
+def test_fault_reports_carry_the_workflow_fields_and_refuse_a_wrong_type():
+    row = {**_OLD_FAULT_ROW, "level": "市人社部门", "due_at": "2025-01-07T09:00:00+08:00", "overdue": True,
+           "escalated": True, "answered_by": None}
+    got = client_with(CannedAdapter(200, json.dumps({"reports": [row]}).encode())).fault_reports()[0]
+    assert (got.level, got.due_at, got.overdue, got.escalated) == ("市人社部门", "2025-01-07T09:00:00+08:00", True, True)
+    bad = json.dumps({"reports": [{**row, "escalated": "yes"}]}).encode()
+    assert isinstance(raised(CannedAdapter(200, bad), lambda c: c.fault_reports()), PlatformBadResponse)
