@@ -158,6 +158,11 @@ class Platform:
         self._insert = sqlite.insert if sqlite_file else postgresql.insert
         self._nonces_purged_at = float("-inf")
 
+    @property
+    def write_lock(self) -> contextlib.AbstractContextManager[Any]:
+        """Held around every write transaction (serialises this process's writers on SQLite; a no-op otherwise)."""
+        return self._lock
+
     # ---- set-up -------------------------------------------------------------------------------
     def today(self) -> date:
         return datetime.fromtimestamp(self.clock(), tz=CHINA_TZ).date()
@@ -170,19 +175,24 @@ class Platform:
             for k in kiosks:
                 row = s.get(db.Kiosk, k["kiosk_id"])
                 if row is None:
-                    s.add(db.Kiosk(kiosk_id=k["kiosk_id"], secret=k["secret"], name=k.get("name", ""), settings={}))
-                else:
-                    row.secret = k["secret"]
+                    row = db.Kiosk(kiosk_id=k["kiosk_id"], secret=k["secret"], name=k.get("name", ""), settings={})
+                    s.add(row)
+                row.secret = k["secret"]
+                row.city, row.county, row.town = k.get("city"), k.get("county"), k.get("town")
 
     @conflict_retried
-    def add_kiosk(self, kiosk_id: str, secret: str, name: str = "") -> None:
-        """Register (or re-key) one kiosk."""
+    def add_kiosk(self, kiosk_id: str, secret: str, name: str = "", *, city: str | None = None,
+                  county: str | None = None, town: str | None = None) -> None:
+        """Register (or re-key) one kiosk; the area given (市 / 县 / 乡镇) replaces the one it had."""
         with self._lock, self.Session.begin() as s:
             row = s.get(db.Kiosk, kiosk_id)
             if row is None:
-                s.add(db.Kiosk(kiosk_id=kiosk_id, secret=secret, name=name, settings={}))
-            else:
-                row.secret = secret
+                row = db.Kiosk(kiosk_id=kiosk_id, secret=secret, name=name, settings={})
+                s.add(row)
+            row.secret = secret
+            for field, value in (("city", city), ("county", county), ("town", town)):
+                if value is not None:
+                    setattr(row, field, value.strip() or None)
 
     @conflict_retried
     def seed_demo(self) -> bool:
