@@ -146,7 +146,7 @@ class Fleet:
 
     def kiosks(self, staff: Staff, *, county: str | None = None, town: str | None = None,
                state: str | None = None, page: int = 1) -> KioskPage:
-        """The account's kiosks, filtered by county, town and state, a page at a time (problems first)."""
+        """The account's kiosks, filtered by county, town and state, a page at a time (by county, town, id)."""
         now = self._platform.clock()
         scope = kiosk_clause(staff)
         where = [scope]

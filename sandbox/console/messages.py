@@ -34,6 +34,28 @@ ACTION_NAMES = {
 
 OUTCOME_NAMES = {"ok": "成功", "refused": "被拒绝"}
 
+# the audit page's words for what an entry's detail holds
+DETAIL_NAMES = {
+    "key": "设置",
+    "value": "内容",
+    "county": "县",
+    "kiosks": "自助机台数",
+    "report_no": "问题反映",
+    "response": "答复",
+    "deadline": "办理期限",
+    "reason": "原因",
+    "failures": "连续输错次数",
+    "locked_until": "锁定到",
+}
+REASON_NAMES = {
+    "unknown_login": "账号不存在",
+    "wrong_password": "密码错误",
+    "locked": "账号锁定中",
+    "disabled": "账号已停用",
+    "not_in_scope": "不在管辖范围内",
+    "not_their_desk": "不归本级答复",
+}
+
 ERRORS = {
     "login_failed": "账号或密码不正确",
     "login_locked": "密码连续输错5次，账号已锁定，请{minutes}分钟后再试",

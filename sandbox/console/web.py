@@ -35,10 +35,12 @@ from sandbox.console.fleet import (
 )
 from sandbox.console.messages import (
     ACTION_NAMES,
+    DETAIL_NAMES,
     DEVICE_NAMES,
     ERRORS,
     NOTICES,
     OUTCOME_NAMES,
+    REASON_NAMES,
     ROLE_NAMES,
     SETTING_NAMES,
     STATE_NAMES,
@@ -89,7 +91,7 @@ def _environment() -> Environment:
     env.filters["when"] = _when
     env.globals.update(prefix=PREFIX, role_names=ROLE_NAMES, device_names=DEVICE_NAMES, state_names=STATE_NAMES,
                        setting_names=SETTING_NAMES, action_names=ACTION_NAMES, outcome_names=OUTCOME_NAMES,
-                       service_groups=SERVICE_GROUPS)
+                       detail_names=DETAIL_NAMES, reason_names=REASON_NAMES, service_groups=SERVICE_GROUPS)
     return env
 
 

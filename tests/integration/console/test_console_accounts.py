@@ -48,7 +48,7 @@ def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(gateway: Runn
     audit = open_as(gateway, "dt-li")  # the city sees its county's account being locked
     try:
         page = audit.get("/audit").text
-        assert page.count("被拒绝") >= MAX_FAILURES + 2 and "wrong_password" in page and "locked" in page
+        assert page.count("被拒绝") >= MAX_FAILURES + 2 and "密码错误" in page and "账号锁定中" in page
     finally:
         audit.http.close()
 
