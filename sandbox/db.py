@@ -66,6 +66,11 @@ class Kiosk(Base):
     city: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
     county: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
     town: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # From the last heartbeat (sandbox/fleet_health.py), so the console filters in SQL; None until the next one.
+    device_fault: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    paper_out: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    outbox_backlog: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    outbox_attention: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Heartbeat(Base):

@@ -38,6 +38,7 @@ from sandbox.contract import (
 )
 from sandbox.demo_data import generate
 from sandbox.demo_records import load_demo_persons, profile_extras, records_for
+from sandbox.fleet_health import read_health
 from sandbox.rules import (
     RuleViolation,
     age_band,
@@ -279,7 +280,8 @@ class Platform:
         now = self.clock()
         with self._lock, self.engine.begin() as conn:
             settings = conn.scalar(update(db.Kiosk).where(db.Kiosk.kiosk_id == kiosk_id)
-                                   .values(last_heartbeat=body, last_seen=now).returning(db.Kiosk.settings))
+                                   .values(last_heartbeat=body, last_seen=now, **read_health(body).columns())
+                                   .returning(db.Kiosk.settings))
             if settings is None and conn.scalar(select(db.Kiosk.kiosk_id).where(db.Kiosk.kiosk_id == kiosk_id)) is None:
                 raise ApiError("UNKNOWN_KIOSK", "未登记的自助机")
             conn.execute(insert(db.Heartbeat).values(kiosk_id=kiosk_id, received_at=now, body=body))

@@ -11,20 +11,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from sandbox import db
 from sandbox.console.audit import ConsoleAuditTrail
 from sandbox.console.messages import ERRORS
 from sandbox.console.scope import Staff, kiosk_clause, may_push_to_county
+from sandbox.fleet_health import BACKLOG_QUEUED, DeviceProblem, read_health
 from sandbox.service import SILENT_AFTER_S, Platform, conflict_retried
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 100
 STATES = ("offline", "device_fault", "backlog")
-USABLE_DEVICE_STATES = {"online", "busy"}
-BACKLOG_QUEUED = 10  # this many submissions waiting to upload (or any needing a technician) is a backlog
 MAX_MESSAGE = 200
 # The service groups of the kiosk's catalogue (config/catalogue/services.toml `groups`, which a test keeps in
 # step): what `enabled_services` may name; the kiosk refuses anything else at its end too.
@@ -38,16 +37,6 @@ class NotInScope(LookupError):
 
 class SettingRefused(ValueError):
     """A setting that cannot be pushed as given; the message says why in Chinese."""
-
-
-@dataclass(frozen=True)
-class DeviceProblem:
-    """A device not in a usable state, as its last heartbeat said; paper_out marks a printer out of paper."""
-
-    kind: str
-    state: str
-    message: str
-    paper_out: bool
 
 
 @dataclass(frozen=True)
@@ -96,28 +85,30 @@ class KioskDetail:
 def describe(kiosk: db.Kiosk, now: float) -> KioskRow:
     """A kiosk's list row from its last heartbeat: devices, backlog, version, the states it is in."""
     beat = kiosk.last_heartbeat or {}
-    problems: list[DeviceProblem] = []
-    for d in beat.get("devices") or []:
-        if not isinstance(d, dict) or d.get("state") in USABLE_DEVICE_STATES:
-            continue
-        kind, message = str(d.get("kind", "")), str(d.get("message") or "")
-        problems.append(DeviceProblem(kind, str(d.get("state", "")), message,
-                                      paper_out=kind == "printer" and "缺纸" in message))
-    outbox = beat.get("outbox") or {}
-    counts = {k: v for k, v in outbox.items() if isinstance(v, int)} if isinstance(outbox, dict) else {}
-    backlog = counts.get("queued", 0) + counts.get("sending", 0) + counts.get("needs_attention", 0)
+    health = read_health(beat)
     update = beat.get("update") if isinstance(beat.get("update"), dict) else None
     version = (update or {}).get("installed_version") or beat.get("app_version")
     states = set()
     if kiosk.last_seen is None or now - kiosk.last_seen > SILENT_AFTER_S:
         states.add("offline")
-    if problems:
+    if health.device_fault:
         states.add("device_fault")
-    if counts.get("needs_attention", 0) > 0 or counts.get("queued", 0) + counts.get("sending", 0) >= BACKLOG_QUEUED:
+    if health.backlogged:
         states.add("backlog")
     return KioskRow(kiosk.kiosk_id, kiosk.name, kiosk.city, kiosk.county, kiosk.town, kiosk.last_seen,
-                    str(version) if version else None, backlog, counts.get("needs_attention", 0), tuple(problems),
+                    str(version) if version else None, health.backlog, health.needs_attention, health.problems,
                     frozenset(states))
+
+
+def state_clause(state: str, now: float) -> ColumnElement[bool]:
+    """The SQL condition of a list state, over the health columns the gateway keeps with each heartbeat."""
+    if state == "offline":
+        return or_(db.Kiosk.last_seen.is_(None), db.Kiosk.last_seen < now - SILENT_AFTER_S)
+    if state == "device_fault":
+        return db.Kiosk.device_fault.is_(True)
+    if state == "backlog":
+        return or_(db.Kiosk.outbox_attention > 0, db.Kiosk.outbox_backlog - db.Kiosk.outbox_attention >= BACKLOG_QUEUED)
+    raise ValueError(state)
 
 
 def check_setting(key: str, value: str | Sequence[str] | None) -> Any:
@@ -154,26 +145,19 @@ class Fleet:
             where.append(db.Kiosk.county == county)
         if town:
             where.append(db.Kiosk.town == town)
-        silent = or_(db.Kiosk.last_seen.is_(None), db.Kiosk.last_seen < now - SILENT_AFTER_S)
-        if state == "offline":
-            where.append(silent)
+        if state in STATES:
+            where.append(state_clause(state, now))
         with self._platform.Session() as s:
             counties = [c for c in s.scalars(select(db.Kiosk.county).where(scope, db.Kiosk.county.is_not(None))
                                              .distinct().order_by(db.Kiosk.county)).all() if c]
             town_scope = [scope] + ([db.Kiosk.county == county] if county else [])
             towns = [t for t in s.scalars(select(db.Kiosk.town).where(*town_scope, db.Kiosk.town.is_not(None))
                                           .distinct().order_by(db.Kiosk.town)).all() if t]
-            stmt = select(db.Kiosk).where(*where).order_by(db.Kiosk.county, db.Kiosk.town, db.Kiosk.kiosk_id)
-            if state in ("device_fault", "backlog"):
-                # the heartbeat's devices and outbox are JSON: judged here, over the already scoped and filtered rows
-                rows = [r for r in (describe(k, now) for k in s.scalars(stmt)) if state in r.states]
-                total = len(rows)
-                page = _clamp(page, total)
-                rows = rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
-            else:
-                total = s.scalar(select(func.count()).select_from(db.Kiosk).where(*where)) or 0
-                page = _clamp(page, total)
-                rows = [describe(k, now) for k in s.scalars(stmt.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))]
+            total = s.scalar(select(func.count()).select_from(db.Kiosk).where(*where)) or 0
+            page = _clamp(page, total)
+            stmt = (select(db.Kiosk).where(*where).order_by(db.Kiosk.county, db.Kiosk.town, db.Kiosk.kiosk_id)
+                    .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+            rows = [describe(k, now) for k in s.scalars(stmt)]
         return KioskPage(rows, total, page, max(1, -(-total // PAGE_SIZE)), counties, towns)
 
     def _scoped(self, s: Any, staff: Staff, kiosk_id: str) -> db.Kiosk:

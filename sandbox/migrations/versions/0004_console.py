@@ -1,4 +1,6 @@
-"""The fleet console: kiosks' areas (市 / 县 / 乡镇), staff accounts, their sessions and the console's audit trail.
+"""The fleet console: kiosks' areas (市 / 县 / 乡镇) and last health, staff accounts, sessions, the console's audit.
+
+The health columns are filled at each kiosk's next heartbeat (a minute at most); until then they are NULL.
 
 Revision ID: 0004
 Revises: 0002
@@ -21,6 +23,10 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('city', sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column('county', sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column('town', sa.String(length=40), nullable=True))
+        batch_op.add_column(sa.Column('device_fault', sa.Boolean(), nullable=True))
+        batch_op.add_column(sa.Column('paper_out', sa.Boolean(), nullable=True))
+        batch_op.add_column(sa.Column('outbox_backlog', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('outbox_attention', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_kiosks_city'), ['city'], unique=False)
         batch_op.create_index(batch_op.f('ix_kiosks_county'), ['county'], unique=False)
 
@@ -83,6 +89,10 @@ def downgrade() -> None:
     with op.batch_alter_table('kiosks', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_kiosks_county'))
         batch_op.drop_index(batch_op.f('ix_kiosks_city'))
+        batch_op.drop_column('outbox_attention')
+        batch_op.drop_column('outbox_backlog')
+        batch_op.drop_column('paper_out')
+        batch_op.drop_column('device_fault')
         batch_op.drop_column('town')
         batch_op.drop_column('county')
         batch_op.drop_column('city')

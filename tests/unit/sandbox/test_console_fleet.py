@@ -10,6 +10,7 @@ import pytest
 from sandbox import db
 from sandbox.console.fleet import SERVICE_GROUPS, SettingRefused, check_setting, describe
 from sandbox.console.web import age_text
+from sandbox.fleet_health import read_health
 from sandbox.service import SILENT_AFTER_S
 
 NOW = 1_780_000_000.0
@@ -73,3 +74,11 @@ def test_ages_read_as_words() -> None:
     assert age_text(NOW - 600, NOW) == "10 分钟前"
     assert age_text(NOW - 7300, NOW) == "2 小时前"
     assert age_text(NOW - 3 * 86400, NOW) == "3 天前"
+
+
+def test_the_health_columns_stored_with_a_heartbeat() -> None:
+    assert read_health({"devices": [PAPER_OUT, ONLINE], "outbox": {"queued": 3, "needs_attention": 0}}).columns() == {
+        "device_fault": True, "paper_out": True, "outbox_backlog": 3, "outbox_attention": 0}
+    assert read_health(None).columns() == {"device_fault": False, "paper_out": False, "outbox_backlog": 0,
+                                           "outbox_attention": 0}
+    assert read_health({"devices": ["garbled"], "outbox": "garbled"}).columns()["device_fault"] is False
