@@ -17,7 +17,7 @@ from sandbox import db
 from sandbox.console.audit import ConsoleAuditTrail
 from sandbox.console.messages import ERRORS
 from sandbox.console.scope import Staff, kiosk_clause, may_push_to_county
-from sandbox.fleet_health import BACKLOG_QUEUED, DeviceProblem, read_health
+from sandbox.fleet_health import BACKLOG_QUEUED, DeviceProblem, HeartbeatHealth, read_health
 from sandbox.service import SILENT_AFTER_S, Platform, conflict_retried
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ class KioskDetail:
 
     row: KioskRow
     settings: dict[str, Any]
-    heartbeats: list[tuple[float, dict[str, Any]]] = field(default_factory=list)
+    heartbeats: list[tuple[float, dict[str, Any], HeartbeatHealth]] = field(default_factory=list)
     last_update: dict[str, Any] | None = None
 
 
@@ -175,7 +175,7 @@ class Fleet:
                               .order_by(db.Heartbeat.received_at.desc(), db.Heartbeat.id.desc()).limit(heartbeats)).all()
             row = describe(kiosk, now)
             update = (kiosk.last_heartbeat or {}).get("update")
-            return KioskDetail(row, dict(kiosk.settings or {}), [(h.received_at, dict(h.body)) for h in beats],
+            return KioskDetail(row, dict(kiosk.settings or {}), [(h.received_at, dict(h.body), read_health(h.body)) for h in beats],
                                update if isinstance(update, dict) else None)
 
     @conflict_retried

@@ -18,6 +18,15 @@ STATE_NAMES = {
     "backlog": "待上传积压",
 }
 
+OUTBOX_NAMES = {
+    "queued": "待上传",
+    "sending": "上传中",
+    "accepted": "已受理",
+    "rejected": "被退回",
+    "needs_attention": "待技术人员处理",
+    "withdrawn": "已撤回",
+}
+
 SETTING_NAMES = {
     "maintenance_message": "暂停服务提示",
     "enabled_services": "开放的服务",

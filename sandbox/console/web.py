@@ -39,6 +39,7 @@ from sandbox.console.messages import (
     DEVICE_NAMES,
     ERRORS,
     NOTICES,
+    OUTBOX_NAMES,
     OUTCOME_NAMES,
     REASON_NAMES,
     ROLE_NAMES,
@@ -91,7 +92,8 @@ def _environment() -> Environment:
     env.filters["when"] = _when
     env.globals.update(prefix=PREFIX, role_names=ROLE_NAMES, device_names=DEVICE_NAMES, state_names=STATE_NAMES,
                        setting_names=SETTING_NAMES, action_names=ACTION_NAMES, outcome_names=OUTCOME_NAMES,
-                       detail_names=DETAIL_NAMES, reason_names=REASON_NAMES, service_groups=SERVICE_GROUPS)
+                       detail_names=DETAIL_NAMES, reason_names=REASON_NAMES, outbox_names=OUTBOX_NAMES,
+                       service_groups=SERVICE_GROUPS)
     return env
 
 

@@ -63,10 +63,15 @@ def _wait(driver: WebDriver, css: str, seconds: float = 15):  # noqa: ANN202 - a
 
 
 def _shot(driver: WebDriver, folder: Path, name: str) -> None:
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(1440, max(800, min(int(height) + 40, 4000)))
-    assert driver.save_screenshot(str(folder / name)), name
-    driver.set_window_size(1440, 1000)
+    """The whole page (not only the window) as a PNG: the viewport is stretched to the page's height for it."""
+    height = int(driver.execute_script("return document.documentElement.scrollHeight"))
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",  # type: ignore[attr-defined]
+                           {"width": 1440, "height": max(800, min(height, 4000)), "deviceScaleFactor": 1,
+                            "mobile": False})
+    try:
+        assert driver.save_screenshot(str(folder / name)), name
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})  # type: ignore[attr-defined]
 
 
 def test_county_staff_find_the_kiosk_out_of_paper_answer_its_report_and_push_a_message(
