@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import logging
+import os
 import secrets
 import sys
 from dataclasses import asdict
 from typing import Any
 
+from sandbox.console.accounts import MIN_PASSWORD, AccountError, ConsoleAccounts
+from sandbox.console.audit import ConsoleAuditTrail
+from sandbox.console.messages import CLI
+from sandbox.console.web import SECURE_COOKIE_ENV
 from sandbox.db import default_db_path, make_engine
 from sandbox.faults import LEVELS
 from sandbox.loopback import HostRefused, check_host
@@ -58,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="as above")
     sv.add_argument("--workers", type=int, default=1,
                     help="worker processes sharing the socket and the database (state lives in the database)")
+    sv.add_argument("--behind-tls", action="store_true",
+                    help="a TLS proxy serves the gateway: the console's session cookie gets the Secure flag")
     r = sub.add_parser("review", help="approve or reject a case")
     r.add_argument("case_no")
     g = r.add_mutually_exclusive_group(required=True)
@@ -99,8 +107,34 @@ def build_parser() -> argparse.ArgumentParser:
     ak = sub.add_parser("add-kiosk", help="register (or re-key) a kiosk with a new random secret, printed once")
     ak.add_argument("kiosk")
     ak.add_argument("--name", default="")
+    ak.add_argument("--city", help="市, e.g. 大同市 (the fleet console shows a kiosk to its city's and county's staff)")
+    ak.add_argument("--county", help="县/区, e.g. 天镇县")
+    ak.add_argument("--town", help="乡镇, e.g. 玉泉镇")
+    cs = sub.add_parser("add-console-staff",
+                        help="create a fleet console account (or reset its password); the password is read from "
+                             "standard input, or asked for twice on a terminal")
+    cs.add_argument("login")
+    cs.add_argument("--role", required=True, choices=["province", "city", "county"])
+    cs.add_argument("--area", required=True, help="the province, city or county the account sees, e.g. 天镇县")
+    cs.add_argument("--name", default="", help="the person's name as the console shows it")
     sub.add_parser("openapi", help="print the OpenAPI document")
     return p
+
+
+def _read_password() -> str:
+    """The new password: one line of standard input, or typed twice at a terminal (never echoed)."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass(CLI["password_prompt"].format(min=MIN_PASSWORD))
+    if getpass.getpass(CLI["password_again"]) != first:
+        raise AccountError(CLI["password_mismatch"])
+    return first
+
+
+def _add_console_staff(platform: Platform, args: argparse.Namespace) -> None:
+    audit = ConsoleAuditTrail(platform.Session, platform.clock)
+    created = ConsoleAccounts(platform, audit).add_staff(args.login, args.role, args.area, _read_password(), args.name)
+    print(CLI["created" if created else "updated"].format(login=args.login, role=args.role, area=args.area))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
             from sandbox.server import serve, serve_workers  # uvicorn only when serving: keeps the CLI quick
 
             check_host(args.host)
+            if getattr(args, "behind_tls", False):  # read by every worker process's app (sandbox.console.web)
+                os.environ[SECURE_COOKIE_ENV] = "1"
             platform = _platform(args)  # migrates the database once, before any worker starts
             if args.seed == "demo":
                 platform.seed_demo()
@@ -133,8 +169,10 @@ def main(argv: list[str] | None = None) -> int:
                 platform.seed_demo()
             elif command == "add-kiosk":  # the secret goes to the kiosk's provisioning, never into a log
                 secret = secrets.token_hex(32)
-                platform.add_kiosk(args.kiosk, secret, args.name)
+                platform.add_kiosk(args.kiosk, secret, args.name, city=args.city, county=args.county, town=args.town)
                 _print({"kiosk_id": args.kiosk, "secret": secret})
+            elif command == "add-console-staff":
+                _add_console_staff(platform, args)
             elif command == "review":
                 _print(platform.review(args.case_no, "approve" if args.approve else "reject", args.reject))
             elif command == "answer-fault":
@@ -162,6 +200,9 @@ def main(argv: list[str] | None = None) -> int:
                 _print(platform.list_kiosks())
             elif command == "audit":
                 _print(platform.audit_entries(args.kiosk, args.limit))
+    except AccountError as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 1
     except HostRefused as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return 2

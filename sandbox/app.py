@@ -17,6 +17,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Route
 
 from sandbox import schemas
+from sandbox.console.web import PREFIX as CONSOLE_PREFIX
+from sandbox.console.web import ConsoleSettings, create_console_app
 from sandbox.contract import (
     API_PREFIX,
     CARD_HOLDER_SESSION_PATH,
@@ -247,11 +249,11 @@ def _links() -> dict[str, dict[str, Any]]:
     }
 
 
-def create_app(platform: Platform, core: CoreSystem | None = None) -> FastAPI:
+def create_app(platform: Platform, core: CoreSystem | None = None, console: ConsoleSettings | None = None) -> FastAPI:
     """The FastAPI application over one Platform; cases, records and feeds go through `core`.
 
     core is the adapter to the province's core system (sandbox/core_system.py); by default the
-    gateway's own store.
+    gateway's own store. The fleet console's pages are mounted under /console (sandbox/console).
     """
     core = core or GatewayStore(platform)
     app = FastAPI(title="人社一体化公共服务平台 — 自助机接口 (sandbox)", version="1.0.0",
@@ -502,6 +504,8 @@ def create_app(platform: Platform, core: CoreSystem | None = None) -> FastAPI:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    # Staff pages, not part of the kiosk's contract (a mounted app: not in the OpenAPI document)
+    app.mount(CONSOLE_PREFIX, create_console_app(platform, console))
     return app
 
 

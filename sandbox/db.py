@@ -62,6 +62,15 @@ class Kiosk(Base):
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     last_heartbeat: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     last_seen: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # Where it stands (市 / 县 / 乡镇): the fleet console shows each staff member only their own area's kiosks.
+    city: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+    county: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+    town: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # From the last heartbeat (sandbox/fleet_health.py), so the console filters in SQL; None until the next one.
+    device_fault: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    paper_out: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    outbox_backlog: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    outbox_attention: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Heartbeat(Base):
@@ -300,6 +309,51 @@ class CaseAssist(Base):
     case_no: Mapped[str] = mapped_column(String(32), primary_key=True)
     staff_no: Mapped[str] = mapped_column(String(32), index=True)
     staff_session: Mapped[str] = mapped_column(String(64))
+
+
+# ---- the fleet console: staff accounts, their sessions, what they did (issue 14 §3) -------------------------
+class ConsoleStaff(Base):
+    """A county, city or province staff account of the fleet console (the password only as a scrypt hash)."""
+
+    __tablename__ = "console_staff"
+    login: Mapped[str] = mapped_column(String(64), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16))  # province | city | county
+    area: Mapped[str] = mapped_column(String(40))  # the province, city or county the account sees
+    password_hash: Mapped[str] = mapped_column(String(200))  # scrypt$n$r$p$salt$digest, a salt per account
+    failed_count: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[float | None] = mapped_column(Float, nullable=True)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[float] = mapped_column(Float)
+
+
+class ConsoleSession(Base):
+    """A logged-in browser: the cookie's token only as its SHA-256, the form token, idle and absolute expiry."""
+
+    __tablename__ = "console_sessions"
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    login: Mapped[str] = mapped_column(String(64), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[float] = mapped_column(Float)
+    last_seen: Mapped[float] = mapped_column(Float)
+    expires_at: Mapped[float] = mapped_column(Float, index=True)
+
+
+class ConsoleAudit(Base):
+    """One console action (login, logout, pushed setting, answered report…) and the area it concerns."""
+
+    __tablename__ = "console_audit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[float] = mapped_column(Float, index=True)
+    login: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    area: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    action: Mapped[str] = mapped_column(String(40))
+    outcome: Mapped[str] = mapped_column(String(16))  # ok | refused
+    kiosk_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    city: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+    county: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 # ---- the gateway's schema is Alembic's (sandbox/migrations); several workers may start at once -----------

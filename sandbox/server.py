@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from uvicorn.supervisors import Multiprocess
 
 from sandbox.app import create_app
+from sandbox.console.web import console_settings
 from sandbox.db import make_engine
 from sandbox.loopback import HostRefused, check_host
 from sandbox.service import Platform
@@ -40,7 +41,7 @@ def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
 
 def _config(platform: Platform, log_level: str) -> uvicorn.Config:
     # In this process (the demo, the tests' threads): the plain asyncio loop and h11, as always.
-    return uvicorn.Config(create_app(platform), log_level=log_level, access_log=False, lifespan="off",
+    return uvicorn.Config(create_app(platform, console=console_settings()), log_level=log_level, access_log=False, lifespan="off",
                           timeout_keep_alive=5, ws="none", loop="asyncio", http="h11")
 
 
@@ -57,7 +58,7 @@ def worker_app() -> FastAPI:
     The parent process migrated and seeded the database before starting the workers; a worker keeps
     no state of its own, so a request may land on any of them (or on another machine's).
     """
-    return create_app(Platform(make_engine(db_path=os.environ[WORKER_DB_ENV]), migrate=False))
+    return create_app(Platform(make_engine(db_path=os.environ[WORKER_DB_ENV]), migrate=False), console=console_settings())
 
 
 def serve_workers(db: str, workers: int, host: str = "127.0.0.1", port: int = 8765, log_level: str = "info",

@@ -39,6 +39,7 @@ from sandbox.contract import (
 from sandbox.demo_data import generate
 from sandbox.demo_records import load_demo_persons, profile_extras, records_for
 from sandbox.faults import Answerer, Escalation, FaultDesk, FaultError, FaultRow, State
+from sandbox.fleet_health import read_health
 from sandbox.rules import (
     RuleViolation,
     age_band,
@@ -161,6 +162,11 @@ class Platform:
         self._nonces_purged_at = float("-inf")
         self.faults = FaultDesk(self.Session, lambda: self.clock(), lock=self._lock)  # 问题反映 workflow (faults.py)
 
+    @property
+    def write_lock(self) -> contextlib.AbstractContextManager[Any]:
+        """Held around every write transaction (serialises this process's writers on SQLite; a no-op otherwise)."""
+        return self._lock
+
     # ---- set-up -------------------------------------------------------------------------------
     def today(self) -> date:
         return datetime.fromtimestamp(self.clock(), tz=CHINA_TZ).date()
@@ -173,19 +179,24 @@ class Platform:
             for k in kiosks:
                 row = s.get(db.Kiosk, k["kiosk_id"])
                 if row is None:
-                    s.add(db.Kiosk(kiosk_id=k["kiosk_id"], secret=k["secret"], name=k.get("name", ""), settings={}))
-                else:
-                    row.secret = k["secret"]
+                    row = db.Kiosk(kiosk_id=k["kiosk_id"], secret=k["secret"], name=k.get("name", ""), settings={})
+                    s.add(row)
+                row.secret = k["secret"]
+                row.city, row.county, row.town = k.get("city"), k.get("county"), k.get("town")
 
     @conflict_retried
-    def add_kiosk(self, kiosk_id: str, secret: str, name: str = "") -> None:
-        """Register (or re-key) one kiosk."""
+    def add_kiosk(self, kiosk_id: str, secret: str, name: str = "", *, city: str | None = None,
+                  county: str | None = None, town: str | None = None) -> None:
+        """Register (or re-key) one kiosk; the area given (市 / 县 / 乡镇) replaces the one it had."""
         with self._lock, self.Session.begin() as s:
             row = s.get(db.Kiosk, kiosk_id)
             if row is None:
-                s.add(db.Kiosk(kiosk_id=kiosk_id, secret=secret, name=name, settings={}))
-            else:
-                row.secret = secret
+                row = db.Kiosk(kiosk_id=kiosk_id, secret=secret, name=name, settings={})
+                s.add(row)
+            row.secret = secret
+            for field, value in (("city", city), ("county", county), ("town", town)):
+                if value is not None:
+                    setattr(row, field, value.strip() or None)
 
     @conflict_retried
     def seed_demo(self) -> bool:
@@ -272,7 +283,8 @@ class Platform:
         now = self.clock()
         with self._lock, self.engine.begin() as conn:
             settings = conn.scalar(update(db.Kiosk).where(db.Kiosk.kiosk_id == kiosk_id)
-                                   .values(last_heartbeat=body, last_seen=now).returning(db.Kiosk.settings))
+                                   .values(last_heartbeat=body, last_seen=now, **read_health(body).columns())
+                                   .returning(db.Kiosk.settings))
             if settings is None and conn.scalar(select(db.Kiosk.kiosk_id).where(db.Kiosk.kiosk_id == kiosk_id)) is None:
                 raise ApiError("UNKNOWN_KIOSK", "未登记的自助机")
             conn.execute(insert(db.Heartbeat).values(kiosk_id=kiosk_id, received_at=now, body=body))

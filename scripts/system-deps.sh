@@ -31,6 +31,8 @@ PACKAGES=(
   apt-utils gnupg
   # the gateway's production store: the tests start a private cluster (initdb, pg_ctl) and run on it
   postgresql
+  # the fleet console's browser test: headless chromium driven by selenium through chromium-driver
+  chromium chromium-driver
 )
 
 missing=()

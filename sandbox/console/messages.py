@@ -1,0 +1,112 @@
+"""The console's Chinese text in one place: page titles, labels, errors and the audit trail's words."""
+
+from __future__ import annotations
+
+ROLE_NAMES = {"province": "省级", "city": "市级", "county": "县级"}
+
+DEVICE_NAMES = {
+    "id_card": "身份证读卡器",
+    "ss_card": "社保卡读卡器",
+    "qr_scanner": "扫码器",
+    "printer": "打印机",
+    "camera": "摄像头",
+}
+
+STATE_NAMES = {
+    "offline": "离线（超过15分钟未上报）",
+    "device_fault": "设备故障",
+    "backlog": "待上传积压",
+}
+
+OUTBOX_NAMES = {
+    "queued": "待上传",
+    "sending": "上传中",
+    "accepted": "已受理",
+    "rejected": "被退回",
+    "needs_attention": "待技术人员处理",
+    "withdrawn": "已撤回",
+}
+
+SETTING_NAMES = {
+    "maintenance_message": "暂停服务提示",
+    "enabled_services": "开放的服务",
+}
+
+ACTION_NAMES = {
+    "login": "登录",
+    "logout": "退出",
+    "push_setting": "推送设置",
+    "push_setting_county": "向全县推送设置",
+    "answer_fault": "答复问题反映",
+    "rollout": "发布调整",
+}
+
+OUTCOME_NAMES = {"ok": "成功", "refused": "被拒绝"}
+
+# the audit page's words for what an entry's detail holds
+DETAIL_NAMES = {
+    "key": "设置",
+    "value": "内容",
+    "county": "县",
+    "kiosks": "自助机台数",
+    "report_no": "问题反映",
+    "response": "答复",
+    "deadline": "办理期限",
+    "reason": "原因",
+    "failures": "连续输错次数",
+    "locked_until": "锁定到",
+}
+REASON_NAMES = {
+    "unknown_login": "账号不存在",
+    "wrong_password": "密码错误",
+    "locked": "账号锁定中",
+    "disabled": "账号已停用",
+    "not_in_scope": "不在管辖范围内",
+    "not_their_desk": "不归本级答复",
+}
+
+ERRORS = {
+    "login_failed": "账号或密码不正确",
+    "login_locked": "密码连续输错5次，账号已锁定，请{minutes}分钟后再试",
+    "login_disabled": "账号已停用，请联系上级管理员",
+    "login_blank": "请输入账号和密码",
+    "session_expired": "长时间未操作，已自动退出，请重新登录",
+    "csrf": "页面已过期，请刷新后重试",
+    "not_found": "没有这台自助机，或它不在您的管辖范围内",
+    "report_not_found": "没有这条问题反映，或它不在您的管辖范围内",
+    "county_not_yours": "这个县不在您的管辖范围内",
+    "county_blank": "请选择要推送的县",
+    "county_empty": "{county}没有登记的自助机",
+    "unknown_setting": "不能推送这项设置",
+    "message_too_long": "暂停服务提示不能超过{max}个字",
+    "services_unknown": "不认识的服务：{names}",
+    "answer_blank": "答复内容不能为空",
+    "answer_too_long": "答复不能超过{max}个字",
+    "deadline_bad": "办理期限应为日期，例如 2026-12-31",
+    "form_too_large": "提交的内容过多",
+    "not_answerable": "这条问题反映由{desk}答复，您的账号不能答复",
+}
+
+NOTICES = {
+    "pushed": "已推送，自助机下次上报心跳时生效",
+    "pushed_cleared": "已撤销，自助机下次上报心跳时恢复本机设置",
+    "pushed_county": "已推送到{county}的{count}台自助机，各机下次上报心跳时生效",
+    "answered": "已答复，自助机的“问题反映”页将显示答复",
+}
+
+# CLI (python -m sandbox add-console-staff): the operator reads these in a terminal
+CLI = {
+    "password_prompt": "密码（至少{min}位）：",
+    "password_again": "再输入一次：",
+    "password_mismatch": "两次输入的密码不一致",
+    "created": "已建立控制台账号 {login}（{role} {area}）",
+    "updated": "已更新控制台账号 {login}（{role} {area}），密码已重设并解锁",
+}
+
+ACCOUNT_ERRORS = {
+    "login_form": "账号应为3-64位字母、数字或 _ . -",
+    "role": "角色应为 province、city 或 county",
+    "area": "请填写管辖区域（省、市或县的名称）",
+    "password_short": "密码至少{min}位",
+    "name_long": "姓名不能超过100个字",
+}

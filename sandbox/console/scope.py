@@ -1,0 +1,59 @@
+"""Who sees what: a province account sees every kiosk, a city account its counties', a county account its own.
+
+Every query of the console that reads or changes kiosks, their fault reports or the console's audit
+trail goes through these clauses, so scoping is enforced in the database query, not by hiding links.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, true
+
+from sandbox import db
+
+
+class Role(enum.StrEnum):
+    """A console account's level; its area names the province, city or county it looks after."""
+
+    PROVINCE = "province"
+    CITY = "city"
+    COUNTY = "county"
+
+
+@dataclass(frozen=True)
+class Staff:
+    """A logged-in console user (no password, no session token)."""
+
+    login: str
+    display_name: str
+    role: Role
+    area: str
+
+
+def kiosk_clause(staff: Staff) -> ColumnElement[bool]:
+    """The kiosks this account may see and act on."""
+    if staff.role is Role.PROVINCE:
+        return true()
+    if staff.role is Role.CITY:
+        return db.Kiosk.city == staff.area
+    return db.Kiosk.county == staff.area
+
+
+def audit_clause(staff: Staff) -> ColumnElement[bool]:
+    """The console audit entries this account may read (those concerning its own area)."""
+    if staff.role is Role.PROVINCE:
+        return true()
+    if staff.role is Role.CITY:
+        return db.ConsoleAudit.city == staff.area
+    return db.ConsoleAudit.county == staff.area
+
+
+def may_push_to_county(staff: Staff, county: str, county_city: str | None) -> bool:
+    """Whether the account may push to every kiosk of `county` (whose kiosks stand in `county_city`)."""
+    if staff.role is Role.PROVINCE:
+        return True
+    if staff.role is Role.CITY:
+        return county_city == staff.area
+    return county == staff.area

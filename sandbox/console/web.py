@@ -1,0 +1,339 @@
+"""The console's pages: a FastAPI app of server-rendered HTML mounted under /console in the gateway's app.
+
+Logged-in browsers carry an HttpOnly, SameSite=Strict session cookie (Secure behind TLS: the setting
+`secure_cookie`); every form carries the session's CSRF token. Pages are Jinja2 templates with
+autoescaping; no script runs in them (the Content-Security-Policy forbids it).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from sandbox.console.accounts import MAX_SESSION_S, ActiveSession, ConsoleAccounts, LoginRefused
+from sandbox.console.audit import ConsoleAuditTrail
+from sandbox.console.faults import STATUSES, AnswerRefused, FaultDesk, ReportNotInScope
+from sandbox.console.fleet import (
+    PUSHABLE,
+    SERVICE_GROUPS,
+    STATES,
+    Fleet,
+    NotInScope,
+    SettingRefused,
+    check_setting,
+)
+from sandbox.console.messages import (
+    ACTION_NAMES,
+    DETAIL_NAMES,
+    DEVICE_NAMES,
+    ERRORS,
+    NOTICES,
+    OUTBOX_NAMES,
+    OUTCOME_NAMES,
+    REASON_NAMES,
+    ROLE_NAMES,
+    SETTING_NAMES,
+    STATE_NAMES,
+)
+from sandbox.service import CHINA_TZ, Platform
+
+log = logging.getLogger(__name__)
+
+PREFIX = "/console"
+COOKIE = "console_session"
+MAX_FORM = 16_384
+SECURE_COOKIE_ENV = "GATEWAY_CONSOLE_SECURE_COOKIE"  # "1": the console is served behind TLS
+TEMPLATES = Path(__file__).with_name("templates")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+                               "frame-ancestors 'none'; base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+@dataclass(frozen=True)
+class ConsoleSettings:
+    """How the console is served: secure_cookie when a TLS proxy stands in front (the cookie's Secure flag)."""
+
+    secure_cookie: bool = False
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> ConsoleSettings:
+        return cls(secure_cookie=env.get(SECURE_COOKIE_ENV, "") == "1")
+
+
+class FormTooLarge(ValueError):
+    """A form body over MAX_FORM bytes."""
+
+
+def _when(ts: float | None) -> str:
+    if ts is None:
+        return "—"
+    return datetime.fromtimestamp(ts, tz=CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def _environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["when"] = _when
+    env.globals.update(prefix=PREFIX, role_names=ROLE_NAMES, device_names=DEVICE_NAMES, state_names=STATE_NAMES,
+                       setting_names=SETTING_NAMES, action_names=ACTION_NAMES, outcome_names=OUTCOME_NAMES,
+                       detail_names=DETAIL_NAMES, reason_names=REASON_NAMES, outbox_names=OUTBOX_NAMES,
+                       service_groups=SERVICE_GROUPS)
+    return env
+
+
+def age_text(last_seen: float | None, now: float) -> str:
+    """How long ago a kiosk last reported, in words."""
+    if last_seen is None:
+        return "从未上报"
+    seconds = max(0, int(now - last_seen))
+    if seconds < 60:
+        return f"{seconds} 秒前"
+    if seconds < 3600:
+        return f"{seconds // 60} 分钟前"
+    if seconds < 86400:
+        return f"{seconds // 3600} 小时前"
+    return f"{seconds // 86400} 天前"
+
+
+async def read_form(request: Request) -> dict[str, list[str]]:
+    """The urlencoded form of a POST, bounded in size (FormTooLarge)."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_FORM:
+            raise FormTooLarge()
+    return parse_qs(body.decode("utf-8", errors="replace"), keep_blank_values=True, max_num_fields=100)
+
+
+def _one(form: Mapping[str, list[str]], name: str) -> str:
+    values = form.get(name) or [""]
+    return values[0]
+
+
+def create_console_app(platform: Platform, settings: ConsoleSettings | None = None) -> FastAPI:
+    """The console's pages over one Platform (mounted at /console by sandbox.app.create_app)."""
+    settings = settings or ConsoleSettings()
+    audit = ConsoleAuditTrail(platform.Session, platform.clock)
+    accounts = ConsoleAccounts(platform, audit)
+    fleet = Fleet(platform, audit)
+    desk = FaultDesk(platform, audit)
+    env = _environment()
+    app = FastAPI(title="fleet console", openapi_url=None, docs_url=None, redoc_url=None)
+
+    def page(name: str, code: int = 200, session: ActiveSession | None = None, **context: Any) -> HTMLResponse:
+        html = env.get_template(name).render(staff=session.staff if session else None,
+                                             csrf=session.csrf_token if session else "", **context)
+        return HTMLResponse(html, status_code=code, headers=SECURITY_HEADERS)
+
+    def redirect(path: str, **query: str) -> RedirectResponse:
+        target = PREFIX + path + ("?" + urlencode(query) if query else "")
+        return RedirectResponse(target, status_code=303, headers=SECURITY_HEADERS)
+
+    def session_of(request: Request) -> ActiveSession | None:
+        return accounts.session(request.cookies.get(COOKIE))
+
+    def to_login(request: Request) -> RedirectResponse:
+        expired = bool(request.cookies.get(COOKIE))
+        response = redirect("/login", **({"expired": "1"} if expired else {}))
+        if expired:
+            response.delete_cookie(COOKIE, path=PREFIX)
+        return response
+
+    async def checked_form(request: Request, session: ActiveSession) -> dict[str, list[str]] | Response:
+        try:
+            form = await read_form(request)
+        except FormTooLarge:
+            return page("error.html", 413, session, message=ERRORS["form_too_large"])
+        if not secrets.compare_digest(_one(form, "csrf"), session.csrf_token):
+            log.info("console form refused: CSRF token mismatch")
+            return page("error.html", 403, session, message=ERRORS["csrf"])
+        return form
+
+    @app.get("/")
+    def home(request: Request) -> Response:
+        return redirect("/kiosks") if session_of(request) else redirect("/login")
+
+    @app.get("/login")
+    def login_form(request: Request, expired: str | None = None) -> Response:
+        if session_of(request):
+            return redirect("/kiosks")
+        return page("login.html", error=ERRORS["session_expired"] if expired else None, login="")
+
+    @app.post("/login")
+    async def login(request: Request) -> Response:
+        try:
+            form = await read_form(request)
+        except FormTooLarge:
+            return page("login.html", 413, error=ERRORS["form_too_large"], login="")
+        name = _one(form, "login")
+        try:
+            started = accounts.login(name, _one(form, "password"))
+        except LoginRefused as exc:
+            return page("login.html", 401, error=exc.message, login=name[:64])
+        response = redirect("/kiosks")
+        response.set_cookie(COOKIE, started.token, max_age=MAX_SESSION_S, path=PREFIX, httponly=True,
+                            samesite="strict", secure=settings.secure_cookie)
+        return response
+
+    @app.post("/logout")
+    async def logout(request: Request) -> Response:
+        session = session_of(request)
+        if session is None:
+            return to_login(request)
+        form = await checked_form(request, session)
+        if isinstance(form, Response):
+            return form
+        accounts.logout(request.cookies.get(COOKIE, ""), session.staff)
+        response = redirect("/login")
+        response.delete_cookie(COOKIE, path=PREFIX)
+        return response
+
+    @app.get("/kiosks")
+    def kiosks(request: Request, county: str = "", town: str = "", state: str = "", page_no: int = 1) -> Response:
+        session = session_of(request)
+        if session is None:
+            return to_login(request)
+        state = state if state in STATES else ""
+        listing = fleet.kiosks(session.staff, county=county or None, town=town or None, state=state or None,
+                               page=page_no)
+        now = platform.clock()
+        query = {k: v for k, v in (("county", county), ("town", town), ("state", state)) if v}
+        return page("kiosks.html", session=session, listing=listing, county=county, town=town, state=state,
+                    ages={r.kiosk_id: age_text(r.last_seen, now) for r in listing.rows}, query=urlencode(query),
+                    states=STATES, notice=None)
+
+    def kiosk_page(session: ActiveSession, kiosk_id: str, status: int = 200, error: str | None = None,
+                   notice: str | None = None) -> Response:
+        try:
+            detail = fleet.detail(session.staff, kiosk_id)
+        except NotInScope:
+            return page("error.html", 404, session, message=ERRORS["not_found"])
+        return page("kiosk.html", status, session, detail=detail, age=age_text(detail.row.last_seen, platform.clock()),
+                    error=error, notice=notice)
+
+    @app.get("/kiosks/{kiosk_id}")
+    def kiosk(request: Request, kiosk_id: str, notice: str = "") -> Response:
+        session = session_of(request)
+        if session is None:
+            return to_login(request)
+        return kiosk_page(session, kiosk_id, notice=NOTICES.get(notice))
+
+    @app.post("/kiosks/{kiosk_id}/settings")
+    async def push(request: Request, kiosk_id: str) -> Response:
+        session = session_of(request)
+        if session is None:
+            return to_login(request)
+        form = await checked_form(request, session)
+        if isinstance(form, Response):
+            return form
+        key = _one(form, "key")
+        try:
+            if key not in PUSHABLE:
+                raise SettingRefused(ERRORS["unknown_setting"])
+            raw = None if _one(form, "clear") else (form.get("services", []) if key == "enabled_services"
+                                                     else _one(form, "value"))
+            value = check_setting(key, raw)
+            fleet.push(session.staff, kiosk_id, key, value)
+        except SettingRefused as exc:
+            return kiosk_page(session, kiosk_id, 400, error=str(exc))
+        except NotInScope:
+            return page("error.html", 404, session, message=ERRORS["not_found"])
+        return redirect(f"/kiosks/{kiosk_id}", notice="pushed" if value is not None else "pushed_cleared")
+
+    @app.get("/push")
+    def push_county_form(request: Request) -> Response:
+        session = session_of(request)
+        if session is None:
+            return to_login(request)
+        counties = fleet.kiosks(session.staff).counties
+        return page("push.html", session=session, counties=counties, county="", error=None, notice=None)
+
+    @app.post("/push")
+    async def push_county(request: Request) -> Response:
+        session = session_of(request)
+        if session is None:
+            return to_login(request)
+        form = await checked_form(request, session)
+        if isinstance(form, Response):
+            return form
+        county, key = _one(form, "county"), _one(form, "key")
+        counties = fleet.kiosks(session.staff).counties
+        try:
+            if not county:
+                raise SettingRefused(ERRORS["county_blank"])
+            if key not in PUSHABLE:
+                raise SettingRefused(ERRORS["unknown_setting"])
+            raw = None if _one(form, "clear") else (form.get("services", []) if key == "enabled_services"
+                                                     else _one(form, "value"))
+            value = check_setting(key, raw)
+            count = fleet.push_county(session.staff, county, key, value)
+            if count == 0:
+                raise SettingRefused(ERRORS["county_empty"].format(county=county[:40]))
+        except SettingRefused as exc:
+            return page("push.html", 400, session, counties=counties, county=county, error=str(exc), notice=None)
+        except NotInScope:
+            return page("push.html", 403, session, counties=counties, county=county,
+                        error=ERRORS["county_not_yours"], notice=None)
+        return page("push.html", session=session, counties=counties, county=county, error=None,
+                    notice=NOTICES["pushed_county"].format(county=county, count=count))
+
+    def faults_page(session: ActiveSession, status: str, code: int = 200, error: str | None = None,
+                    notice: str | None = None, report_no: str = "") -> Response:
+        status = status if status in STATUSES else "open"
+        return page("faults.html", code, session, reports=desk.reports(session.staff, status), status=status,
+                    error=error, notice=notice, report_no=report_no, today=platform.today().isoformat())
+
+    @app.get("/faults")
+    def faults(request: Request, status: str = "open", notice: str = "") -> Response:
+        session = session_of(request)
+        if session is None:
+            return to_login(request)
+        return faults_page(session, status, notice=NOTICES.get(notice))
+
+    @app.post("/faults/{report_no}/answer")
+    async def answer(request: Request, report_no: str) -> Response:
+        session = session_of(request)
+        if session is None:
+            return to_login(request)
+        form = await checked_form(request, session)
+        if isinstance(form, Response):
+            return form
+        try:
+            desk.answer(session.staff, report_no, _one(form, "response"), _one(form, "deadline"))
+        except AnswerRefused as exc:
+            return faults_page(session, "open", 400, error=str(exc), report_no=report_no)
+        except ReportNotInScope:
+            return page("error.html", 404, session, message=ERRORS["report_not_found"])
+        return redirect("/faults", status="answered", notice="answered")
+
+    @app.get("/audit")
+    def audit_page(request: Request) -> Response:
+        session = session_of(request)
+        if session is None:
+            return to_login(request)
+        return page("audit.html", session=session, entries=audit.entries(session.staff))
+
+    return app
+
+
+def console_settings() -> ConsoleSettings:
+    """The settings of this process (the worker processes inherit the environment of `serve`)."""
+    return ConsoleSettings.from_env(os.environ)
+
+

@@ -1,0 +1,96 @@
+"""Area scoping: a county account neither sees nor acts on another county's kiosk — not in the list, not by its
+URL, not by a hand-made POST; a city account sees its counties, a province account everything."""
+
+from __future__ import annotations
+
+import pytest
+
+from sandbox.service import Platform
+from tests.helpers.sandbox_server import RunningSandbox
+from tests.integration.console.conftest import OTHER_KIOSK, TZ_KIOSK, Browser, open_as
+
+pytestmark = pytest.mark.integration
+
+YG_KIOSK = OTHER_KIOSK[0]
+
+
+def _fault(platform: Platform, kiosk_id: str, category: str = "业务指导性问题") -> str:
+    status, out = platform.fault_report(kiosk_id, {"idempotency_key": f"scope-test-{kiosk_id}", "category": category,
+                                                   "description": "失业登记材料口径不一", "suggestion": "请县局统一口径"})
+    assert status == 201
+    return str(out["report_no"])
+
+
+def test_a_county_account_lists_only_its_own_kiosks(gateway: RunningSandbox, browser: Browser) -> None:
+    browser.login("tz-wang")
+    page = browser.get("/kiosks").text
+    assert TZ_KIOSK in page and YG_KIOSK not in page and "阳高县" not in page
+    assert "共 3 台" in page
+    page = browser.get("/kiosks", params={"county": "阳高县"}).text  # asking for the other county by its name
+    assert YG_KIOSK not in page and "没有符合条件的自助机" in page
+
+
+def test_a_county_account_cannot_open_push_to_or_answer_for_another_county(gateway: RunningSandbox,
+                                                                            browser: Browser) -> None:
+    platform = gateway.platform
+    assert platform is not None
+    report = _fault(platform, YG_KIOSK)
+    browser.login("tz-wang")
+    r = browser.get(f"/kiosks/{YG_KIOSK}")
+    assert r.status_code == 404 and "不在您的管辖范围" in r.text and OTHER_KIOSK[1] not in r.text
+    r = browser.post(f"/kiosks/{YG_KIOSK}/settings", {"key": "maintenance_message", "value": "越权推送"})
+    assert r.status_code == 404
+    r = browser.post("/push", {"county": "阳高县", "key": "maintenance_message", "value": "越权推送"})
+    assert r.status_code == 403 and "不在您的管辖范围" in r.text
+    assert platform.kiosk_settings(YG_KIOSK) == {}
+    assert report not in browser.get("/faults").text
+    r = browser.post(f"/faults/{report}/answer", {"response": "越权答复", "deadline": ""})
+    assert r.status_code == 404
+    assert platform.fault_reports(YG_KIOSK)[0]["response"] is None
+
+    refused = browser.get("/audit").text  # each attempt is on the county's own audit page, refused
+    assert refused.count("被拒绝") == 3 and "不在管辖范围内" in refused
+    own = _fault(platform, TZ_KIOSK)
+    assert own in browser.get("/faults").text, "its own county's report is there"
+
+
+def test_a_city_sees_its_counties_and_a_province_sees_all(gateway: RunningSandbox) -> None:
+    assert gateway.platform is not None
+    gateway.platform.add_kiosk("TY-XD-01", "1" * 64, "小店区北格镇服务点", city="太原市", county="小店区", town="北格镇")
+    city, province, yg = open_as(gateway, "dt-li"), open_as(gateway, "sx-zhao"), open_as(gateway, "yg-zhang")
+    try:
+        page = city.get("/kiosks").text
+        assert TZ_KIOSK in page and YG_KIOSK in page and "TY-XD-01" not in page
+        narrowed = city.get("/kiosks", params={"county": "阳高县"}).text
+        assert YG_KIOSK in narrowed and TZ_KIOSK not in narrowed
+        page = province.get("/kiosks").text
+        assert all(k in page for k in (TZ_KIOSK, YG_KIOSK, "TY-XD-01"))
+        assert city.get("/kiosks/TY-XD-01").status_code == 404
+        assert city.post("/push", {"county": "小店区", "key": "maintenance_message", "value": "x"}).status_code == 403
+        r = city.post("/push", {"county": "阳高县", "key": "maintenance_message", "value": "阳高县今晚维护"})
+        assert r.status_code == 200 and "1台自助机" in r.text
+        assert gateway.platform.kiosk_settings(YG_KIOSK) == {"maintenance_message": "阳高县今晚维护"}
+        assert gateway.platform.kiosk_settings(TZ_KIOSK) == {}
+        assert "阳高县今晚维护" in yg.get("/audit").text, "the county sees what its city did to its kiosks"
+        assert "阳高县今晚维护" not in open_as(gateway, "tz-wang").get("/audit").text
+    finally:
+        for b in (city, province, yg):
+            b.http.close()
+
+
+def test_a_county_desk_cannot_answer_what_goes_to_the_province_task_force(gateway: RunningSandbox,
+                                                                          browser: Browser) -> None:
+    assert gateway.platform is not None
+    report = _fault(gateway.platform, TZ_KIOSK, "系统性问题")
+    browser.login("tz-wang")
+    assert report in browser.get("/faults").text  # seen, so the county knows it is being handled
+    r = browser.post(f"/faults/{report}/answer", {"response": "县里答复", "deadline": ""})
+    assert r.status_code == 400 and "省级工作专班" in r.text
+    province = open_as(gateway, "sx-zhao")
+    try:
+        r = province.post(f"/faults/{report}/answer", {"response": "省专班已修复接口", "deadline": "2030-01-31"})
+        assert r.status_code == 200 and "已答复" in r.text
+    finally:
+        province.http.close()
+    answered = gateway.platform.fault_reports(TZ_KIOSK)[0]
+    assert answered["response"] == "省专班已修复接口" and answered["deadline"] == "2030-01-31"
