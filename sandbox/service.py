@@ -286,7 +286,7 @@ class Platform:
         return {"server_time": iso(now), "settings": plan.settings_for(kiosk_id, settings or {}, body.get("update"))}
 
     def kiosk_settings(self, kiosk_id: str) -> dict[str, Any]:
-        """The settings the next heartbeat hands to a kiosk (NOT_FOUND for an unknown kiosk)."""
+        """The settings pushed to a kiosk (NOT_FOUND for an unknown kiosk); the heartbeat adds a rollout's `update`."""
         with self.Session() as s:
             kiosk = s.get(db.Kiosk, kiosk_id)
             if kiosk is None:
