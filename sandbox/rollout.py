@@ -14,7 +14,8 @@ When no rollout is live the answer carries no `update` (kiosks follow the reposi
 rollouts existed): stop a rollout once it reached 100 % or once its release left the repository.
 
 Each gateway process caches the live stages for `rollout_cache_s` (sandbox/fleet_settings.json, 5 s): a
-change made in another process reaches this one's answers within that bound; its own changes at once.
+change made in another process reaches this one's answers within that bound (plus the one query a reload
+takes); its own changes at once.
 """
 
 from __future__ import annotations
