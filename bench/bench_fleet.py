@@ -11,7 +11,7 @@ workers, FastAPI, the signing middleware with its secret lookup and nonce row in
 ratio says what the gateway's own work costs over a signed round trip. Then the database work of
 one heartbeat is timed in-process (no HTTP) to say where the time goes.
 
-Usage: python bench/bench_fleet.py --kiosks 30000 --seconds 60 [--workers 2] [--connections 64]
+Usage: python bench/bench_fleet.py --kiosks 30000 --seconds 60 [--workers 2] [--connections 64] [--rollout-percent 50]
 The machine is shared with other work: say so next to any number this prints.
 """
 
@@ -132,7 +132,9 @@ def heartbeat_body(i: int) -> dict[str, Any]:
             "outbox": {"queued": 0, "sent": 12, "needs_attention": 0},
             "cache_ages": {feed: 120.0 for feed in FEED_FIELDS},
             "devices": [{"kind": k, "state": "online", "message": ""}
-                        for k in ("id_reader", "ss_card_reader", "printer", "qr_scanner")]}
+                        for k in ("id_reader", "ss_card_reader", "printer", "qr_scanner")],
+            "update": {"installed_version": "1.4.2", "previous_version": "1.4.1", "last_outcome": "up_to_date",
+                       "last_at": 1.0e9, "last_version": "1.4.2", "failed_versions": []}}
 
 
 def submission_body() -> dict[str, Any]:
@@ -257,7 +259,9 @@ def where_the_time_goes(url: str, kiosks: int, n: int = 1000) -> None:
     body = heartbeat_body(0)
     parts = {"secret lookup": lambda i: platform.secret_for(kiosk_id(i % kiosks)),
              "nonce insert": lambda i: platform.remember_nonce(kiosk_id(i % kiosks), secrets.token_hex(16), 0),
-             "heartbeat write": lambda i: platform.heartbeat(kiosk_id(i % kiosks), body)}
+             "heartbeat write": lambda i: platform.heartbeat(kiosk_id(i % kiosks), body),
+             # already inside "heartbeat write": the live rollout's answer from this process's cached plan
+             "rollout answer": lambda i: platform.rollouts.plan().settings_for(kiosk_id(i % kiosks), {}, body["update"])}
     print(f"\nwhere the time goes: one heartbeat's database work in-process, mean of {n} (single thread):")
     total = 0.0
     for name, call in parts.items():
@@ -267,19 +271,23 @@ def where_the_time_goes(url: str, kiosks: int, n: int = 1000) -> None:
             call(i)
             times.append(time.perf_counter() - t)
         mean = statistics.fmean(times) * 1000
-        total += mean
+        total += mean if name != "rollout answer" else 0.0
         print(f"  {name:16s} {mean:6.2f} ms")
     print(f"  {'together':16s} {total:6.2f} ms  (the rest of a request is HTTP, JSON, pydantic, FastAPI, signing)")
     platform.engine.dispose()
 
 
-def register_kiosks(url: str, kiosks: int) -> dict[str, str]:
-    """Seed the demo data, register the simulated kiosks; the newest cursor of every feed."""
+def register_kiosks(url: str, kiosks: int, rollout_percent: float) -> dict[str, str]:
+    """Seed the demo data, register the simulated kiosks (a rollout of 1.5.0 to a share of them when asked);
+    the newest cursor of every feed."""
     platform = Platform(make_engine(db_path=url))
     platform.seed_demo()
     with platform.engine.begin() as conn:
         conn.execute(insert(db.Kiosk), [{"kiosk_id": kiosk_id(i), "secret": kiosk_secret(i), "name": "", "settings": {}}
                                         for i in range(kiosks)])
+    if rollout_percent > 0:  # every heartbeat answer then carries a wish: the release, or hold
+        platform.rollouts.add_release("1.5.0")
+        platform.rollouts.start("1.5.0", percent=rollout_percent)
     cursors = {}
     for feed in FEED_FIELDS:
         cursor = None
@@ -301,6 +309,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--connections", type=int, default=64, help="kept-alive connections of the load generator")
     ap.add_argument("--push-every", type=float, default=3600.0, help="seconds between one kiosk's submissions")
     ap.add_argument("--pull-every", type=float, default=600.0, help="seconds between one kiosk's feed pulls")
+    ap.add_argument("--rollout-percent", type=float, default=0.0,
+                    help="a live rollout of release 1.5.0 to this share of the fleet during the run (0: none)")
     ap.add_argument("--serve", choices=["gateway", "baseline"], help=argparse.SUPPRESS)
     ap.add_argument("--db-url", help=argparse.SUPPRESS)
     ap.add_argument("--port", type=int, help=argparse.SUPPRESS)
@@ -314,11 +324,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         url = cluster.create_database("fleet")
         print(f"registering {args.kiosks} kiosks on PostgreSQL …", flush=True)
-        cursors = register_kiosks(url, args.kiosks)
+        cursors = register_kiosks(url, args.kiosks, args.rollout_percent)
         rates = {"heartbeat": args.kiosks / 60, "feed": args.kiosks * len(FEED_FIELDS) / args.pull_every,
                  "push": args.kiosks / args.push_every if args.push_every > 0 else 0}
         print(f"{args.kiosks} kiosks for {args.seconds:.0f} s, {args.workers} gateway workers, {args.connections} "
-              f"connections; offered load " + ", ".join(f"{k} {v:.0f}/s" for k, v in rates.items())
+              f"connections, rollout {args.rollout_percent:g}%; offered load " + ", ".join(f"{k} {v:.0f}/s" for k, v in rates.items())
               + f" = {sum(rates.values()):.0f}/s; load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         results = {}
         for kind in ("gateway", "baseline"):

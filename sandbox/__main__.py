@@ -19,6 +19,7 @@ from sandbox.console.web import SECURE_COOKIE_ENV
 from sandbox.db import default_db_path, make_engine
 from sandbox.faults import LEVELS
 from sandbox.loopback import HostRefused, check_host
+from sandbox.rollout import RolloutError, status_table
 from sandbox.service import ApiError, Platform
 
 
@@ -41,6 +42,34 @@ def _value(text: str) -> Any:
 
 def _print(obj: Any) -> None:
     print(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+def _release(platform: Platform, args: argparse.Namespace) -> None:
+    if args.kiosk in ("add", "list"):
+        if args.kiosk == "list":
+            _print(platform.rollouts.releases())
+        elif not args.version:
+            raise RolloutError("release add needs a VERSION")
+        else:
+            _print(platform.rollouts.add_release(args.version, args.notes))
+        return
+    if not (args.hold or args.run or args.clear):
+        raise ApiError("VALIDATION_ERROR", "give --hold, --run VERSION or --clear")
+    wish = None if args.clear else {"hold": bool(args.hold), "version": args.run}
+    _print(platform.push_setting(args.kiosk, "update", wish))
+
+
+def _rollout(platform: Platform, args: argparse.Namespace) -> None:
+    rollouts = platform.rollouts
+    command = args.rollout_command
+    if command == "start":
+        _print(rollouts.start(args.version, percent=args.percent, county=args.county, kiosk=args.kiosk))
+    elif command == "status":
+        print(status_table(rollouts.rollout_status(args.version)))
+    elif command == "list":
+        _print(rollouts.list_rollouts())
+    else:
+        _print({"pause": rollouts.pause, "resume": rollouts.resume, "stop": rollouts.stop}[command](args.version))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,12 +116,31 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("key")
     s.add_argument("value", nargs="?", help="JSON or text; omit with --unset")
     s.add_argument("--unset", action="store_true")
-    rl = sub.add_parser("release", help="hold a kiosk on its release, or have it run one version (an apt pin)")
-    rl.add_argument("kiosk")
-    rg = rl.add_mutually_exclusive_group(required=True)
+    rl = sub.add_parser("release", usage="%(prog)s add VERSION [--notes TEXT] | list | KIOSK --hold|--run VERSION|--clear",
+                        help="record a release (add VERSION, list); or hold one kiosk on its release, or have it "
+                             "run one version (an apt pin that wins over any rollout)")
+    rl.add_argument("kiosk", metavar="add|list|KIOSK")
+    rl.add_argument("version", nargs="?", help="with add: the Debian version the APT repository holds")
+    rl.add_argument("--notes", default="", help="with add: what the release changes")
+    rg = rl.add_mutually_exclusive_group()
     rg.add_argument("--hold", action="store_true", help="stay on the installed release")
     rg.add_argument("--run", metavar="VERSION", help="install and keep exactly this Debian version")
-    rg.add_argument("--clear", action="store_true", help="follow the repository again")
+    rg.add_argument("--clear", action="store_true", help="follow the repository (or the rollout) again")
+    ro = sub.add_parser("rollout", help="staged rollout of a release: start/pause/resume/stop/status/list")
+    ro_sub = ro.add_subparsers(dest="rollout_command", required=True)
+    rs = ro_sub.add_parser("start", help="add a stage to the release's rollout and make it active")
+    rs.add_argument("version")
+    stage = rs.add_mutually_exclusive_group(required=True)
+    stage.add_argument("--percent", type=float, help="this share of the whole fleet (a stable hash of the kiosk id)")
+    stage.add_argument("--county", help="every kiosk of this county")
+    stage.add_argument("--kiosk", help="one kiosk")
+    for name, text in (("pause", "everyone the rollout covers holds where they are"),
+                       ("resume", "a paused rollout goes on"),
+                       ("stop", "the rollout is over: kiosks follow the repository again"),
+                       ("status", "how many kiosks run, were told to run, failed or rolled back the release")):
+        ro_sub.add_parser(name, help=text).add_argument("version")
+    ro_sub.add_parser("list", help="every rollout with its state and stages")
+    sub.add_parser("prune-heartbeats", help="delete heartbeats older than the kept days (sandbox/fleet_settings.json)")
     t = sub.add_parser("touch-job", help="create/update/tombstone a feed item (default feed fixed_jobs)")
     t.add_argument("item_id")
     t.add_argument("--feed", default="fixed_jobs")
@@ -186,8 +234,12 @@ def main(argv: list[str] | None = None) -> int:
                     raise ApiError("VALIDATION_ERROR", "give a VALUE or --unset")
                 _print(platform.push_setting(args.kiosk, args.key, None if args.unset else _value(args.value)))
             elif command == "release":
-                wish = None if args.clear else {"hold": bool(args.hold), "version": args.run}
-                _print(platform.push_setting(args.kiosk, "update", wish))
+                _release(platform, args)
+            elif command == "rollout":
+                _rollout(platform, args)
+            elif command == "prune-heartbeats":
+                deleted = platform.heartbeat_pruner.prune()
+                print(f"{deleted} heartbeats older than {platform.heartbeat_pruner.retention.keep_days:g} days deleted")
             elif command == "touch-job":
                 fields = {}
                 for pair in args.set:
@@ -202,6 +254,8 @@ def main(argv: list[str] | None = None) -> int:
                 _print(platform.audit_entries(args.kiosk, args.limit))
     except AccountError as exc:
         print(f"refused: {exc}", file=sys.stderr)
+    except RolloutError as exc:
+        print(f"refused: {exc.message}", file=sys.stderr)
         return 1
     except HostRefused as exc:
         print(f"refused: {exc}", file=sys.stderr)

@@ -356,6 +356,39 @@ class ConsoleAudit(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+# ---- staged rollout of kiosk releases (issue 14 §1; sandbox/rollout.py) -------------------------------------
+class Release(Base):
+    """A kiosk release (a Debian version of village-kiosk in the signed APT repository) the gateway knows."""
+
+    __tablename__ = "releases"
+    version: Mapped[str] = mapped_column(String(64), primary_key=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[float] = mapped_column(Float)
+
+
+class Rollout(Base):
+    """The rollout of one release: active (its stages run it), paused (everyone holds) or stopped (over)."""
+
+    __tablename__ = "rollouts"
+    version: Mapped[str] = mapped_column(String(64), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[float] = mapped_column(Float)
+    changed_at: Mapped[float] = mapped_column(Float)
+
+
+class RolloutStage(Base):
+    """Who a rollout covers: a percentage of the fleet, a county, or one kiosk (target '' for a percentage)."""
+
+    __tablename__ = "rollout_stages"
+    __table_args__ = (UniqueConstraint("version", "kind", "target"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    version: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # percent / county / kiosk
+    target: Mapped[str] = mapped_column(String(64), default="")
+    percent: Mapped[float | None] = mapped_column(Float, nullable=True)
+    added_at: Mapped[float] = mapped_column(Float)
+
+
 # ---- the gateway's schema is Alembic's (sandbox/migrations); several workers may start at once -----------
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BASELINE_REVISION = "0001"  # the schema every sandbox database made by create_all before migrations had

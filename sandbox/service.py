@@ -40,6 +40,9 @@ from sandbox.demo_data import generate
 from sandbox.demo_records import load_demo_persons, profile_extras, records_for
 from sandbox.faults import Answerer, Escalation, FaultDesk, FaultError, FaultRow, State
 from sandbox.fleet_health import read_health
+from sandbox.fleet_settings import FleetSettings, load_fleet_settings
+from sandbox.retention import HeartbeatPruner
+from sandbox.rollout import Rollouts
 from sandbox.rules import (
     RuleViolation,
     age_band,
@@ -152,7 +155,8 @@ class Platform:
     tests) one process-wide lock also serialises this process's writers, as SQLite wants.
     """
 
-    def __init__(self, engine: Engine, clock: Clock = time.time, migrate: bool = True) -> None:
+    def __init__(self, engine: Engine, clock: Clock = time.time, migrate: bool = True,
+                 fleet: FleetSettings | None = None) -> None:
         self.engine = engine
         self.Session = db.make_sessionmaker(engine, migrate_schema=migrate)
         self.clock = clock
@@ -160,6 +164,9 @@ class Platform:
         self._lock: contextlib.AbstractContextManager[Any] = threading.RLock() if sqlite_file else contextlib.nullcontext()
         self._insert = sqlite.insert if sqlite_file else postgresql.insert
         self._nonces_purged_at = float("-inf")
+        fleet = fleet or load_fleet_settings()
+        self.rollouts = Rollouts(engine, self.Session, clock, fleet.rollout_cache_s, self._lock)
+        self.heartbeat_pruner = HeartbeatPruner(engine, fleet.retention, clock, self._lock)
         self.faults = FaultDesk(self.Session, lambda: self.clock(), lock=self._lock)  # 问题反映 workflow (faults.py)
 
     @property
@@ -278,9 +285,11 @@ class Platform:
 
     @conflict_retried
     def heartbeat(self, kiosk_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        """Record a heartbeat; the settings pushed to the kiosk. The fleet's most frequent call: two plain
-        statements (UPDATE … RETURNING settings, INSERT), no ORM objects (bench/bench_fleet.py)."""
+        """Record a heartbeat; the settings pushed to the kiosk, with the rollout's `update` wish (sandbox/rollout.py).
+        The fleet's most frequent call: two plain statements (UPDATE … RETURNING settings, INSERT), no ORM
+        objects, the live rollout from this process's cache (bench/bench_fleet.py)."""
         now = self.clock()
+        plan = self.rollouts.plan()
         with self._lock, self.engine.begin() as conn:
             settings = conn.scalar(update(db.Kiosk).where(db.Kiosk.kiosk_id == kiosk_id)
                                    .values(last_heartbeat=body, last_seen=now, **read_health(body).columns())
@@ -288,10 +297,11 @@ class Platform:
             if settings is None and conn.scalar(select(db.Kiosk.kiosk_id).where(db.Kiosk.kiosk_id == kiosk_id)) is None:
                 raise ApiError("UNKNOWN_KIOSK", "未登记的自助机")
             conn.execute(insert(db.Heartbeat).values(kiosk_id=kiosk_id, received_at=now, body=body))
-        return {"server_time": iso(now), "settings": dict(settings or {})}
+        self.heartbeat_pruner.maybe_prune()
+        return {"server_time": iso(now), "settings": plan.settings_for(kiosk_id, settings or {}, body.get("update"))}
 
     def kiosk_settings(self, kiosk_id: str) -> dict[str, Any]:
-        """The settings the next heartbeat hands to a kiosk (NOT_FOUND for an unknown kiosk)."""
+        """The settings pushed to a kiosk (NOT_FOUND for an unknown kiosk); the heartbeat adds a rollout's `update`."""
         with self.Session() as s:
             kiosk = s.get(db.Kiosk, kiosk_id)
             if kiosk is None:
