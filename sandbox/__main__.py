@@ -254,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
                 _print(platform.audit_entries(args.kiosk, args.limit))
     except AccountError as exc:
         print(f"refused: {exc}", file=sys.stderr)
+        return 1
     except RolloutError as exc:
         print(f"refused: {exc.message}", file=sys.stderr)
         return 1

@@ -285,7 +285,8 @@ class FaultDesk:
     def on_submitted(self, s: Session, report: db.FaultReport, now: float) -> None:
         """Give a new report its level, area and due time, and its first history step (same transaction)."""
         level = self.workflow.start[report.category]
-        area = kiosk_area(s, report.kiosk_id)
+        with s.no_autoflush:  # the new report is not complete until the lines below
+            area = kiosk_area(s, report.kiosk_id)
         report.level, report.city, report.county = level, area.city, area.county
         report.due_at = self.workflow.due(level, now)
         s.add(db.FaultEvent(report_no=report.report_no, at=now, event=SUBMITTED, from_level=None, to_level=level,
