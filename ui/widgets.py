@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import atexit
+import math
+from collections.abc import Callable
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QScroller, QSizePolicy, QVBoxLayout, QWidget
 
 from ui.text import tr
@@ -194,6 +196,7 @@ class TextTile(QPushButton):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(20, 14, 20, 14)
         lay.setSpacing(6)
+        self._words = (title, subtitle)
         self.title = self._line(f"{object_name}_title", title, "tileTitle")
         self.subtitle = self._line(f"{object_name}_subtitle", subtitle, "tileSubtitle")
         self.subtitle.setVisible(bool(subtitle))
@@ -223,11 +226,26 @@ class TextTile(QPushButton):
             lbl.style().polish(lbl)
 
     def texts(self) -> tuple[str, str]:
-        return self.title.text(), self.subtitle.text()
+        return self._words
+
+    def _balance(self) -> None:
+        """Break a name that needs two or more lines into lines of even length (居民补充养老 / 保险参保), not a full
+        line and a lone character (居民补充养老保险参 / 保) as Qt's wrapping at any CJK character does."""
+        lay = self.layout()
+        width = self.width() - (lay.contentsMargins().left() + lay.contentsMargins().right() if lay is not None else 0)
+        for lbl, text in zip((self.title, self.subtitle), self._words, strict=True):
+            shown = balanced_lines(text, lbl.fontMetrics().horizontalAdvance, width)
+            if lbl.text() != shown:
+                lbl.setText(shown)
+
+    def resizeEvent(self, e: QResizeEvent) -> None:
+        self._balance()
+        super().resizeEvent(e)
 
     def event(self, e: QEvent) -> bool:
         handled = super().event(e)
         if e.type() == QEvent.Type.LayoutRequest:
+            self._balance()
             # A label's font changed (长辈模式) or its text: the height this tile needs changed with it,
             # and the grid above caches that height until told.
             self.updateGeometry()
@@ -248,6 +266,28 @@ class TextTile(QPushButton):
 
     def minimumSizeHint(self) -> QSize:
         return QSize(self.minimumWidth() or 200, self.minimumHeight())
+
+
+_NO_LINE_START = "，。、；：！？）》」』”’"
+
+
+def balanced_lines(text: str, advance: Callable[[str], int], width: int) -> str:
+    """`text` as lines of about equal length that each fit `width` (by `advance`, a font's width of a string),
+    in as few lines as the width allows; unchanged when it fits, has latin words (never split) or no width yet.
+    No line starts with closing punctuation."""
+    if width <= 0 or not text or advance(text) <= width or any(c.isascii() and c.isalnum() for c in text):
+        return text
+    for lines in range(max(2, math.ceil(advance(text) / width)), len(text) + 1):
+        per = math.ceil(len(text) / lines)
+        chunks = [text[i:i + per] for i in range(0, len(text), per)]
+        for i in range(1, len(chunks)):
+            while chunks[i] and chunks[i][0] in _NO_LINE_START:
+                chunks[i - 1] += chunks[i][0]
+                chunks[i] = chunks[i][1:]
+        chunks = [c for c in chunks if c]
+        if all(advance(c) <= width for c in chunks):
+            return "\n".join(chunks)
+    return text
 
 
 def speaker_icon(colour: str = "#0B4F8A", size: int = 64) -> QIcon:

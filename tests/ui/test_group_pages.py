@@ -97,3 +97,43 @@ def test_a_service_switched_off_leaves_no_gap_and_its_heading_follows(qtbot, wor
     qtbot.wait(30)
     assert not page.counter_heading.isVisible()
     assert [t.objectName() for t in page.tiles if t.isVisible()] == [f"item_{i}" for i in kiosk_ids]
+
+
+def test_a_long_name_breaks_into_even_lines_not_a_lone_last_character(qtbot, world) -> None:
+    """居民补充养老保险参保 on two lines reads 居民补充养老 / 保险参保, never 居民补充养老保险参 / 保 (Qt wraps CJK at any
+    character): on every group page, in every orientation and mode, no wrapped name leaves one character alone."""
+    window = world.ui.window
+    lonely = []
+    wrapped = 0
+    try:
+        for orientation, elderly in COMBINATIONS:
+            window.setGeometry(0, 0, *SIZES[orientation])
+            window.set_elderly(elderly)
+            for slug, page in world.ui.group_pages.items():
+                window.go(f"group_{slug}", remember=False)
+                qtbot.wait(30)
+                for t in (t for t in page.tiles if t.isVisible()):
+                    for lbl, words in zip((t.title, t.subtitle), t.texts(), strict=True):
+                        lines = lbl.text().split("\n")
+                        assert "".join(lines) == words, "the lines are the name, nothing added or lost"
+                        wrapped += len(lines) > 1
+                        if len(lines) > 1 and min(len(x) for x in lines) < max(len(x) for x in lines) - 1:
+                            lonely.append(f"{slug} ({orientation}, 长辈模式={elderly}): {lines}")
+    finally:
+        window.set_elderly(False)
+    assert wrapped, "some names wrap in some mode (else this test shows nothing)"
+    assert not lonely, "\n".join(lonely)
+
+
+def test_balanced_lines_fit_the_width_and_keep_latin_words_whole() -> None:
+    from ui.widgets import balanced_lines
+
+    def advance(s: str) -> int:
+        return 10 * len(s)
+
+    assert balanced_lines("居民补充养老保险参保", advance, 90) == "居民补充养\n老保险参保"
+    assert balanced_lines("居民补充养老保险参保", advance, 100) == "居民补充养老保险参保"
+    assert balanced_lines("企业职工基本养老保险待遇暂停", advance, 60).split("\n") == ["企业职工基", "本养老保险", "待遇暂停"]
+    assert balanced_lines("办理失业登记，领取失业金", advance, 70) == "办理失业登记，\n领取失业金"  # no line starts with ，
+    assert balanced_lines("PSAM卡换发", advance, 30) == "PSAM卡换发"
+    assert balanced_lines("居民养老", advance, 0) == "居民养老"
