@@ -53,6 +53,11 @@ CHILD = textwrap.dedent("""
         # the whole keyboard shows: not squeezed below its keys' height, not past the page's bottom
         out["keyboard_whole"] = page.keyboard.height() >= page.keyboard.view.height() >= 300
         out["keyboard_inside"] = kb_top + page.keyboard.height() <= page.height()
+        # Qt's panel inside the view: its keys (all four rows) no higher than the view shows
+        from PySide6.QtCore import QObject
+        panel = page.keyboard.view.rootObject().findChild(QObject, "inputPanel")
+        out["panel_fits"] = 0 < panel.property("height") <= page.keyboard.view.height()
+        out["panel"] = (panel.property("width"), panel.property("height"), page.keyboard.view.height())
         print("RESULT", repr(out), flush=True)
         app.quit()
     QTimer.singleShot(300, number)
@@ -72,3 +77,4 @@ def test_a_worker_types_staff_number_and_pin_on_the_screen_keyboard(elderly: boo
     assert result["pin"] == "135790"
     assert result["keyboard_below_buttons"], "the keyboard sits under 登录"
     assert result["keyboard_whole"] and result["keyboard_inside"], "all four rows of keys on the screen"
+    assert result["panel_fits"], f"the keys' panel (w, h) and the view's height: {result['panel']}"

@@ -25,6 +25,7 @@ from ui.widgets import big_button, label
 log = logging.getLogger(__name__)
 
 KEYBOARD_HEIGHT = 360  # four rows of keys a finger hits; fits under the fields in landscape
+KEYBOARD_MAX_WIDTH = 1100  # the panel's height follows its width (≈ 0.31 ×): 1100 wide is ≈ 340 high
 
 
 class StaffPage(Page):
@@ -100,7 +101,10 @@ class StaffPage(Page):
             keyboard_factory = partial(VirtualKeyboard, height=KEYBOARD_HEIGHT)
         self.keyboard = keyboard_factory() if keyboard_factory is not None else None
         if self.keyboard is not None:
-            lay.addWidget(self.keyboard)
+            # Qt's keyboard panel is as high as about 0.31 × its width: no wider than its height allows, or the
+            # bottom rows (z … m, the space bar) fall off the view.
+            self.keyboard.setMaximumWidth(KEYBOARD_MAX_WIDTH)
+            lay.addWidget(self.keyboard, 0, Qt.AlignmentFlag.AlignHCenter)
         self.states.addWidget(self.login_panel)
 
         self.resident_panel = QWidget()
