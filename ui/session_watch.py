@@ -38,10 +38,8 @@ class SessionWarning(QFrame):
         self.setObjectName("sessionWarning")
         outer = QVBoxLayout(self)
         outer.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        box = QFrame()
+        box = self.box = QFrame()
         box.setObjectName("cardPanel")
-        box.setMinimumWidth(760)
-        box.setMaximumWidth(1000)
         lay = QVBoxLayout(box)
         lay.setContentsMargins(50, 40, 50, 40)
         lay.setSpacing(40)
@@ -66,6 +64,14 @@ class SessionWarning(QFrame):
         parent = self.parentWidget()
         if parent is not None:
             self.setGeometry(parent.rect())
+            # Sized for its text at this width: a centred box takes its plain size hint, which knows nothing of
+            # a heading wrapped onto two lines (长辈模式) — the button was then cut off at the bottom.
+            width = max(760, min(1000, parent.width() - 80))
+            self.box.setFixedWidth(width)
+            layout = self.box.layout()
+            if layout is not None:
+                layout.activate()
+                self.box.setFixedHeight(layout.totalHeightForWidth(width))
         if not self.isVisible():
             self.show()
             (self.keep if can_keep else self.understood).setFocus()

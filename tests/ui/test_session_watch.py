@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from kiosk.session import SessionPolicy
-from tests.helpers.usability import smallest_font, smallest_target, unnamed_interactive
+from tests.helpers.usability import cut_off_texts, smallest_font, smallest_target, unnamed_interactive
 from tests.ui.conftest import login_with_id_card
 from tests.ui.test_records import open_item, shot, visible_text, wait_content, wait_online
 
@@ -167,4 +167,8 @@ def test_warning_meets_the_usability_numbers(qtbot, world, watch, elderly: bool,
     assert smallest_target(watch.warning).value >= min_target
     assert watch.warning.keep.height() >= 120  # the one large button
     assert unnamed_interactive(watch.warning) == []
+    assert cut_off_texts(watch.warning) == []
+    box = watch.warning.keep.parentWidget()
+    assert box.rect().contains(watch.warning.keep.geometry()), "the whole 继续使用 button inside its box"
+    assert watch.warning.rect().contains(box.geometry()), "the box inside the screen"
     shot(world, f"session_warning_{'elderly' if elderly else 'normal'}_{'portrait' if portrait else 'landscape'}")
