@@ -1,14 +1,13 @@
-"""Fault reports (问题反映) in the console: the account's reports with their deadlines, and answering one.
+"""Fault reports (问题反映) in the console, on the seed 003 附件4 workflow of sandbox/faults.py.
 
-Kept in one module so the fault-report workflow (levels, escalation county → city → province) can
-extend who sees and answers what here. Today: a report is seen by the staff of its kiosk's area; one
-routed to the province task force (省级工作专班) is answered by a province account, one routed to the
-county bureau (县级人社局) by the county's (or the city's or province's) staff.
+An account sees the reports of its area (county: its own; city: its counties'; province: all) with the level
+each is at, its answer-due time, overdue / escalated marks and its history. It answers or forwards one level
+up (上报) only what is at its own level: county account → 县人社部门, city → 市人社部门, province → 省工作专班.
+Everything, refusals included, goes to the console's audit trail.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -16,12 +15,14 @@ from sqlalchemy import select
 from sandbox import db
 from sandbox.console.audit import ConsoleAuditTrail
 from sandbox.console.messages import ERRORS
-from sandbox.console.scope import Role, Staff, kiosk_clause
+from sandbox.console.scope import Role, Staff, counties_of, kiosk_clause
+from sandbox.faults import CITY, COUNTY, PROVINCE, Answerer, FaultError, FaultRow, State
 from sandbox.service import Platform, conflict_retried
 
-PROVINCE_DESK = "省级工作专班"
 MAX_ANSWER = 2000
-STATUSES = ("open", "answered", "all")
+MAX_NOTE = 500
+STATES = ("open", "overdue", "escalated", "answered", "all")
+LEVEL_OF_ROLE = {Role.COUNTY: COUNTY, Role.CITY: CITY, Role.PROVINCE: PROVINCE}
 
 
 class ReportNotInScope(LookupError):
@@ -29,62 +30,39 @@ class ReportNotInScope(LookupError):
 
 
 class AnswerRefused(ValueError):
-    """The answer cannot be recorded as given; the message says why in Chinese."""
+    """The answer or forward cannot be recorded as given; the message says why in Chinese."""
 
 
-@dataclass(frozen=True)
-class ReportRow:
-    """One report as the list shows it."""
-
-    report_no: str
-    kiosk_id: str
-    kiosk_name: str
-    county: str | None
-    town: str | None
-    category: str
-    description: str
-    suggestion: str
-    routed_to: str
-    created_at: float
-    response: str | None
-    deadline: str | None
-    answered_at: float | None
-    answerable: bool
-
-    @property
-    def answered(self) -> bool:
-        return self.response is not None
+def level_of(staff: Staff) -> str:
+    """The workflow level this account acts for."""
+    return LEVEL_OF_ROLE[staff.role]
 
 
-def may_answer(staff: Staff, routed_to: str) -> bool:
-    """Whether this account answers reports routed to `routed_to` (its area is checked separately)."""
-    return staff.role is Role.PROVINCE or routed_to != PROVINCE_DESK
+def answerer(staff: Staff) -> Answerer:
+    """Who the kiosk and the history read as having answered: the staff's name (or login) and level."""
+    return Answerer((staff.display_name or staff.login)[:100], level_of(staff))
 
 
 class FaultDesk:
-    """Scoped fault reports and their answers (through Platform.answer_fault, which the kiosk reads back)."""
+    """Scoped fault reports, answered and forwarded through Platform.faults (which the kiosk reads back)."""
 
     def __init__(self, platform: Platform, audit: ConsoleAuditTrail) -> None:
         self._platform = platform
         self._audit = audit
 
-    def reports(self, staff: Staff, status: str = "open", limit: int = 200) -> list[ReportRow]:
-        """The reports of the account's kiosks, unanswered first then newest first."""
-        stmt = (select(db.FaultReport, db.Kiosk).join(db.Kiosk, db.Kiosk.kiosk_id == db.FaultReport.kiosk_id)
-                .where(kiosk_clause(staff)))
-        if status == "open":
-            stmt = stmt.where(db.FaultReport.response.is_(None))
-        elif status == "answered":
-            stmt = stmt.where(db.FaultReport.response.is_not(None))
-        stmt = stmt.order_by(db.FaultReport.created_at.desc(), db.FaultReport.report_no.desc()).limit(limit)
+    def areas(self, staff: Staff) -> list[str] | None:
+        """The counties whose reports the account sees (None: all, the province)."""
         with self._platform.Session() as s:
-            rows = [ReportRow(r.report_no, k.kiosk_id, k.name, k.county, k.town, r.category, r.description,
-                              r.suggestion, r.routed_to, r.created_at, r.response, r.deadline, r.answered_at,
-                              may_answer(staff, r.routed_to)) for r, k in s.execute(stmt).all()]
+            return counties_of(s, staff)
+
+    def reports(self, staff: Staff, state: str = "open") -> list[FaultRow]:
+        """The account's reports in `state` (one of STATES), unanswered first, then newest first."""
+        wanted: State | None = None if state == "all" else state  # type: ignore[assignment]
+        rows = self._platform.fault_reports_for(self.areas(staff), wanted)
         return sorted(rows, key=lambda r: r.answered)  # stable: newest first within each group
 
-    def answer(self, staff: Staff, report_no: str, response: str, deadline: str | None) -> dict[str, str]:
-        """Answer a report of the account's area (audited); ReportNotInScope / AnswerRefused otherwise."""
+    def answer(self, staff: Staff, report_no: str, response: str, deadline: str | None) -> dict[str, object]:
+        """Answer a report at the account's level (audited); ReportNotInScope / AnswerRefused otherwise."""
         response = response.strip()
         if not response:
             raise AnswerRefused(ERRORS["answer_blank"])
@@ -96,26 +74,47 @@ class FaultDesk:
                 date.fromisoformat(deadline)
             except ValueError as exc:
                 raise AnswerRefused(ERRORS["deadline_bad"]) from exc
-        with self._platform.Session() as s:
-            found = s.execute(select(db.FaultReport.routed_to, db.Kiosk.kiosk_id, db.Kiosk.city, db.Kiosk.county)
-                              .join(db.Kiosk, db.Kiosk.kiosk_id == db.FaultReport.kiosk_id)
-                              .where(db.FaultReport.report_no == report_no, kiosk_clause(staff))).first()
-        if found is None:
-            self._record(staff, report_no, "refused", None, None, None, {"reason": "not_in_scope"})
-            raise ReportNotInScope(report_no)
-        routed_to, kiosk_id, city, county = found
-        if not may_answer(staff, routed_to):
-            self._record(staff, report_no, "refused", kiosk_id, city, county, {"reason": "not_their_desk"})
-            raise AnswerRefused(ERRORS["not_answerable"].format(desk=routed_to))
-        answered = self._platform.answer_fault(report_no, response, deadline)
-        self._record(staff, report_no, "ok", kiosk_id, city, county,
+        where = self._in_scope(staff, report_no, "answer_fault")
+        try:
+            answered = self._platform.faults.answer(report_no, answerer(staff), response, deadline)
+        except FaultError as exc:
+            self._record(staff, report_no, "answer_fault", "refused", where, {"reason": "not_at_level"})
+            raise AnswerRefused(exc.message) from exc
+        self._record(staff, report_no, "answer_fault", "ok", where,
                      {"response": response, "deadline": answered["deadline"]})
         return answered
 
+    def forward(self, staff: Staff, report_no: str, note: str) -> str:
+        """Pass a report at the account's level one level up (上报, audited); returns the level it went to."""
+        note = note.strip()
+        if not note:
+            raise AnswerRefused(ERRORS["forward_blank"])
+        if len(note) > MAX_NOTE:
+            raise AnswerRefused(ERRORS["forward_too_long"].format(max=MAX_NOTE))
+        where = self._in_scope(staff, report_no, "forward_fault")
+        try:
+            step = self._platform.faults.forward(report_no, answerer(staff), note)
+        except FaultError as exc:
+            self._record(staff, report_no, "forward_fault", "refused", where, {"reason": "not_at_level"})
+            raise AnswerRefused(exc.message) from exc
+        self._record(staff, report_no, "forward_fault", "ok", where, {"note": note, "to_level": step.to_level})
+        return step.to_level
+
+    def _in_scope(self, staff: Staff, report_no: str, action: str) -> tuple[str, str | None, str | None]:
+        with self._platform.Session() as s:
+            found = s.execute(select(db.Kiosk.kiosk_id, db.Kiosk.city, db.Kiosk.county)
+                              .join(db.FaultReport, db.Kiosk.kiosk_id == db.FaultReport.kiosk_id)
+                              .where(db.FaultReport.report_no == report_no, kiosk_clause(staff))).first()
+        if found is None:
+            self._record(staff, report_no, action, "refused", None, {"reason": "not_in_scope"})
+            raise ReportNotInScope(report_no)
+        return found[0], found[1], found[2]
+
     @conflict_retried
-    def _record(self, staff: Staff, report_no: str, outcome: str, kiosk_id: str | None, city: str | None,
-                county: str | None, detail: dict[str, object]) -> None:
+    def _record(self, staff: Staff, report_no: str, action: str, outcome: str,
+                where: tuple[str, str | None, str | None] | None, detail: dict[str, object]) -> None:
+        kiosk_id, city, county = where if where is not None else (None, None, None)
         with self._platform.write_lock, self._platform.Session.begin() as s:
-            self._audit.add(s, login=staff.login, staff=staff, action="answer_fault", outcome=outcome,
+            self._audit.add(s, login=staff.login, staff=staff, action=action, outcome=outcome,
                             kiosk_id=kiosk_id, city=city, county=county,
                             detail={"report_no": report_no[:40], **detail})

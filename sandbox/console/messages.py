@@ -38,6 +38,12 @@ ACTION_NAMES = {
     "push_setting": "推送设置",
     "push_setting_county": "向全县推送设置",
     "answer_fault": "答复问题反映",
+    "forward_fault": "上报问题反映",
+    "add_release": "登记版本",
+    "rollout_start": "开始发布",
+    "rollout_pause": "暂停发布",
+    "rollout_resume": "继续发布",
+    "rollout_stop": "停止发布",
     "rollout": "发布调整",
 }
 
@@ -55,6 +61,11 @@ DETAIL_NAMES = {
     "reason": "原因",
     "failures": "连续输错次数",
     "locked_until": "锁定到",
+    "note": "说明",
+    "to_level": "上报到",
+    "version": "版本",
+    "stage": "范围",
+    "message": "原因",
 }
 REASON_NAMES = {
     "unknown_login": "账号不存在",
@@ -63,6 +74,9 @@ REASON_NAMES = {
     "disabled": "账号已停用",
     "not_in_scope": "不在管辖范围内",
     "not_their_desk": "不归本级答复",
+    "not_at_level": "不在本级办理",
+    "not_province": "只有省级账号能调整发布",
+    "rollout_refused": "发布调整不成立",
 }
 
 ERRORS = {
@@ -85,6 +99,12 @@ ERRORS = {
     "deadline_bad": "办理期限应为日期，例如 2026-12-31",
     "form_too_large": "提交的内容过多",
     "not_answerable": "这条问题反映由{desk}答复，您的账号不能答复",
+    "forward_blank": "请说明为什么本级无法解决",
+    "forward_too_long": "上报说明不能超过{max}个字",
+    "rollout_not_province": "只有省级账号能登记版本和调整发布，您的账号只能查看",
+    "rollout_bad_percent": "比例应为大于0、不超过100的数字",
+    "rollout_no_target": "请选择一种发布范围：比例、县或一台自助机",
+    "rollout_refused": "发布调整未成功：{message}",
 }
 
 NOTICES = {
@@ -92,6 +112,39 @@ NOTICES = {
     "pushed_cleared": "已撤销，自助机下次上报心跳时恢复本机设置",
     "pushed_county": "已推送到{county}的{count}台自助机，各机下次上报心跳时生效",
     "answered": "已答复，自助机的“问题反映”页将显示答复",
+    "forwarded": "已上报上一级办理",
+    "rollout_done": "发布已调整，自助机下次上报心跳时生效",
+    "release_added": "版本已登记",
+}
+
+# the fault list's filters and the steps of a report's history (sandbox/faults.py's event names)
+FAULT_STATE_NAMES = {
+    "open": "待答复",
+    "overdue": "已超时",
+    "escalated": "已升级",
+    "answered": "已答复",
+    "all": "全部",
+}
+FAULT_EVENT_NAMES = {
+    "submitted": "自助机提交",
+    "escalated": "到期未答复，自动上报",
+    "forwarded": "本级无法解决，上报",
+    "answered": "答复",
+}
+
+# the 发布 page
+ROLLOUT_STATE_NAMES = {
+    None: "未发布",
+    "active": "发布中",
+    "paused": "已暂停",
+    "stopped": "已停止",
+}
+ROLLOUT_GROUP_NAMES = {
+    "running": "正在运行",
+    "told": "已通知升级",
+    "failed": "升级失败",
+    "rolled_back": "已回退",
+    "rollback_failed": "回退失败（需技术人员到场）",
 }
 
 # CLI (python -m sandbox add-console-staff): the operator reads these in a terminal

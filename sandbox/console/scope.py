@@ -9,7 +9,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, true
+from sqlalchemy import ColumnElement, select, true
+from sqlalchemy.orm import Session
 
 from sandbox import db
 
@@ -57,3 +58,13 @@ def may_push_to_county(staff: Staff, county: str, county_city: str | None) -> bo
     if staff.role is Role.CITY:
         return county_city == staff.area
     return county == staff.area
+
+
+def counties_of(s: Session, staff: Staff) -> list[str] | None:
+    """The counties of the account's area (None: all, the province) — for queries that go by county name."""
+    if staff.role is Role.PROVINCE:
+        return None
+    if staff.role is Role.COUNTY:
+        return [staff.area]
+    return sorted(c for c in s.scalars(select(db.Kiosk.county).distinct()
+                                       .where(kiosk_clause(staff), db.Kiosk.county.is_not(None))) if c)

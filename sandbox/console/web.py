@@ -23,7 +23,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from sandbox.console.accounts import MAX_SESSION_S, ActiveSession, ConsoleAccounts, LoginRefused
 from sandbox.console.audit import ConsoleAuditTrail
-from sandbox.console.faults import STATUSES, AnswerRefused, FaultDesk, ReportNotInScope
+from sandbox.console.faults import STATES as FAULT_STATES
+from sandbox.console.faults import AnswerRefused, FaultDesk, ReportNotInScope, level_of
 from sandbox.console.fleet import (
     PUSHABLE,
     SERVICE_GROUPS,
@@ -38,14 +39,20 @@ from sandbox.console.messages import (
     DETAIL_NAMES,
     DEVICE_NAMES,
     ERRORS,
+    FAULT_EVENT_NAMES,
+    FAULT_STATE_NAMES,
     NOTICES,
     OUTBOX_NAMES,
     OUTCOME_NAMES,
     REASON_NAMES,
     ROLE_NAMES,
+    ROLLOUT_GROUP_NAMES,
+    ROLLOUT_STATE_NAMES,
     SETTING_NAMES,
     STATE_NAMES,
 )
+from sandbox.console.releases import NotProvince, ReleaseDesk, RolloutRefused
+from sandbox.console.scope import Role
 from sandbox.service import CHINA_TZ, Platform
 
 log = logging.getLogger(__name__)
@@ -86,14 +93,27 @@ def _when(ts: float | None) -> str:
     return datetime.fromtimestamp(ts, tz=CHINA_TZ).strftime("%Y-%m-%d %H:%M")
 
 
+def _iso_when(text: str | None) -> str:
+    """An ISO 8601 time of the fault workflow (China time) as the pages show times."""
+    if not text:
+        return "—"
+    try:
+        return datetime.fromisoformat(text).astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return text
+
+
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["when"] = _when
+    env.filters["iso_when"] = _iso_when
     env.globals.update(prefix=PREFIX, role_names=ROLE_NAMES, device_names=DEVICE_NAMES, state_names=STATE_NAMES,
                        setting_names=SETTING_NAMES, action_names=ACTION_NAMES, outcome_names=OUTCOME_NAMES,
                        detail_names=DETAIL_NAMES, reason_names=REASON_NAMES, outbox_names=OUTBOX_NAMES,
-                       service_groups=SERVICE_GROUPS)
+                       service_groups=SERVICE_GROUPS, fault_state_names=FAULT_STATE_NAMES,
+                       fault_event_names=FAULT_EVENT_NAMES, rollout_state_names=ROLLOUT_STATE_NAMES,
+                       rollout_group_names=ROLLOUT_GROUP_NAMES)
     return env
 
 
@@ -133,6 +153,7 @@ def create_console_app(platform: Platform, settings: ConsoleSettings | None = No
     accounts = ConsoleAccounts(platform, audit)
     fleet = Fleet(platform, audit)
     desk = FaultDesk(platform, audit)
+    releases = ReleaseDesk(platform, audit)
     env = _environment()
     app = FastAPI(title="fleet console", openapi_url=None, docs_url=None, redoc_url=None)
 
@@ -224,8 +245,9 @@ def create_console_app(platform: Platform, settings: ConsoleSettings | None = No
             detail = fleet.detail(session.staff, kiosk_id)
         except NotInScope:
             return page("error.html", 404, session, message=ERRORS["not_found"])
+        wish = platform.rollouts.plan().settings_for(kiosk_id, detail.settings, detail.last_update or {}).get("update")
         return page("kiosk.html", status, session, detail=detail, age=age_text(detail.row.last_seen, platform.clock()),
-                    error=error, notice=notice)
+                    wish=wish if isinstance(wish, Mapping) else None, error=error, notice=notice)
 
     @app.get("/kiosks/{kiosk_id}")
     def kiosk(request: Request, kiosk_id: str, notice: str = "") -> Response:
@@ -293,18 +315,19 @@ def create_console_app(platform: Platform, settings: ConsoleSettings | None = No
         return page("push.html", session=session, counties=counties, county=county, error=None,
                     notice=NOTICES["pushed_county"].format(county=county, count=count))
 
-    def faults_page(session: ActiveSession, status: str, code: int = 200, error: str | None = None,
+    def faults_page(session: ActiveSession, state: str, code: int = 200, error: str | None = None,
                     notice: str | None = None, report_no: str = "") -> Response:
-        status = status if status in STATUSES else "open"
-        return page("faults.html", code, session, reports=desk.reports(session.staff, status), status=status,
-                    error=error, notice=notice, report_no=report_no, today=platform.today().isoformat())
+        state = state if state in FAULT_STATES else "open"
+        return page("faults.html", code, session, reports=desk.reports(session.staff, state), state=state,
+                    states=FAULT_STATES, my_level=level_of(session.staff), error=error, notice=notice,
+                    report_no=report_no, today=platform.today().isoformat())
 
     @app.get("/faults")
-    def faults(request: Request, status: str = "open", notice: str = "") -> Response:
+    def faults(request: Request, state: str = "open", notice: str = "") -> Response:
         session = session_of(request)
         if session is None:
             return to_login(request)
-        return faults_page(session, status, notice=NOTICES.get(notice))
+        return faults_page(session, state, notice=NOTICES.get(notice))
 
     @app.post("/faults/{report_no}/answer")
     async def answer(request: Request, report_no: str) -> Response:
@@ -320,7 +343,68 @@ def create_console_app(platform: Platform, settings: ConsoleSettings | None = No
             return faults_page(session, "open", 400, error=str(exc), report_no=report_no)
         except ReportNotInScope:
             return page("error.html", 404, session, message=ERRORS["report_not_found"])
-        return redirect("/faults", status="answered", notice="answered")
+        return redirect("/faults", state="answered", notice="answered")
+
+    @app.post("/faults/{report_no}/forward")
+    async def forward(request: Request, report_no: str) -> Response:
+        session = session_of(request)
+        if session is None:
+            return to_login(request)
+        form = await checked_form(request, session)
+        if isinstance(form, Response):
+            return form
+        try:
+            desk.forward(session.staff, report_no, _one(form, "note"))
+        except AnswerRefused as exc:
+            return faults_page(session, "open", 400, error=str(exc), report_no=report_no)
+        except ReportNotInScope:
+            return page("error.html", 404, session, message=ERRORS["report_not_found"])
+        return redirect("/faults", state="escalated", notice="forwarded")
+
+    def releases_page(session: ActiveSession, code: int = 200, error: str | None = None,
+                      notice: str | None = None) -> Response:
+        return page("releases.html", code, session, views=releases.view(session.staff),
+                    steering=session.staff.role is Role.PROVINCE, error=error, notice=notice)
+
+    @app.get("/releases")
+    def releases_list(request: Request, notice: str = "") -> Response:
+        session = session_of(request)
+        if session is None:
+            return to_login(request)
+        return releases_page(session, notice=NOTICES.get(notice))
+
+    @app.post("/releases")
+    async def release_add(request: Request) -> Response:
+        session = session_of(request)
+        if session is None:
+            return to_login(request)
+        form = await checked_form(request, session)
+        if isinstance(form, Response):
+            return form
+        try:
+            releases.add_release(session.staff, _one(form, "version"), _one(form, "notes"))
+        except NotProvince as exc:
+            return releases_page(session, 403, error=str(exc))
+        except RolloutRefused as exc:
+            return releases_page(session, 400, error=str(exc))
+        return redirect("/releases", notice="release_added")
+
+    @app.post("/releases/{version}/{action}")
+    async def rollout_action(request: Request, version: str, action: str) -> Response:
+        session = session_of(request)
+        if session is None:
+            return to_login(request)
+        form = await checked_form(request, session)
+        if isinstance(form, Response):
+            return form
+        try:
+            releases.act(session.staff, action, version, percent=_one(form, "percent"), county=_one(form, "county"),
+                         kiosk=_one(form, "kiosk"))
+        except NotProvince as exc:
+            return releases_page(session, 403, error=str(exc))
+        except RolloutRefused as exc:
+            return releases_page(session, 400, error=str(exc))
+        return redirect("/releases", notice="rollout_done")
 
     @app.get("/audit")
     def audit_page(request: Request) -> Response:
