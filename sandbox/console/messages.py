@@ -49,6 +49,13 @@ ACTION_NAMES = {
 
 OUTCOME_NAMES = {"ok": "成功", "refused": "被拒绝"}
 
+# what the kiosk's updater last did (the heartbeat's update.last_outcome, kiosk/updates)
+UPDATE_OUTCOME_NAMES = {
+    "installed": "已升级", "rolled_back": "升级失败，已回退", "rollback_failed": "回退失败（需技术人员到场）",
+    "up_to_date": "已是最新", "held": "保持当前版本", "deferred": "有人在用，下次再升级", "skipped_failed": "跳过失败过的版本",
+    "refused": "软件源不可用（签名不对或连不上）", "failed": "升级失败",
+}
+
 # the audit page's words for what an entry's detail holds
 DETAIL_NAMES = {
     "key": "设置",

@@ -50,6 +50,7 @@ from sandbox.console.messages import (
     ROLLOUT_STATE_NAMES,
     SETTING_NAMES,
     STATE_NAMES,
+    UPDATE_OUTCOME_NAMES,
 )
 from sandbox.console.releases import NotProvince, ReleaseDesk, RolloutRefused
 from sandbox.console.scope import Role
@@ -113,7 +114,8 @@ def _environment() -> Environment:
                        detail_names=DETAIL_NAMES, reason_names=REASON_NAMES, outbox_names=OUTBOX_NAMES,
                        service_groups=SERVICE_GROUPS, fault_state_names=FAULT_STATE_NAMES,
                        fault_event_names=FAULT_EVENT_NAMES, rollout_state_names=ROLLOUT_STATE_NAMES,
-                       rollout_group_names=ROLLOUT_GROUP_NAMES)
+                       rollout_group_names=ROLLOUT_GROUP_NAMES,
+                       update_outcome_names=UPDATE_OUTCOME_NAMES)
     return env
 
 

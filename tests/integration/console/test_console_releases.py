@@ -108,6 +108,7 @@ def test_the_kiosk_page_shows_its_release_and_what_the_rollout_tells_it(gateway:
     browser.login("dt-li")
     page = browser.get(f"/kiosks/{YG_KIOSK}").text
     assert "已安装 1.5.0" in page and "升级失败的版本：1.6.0" in page and "保持当前版本" in page
+    assert "最近更新：升级失败，已回退 1.6.0" in page and "rolled_back" not in page, "the updater's outcome in Chinese"
     platform.heartbeat(TZ_KIOSK, _beat("1.5.0"))
     page = browser.get(f"/kiosks/{TZ_KIOSK}").text
     assert "已安装 1.5.0" in page and "通知升级到 1.6.0" in page
