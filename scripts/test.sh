@@ -12,7 +12,7 @@ export PYTHONDONTWRITEBYTECODE=1
 # rule fails the command before any test runs (tests/unit/test_import_contracts.py shows it does).
 PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}" .venv/bin/lint-imports --no-cache
 set +e
-.venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+.venv/bin/python -m pytest -q -p no:cacheprovider --durations=40 "$@"
 rc=$?
 set -e
 if [ $rc -eq 5 ]; then echo "test.sh: no tests were collected" >&2; exit 1; fi
