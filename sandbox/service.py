@@ -13,7 +13,7 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -144,6 +144,17 @@ def kiosk_status(heartbeat: dict[str, Any] | None, last_seen: float | None, now:
     else:
         status = "attention" if problems else "ok"
     return {"status": status, "problems": problems}
+
+
+def with_pushed_setting(settings: Mapping[str, Any] | None, key: str, value: Any) -> dict[str, Any]:
+    """A kiosk's pushed settings with one key set (value not None) or cleared (None): a new dict, so the
+    ORM sees the JSON column change."""
+    changed = dict(settings or {})
+    if value is None:
+        changed.pop(key, None)
+    else:
+        changed[key] = value
+    return changed
 
 
 class Platform:
@@ -315,13 +326,8 @@ class Platform:
             kiosk = s.get(db.Kiosk, kiosk_id, with_for_update=True)
             if kiosk is None:
                 raise ApiError("NOT_FOUND", f"没有这台自助机：{kiosk_id}")
-            settings = dict(kiosk.settings or {})
-            if value is None:
-                settings.pop(key, None)
-            else:
-                settings[key] = value
-            kiosk.settings = settings
-            return settings
+            kiosk.settings = with_pushed_setting(kiosk.settings, key, value)
+            return kiosk.settings
 
     def list_kiosks(self) -> list[dict[str, Any]]:
         """Every kiosk with its last heartbeat and a one-word health the county can scan (fleet view)."""

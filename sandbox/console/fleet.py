@@ -18,7 +18,7 @@ from sandbox.console.audit import ConsoleAuditTrail
 from sandbox.console.messages import ERRORS
 from sandbox.console.scope import Staff, kiosk_clause, may_push_to_county
 from sandbox.fleet_health import BACKLOG_QUEUED, DeviceProblem, HeartbeatHealth, read_health
-from sandbox.service import SILENT_AFTER_S, Platform, conflict_retried
+from sandbox.service import SILENT_AFTER_S, Platform, conflict_retried, with_pushed_setting
 
 log = logging.getLogger(__name__)
 
@@ -190,11 +190,7 @@ class Fleet:
                 refused = True
             else:
                 refused = False
-                settings = dict(scoped.settings or {})
-                if value is None:
-                    settings.pop(key, None)
-                else:
-                    settings[key] = value
+                settings = with_pushed_setting(scoped.settings, key, value)
                 scoped.settings = settings
                 self._audit.add(s, login=staff.login, staff=staff, action="push_setting", kiosk_id=kiosk_id,
                                 city=scoped.city, county=scoped.county, detail={"key": key, "value": value})
@@ -215,12 +211,7 @@ class Fleet:
             else:
                 allowed = True
                 for k in kiosks:
-                    settings = dict(k.settings or {})
-                    if value is None:
-                        settings.pop(key, None)
-                    else:
-                        settings[key] = value
-                    k.settings = settings
+                    k.settings = with_pushed_setting(k.settings, key, value)
                 self._audit.add(s, login=staff.login, staff=staff, action="push_setting_county", city=city,
                                 county=county, detail={"key": key, "value": value, "kiosks": len(kiosks)})
         if not allowed:

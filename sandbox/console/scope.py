@@ -33,22 +33,21 @@ class Staff:
     area: str
 
 
-def kiosk_clause(staff: Staff) -> ColumnElement[bool]:
-    """The kiosks this account may see and act on."""
+def _area_clause(staff: Staff, table: type[db.Kiosk] | type[db.ConsoleAudit]) -> ColumnElement[bool]:
     if staff.role is Role.PROVINCE:
         return true()
-    if staff.role is Role.CITY:
-        return db.Kiosk.city == staff.area
-    return db.Kiosk.county == staff.area
+    column = table.city if staff.role is Role.CITY else table.county
+    return column == staff.area
+
+
+def kiosk_clause(staff: Staff) -> ColumnElement[bool]:
+    """The kiosks this account may see and act on."""
+    return _area_clause(staff, db.Kiosk)
 
 
 def audit_clause(staff: Staff) -> ColumnElement[bool]:
     """The console audit entries this account may read (those concerning its own area)."""
-    if staff.role is Role.PROVINCE:
-        return true()
-    if staff.role is Role.CITY:
-        return db.ConsoleAudit.city == staff.area
-    return db.ConsoleAudit.county == staff.area
+    return _area_clause(staff, db.ConsoleAudit)
 
 
 def may_push_to_county(staff: Staff, county: str, county_city: str | None) -> bool:

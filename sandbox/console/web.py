@@ -10,14 +10,14 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -86,6 +86,30 @@ class ConsoleSettings:
 
 class FormTooLarge(ValueError):
     """A form body over MAX_FORM bytes."""
+
+
+class _LoginNeeded(Exception):
+    """No live session behind the request's cookie (expired: there was a cookie, now stale)."""
+
+    def __init__(self, expired: bool) -> None:
+        super().__init__("login needed")
+        self.expired = expired
+
+
+class _FormRefused(Exception):
+    """A POST refused before its handler runs (too large, CSRF mismatch): the page that says so."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__("form refused")
+        self.response = response
+
+
+@dataclass(frozen=True)
+class _Posted:
+    """A logged-in staff member's form, its CSRF token checked."""
+
+    session: ActiveSession
+    form: dict[str, list[str]]
 
 
 def _when(ts: float | None) -> str:
@@ -171,22 +195,34 @@ def create_console_app(platform: Platform, settings: ConsoleSettings | None = No
     def session_of(request: Request) -> ActiveSession | None:
         return accounts.session(request.cookies.get(COOKIE))
 
-    def to_login(request: Request) -> RedirectResponse:
-        expired = bool(request.cookies.get(COOKIE))
-        response = redirect("/login", **({"expired": "1"} if expired else {}))
-        if expired:
-            response.delete_cookie(COOKIE, path=PREFIX)
-        return response
+    def signed_in(request: Request) -> ActiveSession:
+        """The dependency of every staff page: the live session, or off to the login page."""
+        session = session_of(request)
+        if session is None:
+            raise _LoginNeeded(expired=bool(request.cookies.get(COOKIE)))
+        return session
 
-    async def checked_form(request: Request, session: ActiveSession) -> dict[str, list[str]] | Response:
+    async def staff_form(request: Request, session: ActiveSession = Depends(signed_in)) -> _Posted:
+        """The dependency of every staff POST: the bounded form with its CSRF token checked."""
         try:
             form = await read_form(request)
         except FormTooLarge:
-            return page("error.html", 413, session, message=ERRORS["form_too_large"])
+            raise _FormRefused(page("error.html", 413, session, message=ERRORS["form_too_large"])) from None
         if not secrets.compare_digest(_one(form, "csrf"), session.csrf_token):
             log.info("console form refused: CSRF token mismatch")
-            return page("error.html", 403, session, message=ERRORS["csrf"])
-        return form
+            raise _FormRefused(page("error.html", 403, session, message=ERRORS["csrf"]))
+        return _Posted(session, form)
+
+    @app.exception_handler(_LoginNeeded)
+    def to_login(request: Request, exc: _LoginNeeded) -> Response:
+        response = redirect("/login", **({"expired": "1"} if exc.expired else {}))
+        if exc.expired:
+            response.delete_cookie(COOKIE, path=PREFIX)
+        return response
+
+    @app.exception_handler(_FormRefused)
+    def refused(request: Request, exc: _FormRefused) -> Response:
+        return exc.response
 
     @app.get("/")
     def home(request: Request) -> Response:
@@ -215,23 +251,14 @@ def create_console_app(platform: Platform, settings: ConsoleSettings | None = No
         return response
 
     @app.post("/logout")
-    async def logout(request: Request) -> Response:
-        session = session_of(request)
-        if session is None:
-            return to_login(request)
-        form = await checked_form(request, session)
-        if isinstance(form, Response):
-            return form
-        accounts.logout(request.cookies.get(COOKIE, ""), session.staff)
+    def logout(request: Request, post: _Posted = Depends(staff_form)) -> Response:
+        accounts.logout(request.cookies.get(COOKIE, ""), post.session.staff)
         response = redirect("/login")
         response.delete_cookie(COOKIE, path=PREFIX)
         return response
 
     @app.get("/kiosks")
-    def kiosks(request: Request, county: str = "", town: str = "", state: str = "", page_no: int = 1) -> Response:
-        session = session_of(request)
-        if session is None:
-            return to_login(request)
+    def kiosks(county: str = "", town: str = "", state: str = "", page_no: int = 1, session: ActiveSession = Depends(signed_in)) -> Response:
         state = state if state in STATES else ""
         listing = fleet.kiosks(session.staff, county=county or None, town=town or None, state=state or None,
                                page=page_no)
@@ -252,20 +279,12 @@ def create_console_app(platform: Platform, settings: ConsoleSettings | None = No
                     wish=wish if isinstance(wish, Mapping) else None, error=error, notice=notice)
 
     @app.get("/kiosks/{kiosk_id}")
-    def kiosk(request: Request, kiosk_id: str, notice: str = "") -> Response:
-        session = session_of(request)
-        if session is None:
-            return to_login(request)
+    def kiosk(kiosk_id: str, notice: str = "", session: ActiveSession = Depends(signed_in)) -> Response:
         return kiosk_page(session, kiosk_id, notice=NOTICES.get(notice))
 
     @app.post("/kiosks/{kiosk_id}/settings")
-    async def push(request: Request, kiosk_id: str) -> Response:
-        session = session_of(request)
-        if session is None:
-            return to_login(request)
-        form = await checked_form(request, session)
-        if isinstance(form, Response):
-            return form
+    def push(kiosk_id: str, post: _Posted = Depends(staff_form)) -> Response:
+        session, form = post.session, post.form
         key = _one(form, "key")
         try:
             if key not in PUSHABLE:
@@ -281,21 +300,13 @@ def create_console_app(platform: Platform, settings: ConsoleSettings | None = No
         return redirect(f"/kiosks/{kiosk_id}", notice="pushed" if value is not None else "pushed_cleared")
 
     @app.get("/push")
-    def push_county_form(request: Request) -> Response:
-        session = session_of(request)
-        if session is None:
-            return to_login(request)
+    def push_county_form(session: ActiveSession = Depends(signed_in)) -> Response:
         counties = fleet.kiosks(session.staff).counties
         return page("push.html", session=session, counties=counties, county="", error=None, notice=None)
 
     @app.post("/push")
-    async def push_county(request: Request) -> Response:
-        session = session_of(request)
-        if session is None:
-            return to_login(request)
-        form = await checked_form(request, session)
-        if isinstance(form, Response):
-            return form
+    def push_county(post: _Posted = Depends(staff_form)) -> Response:
+        session, form = post.session, post.form
         county, key = _one(form, "county"), _one(form, "key")
         counties = fleet.kiosks(session.staff).counties
         try:
@@ -325,20 +336,12 @@ def create_console_app(platform: Platform, settings: ConsoleSettings | None = No
                     report_no=report_no, today=platform.today().isoformat())
 
     @app.get("/faults")
-    def faults(request: Request, state: str = "open", notice: str = "") -> Response:
-        session = session_of(request)
-        if session is None:
-            return to_login(request)
+    def faults(state: str = "open", notice: str = "", session: ActiveSession = Depends(signed_in)) -> Response:
         return faults_page(session, state, notice=NOTICES.get(notice))
 
     @app.post("/faults/{report_no}/answer")
-    async def answer(request: Request, report_no: str) -> Response:
-        session = session_of(request)
-        if session is None:
-            return to_login(request)
-        form = await checked_form(request, session)
-        if isinstance(form, Response):
-            return form
+    def answer(report_no: str, post: _Posted = Depends(staff_form)) -> Response:
+        session, form = post.session, post.form
         try:
             desk.answer(session.staff, report_no, _one(form, "response"), _one(form, "deadline"))
         except AnswerRefused as exc:
@@ -348,13 +351,8 @@ def create_console_app(platform: Platform, settings: ConsoleSettings | None = No
         return redirect("/faults", state="answered", notice="answered")
 
     @app.post("/faults/{report_no}/forward")
-    async def forward(request: Request, report_no: str) -> Response:
-        session = session_of(request)
-        if session is None:
-            return to_login(request)
-        form = await checked_form(request, session)
-        if isinstance(form, Response):
-            return form
+    def forward(report_no: str, post: _Posted = Depends(staff_form)) -> Response:
+        session, form = post.session, post.form
         try:
             desk.forward(session.staff, report_no, _one(form, "note"))
         except AnswerRefused as exc:
@@ -369,50 +367,33 @@ def create_console_app(platform: Platform, settings: ConsoleSettings | None = No
                     steering=session.staff.role is Role.PROVINCE, error=error, notice=notice)
 
     @app.get("/releases")
-    def releases_list(request: Request, notice: str = "") -> Response:
-        session = session_of(request)
-        if session is None:
-            return to_login(request)
+    def releases_list(notice: str = "", session: ActiveSession = Depends(signed_in)) -> Response:
         return releases_page(session, notice=NOTICES.get(notice))
 
-    @app.post("/releases")
-    async def release_add(request: Request) -> Response:
-        session = session_of(request)
-        if session is None:
-            return to_login(request)
-        form = await checked_form(request, session)
-        if isinstance(form, Response):
-            return form
+    def release_change(session: ActiveSession, change: Callable[[], object], notice: str) -> Response:
         try:
-            releases.add_release(session.staff, _one(form, "version"), _one(form, "notes"))
+            change()
         except NotProvince as exc:
             return releases_page(session, 403, error=str(exc))
         except RolloutRefused as exc:
             return releases_page(session, 400, error=str(exc))
-        return redirect("/releases", notice="release_added")
+        return redirect("/releases", notice=notice)
+
+    @app.post("/releases")
+    def release_add(post: _Posted = Depends(staff_form)) -> Response:
+        staff, form = post.session.staff, post.form
+        return release_change(post.session, lambda: releases.add_release(
+            staff, _one(form, "version"), _one(form, "notes")), "release_added")
 
     @app.post("/releases/{version}/{action}")
-    async def rollout_action(request: Request, version: str, action: str) -> Response:
-        session = session_of(request)
-        if session is None:
-            return to_login(request)
-        form = await checked_form(request, session)
-        if isinstance(form, Response):
-            return form
-        try:
-            releases.act(session.staff, action, version, percent=_one(form, "percent"), county=_one(form, "county"),
-                         kiosk=_one(form, "kiosk"))
-        except NotProvince as exc:
-            return releases_page(session, 403, error=str(exc))
-        except RolloutRefused as exc:
-            return releases_page(session, 400, error=str(exc))
-        return redirect("/releases", notice="rollout_done")
+    def rollout_action(version: str, action: str, post: _Posted = Depends(staff_form)) -> Response:
+        staff, form = post.session.staff, post.form
+        return release_change(post.session, lambda: releases.act(
+            staff, action, version, percent=_one(form, "percent"), county=_one(form, "county"),
+            kiosk=_one(form, "kiosk")), "rollout_done")
 
     @app.get("/audit")
-    def audit_page(request: Request) -> Response:
-        session = session_of(request)
-        if session is None:
-            return to_login(request)
+    def audit_page(session: ActiveSession = Depends(signed_in)) -> Response:
         return page("audit.html", session=session, entries=audit.entries(session.staff))
 
     return app
