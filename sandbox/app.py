@@ -89,8 +89,9 @@ RESIDENT_PATHS = {f"{API_PREFIX}/me/cases", f"{API_PREFIX}/cases/{{case_no}}/wit
                   MY_REGISTRATIONS_PATH}
 
 
-def _error(code: str, message: str) -> JSONResponse:
-    return JSONResponse({"code": code, "message": message}, status_code=ERROR_CODES[code])
+def _error(code: str, message: str, retry_after_s: int | None = None) -> JSONResponse:
+    headers = {"Retry-After": str(retry_after_s)} if retry_after_s else None
+    return JSONResponse({"code": code, "message": message}, status_code=ERROR_CODES[code], headers=headers)
 
 
 TIME_PATH = f"{API_PREFIX}/time"
@@ -146,7 +147,7 @@ class SigningMiddleware:
                 remember_nonce=self.platform.remember_nonce)
         except SignatureRejected as exc:
             log.info("request rejected: %s %s", exc.code, scope["path"])
-            await _error(exc.code, exc.message)(scope, receive, send)
+            await _error(exc.code, exc.message, exc.retry_after_s)(scope, receive, send)
             return
         scope.setdefault("state", {})["kiosk_id"] = verified.kiosk_id
         sent = False
@@ -197,7 +198,7 @@ async def _reject_unknown_query(request: Request) -> None:
 IdSegment = Annotated[str, Path(min_length=1, max_length=64)]
 
 # Which error codes each status carries, per kind of route: the document lists them per operation.
-SIGNATURE_CODES = ("UNKNOWN_KIOSK", "BAD_SIGNATURE", "STALE_TIMESTAMP", "REPLAYED_NONCE")
+SIGNATURE_CODES = ("UNKNOWN_KIOSK", "BAD_SIGNATURE", "STALE_TIMESTAMP", "REPLAYED_NONCE", "RATE_LIMITED")
 TOKEN_CODES = ("TOKEN_EXPIRED", "TOKEN_INVALID")
 
 

@@ -58,6 +58,9 @@ ERROR_CODES: dict[str, int] = {
     "PAYLOAD_TOO_LARGE": 413,
     "VALIDATION_ERROR": 422,
     "INTERNAL_ERROR": 500,
+    # A kiosk over its request rate (fleet settings): 503 with Retry-After, so every kiosk version, old ones
+    # included, treats it as "unavailable, try later" and loses nothing it queued.
+    "RATE_LIMITED": 503,
 }
 
 # 劳动年龄 (seed 004): "年满16周岁至依法享受基本养老保险待遇" — from 16 until the person receives a basic

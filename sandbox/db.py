@@ -94,6 +94,16 @@ class Nonce(Base):
     seen_at: Mapped[float] = mapped_column(Float, index=True)
 
 
+class RateWindow(Base):
+    """A fixed-window request counter shared by every gateway process: `kiosk:<id>` for a kiosk's signed
+    requests, `console-login:<address>` for console log-in attempts from one address."""
+
+    __tablename__ = "rate_windows"
+    key: Mapped[str] = mapped_column(String(96), primary_key=True)
+    window_start: Mapped[float] = mapped_column(Float, index=True)
+    hits: Mapped[int] = mapped_column(Integer)
+
+
 class FeedItem(Base):
     """One reference-data item of one feed; seq orders changes across all feeds."""
 

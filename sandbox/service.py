@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -40,7 +40,7 @@ from sandbox.demo_data import generate
 from sandbox.demo_records import load_demo_persons, profile_extras, records_for
 from sandbox.faults import Answerer, Escalation, FaultDesk, FaultError, FaultRow, State
 from sandbox.fleet_health import read_health
-from sandbox.fleet_settings import FleetSettings, load_fleet_settings
+from sandbox.fleet_settings import FleetSettings, RateLimit, load_fleet_settings
 from sandbox.retention import HeartbeatPruner
 from sandbox.rollout import Rollouts
 from sandbox.rules import (
@@ -55,6 +55,7 @@ from sandbox.rules import (
     parse_id_number,
     parse_instant,
 )
+from sandbox.signing import SignatureRejected
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ _RETRYABLE_SQLSTATES = {"40001", "40P01"}  # PostgreSQL: serialization failure, 
 # SQLite (the demo with several workers): a writer whose snapshot another process overtook is refused at once
 ADMIN_ANSWERER = "平台管理员"  # who answers through the sandbox's admin route / CLI when no label is given
 NONCE_PURGE_EVERY_S = 60.0  # nonces older than two signature windows are dropped at most this often per process
+RATE_WINDOWS_KEPT_S = 86400.0  # rate counters not touched for a day go with that purge (longer than any window)
 
 
 def conflict_retried(method: Callable[_P, _R]) -> Callable[_P, _R]:
@@ -176,6 +178,7 @@ class Platform:
         self._insert = sqlite.insert if sqlite_file else postgresql.insert
         self._nonces_purged_at = float("-inf")
         fleet = fleet or load_fleet_settings()
+        self.fleet = fleet
         self.rollouts = Rollouts(engine, self.Session, clock, fleet.rollout_cache_s, self._lock)
         self.heartbeat_pruner = HeartbeatPruner(engine, fleet.retention, clock, self._lock)
         self.faults = FaultDesk(self.Session, lambda: self.clock(), lock=self._lock)  # 问题反映 workflow (faults.py)
@@ -259,15 +262,41 @@ class Platform:
 
         One INSERT … ON CONFLICT DO NOTHING on the (kiosk_id, nonce) unique key: of two processes that
         receive the same signed request at once, exactly one inserts the row.
+
+        A stored nonce also counts against the kiosk's request rate (fleet settings `kiosk_requests`, in the
+        same transaction): over it, SignatureRejected RATE_LIMITED (503 with Retry-After, which every kiosk
+        version treats as "platform unavailable, try later": nothing it queued is lost).
         """
         now = self.clock()
         with self._lock, self.Session.begin() as s:
             if now - self._nonces_purged_at >= NONCE_PURGE_EVERY_S:
                 self._nonces_purged_at = now
                 s.execute(delete(db.Nonce).where(db.Nonce.seen_at < now - 2 * SIGNATURE_WINDOW_S))
+                s.execute(delete(db.RateWindow).where(db.RateWindow.window_start < now - RATE_WINDOWS_KEPT_S))
             stored = s.scalar(self._insert(db.Nonce).values(kiosk_id=kiosk_id, nonce=nonce, seen_at=now)
                               .on_conflict_do_nothing(index_elements=["kiosk_id", "nonce"]).returning(db.Nonce.id))
-            return stored is not None
+            if stored is None:
+                return False
+            wait_s = self.count_hit(s, f"kiosk:{kiosk_id}", self.fleet.kiosk_requests, now)
+        if wait_s:
+            log.info("kiosk %s over its request rate; told to retry in %d s", kiosk_id, wait_s)
+            raise SignatureRejected("RATE_LIMITED", "请求太频繁，请稍后再试", retry_after_s=wait_s)
+        return True
+
+    def count_hit(self, s: Any, key: str, rule: RateLimit, now: float) -> int:
+        """Count one hit on `key`'s fixed window (one upsert, atomic across processes); 0 while the rule
+        allows it, else the whole seconds until the window ends."""
+        row = db.RateWindow
+        expired = row.window_start <= now - rule.window_s
+        hits, window_start = s.execute(
+            self._insert(row).values(key=key[:96], window_start=now, hits=1)
+            .on_conflict_do_update(index_elements=["key"], set_={
+                "hits": case((expired, 1), else_=row.hits + 1),
+                "window_start": case((expired, now), else_=row.window_start)})
+            .returning(row.hits, row.window_start)).one()
+        if hits <= rule.limit:
+            return 0
+        return max(1, int(window_start + rule.window_s - now + 0.999))
 
     @staticmethod
     def _next_number(s: Any, model: type[db.Base]) -> int:

@@ -19,10 +19,11 @@ _TIMESTAMP = re.compile(r"^[0-9]{1,12}$")
 class SignatureRejected(Exception):
     """A request failed verification; code is the contract's stable error code."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, retry_after_s: int | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.retry_after_s = retry_after_s  # RATE_LIMITED: when the kiosk's window ends (the Retry-After header)
 
 
 @dataclass(frozen=True)

@@ -115,6 +115,7 @@ ERRORS: dict[str, tuple[type[PlatformError], str]] = {
     "PAYLOAD_TOO_LARGE": (ValidationRejected, "提交的内容太多，请精简后再试"),
     "VALIDATION_ERROR": (ValidationRejected, "填写的信息不完整或不符合办理条件"),
     "INTERNAL_ERROR": (PlatformUnavailable, UNAVAILABLE_MESSAGE),
+    "RATE_LIMITED": (PlatformUnavailable, UNAVAILABLE_MESSAGE),  # 503: the sync worker backs off and tries later
 }
 
 

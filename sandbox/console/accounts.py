@@ -41,9 +41,10 @@ class AccountError(ValueError):
 class LoginRefused(Exception):
     """A login was refused; `message` is what the login page shows."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, status: int = 401) -> None:
         super().__init__(message)
         self.message = message
+        self.status = status  # 401, or 429 when the address has tried too often
 
 
 @dataclass(frozen=True)
@@ -106,20 +107,29 @@ class ConsoleAccounts:
         log.info("console account %s %s", login, "created" if created else "reset")
         return created
 
-    def login(self, login: str, password: str) -> ConsoleLogin:
-        """A new session for a correct password; LoginRefused (audited) otherwise or while locked."""
+    def login(self, login: str, password: str, address: str = "") -> ConsoleLogin:
+        """A new session for a correct password; LoginRefused (audited) otherwise, while locked, or when the
+        client address has tried too often (fleet settings `console_logins_per_address`, counted in the
+        database: the lockout guards one account, this guards many accounts tried from one place)."""
         login = login.strip()
         if not login or not password:
             raise LoginRefused(ERRORS["login_blank"])
-        outcome = self._check(login[:64], password)
+        outcome = self._check(login[:64], password, address)
         if isinstance(outcome, LoginRefused):
             raise outcome
         return outcome
 
     @conflict_retried
-    def _check(self, login: str, password: str) -> ConsoleLogin | LoginRefused:
+    def _check(self, login: str, password: str, address: str) -> ConsoleLogin | LoginRefused:
         now = self._platform.clock()
         with self._platform.write_lock, self._platform.Session.begin() as s:
+            if address:  # before the scrypt: a flood from one address costs no CPU
+                wait_s = self._platform.count_hit(s, f"console-login:{address}",
+                                                  self._platform.fleet.console_logins_per_address, now)
+                if wait_s:
+                    self._audit.add(s, login=login, staff=None, action="login", outcome="refused",
+                                    detail={"reason": "too_many_from_address"})
+                    return LoginRefused(ERRORS["login_too_many"].format(minutes=max(1, (wait_s + 59) // 60)), 429)
             row = s.get(db.ConsoleStaff, login, with_for_update=True)
             if row is None:
                 staff_pin_matches(password, _DUMMY_HASH)

@@ -242,9 +242,9 @@ def create_console_app(platform: Platform, settings: ConsoleSettings | None = No
             return page("login.html", 413, error=ERRORS["form_too_large"], login="")
         name = _one(form, "login")
         try:
-            started = accounts.login(name, _one(form, "password"))
+            started = accounts.login(name, _one(form, "password"), request.client.host if request.client else "")
         except LoginRefused as exc:
-            return page("login.html", 401, error=exc.message, login=name[:64])
+            return page("login.html", exc.status, error=exc.message, login=name[:64])
         response = redirect("/kiosks")
         response.set_cookie(COOKIE, started.token, max_age=MAX_SESSION_S, path=PREFIX, httponly=True,
                             samesite="strict", secure=settings.secure_cookie)

@@ -2,24 +2,44 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import requests
 
 from sandbox.db import make_engine
+from sandbox.fleet_settings import (
+    FLEET_SETTINGS_ENV,
+    FLEET_SETTINGS_FILE,
+    FleetSettings,
+    RateLimit,
+    load_fleet_settings,
+)
 from sandbox.server import ThreadedServer
 from sandbox.service import Platform
 from tests.helpers.ports import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEMO_KIOSK_ID = "TZ-YQ-LJZ-01"
+
+
+# The suite's sandboxes are shared by many tests, all speaking as the one demo kiosk, thousands of requests a
+# minute (schemathesis, the crash harness) — no kiosk does that. Their per-kiosk request limit is lifted;
+# tests/integration/gateway/test_rate_limits.py tests the limit itself, the console tests the login limit.
+UNLIMITED_KIOSK = RateLimit(10_000_000, 60.0)
+
+
+def lifted_fleet_settings() -> FleetSettings:
+    """The shipped fleet settings without the per-kiosk request limit."""
+    return replace(load_fleet_settings(FLEET_SETTINGS_FILE), kiosk_requests=UNLIMITED_KIOSK)
 
 
 class FakeClock:
@@ -54,9 +74,9 @@ def demo_secret(kiosk_id: str = DEMO_KIOSK_ID) -> str:
 
 @contextmanager
 def threaded_sandbox(db_path: Path, clock: FakeClock | None = None, seed: bool = True) -> Iterator[RunningSandbox]:
-    """The sandbox in a thread of the test process on an ephemeral 127.0.0.1 port."""
+    """The sandbox in a thread of the test process on an ephemeral 127.0.0.1 port (lifted_fleet_settings)."""
     clock = clock or FakeClock()
-    platform = Platform(make_engine(db_path=db_path), clock=clock)
+    platform = Platform(make_engine(db_path=db_path), clock=clock, fleet=lifted_fleet_settings())
     if seed:
         platform.seed_demo()
     else:
@@ -74,12 +94,19 @@ def subprocess_sandbox(db_path: Path | str, timeout: float = 20.0, workers: int 
     """`python -m sandbox` as a separate process, as a demo runs it; waits for /healthz.
 
     db_path may also be a SQLAlchemy URL (the gateway on PostgreSQL); workers > 1 runs worker processes.
+    Its fleet settings are the shipped ones without the per-kiosk request limit (see lifted_fleet_settings).
     """
     port = free_port()
     cmd = [sys.executable, "-m", "sandbox", "--db", str(db_path), "--port", str(port), "--log-level", "warning"]
     if workers > 1:
         cmd += ["serve", "--workers", str(workers)]
-    proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+    settings_dir = tempfile.TemporaryDirectory(prefix="fleet-settings-")
+    fleet_file = Path(settings_dir.name) / "fleet_settings.json"
+    data = json.loads(FLEET_SETTINGS_FILE.read_text(encoding="utf-8"))
+    data["rate_limits"]["kiosk_requests"]["limit"] = UNLIMITED_KIOSK.limit
+    fleet_file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), FLEET_SETTINGS_ENV: str(fleet_file)}
+    proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
@@ -105,6 +132,7 @@ def subprocess_sandbox(db_path: Path | str, timeout: float = 20.0, workers: int 
             proc.wait()
         if proc.stderr:
             proc.stderr.close()
+        settings_dir.cleanup()
 
 
 def run_cli(db_path: Path, *args: str) -> subprocess.CompletedProcess[str]:

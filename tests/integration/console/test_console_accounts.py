@@ -4,6 +4,7 @@ timeout, logout, the CSRF token on every form, and every attempt in the 审计 p
 from __future__ import annotations
 
 import pytest
+import requests
 
 from sandbox.console.accounts import IDLE_TIMEOUT_S, LOCKOUT_S, MAX_FAILURES
 from tests.helpers.sandbox_server import RunningSandbox
@@ -100,3 +101,34 @@ def test_a_form_without_the_sessions_csrf_token_changes_nothing(gateway: Running
     assert "maintenance_message" not in gateway.platform.kiosk_settings(TZ_KIOSK)
     r = browser.post("/logout", {}, csrf=False)
     assert r.status_code == 403 and "/kiosks" in browser.get("/kiosks").url, "logout needs the token too"
+
+
+def test_many_attempts_from_one_address_are_stopped_before_any_password_is_checked(
+        gateway: RunningSandbox, browser: Browser) -> None:
+    """The lockout guards one account; one password tried on many accounts from one place is stopped by
+    the per-address limit (fleet settings), counted in the database; another address is not affected."""
+    assert gateway.clock is not None and gateway.platform is not None
+    rule = gateway.platform.fleet.console_logins_per_address
+    here, elsewhere = {"X-Forwarded-For": "203.0.113.7"}, {"X-Forwarded-For": "198.51.100.20"}
+
+    def attempt(login: str, password: str, address: dict[str, str]) -> requests.Response:
+        return browser.http.post(gateway.base_url + "/console/login", data={"login": login, "password": password},
+                                 headers=address, timeout=10)
+
+    for n in range(rule.limit):  # a different account each time: no single account reaches its lockout
+        assert attempt(f"guess-{n:02d}", "Spring-2026!", here).status_code == 401
+    r = attempt("tz-wang", PASSWORD, here)
+    minutes = int(rule.window_s // 60)
+    assert r.status_code == 429 and f"登录尝试太频繁，请{minutes}分钟后再试" in r.text, r.text[-400:]
+    assert "console_session" not in browser.http.cookies
+
+    assert attempt("tz-wang", PASSWORD, elsewhere).url.endswith("/console/kiosks")  # another office logs in
+    browser.http.cookies.clear()
+    gateway.clock.advance(rule.window_s + 1)
+    assert attempt("tz-wang", PASSWORD, here).url.endswith("/console/kiosks")  # the window has passed
+
+    audit = open_as(gateway, "sx-zhao")
+    try:
+        assert "同一地址登录尝试过多" in audit.get("/audit").text
+    finally:
+        audit.http.close()
