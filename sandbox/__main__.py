@@ -164,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     cs.add_argument("login")
     cs.add_argument("--role", required=True, choices=["province", "city", "county"])
     cs.add_argument("--area", required=True, help="the province, city or county the account sees, e.g. 天镇县")
+    cs.add_argument("--city", default=None, help="with --role county: the county's city, e.g. 大同市 (county names repeat)")
     cs.add_argument("--name", default="", help="the person's name as the console shows it")
     sub.add_parser("openapi", help="print the OpenAPI document")
     return p
@@ -181,7 +182,8 @@ def _read_password() -> str:
 
 def _add_console_staff(platform: Platform, args: argparse.Namespace) -> None:
     audit = ConsoleAuditTrail(platform.Session, platform.clock)
-    created = ConsoleAccounts(platform, audit).add_staff(args.login, args.role, args.area, _read_password(), args.name)
+    created = ConsoleAccounts(platform, audit).add_staff(args.login, args.role, args.area, _read_password(), args.name,
+                                                         args.city)
     print(CLI["created" if created else "updated"].format(login=args.login, role=args.role, area=args.area))
 
 

@@ -330,6 +330,7 @@ class ConsoleStaff(Base):
     display_name: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(16))  # province | city | county
     area: Mapped[str] = mapped_column(String(40))  # the province, city or county the account sees
+    city: Mapped[str | None] = mapped_column(String(40), nullable=True)  # a county account's city (county names repeat)
     password_hash: Mapped[str] = mapped_column(String(200))  # scrypt$n$r$p$salt$digest, a salt per account
     failed_count: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[float | None] = mapped_column(Float, nullable=True)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -230,7 +230,7 @@ def answered_by_text(report: db.FaultReport) -> str | None:
 
 
 def fault_reports_for(session: Session, areas: Sequence[str] | None, state: State | None, now: float,
-                      limit: int = 500) -> list[FaultRow]:
+                      limit: int = 500, scope: ColumnElement[bool] | None = None) -> list[FaultRow]:
     """Reports of the kiosks in `areas` (county names; None: every county, and kiosks with none), newest first.
 
     state: "open" (unanswered), "overdue" (unanswered past its due time), "escalated" (went up at least once),
@@ -240,6 +240,8 @@ def fault_reports_for(session: Session, areas: Sequence[str] | None, state: Stat
     stmt = select(r, db.Kiosk.name).outerjoin(db.Kiosk, db.Kiosk.kiosk_id == r.kiosk_id)
     if areas is not None:
         stmt = stmt.where(r.county.in_(list(areas)))
+    if scope is not None:
+        stmt = stmt.where(scope)
     if state == "open":
         stmt = stmt.where(r.response.is_(None))
     elif state == "overdue":
@@ -419,11 +421,12 @@ class FaultDesk:
                      "level": r.level, "due_at": iso(r.due_at), "overdue": _overdue(r, now),
                      "escalated": r.escalated_at is not None, "answered_by": answered_by_text(r)} for r in rows]
 
-    def rows_for(self, areas: Sequence[str] | None, state: State | None = None, limit: int = 500) -> list[FaultRow]:
+    def rows_for(self, areas: Sequence[str] | None, state: State | None = None, limit: int = 500,
+                 scope: ColumnElement[bool] | None = None) -> list[FaultRow]:
         """fault_reports_for over this desk's database and clock (after a piggy-backed escalation)."""
         self.maybe_escalate()
         with self.Session() as s:
-            return fault_reports_for(s, areas, state, self.clock(), limit)
+            return fault_reports_for(s, areas, state, self.clock(), limit, scope)
 
 
 def _check_answerer(by: Answerer) -> None:

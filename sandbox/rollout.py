@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -331,8 +331,10 @@ class Rollouts:
             self.cache.invalidate()
 
     # ---- status ------------------------------------------------------------------------------------------
-    def rollout_status(self, version: str, areas: Sequence[str] | None = None) -> RolloutStatus:
-        """Where `version` stands among all kiosks, or those of the counties in `areas` (None: all).
+    def rollout_status(self, version: str, areas: Sequence[str] | None = None,
+                       scope: ColumnElement[bool] | None = None) -> RolloutStatus:
+        """Where `version` stands among all kiosks, those of the counties in `areas` (None: all), and of
+        `scope` (a console account's kiosk clause).
 
         Reads every kiosk's pushed settings and last heartbeat once (a console page, not the hot path) and
         asks the plan as the database has it now (not this process's cached copy).
@@ -342,6 +344,8 @@ class Rollouts:
             stmt = select(db.Kiosk.kiosk_id, db.Kiosk.settings, db.Kiosk.last_heartbeat)
             if areas is not None:
                 stmt = stmt.where(column.in_(list(areas)))
+            if scope is not None:
+                stmt = stmt.where(scope)
             kiosks = s.execute(stmt.order_by(db.Kiosk.kiosk_id)).all()
             plan = load_plan(s.connection())
         described = self._describe(version)

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import case, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, case, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -886,10 +886,12 @@ class Platform:
         """This kiosk's reports with level, due time and answers (unanswered ones past due go up first)."""
         return self.faults.kiosk_rows(kiosk_id)
 
-    def fault_reports_for(self, areas: list[str] | None, state: State | None = None) -> list[FaultRow]:
-        """Reports of the kiosks in these counties (None: all) for staff; see faults.fault_reports_for."""
+    def fault_reports_for(self, areas: list[str] | None, state: State | None = None,
+                          scope: ColumnElement[bool] | None = None) -> list[FaultRow]:
+        """Reports of the kiosks in these counties (None: all) and in `scope` (a console account's clause over
+        fault_reports); see faults.fault_reports_for."""
         with _fault_errors():
-            return self.faults.rows_for(areas, state)
+            return self.faults.rows_for(areas, state, scope=scope)
 
     def escalate_faults(self, now: float | None = None) -> list[Escalation]:
         """Move unanswered reports past their due time one level up (the timer's `escalate-faults`)."""

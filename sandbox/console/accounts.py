@@ -69,7 +69,7 @@ def _sha(token: str) -> str:
 
 
 def _staff(row: db.ConsoleStaff) -> Staff:
-    return Staff(row.login, row.display_name, Role(row.role), row.area)
+    return Staff(row.login, row.display_name, Role(row.role), row.area, row.city)
 
 
 class ConsoleAccounts:
@@ -80,8 +80,11 @@ class ConsoleAccounts:
         self._audit = audit
 
     @conflict_retried
-    def add_staff(self, login: str, role: str, area: str, password: str, display_name: str = "") -> bool:
-        """Create an account, or reset an existing one's password, role and area (and unlock it); True: created."""
+    def add_staff(self, login: str, role: str, area: str, password: str, display_name: str = "",
+                  city: str | None = None) -> bool:
+        """Create an account, or reset an existing one's password, role and area (and unlock it); True: created.
+
+        A county account names its city too: county names repeat across cities (城区, 郊区 …)."""
         if not _LOGIN.match(login):
             raise AccountError(ACCOUNT_ERRORS["login_form"])
         if role not in {r.value for r in Role}:
@@ -89,6 +92,9 @@ class ConsoleAccounts:
         area = area.strip()
         if not area or len(area) > 40:
             raise AccountError(ACCOUNT_ERRORS["area"])
+        city = (city or "").strip() or None if role == Role.COUNTY else None
+        if role == Role.COUNTY and (city is None or len(city) > 40):
+            raise AccountError(ACCOUNT_ERRORS["city"])
         if len(password) < MIN_PASSWORD:
             raise AccountError(ACCOUNT_ERRORS["password_short"].format(min=MIN_PASSWORD))
         if len(display_name) > 100:
@@ -101,7 +107,7 @@ class ConsoleAccounts:
                 row = db.ConsoleStaff(login=login, created_at=self._platform.clock())
                 s.add(row)
             row.display_name = display_name.strip() or login
-            row.role, row.area, row.password_hash = role, area, hashed
+            row.role, row.area, row.city, row.password_hash = role, area, city, hashed
             row.failed_count, row.locked_until, row.disabled = 0, None, False
             s.execute(delete(db.ConsoleSession).where(db.ConsoleSession.login == login))  # a reset logs out
         log.info("console account %s %s", login, "created" if created else "reset")

@@ -65,7 +65,5 @@ def area_columns(s: Session, staff: Staff) -> tuple[str | None, str | None]:
     if staff.role is Role.CITY:
         return staff.area, None
     if staff.role is Role.COUNTY:
-        city = s.scalar(select(db.Kiosk.city).where(db.Kiosk.county == staff.area, db.Kiosk.city.is_not(None))
-                        .limit(1))
-        return city, staff.area
+        return staff.city, staff.area
     return None, None

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sandbox import db
 from sandbox.console.audit import ConsoleAuditTrail
 from sandbox.console.messages import ERRORS
-from sandbox.console.scope import Role, Staff, counties_of, kiosk_clause
+from sandbox.console.scope import Role, Staff, area_clause, kiosk_clause
 from sandbox.faults import CITY, COUNTY, PROVINCE, Answerer, FaultError, FaultRow, State
 from sandbox.service import Platform, conflict_retried
 
@@ -50,15 +50,10 @@ class FaultDesk:
         self._platform = platform
         self._audit = audit
 
-    def areas(self, staff: Staff) -> list[str] | None:
-        """The counties whose reports the account sees (None: all, the province)."""
-        with self._platform.Session() as s:
-            return counties_of(s, staff)
-
     def reports(self, staff: Staff, state: str = "open") -> list[FaultRow]:
         """The account's reports in `state` (one of STATES), unanswered first, then newest first."""
         wanted: State | None = None if state == "all" else state  # type: ignore[assignment]
-        rows = self._platform.fault_reports_for(self.areas(staff), wanted)
+        rows = self._platform.fault_reports_for(None, wanted, scope=area_clause(staff, db.FaultReport))
         return sorted(rows, key=lambda r: r.answered)  # stable: newest first within each group
 
     def answer(self, staff: Staff, report_no: str, response: str, deadline: str | None) -> dict[str, object]:

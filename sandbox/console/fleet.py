@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sandbox import db
 from sandbox.console.audit import ConsoleAuditTrail
 from sandbox.console.messages import ERRORS
-from sandbox.console.scope import Staff, kiosk_clause, may_push_to_county
+from sandbox.console.scope import Staff, kiosk_clause
 from sandbox.fleet_health import BACKLOG_QUEUED, DeviceProblem, HeartbeatHealth, read_health
 from sandbox.service import SILENT_AFTER_S, Platform, conflict_retried, with_pushed_setting
 
@@ -202,9 +202,11 @@ class Fleet:
     def push_county(self, staff: Staff, county: str, key: str, value: Any) -> int:
         """Set (or clear) one setting on every kiosk of a county the account looks after; how many kiosks."""
         with self._platform.write_lock, self._platform.Session.begin() as s:
-            kiosks = s.scalars(select(db.Kiosk).where(db.Kiosk.county == county).with_for_update()).all()
+            kiosks = s.scalars(select(db.Kiosk).where(db.Kiosk.county == county, kiosk_clause(staff))
+                               .order_by(db.Kiosk.kiosk_id).with_for_update()).all()
             city = next((k.city for k in kiosks if k.city), None)
-            if not may_push_to_county(staff, county, city):
+            elsewhere = not kiosks and s.scalar(select(db.Kiosk.kiosk_id).where(db.Kiosk.county == county).limit(1))
+            if elsewhere:  # a county of that name, none of it the account's (another city's 城区, say)
                 self._audit.add(s, login=staff.login, staff=staff, action="push_setting_county", outcome="refused",
                                 detail={"key": key, "county": county[:40], "reason": "not_in_scope"})
                 allowed = False

@@ -169,6 +169,7 @@ ACCOUNT_ERRORS = {
     "login_form": "账号应为3-64位字母、数字或 _ . -",
     "role": "角色应为 province、city 或 county",
     "area": "请填写管辖区域（省、市或县的名称）",
+    "city": "县级账号请用 --city 写明所属的市（例如 大同市）：县名在各市之间会重名",
     "password_short": "密码至少{min}位",
     "name_long": "姓名不能超过100个字",
 }

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sandbox import db
 from sandbox.console.audit import ConsoleAuditTrail
 from sandbox.console.messages import ERRORS
-from sandbox.console.scope import Role, Staff, counties_of
+from sandbox.console.scope import Role, Staff, kiosk_clause
 from sandbox.rollout import RolloutError, RolloutStatus
 from sandbox.service import Platform, conflict_retried
 
@@ -60,12 +60,11 @@ class ReleaseDesk:
         """Every release, newest first, counted over the account's kiosks."""
         rollouts = self._platform.rollouts
         with self._platform.Session() as s:
-            areas = counties_of(s, staff)
             stages: dict[str, list[str]] = {}
             for st in s.scalars(select(db.RolloutStage).order_by(db.RolloutStage.id)):
                 stages.setdefault(st.version, []).append(stage_text(st.kind, st.target, st.percent))
         return [ReleaseView(r["version"], r["notes"] or "", r["published_at"], tuple(stages.get(r["version"], ())),
-                            rollouts.rollout_status(r["version"], areas)) for r in rollouts.releases()]
+                            rollouts.rollout_status(r["version"], scope=kiosk_clause(staff))) for r in rollouts.releases()]
 
     def add_release(self, staff: Staff, version: str, notes: str) -> None:
         version, notes = version.strip(), notes.strip()[:MAX_NOTES]

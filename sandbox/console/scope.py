@@ -9,8 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, false, true
 
 from sandbox import db
 
@@ -31,39 +30,27 @@ class Staff:
     display_name: str
     role: Role
     area: str
+    city: str | None = None  # a county account's city: county names repeat across cities (城区, 郊区 …)
 
 
-def _area_clause(staff: Staff, table: type[db.Kiosk] | type[db.ConsoleAudit]) -> ColumnElement[bool]:
+def area_clause(staff: Staff,
+                table: type[db.Kiosk] | type[db.ConsoleAudit] | type[db.FaultReport]) -> ColumnElement[bool]:
+    """The rows of `table` (by its city and county columns) in the account's area. A county goes by its city
+    and its name together; a county account without a city sees nothing (add-console-staff asks for it)."""
     if staff.role is Role.PROVINCE:
         return true()
-    column = table.city if staff.role is Role.CITY else table.county
-    return column == staff.area
+    if staff.role is Role.CITY:
+        return table.city == staff.area
+    if not staff.city:
+        return false()
+    return and_(table.city == staff.city, table.county == staff.area)
 
 
 def kiosk_clause(staff: Staff) -> ColumnElement[bool]:
     """The kiosks this account may see and act on."""
-    return _area_clause(staff, db.Kiosk)
+    return area_clause(staff, db.Kiosk)
 
 
 def audit_clause(staff: Staff) -> ColumnElement[bool]:
     """The console audit entries this account may read (those concerning its own area)."""
-    return _area_clause(staff, db.ConsoleAudit)
-
-
-def may_push_to_county(staff: Staff, county: str, county_city: str | None) -> bool:
-    """Whether the account may push to every kiosk of `county` (whose kiosks stand in `county_city`)."""
-    if staff.role is Role.PROVINCE:
-        return True
-    if staff.role is Role.CITY:
-        return county_city == staff.area
-    return county == staff.area
-
-
-def counties_of(s: Session, staff: Staff) -> list[str] | None:
-    """The counties of the account's area (None: all, the province) — for queries that go by county name."""
-    if staff.role is Role.PROVINCE:
-        return None
-    if staff.role is Role.COUNTY:
-        return [staff.area]
-    return sorted(c for c in s.scalars(select(db.Kiosk.county).distinct()
-                                       .where(kiosk_clause(staff), db.Kiosk.county.is_not(None))) if c)
+    return area_clause(staff, db.ConsoleAudit)

@@ -37,7 +37,7 @@ def add_accounts(platform: Platform) -> None:
     """The console accounts of ACCOUNTS, and the 阳高县 kiosk."""
     accounts = ConsoleAccounts(platform, ConsoleAuditTrail(platform.Session, platform.clock))
     for login, (role, area, name) in ACCOUNTS.items():
-        accounts.add_staff(login, role, area, PASSWORD, name)
+        accounts.add_staff(login, role, area, PASSWORD, name, city="大同市" if role == "county" else None)
     kiosk_id, name, city, county, town = OTHER_KIOSK
     platform.add_kiosk(kiosk_id, "0" * 64, name, city=city, county=county, town=town)
 

@@ -33,6 +33,10 @@ def test_the_first_account_and_an_area_kiosk_from_the_command_line_behind_tls(tm
                 stdin=PASSWORD + "\n")
     assert made.returncode == 0 and "已建立控制台账号 sx-admin" in made.stdout, made.stderr
     assert PASSWORD not in made.stdout + made.stderr
+    county = ["add-console-staff", "yg-zhang", "--role", "county", "--area", "阳高县"]
+    cityless = _cli(db, *county, stdin=PASSWORD + "\n")
+    assert cityless.returncode == 1 and "--city" in cityless.stderr  # county names repeat across cities
+    assert _cli(db, *county, "--city", "大同市", stdin=PASSWORD + "\n").returncode == 0
     added = run_cli(db, "add-kiosk", "SX-DT-YG-0001", "--name", "龙泉镇服务点", "--city", "大同市", "--county", "阳高县",
                     "--town", "龙泉镇")
     assert added.returncode == 0, added.stderr

@@ -94,3 +94,43 @@ def test_a_county_desk_cannot_answer_what_goes_to_the_province_task_force(gatewa
         province.http.close()
     answered = gateway.platform.fault_reports(TZ_KIOSK)[0]
     assert answered["response"] == "省专班已修复接口" and answered["deadline"] == "2030-01-31"
+
+
+def test_a_county_name_that_repeats_across_cities_is_scoped_by_its_city(gateway: RunningSandbox) -> None:
+    """城区 is a county-level name in 阳泉市 and in 晋城市 (and more): the 阳泉市 城区 account and the 阳泉市 account
+    see and act on 阳泉's 城区 only — its kiosks, its fault reports, its pushes."""
+    platform = gateway.platform
+    assert platform is not None
+    platform.add_kiosk("YQ-CQ-01", "2" * 64, "阳泉城区上章召服务点", city="阳泉市", county="城区", town="上章召街道")
+    platform.add_kiosk("JC-CQ-01", "3" * 64, "晋城城区北石店服务点", city="晋城市", county="城区", town="北石店镇")
+    ours, theirs = _fault(platform, "YQ-CQ-01"), _fault(platform, "JC-CQ-01")
+    from sandbox.console.accounts import ConsoleAccounts
+    from sandbox.console.audit import ConsoleAuditTrail
+    from tests.integration.console.conftest import PASSWORD
+    accounts = ConsoleAccounts(platform, ConsoleAuditTrail(platform.Session, platform.clock))
+    accounts.add_staff("yq-cq-liu", "county", "城区", PASSWORD, "刘股长", city="阳泉市")
+    accounts.add_staff("yq-zhou", "city", "阳泉市", PASSWORD, "周科长")
+    for login in ("yq-cq-liu", "yq-zhou"):
+        staff = open_as(gateway, login)
+        try:
+            listing = staff.get("/kiosks").text
+            assert "YQ-CQ-01" in listing and "JC-CQ-01" not in listing, login
+            assert staff.get("/kiosks/JC-CQ-01").status_code == 404
+            faults = staff.get("/faults", params={"state": "all"}).text
+            assert ours in faults and theirs not in faults, login
+            r = staff.post("/push", {"county": "城区", "key": "maintenance_message", "value": f"{login} 的通知"})
+            assert r.status_code == 200 and "已推送到城区的1台自助机" in r.text, r.text[-300:]
+            assert platform.kiosk_settings("JC-CQ-01") == {}
+            assert platform.kiosk_settings("YQ-CQ-01") == {"maintenance_message": f"{login} 的通知"}
+        finally:
+            staff.http.close()
+
+
+def test_a_county_account_must_name_its_city(gateway: RunningSandbox) -> None:
+    from sandbox.console.accounts import AccountError, ConsoleAccounts
+    from sandbox.console.audit import ConsoleAuditTrail
+    from tests.integration.console.conftest import PASSWORD
+    assert gateway.platform is not None
+    accounts = ConsoleAccounts(gateway.platform, ConsoleAuditTrail(gateway.platform.Session, gateway.platform.clock))
+    with pytest.raises(AccountError, match="--city"):
+        accounts.add_staff("cq-nocity", "county", "城区", PASSWORD, "无市")
