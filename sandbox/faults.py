@@ -329,22 +329,25 @@ class FaultDesk:
         except DBAPIError as exc:  # a read must not fail for it: the next run or the timer moves them
             log.warning("piggy-backed fault escalation failed: %s", type(exc).__name__)
 
-    def forward(self, report_no: str, by: Answerer, note: str) -> Escalation:
-        """The level a report is at cannot solve it and passes it up (无法解决的应逐级…反映)."""
+    def forward(self, report_no: str, by: Answerer, note: str,
+                also: Callable[[Session], None] | None = None) -> Escalation:
+        """The level a report is at cannot solve it and passes it up (无法解决的应逐级…反映); `also` adds to the same
+        transaction (the console's audit entry commits with the move, or neither does)."""
         _check_answerer(by)
         if not note.strip():
             raise FaultError("VALIDATION_ERROR", "请说明为什么无法解决")
         nxt = self.workflow.next_level.get(by.level)
         if nxt is None:
             raise FaultError("VALIDATION_ERROR", f"{by.level}是最高一级，不能再上报")
-        step = self._move(report_no, by.level, nxt, self.clock(), by.label, FORWARDED, note.strip(), only_if_due=False)
+        step = self._move(report_no, by.level, nxt, self.clock(), by.label, FORWARDED, note.strip(), only_if_due=False,
+                          also=also)
         if step is None:
             self._refuse(report_no, by.level)
         assert step is not None
         return step
 
     def _move(self, report_no: str, level: str, nxt: str, now: float, by: str, event: str, note: str | None,
-              *, only_if_due: bool) -> Escalation | None:
+              *, only_if_due: bool, also: Callable[[Session], None] | None = None) -> Escalation | None:
         r = db.FaultReport
         due_at = self.workflow.due(nxt, now)
         with self._lock, self.Session.begin() as s:
@@ -357,11 +360,15 @@ class FaultDesk:
                 return None
             s.add(db.FaultEvent(report_no=report_no, at=now, event=event, from_level=level, to_level=nxt, by=by,
                                 note=note))
+            if also is not None:
+                also(s)
         return Escalation(report_no, level, nxt, iso(due_at) or "")
 
     # ---- answering ----
-    def answer(self, report_no: str, by: Answerer, response: str, deadline: str | None = None) -> dict[str, Any]:
-        """Record the 处理结果/指导意见 and its 反馈时限 (YYYY-MM-DD); only the level the report is at may answer."""
+    def answer(self, report_no: str, by: Answerer, response: str, deadline: str | None = None,
+               also: Callable[[Session, str], None] | None = None) -> dict[str, Any]:
+        """Record the 处理结果/指导意见 and its 反馈时限 (YYYY-MM-DD); only the level the report is at may answer.
+        `also(session, deadline)` adds to the same transaction (the console's audit entry)."""
         _check_answerer(by)
         if not response.strip():
             raise FaultError("VALIDATION_ERROR", "答复不能为空")
@@ -382,6 +389,8 @@ class FaultDesk:
                 self._refuse(report_no, by.level, s)
             s.add(db.FaultEvent(report_no=report_no, at=now, event=ANSWERED, from_level=None, to_level=by.level,
                                 by=by.label, note=None))
+            if also is not None:
+                also(s, deadline)
         return {"report_no": report_no, "response": response, "deadline": deadline, "level": by.level,
                 "answered_by": f"{by.label}（{by.level}）"}
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from sandbox import db
 from sandbox.console.audit import ConsoleAuditTrail
@@ -70,14 +71,12 @@ class FaultDesk:
             except ValueError as exc:
                 raise AnswerRefused(ERRORS["deadline_bad"]) from exc
         where = self._in_scope(staff, report_no, "answer_fault")
-        try:
-            answered = self._platform.faults.answer(report_no, answerer(staff), response, deadline)
+        try:  # the answer and its audit entry commit together
+            return self._platform.faults.answer(report_no, answerer(staff), response, deadline, also=lambda s, due: (
+                self._add(s, staff, report_no, "answer_fault", "ok", where, {"response": response, "deadline": due})))
         except FaultError as exc:
             self._record(staff, report_no, "answer_fault", "refused", where, {"reason": "not_at_level"})
             raise AnswerRefused(exc.message) from exc
-        self._record(staff, report_no, "answer_fault", "ok", where,
-                     {"response": response, "deadline": answered["deadline"]})
-        return answered
 
     def forward(self, staff: Staff, report_no: str, note: str) -> str:
         """Pass a report at the account's level one level up (上报, audited); returns the level it went to."""
@@ -87,12 +86,13 @@ class FaultDesk:
         if len(note) > MAX_NOTE:
             raise AnswerRefused(ERRORS["forward_too_long"].format(max=MAX_NOTE))
         where = self._in_scope(staff, report_no, "forward_fault")
-        try:
-            step = self._platform.faults.forward(report_no, answerer(staff), note)
+        to_level = self._platform.faults.workflow.next_level.get(level_of(staff))
+        try:  # the move and its audit entry commit together
+            step = self._platform.faults.forward(report_no, answerer(staff), note, also=lambda s: (
+                self._add(s, staff, report_no, "forward_fault", "ok", where, {"note": note, "to_level": to_level})))
         except FaultError as exc:
             self._record(staff, report_no, "forward_fault", "refused", where, {"reason": "not_at_level"})
             raise AnswerRefused(exc.message) from exc
-        self._record(staff, report_no, "forward_fault", "ok", where, {"note": note, "to_level": step.to_level})
         return step.to_level
 
     def _in_scope(self, staff: Staff, report_no: str, action: str) -> tuple[str, str | None, str | None]:
@@ -108,8 +108,11 @@ class FaultDesk:
     @conflict_retried
     def _record(self, staff: Staff, report_no: str, action: str, outcome: str,
                 where: tuple[str, str | None, str | None] | None, detail: dict[str, object]) -> None:
-        kiosk_id, city, county = where if where is not None else (None, None, None)
         with self._platform.write_lock, self._platform.Session.begin() as s:
-            self._audit.add(s, login=staff.login, staff=staff, action=action, outcome=outcome,
-                            kiosk_id=kiosk_id, city=city, county=county,
-                            detail={"report_no": report_no[:40], **detail})
+            self._add(s, staff, report_no, action, outcome, where, detail)
+
+    def _add(self, s: Session, staff: Staff, report_no: str, action: str, outcome: str,
+             where: tuple[str, str | None, str | None] | None, detail: dict[str, object]) -> None:
+        kiosk_id, city, county = where if where is not None else (None, None, None)
+        self._audit.add(s, login=staff.login, staff=staff, action=action, outcome=outcome,
+                        kiosk_id=kiosk_id, city=city, county=county, detail={"report_no": report_no[:40], **detail})

@@ -131,3 +131,40 @@ def test_a_city_sees_its_counties_reports_and_a_county_only_its_own(gateway: Run
     finally:
         for b in (city, county, province):
             b.http.close()
+
+
+class _AuditDown(Exception):
+    pass
+
+
+def test_an_answer_and_a_forward_commit_with_their_audit_entry_or_not_at_all(gateway: RunningSandbox) -> None:
+    """Every console action is audited: an answer whose audit entry cannot be written is not stored either."""
+    from sandbox.console.accounts import ConsoleAccounts
+    from sandbox.console.audit import ConsoleAuditTrail
+    from sandbox.console.faults import FaultDesk
+
+    platform = gateway.platform
+    assert platform is not None
+    staff = ConsoleAccounts(platform, ConsoleAuditTrail(platform.Session, platform.clock)).staff("tz-wang")
+    assert staff is not None
+
+    class FailingTrail(ConsoleAuditTrail):
+        def add(self, s, **entry):  # type: ignore[no-untyped-def]
+            if entry.get("outcome") == "ok":
+                raise _AuditDown("the audit table is unavailable")
+            super().add(s, **entry)
+
+    report = _fault(platform, TZ_KIOSK)
+    broken = FaultDesk(platform, FailingTrail(platform.Session, platform.clock))
+    with pytest.raises(_AuditDown):
+        broken.answer(staff, report, "按县局口径办理", "")
+    with pytest.raises(_AuditDown):
+        broken.forward(staff, report, "涉及跨县政策")
+    stored = platform.fault_reports(TZ_KIOSK)[0]
+    assert stored["response"] is None and stored["level"] == "县人社部门"
+
+    working = FaultDesk(platform, ConsoleAuditTrail(platform.Session, platform.clock))
+    working.answer(staff, report, "按县局口径办理", "")
+    assert platform.fault_reports(TZ_KIOSK)[0]["response"] == "按县局口径办理"
+    entries = ConsoleAuditTrail(platform.Session, platform.clock).entries(staff)
+    assert [(e.action, e.outcome) for e in entries][:1] == [("answer_fault", "ok")]
