@@ -1,4 +1,5 @@
-"""Rate limits shared by every gateway process: one fixed-window counter row per key.
+"""Rate limits shared by every gateway process (one fixed-window counter row per key); a county console account
+names its city, as county names repeat across cities (城区, 郊区 …).
 
 Revision ID: 0006
 Revises: 0005
@@ -24,8 +25,12 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('key')
     )
     op.create_index(op.f('ix_rate_windows_window_start'), 'rate_windows', ['window_start'], unique=False)
+    with op.batch_alter_table('console_staff') as batch_op:
+        batch_op.add_column(sa.Column('city', sa.String(length=40), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('console_staff') as batch_op:
+        batch_op.drop_column('city')
     op.drop_index(op.f('ix_rate_windows_window_start'), table_name='rate_windows')
     op.drop_table('rate_windows')
