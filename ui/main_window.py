@@ -188,7 +188,7 @@ class MainWindow(QMainWindow):
         self._clock.timeout.connect(self._tick)
         self._clock.start(15_000)
         self._tick()
-        self._apply_theme()
+        self._apply_theme(only_if_changed=True)
 
     # ---- pages and navigation ----
     def add_page(self, page: Page) -> None:
@@ -292,10 +292,10 @@ class MainWindow(QMainWindow):
     def elderly(self) -> bool:
         return self._elderly
 
-    def _apply_theme(self) -> None:
+    def _apply_theme(self, only_if_changed: bool = False) -> None:
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            apply_theme(app, theme_for(self._elderly))
+            apply_theme(app, theme_for(self._elderly), only_if_changed=only_if_changed)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

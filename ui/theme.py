@@ -111,10 +111,15 @@ def theme_for(elderly: bool) -> Theme:
     return ELDERLY if elderly else NORMAL
 
 
-def apply_theme(app: QApplication, theme: Theme) -> None:
-    """Install the theme's font and stylesheet application-wide."""
-    app.setFont(theme.font())
-    app.setStyleSheet(theme.stylesheet())
+def apply_theme(app: QApplication, theme: Theme, *, only_if_changed: bool = False) -> None:
+    """Install the theme's font and stylesheet application-wide (which re-polishes every widget of the
+    application). only_if_changed: leave an application that has this theme already as it is — a new main
+    window does so, as a test session builds hundreds of windows in one application."""
+    font, qss = theme.font(), theme.stylesheet()
+    if only_if_changed and app.font() == font and app.styleSheet() == qss:
+        return
+    app.setFont(font)
+    app.setStyleSheet(qss)
 
 
 def cjk_font_available() -> bool:
