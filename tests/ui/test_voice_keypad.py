@@ -328,8 +328,8 @@ def test_the_idle_warning_countdown_is_said(qtbot, world, keypad: Keypad) -> Non
     ui.watch.clock = lambda: now[0]
     login_with_id_card(qtbot, world, 0)
     policy = ui.watch.policy
+    mark = keypad.mark()  # before the clock moves: mark() lets Qt run, and the watch's own timer may tick then
     now[0] += policy.idle_warning_s + 1
-    mark = keypad.mark()
     ui.watch.tick()
     assert ui.watch.warning.isVisible()
     first = keypad.since(mark)

@@ -19,12 +19,13 @@ EXPECTED = {
     "UNKNOWN_KIOSK": Action.ATTENTION, "BAD_SIGNATURE": Action.ATTENTION, "STALE_TIMESTAMP": Action.RETRY,
     "KIOSK_MISMATCH": Action.ATTENTION, "REPLAYED_NONCE": Action.RETRY, "IDEMPOTENCY_CONFLICT": Action.ATTENTION,
     "VALIDATION_ERROR": Action.REJECT, "PAYLOAD_TOO_LARGE": Action.REJECT, "INTERNAL_ERROR": Action.RETRY,
+    "RATE_LIMITED": Action.RETRY,  # 503 with Retry-After: the platform is busy, the item waits, nothing is lost
 }
 
 
 @pytest.mark.parametrize("code", sorted(ERRORS))
 def test_every_contract_code_has_a_decision(code: str) -> None:
-    status = 500 if code == "INTERNAL_ERROR" else 400
+    status = {"INTERNAL_ERROR": 500, "RATE_LIMITED": 503}.get(code, 400)
     outcome = from_error(error_for(code, status, server_message="x"))
     assert outcome.action is EXPECTED.get(code, Action.REJECT)
     assert outcome.unreachable is (outcome.action is Action.RETRY and code not in ("REPLAYED_NONCE", "STALE_TIMESTAMP"))
