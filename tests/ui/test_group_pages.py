@@ -14,9 +14,9 @@ COMBINATIONS = [("portrait", False), ("portrait", True), ("landscape", True), ("
                 ("landscape", False)]
 
 
-def test_no_service_name_is_cut_off_on_any_group_page(qtbot, world) -> None:
+def every_group_page(qtbot, world):  # noqa: ANN001, ANN201
+    """Each group page shown in each of COMBINATIONS: (slug, page, where); back to 标准模式 at the end."""
     window = world.ui.window
-    found = []
     try:
         for orientation, elderly in COMBINATIONS:
             window.setGeometry(0, 0, *SIZES[orientation])
@@ -25,12 +25,17 @@ def test_no_service_name_is_cut_off_on_any_group_page(qtbot, world) -> None:
                 window.go(f"group_{slug}", remember=False)
                 qtbot.wait(30)
                 assert window.current_page() is page
-                where = f"{slug} ({orientation}, 长辈模式={elderly})"
-                found += [f"{where}: {c}" for c in cut_off_texts(page)]
-                found += [f"{where}: {t.objectName()} is {t.height()} px high, its lines need {t.heightForWidth(t.width())}"
-                          for t in page.tiles if t.isVisible() and t.height() < t.heightForWidth(t.width())]
+                yield slug, page, f"{slug} ({orientation}, 长辈模式={elderly})"
     finally:
         window.set_elderly(False)
+
+
+def test_no_service_name_is_cut_off_on_any_group_page(qtbot, world) -> None:
+    found = []
+    for _slug, page, where in every_group_page(qtbot, world):
+        found += [f"{where}: {c}" for c in cut_off_texts(page)]
+        found += [f"{where}: {t.objectName()} is {t.height()} px high, its lines need {t.heightForWidth(t.width())}"
+                  for t in page.tiles if t.isVisible() and t.height() < t.heightForWidth(t.width())]
     assert not found, "\n".join(found)
 
 
@@ -102,25 +107,16 @@ def test_a_service_switched_off_leaves_no_gap_and_its_heading_follows(qtbot, wor
 def test_a_long_name_breaks_into_even_lines_not_a_lone_last_character(qtbot, world) -> None:
     """居民补充养老保险参保 on two lines reads 居民补充养老 / 保险参保, never 居民补充养老保险参 / 保 (Qt wraps CJK at any
     character): on every group page, in every orientation and mode, no wrapped name leaves one character alone."""
-    window = world.ui.window
     lonely = []
     wrapped = 0
-    try:
-        for orientation, elderly in COMBINATIONS:
-            window.setGeometry(0, 0, *SIZES[orientation])
-            window.set_elderly(elderly)
-            for slug, page in world.ui.group_pages.items():
-                window.go(f"group_{slug}", remember=False)
-                qtbot.wait(30)
-                for t in (t for t in page.tiles if t.isVisible()):
-                    for lbl, words in zip((t.title, t.subtitle), t.texts(), strict=True):
-                        lines = lbl.text().split("\n")
-                        assert "".join(lines) == words, "the lines are the name, nothing added or lost"
-                        wrapped += len(lines) > 1
-                        if len(lines) > 1 and min(len(x) for x in lines) < max(len(x) for x in lines) - 1:
-                            lonely.append(f"{slug} ({orientation}, 长辈模式={elderly}): {lines}")
-    finally:
-        window.set_elderly(False)
+    for _slug, page, where in every_group_page(qtbot, world):
+        for t in (t for t in page.tiles if t.isVisible()):
+            for lbl, words in zip((t.title, t.subtitle), t.texts(), strict=True):
+                lines = lbl.text().split("\n")
+                assert "".join(lines) == words, "the lines are the name, nothing added or lost"
+                wrapped += len(lines) > 1
+                if len(lines) > 1 and min(len(x) for x in lines) < max(len(x) for x in lines) - 1:
+                    lonely.append(f"{where}: {lines}")
     assert wrapped, "some names wrap in some mode (else this test shows nothing)"
     assert not lonely, "\n".join(lonely)
 

@@ -8,6 +8,7 @@ it instead (tests/integration/console/test_console_browser.py).
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,9 +34,23 @@ OTHER_KIOSK = ("YG-LZ-01", "龙泉镇下神峪村就业社保服务点", "大同
 TZ_KIOSK = "TZ-YQ-LJZ-01"
 
 
+def console_accounts(platform: Platform) -> ConsoleAccounts:
+    """The console's account store over a platform (with its audit trail)."""
+    return ConsoleAccounts(platform, ConsoleAuditTrail(platform.Session, platform.clock))
+
+
+def file_fault(platform: Platform, kiosk_id: str, category: str = "业务指导性问题") -> str:
+    """A kiosk files a 问题反映 (a new one each call); its report number."""
+    status, out = platform.fault_report(kiosk_id, {"idempotency_key": f"console-test-{uuid.uuid4().hex}",
+                                                   "category": category, "description": "灵活就业人员参保口径不一",
+                                                   "suggestion": "请统一口径"})
+    assert status == 201
+    return str(out["report_no"])
+
+
 def add_accounts(platform: Platform) -> None:
     """The console accounts of ACCOUNTS, and the 阳高县 kiosk."""
-    accounts = ConsoleAccounts(platform, ConsoleAuditTrail(platform.Session, platform.clock))
+    accounts = console_accounts(platform)
     for login, (role, area, name) in ACCOUNTS.items():
         accounts.add_staff(login, role, area, PASSWORD, name, city="大同市" if role == "county" else None)
     kiosk_id, name, city, county, town = OTHER_KIOSK

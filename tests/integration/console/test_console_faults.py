@@ -4,26 +4,22 @@ refusals are said in Chinese and audited."""
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 
-from sandbox.service import Platform
 from tests.helpers.sandbox_server import RunningSandbox
-from tests.integration.console.conftest import OTHER_KIOSK, TZ_KIOSK, Browser, open_as
+from tests.integration.console.conftest import (
+    OTHER_KIOSK,
+    TZ_KIOSK,
+    Browser,
+    console_accounts,
+    file_fault,
+    open_as,
+)
 
 pytestmark = pytest.mark.integration
 
 YG_KIOSK = OTHER_KIOSK[0]
 HOUR = 3600.0
-_keys = itertools.count()
-
-
-def _fault(platform: Platform, kiosk_id: str, category: str = "业务指导性问题") -> str:
-    status, out = platform.fault_report(kiosk_id, {"idempotency_key": f"faults-test-{next(_keys)}", "category": category,
-                                                   "description": "灵活就业人员参保口径不一", "suggestion": "请统一口径"})
-    assert status == 201
-    return str(out["report_no"])
 
 
 def _card(page: str, report_no: str) -> str:
@@ -36,7 +32,7 @@ def test_the_county_answers_what_is_at_its_level_and_the_city_is_refused(gateway
                                                                          browser: Browser) -> None:
     platform = gateway.platform
     assert platform is not None
-    report = _fault(platform, TZ_KIOSK)
+    report = file_fault(platform, TZ_KIOSK)
     city = open_as(gateway, "dt-li")
     try:
         card = _card(city.get("/faults").text, report)
@@ -65,7 +61,7 @@ def test_forwarding_moves_a_report_up_one_level_where_the_city_answers_it(gatewa
                                                                          browser: Browser) -> None:
     platform = gateway.platform
     assert platform is not None
-    report = _fault(platform, TZ_KIOSK)
+    report = file_fault(platform, TZ_KIOSK)
     browser.login("tz-wang")
     r = browser.post(f"/faults/{report}/forward", {"note": ""})
     assert r.status_code == 400 and "请说明" in r.text
@@ -93,11 +89,11 @@ def test_the_list_marks_overdue_and_escalated_reports_and_filters_by_them(gatewa
                                                                           browser: Browser) -> None:
     platform, clock = gateway.platform, gateway.clock
     assert platform is not None and clock is not None
-    late = _fault(platform, TZ_KIOSK, "系统性问题")  # at the province task force, 120 hours
+    late = file_fault(platform, TZ_KIOSK, "系统性问题")  # at the province task force, 120 hours
     clock.advance(121 * HOUR)
-    moved = _fault(platform, TZ_KIOSK)  # at the county, 72 hours, then up to the city
+    moved = file_fault(platform, TZ_KIOSK)  # at the county, 72 hours, then up to the city
     clock.advance(73 * HOUR)
-    fresh = _fault(platform, TZ_KIOSK)
+    fresh = file_fault(platform, TZ_KIOSK)
     province = open_as(gateway, "sx-zhao")
     try:
         page = province.get("/faults").text
@@ -118,7 +114,7 @@ def test_a_city_sees_its_counties_reports_and_a_county_only_its_own(gateway: Run
     platform = gateway.platform
     assert platform is not None
     platform.add_kiosk("TY-XD-01", "1" * 64, "小店区北格镇服务点", city="太原市", county="小店区", town="北格镇")
-    tz, yg, xd = _fault(platform, TZ_KIOSK), _fault(platform, YG_KIOSK), _fault(platform, "TY-XD-01")
+    tz, yg, xd = file_fault(platform, TZ_KIOSK), file_fault(platform, YG_KIOSK), file_fault(platform, "TY-XD-01")
     city, county, province = open_as(gateway, "dt-li"), open_as(gateway, "yg-zhang"), open_as(gateway, "sx-zhao")
     try:
         page = city.get("/faults").text
@@ -139,13 +135,12 @@ class _AuditDown(Exception):
 
 def test_an_answer_and_a_forward_commit_with_their_audit_entry_or_not_at_all(gateway: RunningSandbox) -> None:
     """Every console action is audited: an answer whose audit entry cannot be written is not stored either."""
-    from sandbox.console.accounts import ConsoleAccounts
     from sandbox.console.audit import ConsoleAuditTrail
     from sandbox.console.faults import FaultDesk
 
     platform = gateway.platform
     assert platform is not None
-    staff = ConsoleAccounts(platform, ConsoleAuditTrail(platform.Session, platform.clock)).staff("tz-wang")
+    staff = console_accounts(platform).staff("tz-wang")
     assert staff is not None
 
     class FailingTrail(ConsoleAuditTrail):
@@ -154,7 +149,7 @@ def test_an_answer_and_a_forward_commit_with_their_audit_entry_or_not_at_all(gat
                 raise _AuditDown("the audit table is unavailable")
             super().add(s, **entry)
 
-    report = _fault(platform, TZ_KIOSK)
+    report = file_fault(platform, TZ_KIOSK)
     broken = FaultDesk(platform, FailingTrail(platform.Session, platform.clock))
     with pytest.raises(_AuditDown):
         broken.answer(staff, report, "按县局口径办理", "")

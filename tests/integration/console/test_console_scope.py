@@ -5,20 +5,21 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox.service import Platform
+from sandbox.console.accounts import AccountError
 from tests.helpers.sandbox_server import RunningSandbox
-from tests.integration.console.conftest import OTHER_KIOSK, TZ_KIOSK, Browser, open_as
+from tests.integration.console.conftest import (
+    OTHER_KIOSK,
+    PASSWORD,
+    TZ_KIOSK,
+    Browser,
+    console_accounts,
+    file_fault,
+    open_as,
+)
 
 pytestmark = pytest.mark.integration
 
 YG_KIOSK = OTHER_KIOSK[0]
-
-
-def _fault(platform: Platform, kiosk_id: str, category: str = "业务指导性问题") -> str:
-    status, out = platform.fault_report(kiosk_id, {"idempotency_key": f"scope-test-{kiosk_id}", "category": category,
-                                                   "description": "失业登记材料口径不一", "suggestion": "请县局统一口径"})
-    assert status == 201
-    return str(out["report_no"])
 
 
 def test_a_county_account_lists_only_its_own_kiosks(gateway: RunningSandbox, browser: Browser) -> None:
@@ -34,7 +35,7 @@ def test_a_county_account_cannot_open_push_to_or_answer_for_another_county(gatew
                                                                             browser: Browser) -> None:
     platform = gateway.platform
     assert platform is not None
-    report = _fault(platform, YG_KIOSK)
+    report = file_fault(platform, YG_KIOSK)
     browser.login("tz-wang")
     r = browser.get(f"/kiosks/{YG_KIOSK}")
     assert r.status_code == 404 and "不在您的管辖范围" in r.text and OTHER_KIOSK[1] not in r.text
@@ -50,7 +51,7 @@ def test_a_county_account_cannot_open_push_to_or_answer_for_another_county(gatew
 
     refused = browser.get("/audit").text  # each attempt is on the county's own audit page, refused
     assert refused.count("被拒绝") == 3 and "不在管辖范围内" in refused
-    own = _fault(platform, TZ_KIOSK)
+    own = file_fault(platform, TZ_KIOSK)
     assert own in browser.get("/faults").text, "its own county's report is there"
 
 
@@ -81,7 +82,7 @@ def test_a_city_sees_its_counties_and_a_province_sees_all(gateway: RunningSandbo
 def test_a_county_desk_cannot_answer_what_goes_to_the_province_task_force(gateway: RunningSandbox,
                                                                           browser: Browser) -> None:
     assert gateway.platform is not None
-    report = _fault(gateway.platform, TZ_KIOSK, "系统性问题")
+    report = file_fault(gateway.platform, TZ_KIOSK, "系统性问题")
     browser.login("tz-wang")
     assert report in browser.get("/faults").text  # seen, so the county knows it is being handled
     r = browser.post(f"/faults/{report}/answer", {"response": "县里答复", "deadline": ""})
@@ -103,11 +104,8 @@ def test_a_county_name_that_repeats_across_cities_is_scoped_by_its_city(gateway:
     assert platform is not None
     platform.add_kiosk("YQ-CQ-01", "2" * 64, "阳泉城区上章召服务点", city="阳泉市", county="城区", town="上章召街道")
     platform.add_kiosk("JC-CQ-01", "3" * 64, "晋城城区北石店服务点", city="晋城市", county="城区", town="北石店镇")
-    ours, theirs = _fault(platform, "YQ-CQ-01"), _fault(platform, "JC-CQ-01")
-    from sandbox.console.accounts import ConsoleAccounts
-    from sandbox.console.audit import ConsoleAuditTrail
-    from tests.integration.console.conftest import PASSWORD
-    accounts = ConsoleAccounts(platform, ConsoleAuditTrail(platform.Session, platform.clock))
+    ours, theirs = file_fault(platform, "YQ-CQ-01"), file_fault(platform, "JC-CQ-01")
+    accounts = console_accounts(platform)
     accounts.add_staff("yq-cq-liu", "county", "城区", PASSWORD, "刘股长", city="阳泉市")
     accounts.add_staff("yq-zhou", "city", "阳泉市", PASSWORD, "周科长")
     for login in ("yq-cq-liu", "yq-zhou"):
@@ -127,10 +125,6 @@ def test_a_county_name_that_repeats_across_cities_is_scoped_by_its_city(gateway:
 
 
 def test_a_county_account_must_name_its_city(gateway: RunningSandbox) -> None:
-    from sandbox.console.accounts import AccountError, ConsoleAccounts
-    from sandbox.console.audit import ConsoleAuditTrail
-    from tests.integration.console.conftest import PASSWORD
     assert gateway.platform is not None
-    accounts = ConsoleAccounts(gateway.platform, ConsoleAuditTrail(gateway.platform.Session, gateway.platform.clock))
     with pytest.raises(AccountError, match="--city"):
-        accounts.add_staff("cq-nocity", "county", "城区", PASSWORD, "无市")
+        console_accounts(gateway.platform).add_staff("cq-nocity", "county", "城区", PASSWORD, "无市")
